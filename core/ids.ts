@@ -1,0 +1,22 @@
+import { v5 as uuidv5, validate as isUuid } from "uuid";
+
+/** Namespace of every deterministic id the sandbox derives, so the same world gives the same ids on every run. */
+const SANDBOX_NAMESPACE = "3c7b1a52-6a55-4f3e-9f0c-acd5a2d7b0e1";
+
+/**
+ * A stable UUIDv5 for a named object of the world.
+ *
+ * @example deterministicId("tenant", "fabrikam") // the same GUID on every machine and run
+ */
+export function deterministicId(kind: string, ...names: string[]): string {
+  return uuidv5(`${kind}:${names.join(":")}`, SANDBOX_NAMESPACE);
+}
+
+export { isUuid };
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** True for any GUID-shaped string, as Entra and ACS accept them (no version or variant check). */
+export function isGuid(value: string): boolean {
+  return GUID.test(value);
+}

@@ -1,0 +1,120 @@
+import { webcrypto, createHash, X509Certificate } from "node:crypto";
+import { x509 } from "./x509.js";
+import { SignJWT, importPKCS8, exportPKCS8, type JWK, exportJWK, type JWTPayload } from "jose";
+
+const RSA_PARAMS = {
+  name: "RSASSA-PKCS1-v1_5",
+  hash: "SHA-256",
+  publicExponent: new Uint8Array([1, 0, 1]),
+  modulusLength: 2048,
+} as const;
+
+/** One RS256 signing key with the self-signed certificate Entra and ACS publish beside it (`x5c`). */
+export interface SigningKey {
+  /** Key id; like Entra, equal to `x5t` (base64url SHA-1 of the certificate). */
+  kid: string;
+  x5t: string;
+  privateKey: CryptoKey;
+  /** Public JWK with `kid`, `x5t`, `x5c`, `use`, `alg`. */
+  jwk: JWK;
+  /** PEM forms, for persisting the key across restarts. */
+  privateKeyPem: string;
+  certificatePem: string;
+}
+
+/** The serialisable form of a signing key. */
+export interface StoredSigningKey {
+  privateKeyPem: string;
+  certificatePem: string;
+}
+
+async function fromPem(stored: StoredSigningKey): Promise<SigningKey> {
+  const privateKey = (await importPKCS8(stored.privateKeyPem, "RS256", { extractable: true })) as CryptoKey;
+  const cert = new X509Certificate(stored.certificatePem);
+  const der = cert.raw;
+  const x5t = createHash("sha1").update(der).digest("base64url");
+  const publicJwk = await exportJWK(cert.publicKey);
+  const jwk: JWK = {
+    kty: "RSA",
+    use: "sig",
+    kid: x5t,
+    x5t,
+    n: publicJwk.n!,
+    e: publicJwk.e!,
+    x5c: [der.toString("base64")],
+  };
+  return { kid: x5t, x5t, privateKey, jwk, ...stored };
+}
+
+/** Generates a key pair and a self-signed certificate naming `subject` (a CN). */
+export async function generateSigningKey(subject: string): Promise<SigningKey> {
+  const keys = (await webcrypto.subtle.generateKey(RSA_PARAMS, true, ["sign", "verify"])) as CryptoKeyPair;
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: createHash("sha1")
+      .update(webcrypto.getRandomValues(new Uint8Array(16)))
+      .digest("hex")
+      .slice(0, 16),
+    name: `CN=${subject}`,
+    // Validity is wall-clock on purpose: certificates are checked by TLS stacks, not by sandbox logic.
+    notBefore: new Date("2020-01-01T00:00:00Z"),
+    notAfter: new Date("2045-01-01T00:00:00Z"),
+    signingAlgorithm: RSA_PARAMS,
+    keys,
+  });
+  return fromPem({
+    privateKeyPem: await exportPKCS8(keys.privateKey),
+    certificatePem: cert.toString("pem"),
+  });
+}
+
+/** Restores keys persisted with {@link SigningKey.privateKeyPem} / {@link SigningKey.certificatePem}. */
+export async function loadSigningKey(stored: StoredSigningKey): Promise<SigningKey> {
+  return fromPem(stored);
+}
+
+/**
+ * A published set of keys, of which the first signs. Entra publishes several keys and rotates which one
+ * signs; clients must pick the key by `kid`, so the sandbox publishes at least two.
+ */
+export class KeySet {
+  constructor(readonly keys: readonly SigningKey[]) {
+    if (keys.length === 0) throw new Error("A key set needs at least one key");
+  }
+
+  get active(): SigningKey {
+    return this.keys[0]!;
+  }
+
+  /** JWKS document; `extra` adds members to every key (Entra's v2 keys carry `issuer`). */
+  jwks(extra: Record<string, string> = {}): { keys: JWK[] } {
+    return { keys: this.keys.map((k) => ({ ...k.jwk, ...extra })) };
+  }
+
+  /** Signs a JWT with the active key; `header` adds header members (v1 Entra tokens carry `x5t`). */
+  async sign(payload: JWTPayload, header: Record<string, unknown> = {}): Promise<string> {
+    const key = this.active;
+    return new SignJWT(payload)
+      .setProtectedHeader({ typ: "JWT", alg: "RS256", kid: key.kid, ...header })
+      .sign(key.privateKey);
+  }
+
+  stored(): StoredSigningKey[] {
+    return this.keys.map(({ privateKeyPem, certificatePem }) => ({ privateKeyPem, certificatePem }));
+  }
+}
+
+const generated = new Map<string, Promise<SigningKey[]>>();
+
+/**
+ * Keys generated once per process and label: RSA generation costs tens of milliseconds, and a test run
+ * starts many sandboxes. Each sandbox still has its own state; only key material is shared.
+ */
+export function processKeys(label: string, count: number, subject: string): Promise<SigningKey[]> {
+  const cacheKey = `${label}:${count}:${subject}`;
+  let pending = generated.get(cacheKey);
+  if (!pending) {
+    pending = Promise.all(Array.from({ length: count }, () => generateSigningKey(subject)));
+    generated.set(cacheKey, pending);
+  }
+  return pending;
+}

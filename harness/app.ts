@@ -1,0 +1,69 @@
+import cookie from "@fastify/cookie";
+import formbody from "@fastify/formbody";
+import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import "../core/outcome.js";
+import type { MockAad } from "../mock-aad/index.js";
+import type { MockAcs } from "../mock-acs/index.js";
+import type { Journal } from "./journal.js";
+
+/** Largest request body accepted; bigger ones get the owning mock's "too large" error, never a crash. */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export interface AppParts {
+  aad: MockAad;
+  acs: MockAcs;
+  admin: (app: FastifyInstance) => Promise<void>;
+  journal: Journal;
+}
+
+/** True when a request is addressed to an ACS resource rather than to Entra ID or the admin API. */
+export function isAcsRequest(request: FastifyRequest): boolean {
+  const host = (request.headers.host ?? "").toLowerCase();
+  if (host.includes(".communication.azure.com")) return true;
+  return /^\/(identities|teamsUser|access)(\/|\?|$)/.test(request.url);
+}
+
+/**
+ * The one HTTP implementation: both mocks and the admin API in one fastify app. Server mode puts it
+ * behind an HTTPS listener; intercept mode hands it requests through `inject()`.
+ */
+export async function buildApp(parts: AppParts, options: { https?: { key: string; cert: string } } = {}) {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // ACS ids contain ':' and may be percent-encoded; keep the raw URL for HMAC and let routes decode.
+    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 2048 },
+    ...(options.https ? { https: options.https } : {}),
+  });
+
+  app.addHook("onResponse", async (request, reply) => {
+    parts.journal.add({
+      at: new Date().toISOString(),
+      method: request.method,
+      host: request.headers.host ?? "",
+      url: request.url,
+      status: reply.statusCode,
+      ...(request.sandboxOutcome ? { errorCode: request.sandboxOutcome } : {}),
+      durationMs: Math.round(reply.elapsedTime),
+    });
+  });
+
+  await app.register(formbody);
+  await app.register(cookie);
+  await app.register(async (scope) => parts.admin(scope), { prefix: "/_sandbox" });
+  await app.register(parts.aad.plugin);
+  await app.register(parts.acs.plugin);
+
+  // Last-resort answers; each mock installs its own handlers in its own scope first.
+  app.setNotFoundHandler((request, reply) => {
+    reply
+      .code(404)
+      .send({ error: "not_found", message: `No sandbox endpoint for ${request.method} ${request.url}` });
+  });
+  app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
+    const status =
+      error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+    reply.code(status).send({ error: "bad_request", message: error.message });
+  });
+  return app;
+}

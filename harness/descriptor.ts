@@ -1,0 +1,83 @@
+import type { World } from "./world.js";
+
+/**
+ * Everything a client needs to point at a running sandbox. Printed by `serve --json`, served at
+ * `GET /_sandbox/descriptor`, and returned by `startSandbox()`. Field names are a public interface.
+ */
+export interface Descriptor {
+  mode: "intercept" | "server" | "handlers";
+  /** Origin of the fake Entra ID and of the admin API. */
+  baseUrl: string;
+  /** Authority template: replace `{tenant}` with a tenant id, domain, `organizations` or `common`. */
+  authority: string;
+  /** PEM CA certificate path to trust (server mode); null when interception needs no TLS. */
+  caCertPath: string | null;
+  tenants: { name: string; id: string; domain: string; authority: string }[];
+  apps: { name: string; clientId: string; tenant: string }[];
+  users: {
+    name: string;
+    upn: string;
+    password: string;
+    objectId: string;
+    tenant: string;
+    teamsLicense: boolean;
+    isAdmin: boolean;
+  }[];
+  acs: { name: string; endpoint: string; connectionString: string; resourceId: string }[];
+}
+
+/** How a resource is reached: its own host when intercepting, the base URL (first) or a sub-host (others) on one port. */
+export function acsEndpoint(mode: Descriptor["mode"], baseUrl: string, name: string, index: number): string {
+  if (mode !== "server") return `https://${name}.communication.azure.com/`;
+  if (index === 0) return `${baseUrl}/`;
+  const url = new URL(baseUrl);
+  url.hostname = `${name}.${url.hostname}`;
+  return `${url.origin}/`;
+}
+
+export function buildDescriptor(
+  world: World,
+  mode: Descriptor["mode"],
+  baseUrl: string,
+  caCertPath: string | null,
+): Descriptor {
+  const { directory, resources } = world;
+  const tenantName = (id: string) => directory.tenants.find((t) => t.id === id)?.name ?? id;
+  return {
+    mode,
+    baseUrl,
+    authority: `${baseUrl}/{tenant}`,
+    caCertPath,
+    tenants: directory.tenants.map((t) => ({
+      name: t.name,
+      id: t.id,
+      domain: t.domain,
+      authority: `${baseUrl}/${t.id}`,
+    })),
+    apps: directory.apps.map((a) => ({
+      name: a.name,
+      clientId: a.clientId,
+      tenant: tenantName(a.homeTenantId),
+    })),
+    users: directory.tenants.flatMap((t) =>
+      t.users.map((u) => ({
+        name: u.name,
+        upn: u.upn,
+        password: u.password,
+        objectId: u.objectId,
+        tenant: t.name,
+        teamsLicense: u.teamsLicense,
+        isAdmin: u.isAdmin,
+      })),
+    ),
+    acs: resources.map((r, i) => {
+      const endpoint = acsEndpoint(mode, baseUrl, r.name, i);
+      return {
+        name: r.name,
+        endpoint,
+        connectionString: `endpoint=${endpoint};accesskey=${r.primaryKey}`,
+        resourceId: r.resourceId,
+      };
+    }),
+  };
+}

@@ -1,0 +1,59 @@
+import { http, type HttpHandler } from "msw";
+import type { Sandbox } from "./sandbox.js";
+
+/** Requests intercept mode takes over: the real Entra ID host and every ACS resource host. */
+export const ENTRA_HOSTS = /^https:\/\/login\.microsoftonline\.com\//i;
+export const ACS_HOSTS = /^https:\/\/[^/]+\.communication\.azure\.com\//i;
+
+/** Hands one fetch-style request to the sandbox's fastify app in-process and returns its answer. */
+export async function forward(sandbox: Sandbox, request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, key) => {
+    headers[key] = value;
+  });
+  headers.host = url.host;
+  const hasBody = request.method !== "GET" && request.method !== "HEAD";
+  const payload = hasBody ? Buffer.from(await request.arrayBuffer()) : undefined;
+  const res = await sandbox.app.inject({
+    method: request.method as "GET",
+    // Keep the path exactly as sent: ACS signs the raw, percent-encoded path and query.
+    url: url.pathname + url.search,
+    headers,
+    ...(payload && payload.length > 0 ? { payload } : {}),
+  });
+  const responseHeaders = new Headers();
+  for (const [key, value] of Object.entries(res.headers)) {
+    if (
+      value === undefined ||
+      key === "content-length" ||
+      key === "transfer-encoding" ||
+      key === "connection"
+    )
+      continue;
+    for (const v of Array.isArray(value) ? value : [value]) responseHeaders.append(key, String(v));
+  }
+  const noBody = res.statusCode === 204 || res.statusCode === 304 || request.method === "HEAD";
+  return new Response(noBody ? null : new Uint8Array(res.rawPayload), {
+    status: res.statusCode,
+    headers: responseHeaders,
+  });
+}
+
+/**
+ * msw handlers that route the real Entra ID and ACS hosts to a sandbox, for a test suite that runs its
+ * own msw server.
+ *
+ * @example
+ * const sandbox = await startSandbox({ mode: "handlers" });
+ * const server = setupServer(...sandboxHandlers(sandbox), ...myOwnHandlers);
+ * server.listen({ onUnhandledRequest: "bypass" });
+ */
+export function sandboxHandlers(sandbox: Sandbox | (() => Sandbox | undefined)): HttpHandler[] {
+  const target = typeof sandbox === "function" ? sandbox : () => sandbox;
+  const handle = async ({ request }: { request: Request }) => {
+    const current = target();
+    return current ? forward(current, request) : undefined;
+  };
+  return [http.all(ENTRA_HOSTS, handle), http.all(ACS_HOSTS, handle)];
+}

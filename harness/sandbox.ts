@@ -1,0 +1,149 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { createLocalJWKSet } from "jose";
+import { Clock } from "../core/clock.js";
+import { KeySet, processKeys } from "../core/keyset.js";
+import { mockAad, type MockAad } from "../mock-aad/index.js";
+import { mockAcs, type MockAcs } from "../mock-acs/index.js";
+import type { AcsResource } from "../mock-acs/resources.js";
+import { adminRoutes } from "./admin.js";
+import { buildApp } from "./app.js";
+import { buildDescriptor, type Descriptor } from "./descriptor.js";
+import { Journal } from "./journal.js";
+import { World } from "./world.js";
+
+export interface SandboxCoreOptions {
+  world: World;
+  mode: Descriptor["mode"];
+  /** Fixed public origin (`--public-url`); otherwise taken from each request's Host. */
+  publicUrl?: string | undefined;
+  looseApiVersion?: boolean;
+  dataDir?: string | undefined;
+  https?: { key: string; cert: string };
+  caCertPath?: string | null;
+  /** Sandbox time to start at (ISO); default: now. */
+  startTime?: string;
+}
+
+/** The host name an ACS request was addressed to, minus port, lower-case. */
+function hostName(request: FastifyRequest): string {
+  return (request.headers.host ?? "").replace(/:\d+$/, "").toLowerCase();
+}
+
+/**
+ * One sandbox: world, clock, keys, both mocks and the admin API in one fastify app. Transports (server,
+ * intercept) wrap it; everything stateful lives here so `reset()` can restore the starting point.
+ */
+export class Sandbox {
+  readonly clock: Clock;
+  readonly journal = new Journal();
+  readonly world: World;
+  readonly mode: Descriptor["mode"];
+  #initialWorld: World;
+  #aad!: MockAad;
+  #acs!: MockAcs;
+  #app!: FastifyInstance;
+  #options: SandboxCoreOptions;
+  /** Origin used for the descriptor when no request tells (set by the transport once it knows its port). */
+  defaultOrigin = "https://login.microsoftonline.com";
+
+  private constructor(options: SandboxCoreOptions) {
+    this.#options = options;
+    this.mode = options.mode;
+    this.clock = new Clock(options.startTime);
+    this.#initialWorld = options.world;
+    this.world = new World(options.world.document);
+  }
+
+  static async create(options: SandboxCoreOptions): Promise<Sandbox> {
+    const sandbox = new Sandbox(options);
+    await sandbox.#init();
+    return sandbox;
+  }
+
+  async #init(): Promise<void> {
+    const [aadKeys, acsKeys] = await Promise.all([
+      processKeys("aad", 2, "accounts.accesscontrol.windows.net"),
+      processKeys("acs", 1, "communication.azure.com"),
+    ]);
+    const aadKeySet = new KeySet(aadKeys);
+    const publicOrigin = (request: FastifyRequest) =>
+      this.#options.publicUrl?.replace(/\/+$/, "") ??
+      (request.headers.host ? `https://${request.headers.host}` : this.defaultOrigin);
+    this.#aad = mockAad({
+      clock: this.clock,
+      keys: aadKeySet,
+      directory: () => this.world.directory,
+      editDirectory: (change) => this.world.edit((doc) => change(doc)),
+      publicOrigin,
+    });
+    this.#acs = await mockAcs({
+      clock: this.clock,
+      keys: new KeySet(acsKeys),
+      // ACS trusts Entra through its published keys only, as the real service does.
+      entraKeys: createLocalJWKSet(aadKeySet.jwks()),
+      resources: () => this.world.resources,
+      resourceFor: (request) => this.resourceFor(request),
+      looseApiVersion: this.#options.looseApiVersion ?? false,
+      dataDir: this.#options.dataDir,
+    });
+    this.#app = await buildApp(
+      { aad: this.#aad, acs: this.#acs, admin: adminRoutes(this), journal: this.journal },
+      this.#options.https ? { https: this.#options.https } : {},
+    );
+    await this.#app.ready();
+  }
+
+  get app(): FastifyInstance {
+    return this.#app;
+  }
+
+  /**
+   * The ACS resource a request addresses: `<name>.communication.azure.com` when intercepting; on one port,
+   * `<name>.<host>` or else the first resource (the default at the root).
+   */
+  resourceFor(request: FastifyRequest): AcsResource | undefined {
+    const resources = this.world.resources;
+    const host = hostName(request);
+    const byName = resources.find(
+      (r) => host === `${r.name}.communication.azure.com` || host.startsWith(`${r.name}.`),
+    );
+    if (byName) return byName;
+    if (host.endsWith(".communication.azure.com")) {
+      // Real endpoints may carry a geo label (`name.unitedstates.communication.azure.com`).
+      return resources.find((r) => host.split(".")[0] === r.name);
+    }
+    return resources[0];
+  }
+
+  get descriptor(): Descriptor {
+    return buildDescriptor(this.world, this.mode, this.defaultOrigin, this.#options.caCertPath ?? null);
+  }
+
+  /** The descriptor as seen by the client that asked: its base URL follows the Host it used. */
+  descriptorFor(request: FastifyRequest): Descriptor {
+    const origin =
+      this.#options.publicUrl?.replace(/\/+$/, "") ??
+      (request.headers.host && this.mode === "server"
+        ? `https://${request.headers.host}`
+        : this.defaultOrigin);
+    return buildDescriptor(this.world, this.mode, origin, this.#options.caCertPath ?? null);
+  }
+
+  replaceWorld(next: World): void {
+    this.world.replace(next);
+  }
+
+  /** Back to the starting world and wall-clock time, with no codes, sessions, identities or journal. */
+  async reset(): Promise<void> {
+    this.world.replace(this.#initialWorld);
+    this.clock.reset();
+    if (this.#options.startTime) this.clock.set(this.#options.startTime);
+    this.#aad.reset();
+    await this.#acs.reset();
+    this.journal.clear();
+  }
+
+  async close(): Promise<void> {
+    await this.#app.close();
+  }
+}

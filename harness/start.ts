@@ -1,0 +1,142 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { AddressInfo } from "node:net";
+import { defaultCaDir, tlsMaterial } from "./ca.js";
+import type { Descriptor } from "./descriptor.js";
+import { attachInterception, detachInterception } from "./intercept.js";
+import { SCENARIOS_DIR } from "./paths.js";
+import { Sandbox } from "./sandbox.js";
+import { defaultWorld, loadWorldFile, parseWorld, World } from "./world.js";
+import { parseLocatedYaml } from "./yaml-location.js";
+
+export interface StartSandboxOptions {
+  /** Scenario whose `world:` to load: a file path or the name of a bundled scenario. */
+  scenario?: string;
+  /** A world: a `World`, a world object (as in a world file), or a world file path. Default: the bundled world. */
+  world?: World | Record<string, unknown> | string;
+  /**
+   * `intercept` (default): msw routes `login.microsoftonline.com` and `*.communication.azure.com` to the
+   * sandbox in this process. `server`: an HTTPS listener any process can reach. `handlers`: neither; pass
+   * `sandboxHandlers(sandbox)` from `acs-sandbox/msw` to your own msw server.
+   */
+  mode?: Descriptor["mode"];
+  /** Server mode: port (0 picks a free one; default 8443) and host (default 127.0.0.1). */
+  port?: number;
+  host?: string;
+  /** Extra names for the TLS certificate (a container's hostname, a LAN name). */
+  hostnames?: string[];
+  /** Public origin clients use, when it differs from the Host they send (reverse proxies). */
+  publicUrl?: string;
+  /** Keeps the CA and ACS identities here, so they survive a restart. */
+  dataDir?: string;
+  /** Accept any ACS api-version as the newest. */
+  looseApiVersion?: boolean;
+  /** Sandbox time to start at (ISO 8601). */
+  startTime?: string;
+}
+
+/** A running sandbox, whichever its transport. */
+export interface RunningSandbox {
+  readonly descriptor: Descriptor;
+  readonly clock: Sandbox["clock"];
+  readonly sandbox: Sandbox;
+  /** Server mode: the CA certificate PEM to trust. */
+  readonly caCertPem: string | null;
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Finds a bundled scenario by name, or returns the path as given. */
+export function resolveScenarioPath(nameOrPath: string): string {
+  if (existsSync(nameOrPath)) return nameOrPath;
+  for (const candidate of [join(SCENARIOS_DIR, nameOrPath), join(SCENARIOS_DIR, `${nameOrPath}.yaml`)]) {
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new Error(
+    `Scenario "${nameOrPath}" not found: give a file path or a bundled scenario name (acs-sandbox list)`,
+  );
+}
+
+/** The world of a scenario file (its `world:` section, over the default). */
+export function scenarioWorld(nameOrPath: string): World {
+  const file = resolveScenarioPath(nameOrPath);
+  const located = parseLocatedYaml(readFileSync(file, "utf8"), file);
+  const doc = (located.value ?? {}) as { world?: unknown };
+  return parseWorld(doc.world ?? {}, file, located, ["world"]);
+}
+
+function resolveWorld(options: StartSandboxOptions): World {
+  if (options.scenario !== undefined) return scenarioWorld(options.scenario);
+  const world = options.world;
+  if (world === undefined) return defaultWorld();
+  if (world instanceof World) return world;
+  if (typeof world === "string") return loadWorldFile(world);
+  return parseWorld(world);
+}
+
+/**
+ * Starts a sandbox: the fake Entra ID and ACS Identity service with one world and one clock.
+ *
+ * @example
+ * const sb = await startSandbox({ mode: "intercept" });
+ * // MSAL with authority https://login.microsoftonline.com/<fabrikam id> now talks to the sandbox
+ * sb.clock.advance("25h");
+ * await sb.close();
+ */
+export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
+  const mode = options.mode ?? "intercept";
+  const world = resolveWorld(options);
+  if (mode !== "server") {
+    const sandbox = await Sandbox.create({
+      world,
+      mode,
+      looseApiVersion: options.looseApiVersion ?? false,
+      dataDir: options.dataDir,
+      ...(options.startTime ? { startTime: options.startTime } : {}),
+    });
+    if (mode === "intercept") attachInterception(sandbox);
+    return {
+      get descriptor() {
+        return sandbox.descriptor;
+      },
+      clock: sandbox.clock,
+      sandbox,
+      caCertPem: null,
+      reset: () => sandbox.reset(),
+      async close() {
+        if (mode === "intercept") detachInterception(sandbox);
+        await sandbox.close();
+      },
+    };
+  }
+
+  const publicHost = options.publicUrl ? new URL(options.publicUrl).hostname : undefined;
+  const tls = await tlsMaterial(options.dataDir ? join(options.dataDir, "ca") : defaultCaDir(), [
+    ...(options.hostnames ?? []),
+    ...(publicHost ? [publicHost] : []),
+  ]);
+  const sandbox = await Sandbox.create({
+    world,
+    mode,
+    publicUrl: options.publicUrl,
+    looseApiVersion: options.looseApiVersion ?? false,
+    dataDir: options.dataDir,
+    https: { key: tls.keyPem, cert: tls.certPem },
+    caCertPath: tls.caCertPath,
+    ...(options.startTime ? { startTime: options.startTime } : {}),
+  });
+  const host = options.host ?? "127.0.0.1";
+  await sandbox.app.listen({ port: options.port ?? 8443, host });
+  const { port } = sandbox.app.server.address() as AddressInfo;
+  sandbox.defaultOrigin = options.publicUrl?.replace(/\/+$/, "") ?? `https://localhost:${port}`;
+  return {
+    get descriptor() {
+      return sandbox.descriptor;
+    },
+    clock: sandbox.clock,
+    sandbox,
+    caCertPem: tls.caCertPem,
+    reset: () => sandbox.reset(),
+    close: () => sandbox.close(),
+  };
+}

@@ -1,0 +1,192 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import {
+  buildDirectory,
+  DirectorySchema,
+  WorldReferenceError,
+  type Directory,
+  type DirectoryDocument,
+} from "../mock-aad/directory.js";
+import { buildResources, ResourcesSchema, type AcsResource } from "../mock-acs/resources.js";
+import { parseLocatedYaml, type LocatedYaml } from "./yaml-location.js";
+
+/*
+ * The world: the Entra directory (mock-aad) and the ACS resources (mock-acs), composed. A world file may
+ * start from the bundled default (`extends: default`) and deep-merge its changes over it: maps merge key
+ * by key, lists replace, and `null` removes a key.
+ */
+
+export const WorldDocumentSchema = z.strictObject({
+  tenants: DirectorySchema.shape.tenants,
+  apps: DirectorySchema.shape.apps,
+  acs: ResourcesSchema,
+});
+
+export type WorldDocument = z.infer<typeof WorldDocumentSchema>;
+
+/** What a world file or a scenario's `world:` section may hold, before defaults. */
+export type WorldInput = { extends?: "default" | "empty" } & Record<string, unknown>;
+
+export const DEFAULT_WORLD_PATH = fileURLToPath(new URL("./default-world.yaml", import.meta.url));
+
+/** A world file that does not validate: where, which field, and what was expected. */
+export class WorldError extends Error {
+  constructor(
+    readonly file: string,
+    readonly issues: { path: string; line: number | undefined; message: string }[],
+  ) {
+    super(
+      `Invalid world in ${file}:\n` +
+        issues
+          .map((i) => `  ${file}${i.line ? `:${i.line}` : ""} ${i.path || "(root)"}: ${i.message}`)
+          .join("\n"),
+    );
+    this.name = "WorldError";
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Deep merge for world overrides: objects merge, arrays and scalars replace, `null` deletes. */
+export function mergeWorld(base: unknown, override: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(override)) return structuredClone(override);
+  const out: Record<string, unknown> = structuredClone(base);
+  for (const [key, value] of Object.entries(override)) {
+    if (value === null) delete out[key];
+    else out[key] = key in out ? mergeWorld(out[key], value) : structuredClone(value);
+  }
+  return out;
+}
+
+let defaultWorldText: string | undefined;
+function defaultWorldInput(): Record<string, unknown> {
+  defaultWorldText ??= readFileSync(DEFAULT_WORLD_PATH, "utf8");
+  return parseLocatedYaml(defaultWorldText, DEFAULT_WORLD_PATH).value as Record<string, unknown>;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((p) => (typeof p === "number" ? `[${p}]` : String(p)))
+    .join(".")
+    .replace(/\.\[/g, "[");
+}
+
+/**
+ * Validates a world input (already parsed), applying `extends`. `file` and `located` only improve
+ * messages; `basePath` prefixes paths when the world sits inside a scenario file (`["world"]`).
+ */
+export function parseWorld(
+  input: unknown,
+  file = "<world>",
+  located?: LocatedYaml,
+  basePath: readonly PropertyKey[] = [],
+): World {
+  const raw = isPlainObject(input) ? { ...input } : input;
+  let merged: unknown = raw;
+  if (isPlainObject(raw)) {
+    const base = raw.extends ?? "default";
+    delete raw.extends;
+    if (base === "default") merged = mergeWorld(defaultWorldInput(), raw);
+    else if (base !== "empty") {
+      throw new WorldError(file, [
+        {
+          path: formatPath([...basePath, "extends"]),
+          line: located?.lineOf([...basePath, "extends"]),
+          message: `Unknown base world "${String(base)}": expected "default" or "empty"`,
+        },
+      ]);
+    }
+  }
+  const result = WorldDocumentSchema.safeParse(merged ?? {});
+  if (!result.success) {
+    throw new WorldError(
+      file,
+      result.error.issues.map((issue) => {
+        const path = [...basePath, ...issue.path];
+        return { path: formatPath(path), line: located?.lineOf(path), message: issue.message };
+      }),
+    );
+  }
+  try {
+    return new World(result.data);
+  } catch (err) {
+    if (err instanceof WorldReferenceError) {
+      const path = [...basePath, ...err.path];
+      throw new WorldError(file, [
+        { path: formatPath(path), line: located?.lineOf(path), message: err.message },
+      ]);
+    }
+    throw err;
+  }
+}
+
+/** Reads a world file (YAML or JSON). A scenario file's `world:` section is read by the scenario loader. */
+export function loadWorldFile(file: string): World {
+  const located = parseLocatedYaml(readFileSync(file, "utf8"), file);
+  return parseWorld(located.value, file, located);
+}
+
+/** The default world, freshly built. */
+export function defaultWorld(): World {
+  return parseWorld({ extends: "default" }, DEFAULT_WORLD_PATH);
+}
+
+/**
+ * The live world of one sandbox. Routes read `directory` and `resources`; admin consent and scenario world
+ * edits change the document through `edit`, which re-validates and rebuilds the views atomically.
+ */
+export class World {
+  #doc: WorldDocument;
+  #directory: Directory;
+  #resources: AcsResource[];
+
+  constructor(doc: WorldDocument) {
+    this.#doc = doc;
+    [this.#directory, this.#resources] = World.#build(doc);
+  }
+
+  static #build(doc: WorldDocument): [Directory, AcsResource[]] {
+    const directory = buildDirectory(doc as DirectoryDocument);
+    const resources = buildResources(doc.acs).map((r) => ({
+      ...r,
+      // Role assignments may name an app registration; ACS sees its client id (`appid`) in the token.
+      roleAssignments: r.roleAssignments.map((a) => ({
+        ...a,
+        principal: directory.apps.find((app) => app.name === a.principal)?.clientId ?? a.principal,
+      })),
+    }));
+    return [directory, resources];
+  }
+
+  get document(): WorldDocument {
+    return structuredClone(this.#doc);
+  }
+
+  get directory(): Directory {
+    return this.#directory;
+  }
+
+  get resources(): AcsResource[] {
+    return this.#resources;
+  }
+
+  /** Applies a change to the world document; if the result does not validate, nothing changes. */
+  edit(change: (doc: WorldDocument) => void): void {
+    const draft = structuredClone(this.#doc);
+    change(draft);
+    const parsed = WorldDocumentSchema.parse(draft);
+    const views = World.#build(parsed);
+    this.#doc = parsed;
+    [this.#directory, this.#resources] = views;
+  }
+
+  /** Replaces the whole world (admin API `PUT /_sandbox/world`). */
+  replace(next: World): void {
+    this.#doc = next.document;
+    this.#directory = next.directory;
+    this.#resources = next.resources;
+  }
+}

@@ -1,0 +1,17 @@
+import type { FastifyRequest } from "fastify";
+import type { Clock } from "../core/clock.js";
+import type { KeySet } from "../core/keyset.js";
+import type { Directory, DirectoryDocument } from "./directory.js";
+
+/**
+ * What the fake Entra ID needs from its host (the harness): the directory, a way to change it (consent
+ * creates service principals and grants), the clock, its signing keys, and the origin clients use.
+ */
+export interface AadContext {
+  clock: Clock;
+  keys: KeySet;
+  directory(): Directory;
+  editDirectory(change: (doc: DirectoryDocument) => void): void;
+  /** Scheme and host the client used (`https://login.microsoftonline.com`, `https://localhost:8443`). */
+  publicOrigin(request: FastifyRequest): string;
+}

@@ -1,0 +1,111 @@
+/**
+ * First-party resources (Microsoft's own APIs) that every tenant can hold a service principal of.
+ * Ids are the real ones: scenario files and app manifests name them exactly as in Azure.
+ */
+export interface DelegatedScope {
+  name: string;
+  id: string;
+  /** What the consent page shows. */
+  displayName: string;
+  adminConsentRequired: boolean;
+}
+
+export interface FirstPartyResource {
+  /** Short name used in world files (`servicePrincipals: [acs]`). */
+  key: string;
+  appId: string;
+  displayName: string;
+  /** Identifier URIs: the resource part of a scope (`https://auth.msft.communication.azure.com/Teams.ManageCalls`). */
+  identifierUris: string[];
+  scopes: DelegatedScope[];
+  /** Application permissions (roles) that client-credential tokens may carry. */
+  appRoles: string[];
+  /** Access-token layout the resource accepts (Entra chooses the format by resource, not endpoint). */
+  accessTokenVersion: 1 | 2;
+}
+
+/** Source: ../shared/reference/entra-id.md §0 (ACS app and scope ids, legacy VoIP id). */
+export const ACS: FirstPartyResource = {
+  key: "acs",
+  appId: "1fd5118e-2576-4263-8130-9503064c837a",
+  displayName: "Azure Communication Services",
+  identifierUris: ["https://auth.msft.communication.azure.com"],
+  scopes: [
+    {
+      name: "Teams.ManageCalls",
+      id: "de8ec1df-066a-4817-bc5d-9a985b986262",
+      displayName: "Manage calls in Teams",
+      adminConsentRequired: false,
+    },
+    {
+      name: "Teams.ManageChats",
+      id: "6290af7f-b407-49f9-92d5-bf584fdc4019",
+      displayName: "Manage chats in Teams",
+      adminConsentRequired: false,
+    },
+    {
+      name: "TeamsExtension.ManageCalls",
+      id: "9ed60762-c537-4e50-8984-4b1db3d922ce",
+      displayName: "Manage calls in Teams as a Teams extension",
+      adminConsentRequired: false,
+    },
+    {
+      name: "VoIP",
+      id: "31f1efa3-6f54-4008-ac59-1bf1f0ff9958",
+      displayName: "Azure Communication Services - VoIP",
+      adminConsentRequired: false,
+    },
+  ],
+  appRoles: [],
+  accessTokenVersion: 1,
+};
+
+/**
+ * The ACS data plane as an RBAC audience (`https://communication.azure.com//.default`, reference
+ * acs-identity-api.md §2.2). [infer] The app id of this resource principal is not in the reference; the
+ * value below is a sandbox placeholder, used only inside the sandbox.
+ */
+export const ACS_DATA_PLANE: FirstPartyResource = {
+  key: "acs-data-plane",
+  appId: "632ec9eb-fad7-4cbd-993a-e72973ba2acc",
+  displayName: "Azure Communication Services (data plane)",
+  identifierUris: ["https://communication.azure.com"],
+  scopes: [
+    {
+      name: "user_impersonation",
+      id: "3b4e8f1c-0d55-4b8b-9d8a-6f1f3c2e5a10",
+      displayName: "Access Azure Communication Services",
+      adminConsentRequired: false,
+    },
+  ],
+  appRoles: [],
+  accessTokenVersion: 1,
+};
+
+/** Microsoft Graph, for the `User.Read` sign-in permission most registrations carry. */
+export const GRAPH: FirstPartyResource = {
+  key: "graph",
+  appId: "00000003-0000-0000-c000-000000000000",
+  displayName: "Microsoft Graph",
+  identifierUris: ["https://graph.microsoft.com"],
+  scopes: [
+    {
+      name: "User.Read",
+      id: "e1fc6e3b-4c9e-4d1c-9c2d-1b1e5b3c8f6e",
+      displayName: "Sign you in and read your profile",
+      adminConsentRequired: false,
+    },
+  ],
+  appRoles: [],
+  accessTokenVersion: 1,
+};
+
+export const FIRST_PARTY_RESOURCES: readonly FirstPartyResource[] = [ACS, ACS_DATA_PLANE, GRAPH];
+
+/** Looks a first-party resource up by its world-file key, app id or identifier URI. */
+export function findFirstParty(ref: string): FirstPartyResource | undefined {
+  const bare = ref.replace(/\/+$/, "");
+  return FIRST_PARTY_RESOURCES.find(
+    (r) => r.key === ref || r.appId === ref || r.identifierUris.some((u) => u === bare),
+  );
+}

@@ -1,0 +1,24 @@
+import type { FastifyRequest } from "fastify";
+import type { JWTVerifyGetKey } from "jose";
+import type { Clock } from "../core/clock.js";
+import type { KeySet } from "../core/keyset.js";
+import type { AcsResource } from "./resources.js";
+
+/**
+ * What the fake ACS Identity service needs from its host. Like the real service, it trusts Entra only
+ * through Entra's signing keys (`entraKeys`), never by reaching into the fake Entra ID.
+ */
+export interface AcsContext {
+  clock: Clock;
+  /** Keys ACS signs its own access tokens with. */
+  keys: KeySet;
+  /** Resolves Entra's signing keys by `kid`, for Teams token exchange and bearer auth. */
+  entraKeys: JWTVerifyGetKey;
+  resources(): AcsResource[];
+  /** The resource a request is addressed to (by host), or undefined when none matches. */
+  resourceFor(request: FastifyRequest): AcsResource | undefined;
+  /** Accept any api-version as the newest (Azurite's `--loose`). */
+  looseApiVersion: boolean;
+  /** Directory for durable identity state; undefined keeps everything in memory. */
+  dataDir: string | undefined;
+}
