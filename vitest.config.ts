@@ -1,4 +1,14 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { defineConfig } from "vitest/config";
+import { tlsMaterial } from "./harness/ca.js";
+
+// Server-mode tests talk HTTPS to sandboxes whose leaf certificates this CA signs. Node reads
+// NODE_EXTRA_CA_CERTS only at start-up, so the CA is made here, before the test workers are forked.
+const caDir = join(tmpdir(), "acs-sandbox-test-ca");
+const { caCertPath } = await tlsMaterial(caDir);
+process.env.ACS_SANDBOX_CA_DIR = caDir;
+process.env.NODE_EXTRA_CA_CERTS = caCertPath;
 
 export default defineConfig({
   test: {
