@@ -1,0 +1,42 @@
+import { randomBytes } from "node:crypto";
+import type { Clock } from "../core/clock.js";
+
+/** The browser cookie that keeps a person signed in between two /authorize requests. */
+export const SESSION_COOKIE = "ESTSAUTH";
+
+/** How long a sign-in session lasts without use [infer]: Entra's browser session is about a day. */
+const SESSION_LIFETIME_MS = 24 * 3_600_000;
+
+export interface Session {
+  tenantId: string;
+  userObjectId: string;
+  signedInAtMs: number;
+}
+
+/** Sign-in sessions keyed by an opaque cookie value, on the sandbox clock. */
+export class Sessions {
+  #sessions = new Map<string, Session>();
+
+  constructor(private readonly clock: Clock) {}
+
+  create(tenantId: string, userObjectId: string): string {
+    const id = randomBytes(32).toString("base64url");
+    this.#sessions.set(id, { tenantId, userObjectId, signedInAtMs: this.clock.nowMs() });
+    return id;
+  }
+
+  get(id: string | undefined): Session | undefined {
+    if (!id) return undefined;
+    const session = this.#sessions.get(id);
+    if (!session) return undefined;
+    if (this.clock.nowMs() - session.signedInAtMs > SESSION_LIFETIME_MS) {
+      this.#sessions.delete(id);
+      return undefined;
+    }
+    return session;
+  }
+
+  clear(): void {
+    this.#sessions.clear();
+  }
+}
