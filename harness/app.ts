@@ -56,6 +56,7 @@ export async function buildApp(parts: AppParts, options: { https?: { key: string
 
   // Last-resort answers; each mock installs its own handlers in its own scope first.
   app.setNotFoundHandler((request, reply) => {
+    if (isAcsRequest(request)) return parts.acs.notFound(request, reply);
     reply
       .code(404)
       .send({ error: "not_found", message: `No sandbox endpoint for ${request.method} ${request.url}` });

@@ -85,6 +85,11 @@ export class Sandbox {
       resourceFor: (request) => this.resourceFor(request),
       looseApiVersion: this.#options.looseApiVersion ?? false,
       dataDir: this.#options.dataDir,
+      // Whether a Teams user is licensed is a fact of the world, as ACS learns it from Teams.
+      teamsLicense: (tenantId, objectId) =>
+        this.world.directory.tenants
+          .find((t) => t.id === tenantId)
+          ?.users.find((u) => u.objectId === objectId)?.teamsLicense,
     });
     this.#app = await buildApp(
       { aad: this.#aad, acs: this.#acs, admin: adminRoutes(this), journal: this.journal },

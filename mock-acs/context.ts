@@ -21,4 +21,9 @@ export interface AcsContext {
   looseApiVersion: boolean;
   /** Directory for durable identity state; undefined keeps everything in memory. */
   dataDir: string | undefined;
+  /**
+   * Whether a Teams user holds a Teams licence: a world fact ACS would learn from Teams, since the Entra
+   * token does not carry it. Undefined (no lookup, or a user the world does not know) lets the exchange pass.
+   */
+  teamsLicense?: (tenantId: string, objectId: string) => boolean | undefined;
 }

@@ -1,17 +1,66 @@
-import type { FastifyPluginAsync } from "fastify";
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import { authenticate } from "./authenticate.js";
 import type { AcsContext } from "./context.js";
+import { AcsError } from "./errors.js";
+import { IdentityStore } from "./identities.js";
+import { identityFile } from "./persistence.js";
+import { exchangeRoutes } from "./routes/exchange.js";
+import { identityRoutes } from "./routes/identities.js";
+import { sandboxRoutes } from "./routes/sandbox.js";
+import type { AcsService } from "./service.js";
+import { installWire, sendAcsError, setServiceHeaders } from "./wire.js";
 
 export type { AcsContext } from "./context.js";
+export { acsCatalog, AcsError, type AcsErrorCode } from "./errors.js";
+
+/** Where the sandbox publishes the keys ACS signs its tokens with. */
+export const ACS_JWKS_PATH = "/_sandbox/acs/jwks";
 
 /** The fake ACS Identity service as a fastify plugin, plus a way to forget its identities. */
 export interface MockAcs {
   plugin: FastifyPluginAsync;
+  /** The ACS-shaped 404 for requests addressed to a resource that match no route (the app's not-found handler calls it). */
+  notFound(request: FastifyRequest, reply: FastifyReply): FastifyReply;
   reset(): Promise<void>;
 }
 
-export async function mockAcs(_ctx: AcsContext): Promise<MockAcs> {
+/**
+ * @example
+ * const acs = await mockAcs(ctx);
+ * await app.register(acs.plugin); // POST /identities, /teamsUser/:exchangeAccessToken, …
+ */
+export async function mockAcs(ctx: AcsContext): Promise<MockAcs> {
+  const store = new IdentityStore(ctx.clock, ctx.dataDir ? identityFile(ctx.dataDir) : undefined);
+  await store.load();
+  const service: AcsService = { ctx, store };
+
+  const plugin: FastifyPluginAsync = async (app) => {
+    await app.register(sandboxRoutes(service), { prefix: "/_sandbox/acs" });
+    // The Identity API in its own scope: its body parser, headers and error handler touch no Entra route.
+    await app.register(async (api) => {
+      installWire(api);
+      api.addHook("preHandler", async (request) => {
+        request.acsResource = await authenticate(ctx, request);
+      });
+      await api.register(identityRoutes(service));
+      await api.register(exchangeRoutes(service));
+    });
+  };
+
   return {
-    plugin: async () => {},
-    async reset() {},
+    plugin,
+    notFound(request, reply) {
+      setServiceHeaders(request, reply);
+      return sendAcsError(
+        request,
+        reply,
+        new AcsError("NotFound", {
+          message: `No ACS Identity operation matches ${request.method} ${request.url.split("?")[0]}.`,
+        }),
+      );
+    },
+    async reset() {
+      await store.clear();
+    },
   };
 }

@@ -1,0 +1,146 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { recordOutcome } from "../../core/outcome.js";
+import { isGuid } from "../../core/ids.js";
+import type { AcsContext } from "../context.js";
+import { verifyEntraToken, type EntraClaims } from "../entra-token.js";
+import { AcsError } from "../errors.js";
+import { apiVersionOf, resourceOf, type AcsService } from "../service.js";
+import { formatExpiresOn, mintTeamsUserToken } from "../tokens.js";
+import { bodyObject } from "../validation.js";
+import { jsonBody, sendJson } from "../wire.js";
+
+/*
+ * `POST /teamsUser/:exchangeAccessToken`: an Entra ID token of a Teams user for a Communication
+ * Services token of that user (reference §3). The checks run in the recorded order: model binding,
+ * GUID formats, the Entra token, then appid and oid against the body.
+ */
+
+/** The ACS first-party API: its identifier URI (with or without a slash) or its app id (a v1 `aud` may be either). */
+export const TEAMS_EXCHANGE_AUDIENCES = [
+  "https://auth.msft.communication.azure.com",
+  "https://auth.msft.communication.azure.com/",
+  "1fd5118e-2576-4263-8130-9503064c837a",
+];
+/** Both delegated permissions are required (docs: "Microsoft Entra permissions for communication as Teams user"). */
+export const REQUIRED_TEAMS_SCOPES = ["Teams.ManageCalls", "Teams.ManageChats"];
+/** The 2021 previews took the single legacy permission of the seed quickstart (`.../VoIP`). */
+export const PREVIEW_TEAMS_SCOPES = [["VoIP"], REQUIRED_TEAMS_SCOPES];
+/** The 2021 preview exchange returned a token for 24 hours, whatever the Entra token's lifetime. */
+export const PREVIEW_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
+
+type TeamsClaims = EntraClaims & { oid: string; tid: string; exp: number };
+
+/** The Entra token's claims when it is a valid Teams user token for ACS, else undefined. */
+async function teamsUserClaims(ctx: AcsContext, token: unknown, acceptedScopeSets: string[][]) {
+  if (typeof token !== "string" || token === "") return undefined;
+  const claims = await verifyEntraToken(token, ctx.entraKeys, ctx.clock, TEAMS_EXCHANGE_AUDIENCES);
+  if (!claims || typeof claims.oid !== "string" || typeof claims.exp !== "number") return undefined;
+  const granted = new Set(typeof claims.scp === "string" ? claims.scp.split(" ") : []);
+  if (!acceptedScopeSets.some((set) => set.every((s) => granted.has(s)))) return undefined;
+  return claims as TeamsClaims;
+}
+
+/** A required string field as ASP.NET's [Required] sees it: missing, null and "" all fail. */
+function requiredField(
+  body: Record<string, unknown>,
+  field: "appId" | "userId",
+  name: "AppId" | "UserId",
+): string {
+  const value = body[field];
+  if (typeof value !== "string" || value === "") {
+    throw new AcsError("ValidationError", {
+      message: `${name}: The ${name} field is required.`,
+      target: name,
+      fromController: false,
+    });
+  }
+  return value;
+}
+
+/**
+ * [infer] The real answer for a user without a Teams licence is unknown (reference §3 gaps); the
+ * catalog's TeamsLicenseRequired (403) is the sandbox's. Users the world does not know pass.
+ */
+function requireTeamsLicense(ctx: AcsContext, claims: TeamsClaims): void {
+  if (ctx.teamsLicense?.(claims.tid, claims.oid) === false) throw new AcsError("TeamsLicenseRequired");
+}
+
+async function exchangeCurrent(service: AcsService, request: FastifyRequest, reply: FastifyReply) {
+  const body = bodyObject(jsonBody(request), "TeamsUserExchangeTokenRequest");
+  const appId = requiredField(body, "appId", "AppId");
+  const userId = requiredField(body, "userId", "UserId");
+  if (!isGuid(appId))
+    throw new AcsError("ValidationError", { message: "Provided AppId has invalid format.", target: "appId" });
+  if (!isGuid(userId))
+    throw new AcsError("ValidationError", {
+      message: "Provided UserId has invalid format.",
+      target: "userId",
+    });
+
+  const claims = await teamsUserClaims(service.ctx, body.token, [REQUIRED_TEAMS_SCOPES]);
+  if (!claims) throw new AcsError("InvalidAccessToken");
+  const tokenAppId = claims.appid ?? claims.azp ?? "";
+  if (tokenAppId.toLowerCase() !== appId.toLowerCase()) {
+    throw new AcsError("ValidationError", {
+      message: "AAD application is not the expected one.",
+      target: "appId",
+    });
+  }
+  if (claims.oid.toLowerCase() !== userId.toLowerCase()) {
+    throw new AcsError("ValidationError", {
+      message: "Provided AAD token issued for unexpected user.",
+      target: "userId",
+    });
+  }
+  requireTeamsLicense(service.ctx, claims);
+
+  const issued = await mintTeamsUserToken(
+    service.ctx.keys,
+    resourceOf(request),
+    claims,
+    service.ctx.clock.nowSeconds(),
+  );
+  return sendJson(request, reply, 200, {
+    token: issued.token,
+    expiresOn: formatExpiresOn(issued.expiresAt * 1000),
+  });
+}
+
+/** 2021 previews: body `{token}` only; an invalid token gets a 401 with an empty body (recorded May 2021). */
+async function exchangePreview(service: AcsService, request: FastifyRequest, reply: FastifyReply) {
+  const body = bodyObject(jsonBody(request), "TeamsUserAccessTokenRequest");
+  const claims = await teamsUserClaims(service.ctx, body.token, PREVIEW_TEAMS_SCOPES);
+  if (!claims) {
+    recordOutcome(request, "InvalidAccessToken");
+    reply.removeHeader("api-supported-versions");
+    return reply.code(401).header("content-length", "0").send();
+  }
+  requireTeamsLicense(service.ctx, claims);
+  const now = service.ctx.clock.nowSeconds();
+  const issued = await mintTeamsUserToken(
+    service.ctx.keys,
+    resourceOf(request),
+    claims,
+    now,
+    now + PREVIEW_TOKEN_LIFETIME_SECONDS,
+  );
+  return sendJson(request, reply, 200, {
+    token: issued.token,
+    expiresOn: formatExpiresOn(issued.expiresAt * 1000),
+  });
+}
+
+export function exchangeRoutes(service: AcsService) {
+  return async (api: FastifyInstance) => {
+    api.post(
+      "/teamsUser/::exchangeAccessToken",
+      { config: { acsOperation: "exchange" } },
+      async (request, reply) => {
+        const version = apiVersionOf(service, request, "exchange");
+        return version.exchangeBody === "token-only"
+          ? exchangePreview(service, request, reply)
+          : exchangeCurrent(service, request, reply);
+      },
+    );
+  };
+}

@@ -1,0 +1,143 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { isGuid } from "../../core/ids.js";
+import { AcsError } from "../errors.js";
+import { resourceIdOf, type IdentityRecord } from "../identities.js";
+import type { AcsResource } from "../resources.js";
+import { apiVersionOf, resourceOf, type AcsService } from "../service.js";
+import { formatExpiresOn, mintUserToken } from "../tokens.js";
+import { bodyObject, expiresInMinutes, optionalScopes, requiredScopes } from "../validation.js";
+import { jsonBody, sendJson, sendNoContent } from "../wire.js";
+
+/*
+ * The identity operations (reference §1.2): create, delete, revoke and issue. Order inside each: the
+ * api-version, the body's model binding, whether the identity is this resource's, then the values.
+ */
+
+type IdRequest = FastifyRequest<{ Params: { id: string } }>;
+
+/**
+ * The live identity a path names. [infer] Ids this resource did not mint (another resource's, or not an
+ * ACS user id at all, such as `..%2F..`) get IdentityNotOwned as recorded for another resource's id;
+ * this resource's deleted or unknown ids get IdentityNotFound.
+ */
+function ownedIdentity(
+  service: AcsService,
+  resource: AcsResource,
+  id: string,
+  allowDeleted = false,
+): IdentityRecord {
+  if (resourceIdOf(id) !== resource.resourceId.toLowerCase()) throw new AcsError("IdentityNotOwned");
+  const record = service.store.get(id);
+  if (!record || (record.deletedAtMs !== undefined && !allowDeleted)) throw new AcsError("IdentityNotFound");
+  return record;
+}
+
+async function issue(
+  service: AcsService,
+  resource: AcsResource,
+  record: IdentityRecord,
+  scopes: string[],
+  minutes: number,
+) {
+  const issuedAt = service.store.issuedAtFor(record);
+  const { token, expiresAt } = await mintUserToken(
+    service.ctx.keys,
+    resource,
+    record.id,
+    scopes,
+    issuedAt,
+    minutes,
+  );
+  return { token, expiresOn: formatExpiresOn(expiresAt * 1000) };
+}
+
+const RFC1123 = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
+/**
+ * `Repeatability-Request-ID` of a 2023-08-01 create, or undefined when the client sent none.
+ * [infer] The answer to malformed repeatability headers is not recorded.
+ */
+function repeatabilityRequestId(request: FastifyRequest): string | undefined {
+  const id = request.headers["repeatability-request-id"];
+  const firstSent = request.headers["repeatability-first-sent"];
+  if (id === undefined && firstSent === undefined) return undefined;
+  if (typeof id !== "string" || !isGuid(id)) {
+    throw new AcsError("ValidationError", {
+      message: "Repeatability-Request-ID must be a UUID.",
+      target: "Repeatability-Request-ID",
+    });
+  }
+  if (typeof firstSent !== "string" || !RFC1123.test(firstSent)) {
+    throw new AcsError("ValidationError", {
+      message: "Repeatability-First-Sent must be an RFC 1123 date.",
+      target: "Repeatability-First-Sent",
+    });
+  }
+  return id.toLowerCase();
+}
+
+export function identityRoutes(service: AcsService) {
+  return async (api: FastifyInstance) => {
+    api.post("/identities", { config: { acsOperation: "create" } }, async (request, reply) => {
+      const version = apiVersionOf(service, request, "create");
+      const body = bodyObject(jsonBody(request), "CommunicationIdentityCreateRequest");
+      const resource = resourceOf(request);
+      const scopes = optionalScopes(body.createTokenWithScopes, version);
+      const minutes = scopes.length > 0 ? expiresInMinutes(body.expiresInMinutes, version) : 0;
+
+      const requestId = version.repeatability ? repeatabilityRequestId(request) : undefined;
+      // A repeated request (same Repeatability-Request-ID) gets the identity the first one created.
+      const earlier = requestId
+        ? service.store.findByRepeatabilityId(resource.resourceId, requestId)
+        : undefined;
+      const record = earlier ?? (await service.store.create(resource.resourceId, requestId));
+      if (requestId) reply.header("Repeatability-Result", "accepted");
+
+      const accessToken =
+        scopes.length > 0 ? await issue(service, resource, record, scopes, minutes) : undefined;
+      return sendJson(request, reply, 201, {
+        identity: { id: record.id },
+        ...(accessToken ? { accessToken } : {}),
+      });
+    });
+
+    api.delete(
+      "/identities/:id",
+      { config: { acsOperation: "delete" } },
+      async (request: IdRequest, reply) => {
+        apiVersionOf(service, request, "delete");
+        // [infer] Deleting twice succeeds: DELETE is idempotent in Azure's REST guidelines.
+        const record = ownedIdentity(service, resourceOf(request), request.params.id, true);
+        await service.store.delete(record);
+        return sendNoContent(request, reply);
+      },
+    );
+
+    api.post(
+      "/identities/:id/::revokeAccessTokens",
+      { config: { acsOperation: "revoke" } },
+      async (request: IdRequest, reply) => {
+        apiVersionOf(service, request, "revoke");
+        const record = ownedIdentity(service, resourceOf(request), request.params.id);
+        await service.store.revoke(record);
+        return sendNoContent(request, reply);
+      },
+    );
+
+    api.post(
+      "/identities/:id/::issueAccessToken",
+      { config: { acsOperation: "issue" } },
+      async (request: IdRequest, reply) => {
+        const version = apiVersionOf(service, request, "issue");
+        const body = bodyObject(jsonBody(request), "CommunicationIdentityAccessTokenRequest");
+        // Model binding (a missing or non-list `scopes`) answers before the identity is looked at.
+        if (!Array.isArray(body.scopes)) requiredScopes(body.scopes, version);
+        const resource = resourceOf(request);
+        const record = ownedIdentity(service, resource, request.params.id);
+        const scopes = requiredScopes(body.scopes, version);
+        const minutes = expiresInMinutes(body.expiresInMinutes, version);
+        return sendJson(request, reply, 200, await issue(service, resource, record, scopes, minutes));
+      },
+    );
+  };
+}

@@ -1,0 +1,33 @@
+import type { FastifyRequest } from "fastify";
+import type { AcsContext } from "./context.js";
+import { resolveApiVersion, type AcsOperation, type ApiVersion } from "./api-versions.js";
+import type { IdentityStore } from "./identities.js";
+import type { AcsResource } from "./resources.js";
+
+/** What the routes share: the host's context and the identity store. */
+export interface AcsService {
+  ctx: AcsContext;
+  store: IdentityStore;
+}
+
+/** The authenticated resource of a request (set by the scope's preHandler before any route runs). */
+export function resourceOf(request: FastifyRequest): AcsResource {
+  if (!request.acsResource) throw new Error("ACS route reached without authentication");
+  return request.acsResource;
+}
+
+/** The api-version a request is served as (or the UnsupportedApiVersion error). */
+export function apiVersionOf(
+  service: AcsService,
+  request: FastifyRequest,
+  operation: AcsOperation,
+): ApiVersion {
+  const query = request.query as Record<string, string | string[] | undefined>;
+  const raw = query["api-version"];
+  const requested = Array.isArray(raw) ? raw[0] : raw;
+  const path = request.url.split("?")[0] ?? "";
+  return resolveApiVersion(operation, requested, {
+    loose: service.ctx.looseApiVersion,
+    requestUri: `https://${request.headers.host ?? "localhost"}${path}`,
+  });
+}

@@ -1,0 +1,91 @@
+import type { KeySet } from "../core/keyset.js";
+import type { EntraClaims } from "./entra-token.js";
+import type { AcsResource } from "./resources.js";
+
+/*
+ * ACS access tokens, laid out like the real ones (reference §4): RS256, `skypeid` without the `8:`
+ * prefix, `scp` 1792 for ACS users and 1024 for Teams users, `csi` = issue time as a string, and
+ * `acsScope` comma-joined in the order requested.
+ */
+
+/** `scp` of an ACS user token. */
+export const ACS_USER_SCP = 1792;
+/** `scp` of a Teams user token from the exchange (a native Teams skype token has 780). */
+export const TEAMS_USER_SCP = 1024;
+/** [infer] `acsScope` of a Teams user token; every recorded one reads "voip,chat". */
+export const TEAMS_USER_ACS_SCOPE = "voip,chat";
+
+export interface IssuedToken {
+  token: string;
+  /** Seconds since the epoch; equals the JWT's `exp`. */
+  expiresAt: number;
+}
+
+/**
+ * `expiresOn` as the real service writes it: seven fractional digits and `+00:00`.
+ *
+ * @example formatExpiresOn(1678700607560) // "2023-03-13T09:43:27.5600000+00:00"
+ */
+export function formatExpiresOn(epochMs: number): string {
+  const iso = new Date(epochMs).toISOString(); // 2023-03-13T09:43:27.560Z
+  return `${iso.slice(0, 23)}0000+00:00`;
+}
+
+/** An ACS user's token for `scopes`, valid `minutes` from `issuedAt` (seconds). */
+export async function mintUserToken(
+  keys: KeySet,
+  resource: AcsResource,
+  identityId: string,
+  scopes: string[],
+  issuedAt: number,
+  minutes: number,
+): Promise<IssuedToken> {
+  const exp = issuedAt + minutes * 60;
+  const token = await keys.sign(
+    {
+      skypeid: identityId.replace(/^8:/, ""),
+      scp: ACS_USER_SCP,
+      csi: String(issuedAt),
+      exp,
+      rgn: resource.region,
+      acsScope: scopes.join(","),
+      resourceId: resource.resourceId,
+      resourceLocation: resource.location,
+      iat: issuedAt,
+    },
+    { x5t: keys.active.x5t },
+  );
+  return { token, expiresAt: exp };
+}
+
+/**
+ * A Teams user's token for an Entra token: it expires with the Entra token (`exp` copied), `csi` is
+ * the Entra token's `iat`, and the `aad_*` claims of 2024+ tokens name its origin.
+ */
+export async function mintTeamsUserToken(
+  keys: KeySet,
+  resource: AcsResource,
+  entra: EntraClaims & { oid: string; tid: string; exp: number },
+  issuedAt: number,
+  expiresAt: number = entra.exp,
+): Promise<IssuedToken> {
+  const entraIat = String(entra.iat ?? issuedAt);
+  const token = await keys.sign(
+    {
+      skypeid: `orgid:${entra.oid}`,
+      scp: TEAMS_USER_SCP,
+      csi: entraIat,
+      exp: expiresAt,
+      rgn: resource.region,
+      tid: entra.tid,
+      acsScope: TEAMS_USER_ACS_SCOPE,
+      resourceId: resource.resourceId,
+      aad_iat: entraIat,
+      ...(entra.uti ? { aad_uti: entra.uti } : {}),
+      ...((entra.appid ?? entra.azp) ? { aad_appid: entra.appid ?? entra.azp } : {}),
+      iat: issuedAt,
+    },
+    { x5t: keys.active.x5t },
+  );
+  return { token, expiresAt };
+}

@@ -1,0 +1,90 @@
+import type { ApiVersion } from "./api-versions.js";
+import { AcsError } from "./errors.js";
+
+/*
+ * Request-body validation with the real service's messages (reference §1.4). "Binding" errors come
+ * from ASP.NET's model binder, before the controller, and so carry no `api-supported-versions`;
+ * "validation" errors come from the controller and do.
+ */
+
+export const MIN_EXPIRES_IN_MINUTES = 60;
+export const MAX_EXPIRES_IN_MINUTES = 1440;
+export const DEFAULT_EXPIRES_IN_MINUTES = 1440;
+
+/** [infer] The System.Text.Json conversion message ASP.NET would give for a value of the wrong type. */
+export function bindingError(path: string, type: string): AcsError {
+  return new AcsError("ValidationError", {
+    message: `The JSON value could not be converted to ${type}. Path: ${path}.`,
+    target: path,
+    fromController: false,
+  });
+}
+
+/** The body as an object with string keys (a missing body is an empty object). */
+export function bodyObject(body: unknown, type: string): Record<string, unknown> {
+  if (body === undefined || body === null) return {};
+  if (typeof body !== "object" || Array.isArray(body)) throw bindingError("$", type);
+  return body as Record<string, unknown>;
+}
+
+/** `expiresInMinutes`: absent or null → the default; otherwise an integer in [60, 1440]. */
+export function expiresInMinutes(value: unknown, version: ApiVersion): number {
+  if (!version.expiresInMinutes || value === undefined || value === null) return DEFAULT_EXPIRES_IN_MINUTES;
+  if (typeof value !== "number" || !Number.isInteger(value)) {
+    throw bindingError("$.expiresInMinutes", "System.Nullable`1[System.Int32]");
+  }
+  if (value < MIN_EXPIRES_IN_MINUTES || value > MAX_EXPIRES_IN_MINUTES) {
+    throw new AcsError("ValidationError", {
+      // [infer] A 2022 recording of issue had only the first sentence; the 2023 ones have both.
+      message: `ExpiresInMinutes value ${value} is invalid. Value must be within the [${MIN_EXPIRES_IN_MINUTES}, ${MAX_EXPIRES_IN_MINUTES}] interval.`,
+      target: "ExpiresInMinutes",
+    });
+  }
+  return value;
+}
+
+/** Scope names, checked against the version's enum and kept in request order (they form `acsScope`). */
+export function scopeList(value: unknown[], version: ApiVersion): string[] {
+  for (const scope of value) {
+    if (typeof scope !== "string" || !version.scopes.includes(scope)) {
+      throw new AcsError("ValidationError", {
+        // [infer] No recording shows an unknown scope name; the prefix is the recorded one for [].
+        message: `Invalid scopes - Scope '${String(scope)}' is not supported. Supported scopes: ${version.scopes.join(", ")}.`,
+        target: "scopes",
+      });
+    }
+  }
+  return value as string[];
+}
+
+/** `scopes` of issueAccessToken: required, non-empty. */
+export function requiredScopes(value: unknown, version: ApiVersion): string[] {
+  if (value === undefined || value === null) {
+    throw new AcsError("ValidationError", {
+      message: "Scopes: The Scopes field is required.",
+      target: "Scopes",
+      fromController: false,
+    });
+  }
+  if (!Array.isArray(value))
+    throw bindingError("$.scopes", "System.Collections.Generic.IList`1[CommunicationIdentityTokenScope]");
+  if (value.length === 0) {
+    throw new AcsError("ValidationError", {
+      message: "Invalid scopes - Scopes field is required.",
+      target: "scopes",
+    });
+  }
+  return scopeList(value, version);
+}
+
+/** `createTokenWithScopes` of create: absent, null or [] → no token. [infer] for []. */
+export function optionalScopes(value: unknown, version: ApiVersion): string[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) {
+    throw bindingError(
+      "$.createTokenWithScopes",
+      "System.Collections.Generic.IList`1[CommunicationIdentityTokenScope]",
+    );
+  }
+  return scopeList(value, version);
+}

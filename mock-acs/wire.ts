@@ -1,0 +1,141 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { recordOutcome } from "../core/outcome.js";
+import { supportedVersionsHeader, type AcsOperation } from "./api-versions.js";
+import { AcsError } from "./errors.js";
+
+/*
+ * What every ACS Identity response looks like on the wire (reference §6), and how the service's scope
+ * reads bodies: raw bytes (the HMAC covers them), parsed as JSON by the service itself, so bad input
+ * becomes an ACS error body instead of a framework error.
+ */
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** The ACS operation a route serves; its controller answers carry `api-supported-versions`. */
+    acsOperation?: AcsOperation;
+  }
+}
+
+/** Success bodies; errors use plain `application/json` like the real service. */
+export const SUCCESS_CONTENT_TYPE = "application/json; charset=utf-8";
+export const ERROR_CONTENT_TYPE = "application/json";
+
+/** `MS-CV`: a correlation vector, base64 of 16 bytes (22 chars) plus `.0`, e.g. `lj9cbQSuXEW+e/xiVacRbg.2.0`. */
+function correlationVector(): string {
+  return `${randomBytes(16).toString("base64").slice(0, 22)}.0`;
+}
+
+/** `X-Azure-Ref`: the front door's opaque reference, `0` followed by base64. */
+function azureRef(): string {
+  return `0${randomBytes(54).toString("base64")}`;
+}
+
+/** Headers on every ACS Identity response, errors and 404s included. */
+export function setServiceHeaders(request: FastifyRequest, reply: FastifyReply): void {
+  const clientRequestId = request.headers["x-ms-client-request-id"];
+  reply.header("MS-CV", correlationVector());
+  reply.header(
+    "x-ms-client-request-id",
+    typeof clientRequestId === "string" ? clientRequestId : randomUUID(),
+  );
+  reply.header("Request-Context", "appId=");
+  reply.header("Strict-Transport-Security", "max-age=2592000");
+  reply.header("X-Cache", "CONFIG_NOCACHE");
+  reply.header("X-Azure-Ref", azureRef());
+}
+
+/** Marks the answer as coming from the operation's controller (the real service adds the header there). */
+export function setControllerHeaders(request: FastifyRequest, reply: FastifyReply): void {
+  const operation = request.routeOptions.config.acsOperation;
+  if (operation) reply.header("api-supported-versions", supportedVersionsHeader(operation));
+}
+
+/** Sends a catalogued error in its wire form, and notes it for the request journal. */
+export function sendAcsError(request: FastifyRequest, reply: FastifyReply, error: AcsError): FastifyReply {
+  recordOutcome(request, error.code);
+  if (error.fromController) setControllerHeaders(request, reply);
+  else reply.removeHeader("api-supported-versions");
+  return reply.code(error.status).type(ERROR_CONTENT_TYPE).send(JSON.stringify(error.body()));
+}
+
+/** Sends a success body with the controller headers. */
+export function sendJson(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  body: unknown,
+): FastifyReply {
+  setControllerHeaders(request, reply);
+  return reply.code(status).type(SUCCESS_CONTENT_TYPE).send(JSON.stringify(body));
+}
+
+/** 204: no body, no content type. */
+export function sendNoContent(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  setControllerHeaders(request, reply);
+  return reply.code(204).send();
+}
+
+/**
+ * Installs, in the service's own scope, the raw-body parser, the service headers and an error handler
+ * that turns anything thrown (including the framework's own body errors) into an ACS error body.
+ */
+export function installWire(scope: FastifyInstance): void {
+  scope.removeAllContentTypeParsers();
+  scope.addContentTypeParser("*", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
+
+  scope.addHook("onRequest", async (request, reply) => setServiceHeaders(request, reply));
+  scope.addHook("onSend", async (_request, reply, payload) => {
+    reply.header("X-Processing-Time", `${Math.max(1, Math.round(reply.elapsedTime))}ms`);
+    return payload;
+  });
+
+  scope.setErrorHandler((error: Error & { code?: string; statusCode?: number }, request, reply) => {
+    if (error instanceof AcsError) return sendAcsError(request, reply, error);
+    if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+      return sendAcsError(request, reply, new AcsError("RequestEntityTooLarge"));
+    }
+    if (error.statusCode !== undefined && error.statusCode < 500) {
+      return sendAcsError(
+        request,
+        reply,
+        new AcsError("ValidationError", { message: error.message, fromController: false }),
+      );
+    }
+    request.log.error(error);
+    reply.removeHeader("api-supported-versions");
+    return reply
+      .code(500)
+      .type(ERROR_CONTENT_TYPE)
+      .send(
+        JSON.stringify({ error: { code: "InternalServerError", message: "An internal error occurred." } }),
+      );
+  });
+}
+
+/** The request body bytes as received (empty when there was none). */
+export function rawBody(request: FastifyRequest): Buffer {
+  return Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+}
+
+/**
+ * The JSON body, or undefined when there is none. A body in another media type, or text that is not
+ * JSON, is a catalogued error; [infer] the real service's wording for malformed JSON is not recorded.
+ */
+export function jsonBody(request: FastifyRequest): unknown {
+  const bytes = rawBody(request);
+  if (bytes.length === 0) return undefined;
+  const mediaType = (request.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+  if (mediaType !== "application/json" && !mediaType.endsWith("+json")) {
+    throw new AcsError("UnsupportedMediaType");
+  }
+  try {
+    return JSON.parse(bytes.toString("utf8"));
+  } catch (err) {
+    throw new AcsError("ValidationError", {
+      message: `The request body is not valid JSON: ${(err as Error).message}`,
+      target: "$",
+      fromController: false,
+    });
+  }
+}
