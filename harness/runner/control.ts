@@ -1,0 +1,82 @@
+import { writeFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Descriptor } from "../descriptor.js";
+import type { JournalEntry } from "../journal.js";
+import { startSandbox } from "../start.js";
+import type { World, WorldDocument } from "../world.js";
+import { startServerChild } from "./server-child.js";
+import type { RunMode } from "./types.js";
+
+/**
+ * What the runner needs from a sandbox besides the SDK traffic: its descriptor, world edits, the clock
+ * and the request journal. In intercept mode that is the in-process sandbox; in server mode the sandbox
+ * lives in another process, so everything goes through its admin API.
+ */
+export interface SandboxControl {
+  readonly mode: RunMode;
+  descriptor(): Promise<Descriptor>;
+  world(): Promise<WorldDocument>;
+  /** Applies a change to the world; an invalid result changes nothing and throws. */
+  editWorld(change: (doc: WorldDocument) => void): Promise<void>;
+  advanceClock(ms: number): Promise<void>;
+  /** Sandbox time, ms since the epoch. */
+  now(): Promise<number>;
+  journal(): Promise<JournalEntry[]>;
+  close(): Promise<void>;
+}
+
+export async function openSandbox(mode: RunMode, world: World): Promise<SandboxControl> {
+  return mode === "intercept" ? interceptControl(world) : serverControl(world);
+}
+
+async function interceptControl(world: World): Promise<SandboxControl> {
+  const sb = await startSandbox({ mode: "intercept", world });
+  return {
+    mode: "intercept",
+    descriptor: async () => sb.descriptor,
+    world: async () => sb.sandbox.world.document,
+    editWorld: async (change) => sb.sandbox.world.edit(change),
+    advanceClock: async (ms) => void sb.clock.advance(ms),
+    now: async () => sb.clock.nowMs(),
+    journal: async () => sb.sandbox.journal.list(),
+    close: () => sb.close(),
+  };
+}
+
+async function serverControl(world: World): Promise<SandboxControl> {
+  // The child reads the world from a file; `extends: empty` because the document is already complete.
+  const dir = mkdtempSync(join(tmpdir(), "acs-sandbox-scenario-"));
+  const worldFile = join(dir, "world.json");
+  writeFileSync(worldFile, JSON.stringify({ extends: "empty", ...world.document }));
+  let child;
+  try {
+    child = await startServerChild(["--world", worldFile]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const base = `${child.descriptor.baseUrl}/_sandbox`;
+  const admin = async <T>(path: string, init?: { method: string; body: unknown }): Promise<T> => {
+    const res = await fetch(`${base}/${path}`, {
+      method: init?.method ?? "GET",
+      ...(init ? { body: JSON.stringify(init.body), headers: { "content-type": "application/json" } } : {}),
+    });
+    const body = (await res.json()) as T & { message?: string };
+    if (!res.ok) throw new Error(`${init?.method ?? "GET"} /_sandbox/${path}: ${body.message ?? res.status}`);
+    return body;
+  };
+  return {
+    mode: "server",
+    descriptor: () => admin<Descriptor>("descriptor"),
+    world: () => admin<WorldDocument>("world"),
+    async editWorld(change) {
+      const doc = await admin<WorldDocument>("world");
+      change(doc);
+      await admin("world", { method: "PUT", body: { extends: "empty", ...doc } });
+    },
+    advanceClock: async (ms) => void (await admin("clock", { method: "POST", body: { advance: ms } })),
+    now: async () => Date.parse((await admin<{ now: string }>("clock")).now),
+    journal: async () => (await admin<{ requests: JournalEntry[] }>("requests")).requests,
+    close: () => child.stop(),
+  };
+}

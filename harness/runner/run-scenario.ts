@@ -1,0 +1,162 @@
+import { loadScenario, parseScenario, type Scenario, type Step } from "../scenario.js";
+import { resolveScenarioPath } from "../start.js";
+import { openSandbox, type SandboxControl } from "./control.js";
+import { RunContext } from "./context.js";
+import { observe } from "./errors.js";
+import { checkExpectation } from "./expectations.js";
+import { performStep, stepLabel } from "./steps.js";
+import type { ActualOutcome, RunMode, ScenarioResult, StepResult, StepValue } from "./types.js";
+
+export interface RunScenarioOptions {
+  /** `intercept` (default): in this process behind msw. `server`: `acs-sandbox serve` in a child process. */
+  mode?: RunMode;
+  /** Called as each step finishes, for progress reporting. */
+  onStep?: (step: StepResult) => void;
+}
+
+/** A scenario file path, a bundled scenario name, or a scenario object (as it would be written in YAML). */
+export type ScenarioInput = string | Record<string, unknown>;
+
+function load(input: ScenarioInput): Scenario {
+  return typeof input === "string" ? loadScenario(resolveScenarioPath(input)) : parseScenario(input);
+}
+
+/**
+ * Plays a scenario through the real MSAL Node and Identity SDK against a fresh sandbox and checks every
+ * expectation. Never throws for a failing story or an invalid file: the result says what went wrong.
+ *
+ * @example
+ * const result = await runScenario("missing-service-principal");
+ * expect(result.status).toBe("passed");
+ */
+export async function runScenario(
+  input: ScenarioInput,
+  options: RunScenarioOptions = {},
+): Promise<ScenarioResult> {
+  const mode = options.mode ?? "intercept";
+  const started = performance.now();
+  let scenario: Scenario;
+  try {
+    scenario = load(input);
+  } catch (err) {
+    // Not found, bad YAML, or invalid: the message names the file, line and field.
+    const file = typeof input === "string" ? input : undefined;
+    return {
+      name: typeof input === "string" ? input : String(input.name ?? "scenario"),
+      description: "",
+      ...(file ? { file } : {}),
+      mode,
+      status: "failed",
+      durationMs: performance.now() - started,
+      steps: [],
+      error: (err as Error).message,
+    };
+  }
+  const base = {
+    name: scenario.name,
+    description: scenario.description,
+    ...(scenario.file ? { file: scenario.file } : {}),
+    mode,
+  };
+  let control: SandboxControl;
+  try {
+    control = await openSandbox(mode, scenario.world);
+  } catch (err) {
+    return {
+      ...base,
+      status: "failed",
+      durationMs: performance.now() - started,
+      steps: [],
+      error: `The sandbox did not start: ${(err as Error).message}`,
+    };
+  }
+  try {
+    const steps = await playSteps(new RunContext(control), scenario.steps, options.onStep);
+    const failed = steps.some((s) => s.status !== "passed");
+    return { ...base, status: failed ? "failed" : "passed", durationMs: performance.now() - started, steps };
+  } finally {
+    await control.close();
+  }
+}
+
+async function playSteps(
+  ctx: RunContext,
+  steps: Step[],
+  onStep: RunScenarioOptions["onStep"],
+): Promise<StepResult[]> {
+  const results: StepResult[] = [];
+  let failed = false;
+  for (const [index, step] of steps.entries()) {
+    const result: StepResult = failed
+      ? { ...stepHead(step, index), status: "skipped", durationMs: 0, mismatches: [] }
+      : await playStep(ctx, step, index);
+    failed ||= result.status === "failed";
+    results.push(result);
+    onStep?.(result);
+  }
+  return results;
+}
+
+function stepHead(step: Step, index: number) {
+  return {
+    index,
+    ...(step.line ? { line: step.line } : {}),
+    action: step.action,
+    label: stepLabel(step),
+    expected: step.expect ?? { ok: true as const },
+  };
+}
+
+async function playStep(ctx: RunContext, step: Step, index: number): Promise<StepResult> {
+  const startedAt = new Date().toISOString();
+  const started = performance.now();
+  let actual: ActualOutcome;
+  try {
+    const value = await performStep(ctx, step);
+    if (step.as) ctx.saved.set(step.as, value);
+    actual = await outcomeOf(ctx, value);
+  } catch (err) {
+    actual = { ok: false, error: observe(err) };
+  }
+  const head = stepHead(step, index);
+  const mismatches = checkExpectation(head.expected, actual);
+  const result: StepResult = {
+    ...head,
+    status: mismatches.length > 0 ? "failed" : "passed",
+    durationMs: performance.now() - started,
+    actual,
+    mismatches,
+  };
+  if (result.status === "failed") {
+    const lastRequest = await lastSdkRequest(ctx.control, startedAt);
+    if (lastRequest) result.lastRequest = lastRequest;
+  }
+  return result;
+}
+
+async function outcomeOf(ctx: RunContext, value: StepValue): Promise<ActualOutcome> {
+  const claims =
+    value.kind === "none" ? undefined : value.kind === "entraToken" ? value.claims : value.claims;
+  const expiresAtMs =
+    value.kind === "acsToken" || value.kind === "identity"
+      ? value.expiresOn?.getTime()
+      : typeof claims?.exp === "number"
+        ? claims.exp * 1000
+        : undefined;
+  const outcome: ActualOutcome = { ok: true, ...(claims ? { claims } : {}) };
+  if (expiresAtMs !== undefined) outcome.expiresInSeconds = (expiresAtMs - (await ctx.control.now())) / 1000;
+  if (value.kind === "acsToken" && value.aadExpiresAt !== undefined) {
+    outcome.expiryGapSeconds = value.expiresOn.getTime() / 1000 - value.aadExpiresAt;
+  }
+  return outcome;
+}
+
+/** The last request the SDKs made during a step (admin API calls are the runner's own, so left out). */
+async function lastSdkRequest(control: SandboxControl, since: string) {
+  try {
+    const entries = await control.journal();
+    return entries.filter((e) => e.at >= since && !e.url.startsWith("/_sandbox/")).at(-1);
+  } catch {
+    return undefined;
+  }
+}
