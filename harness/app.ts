@@ -1,6 +1,6 @@
 import cookie from "@fastify/cookie";
 import formbody from "@fastify/formbody";
-import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import "../core/outcome.js";
 import type { MockAad } from "../mock-aad/index.js";
 import type { MockAcs } from "../mock-acs/index.js";
@@ -33,6 +33,14 @@ export async function buildApp(parts: AppParts, options: { https?: { key: string
     bodyLimit: BODY_LIMIT_BYTES,
     // ACS ids contain ':' and may be percent-encoded; keep the raw URL for HMAC and let routes decode.
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 2048 },
+    // URLs the router cannot decode never reach a plugin's scope; ACS answers them in its own shape.
+    frameworkErrors: (error, request, reply) => {
+      if (isAcsRequest(request)) return parts.acs.frameworkError(error, request, reply as FastifyReply);
+      const status = error.code === "FST_ERR_MAX_PARAM_LENGTH" ? 414 : 400;
+      return (reply as FastifyReply)
+        .code(status)
+        .send({ error: "Bad Request", code: error.code, message: error.message, statusCode: status });
+    },
     ...(options.https ? { https: options.https } : {}),
   });
 

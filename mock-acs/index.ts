@@ -21,6 +21,11 @@ export interface MockAcs {
   plugin: FastifyPluginAsync;
   /** The ACS-shaped 404 for requests addressed to a resource that match no route (the app's not-found handler calls it). */
   notFound(request: FastifyRequest, reply: FastifyReply): FastifyReply;
+  /**
+   * The ACS answer to a URL the router cannot take (bad percent-encoding, an over-long segment), for the
+   * app's `frameworkErrors` option: those never reach a route's scope.
+   */
+  frameworkError(error: Error, request: FastifyRequest, reply: FastifyReply): FastifyReply;
   reset(): Promise<void>;
 }
 
@@ -56,6 +61,18 @@ export async function mockAcs(ctx: AcsContext): Promise<MockAcs> {
         reply,
         new AcsError("NotFound", {
           message: `No ACS Identity operation matches ${request.method} ${request.url.split("?")[0]}.`,
+        }),
+      );
+    },
+    frameworkError(error, request, reply) {
+      setServiceHeaders(request, reply);
+      // [infer] The real service's answer to an undecodable path is not recorded.
+      return sendAcsError(
+        request,
+        reply,
+        new AcsError("ValidationError", {
+          message: `The request URI is not valid: ${error.message}`,
+          fromController: false,
         }),
       );
     },

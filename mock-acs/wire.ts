@@ -51,12 +51,17 @@ export function setControllerHeaders(request: FastifyRequest, reply: FastifyRepl
   if (operation) reply.header("api-supported-versions", supportedVersionsHeader(operation));
 }
 
+/** Bytes, because fastify appends `; charset=utf-8` to a JSON type when the payload is a string. */
+function errorPayload(body: unknown): Buffer {
+  return Buffer.from(JSON.stringify(body));
+}
+
 /** Sends a catalogued error in its wire form, and notes it for the request journal. */
 export function sendAcsError(request: FastifyRequest, reply: FastifyReply, error: AcsError): FastifyReply {
   recordOutcome(request, error.code);
   if (error.fromController) setControllerHeaders(request, reply);
   else reply.removeHeader("api-supported-versions");
-  return reply.code(error.status).type(ERROR_CONTENT_TYPE).send(JSON.stringify(error.body()));
+  return reply.code(error.status).type(ERROR_CONTENT_TYPE).send(errorPayload(error.body()));
 }
 
 /** Sends a success body with the controller headers. */

@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import {
+  NEWEST_API_VERSION,
+  resolveApiVersion,
+  supportedVersionsHeader,
+} from "../../mock-acs/api-versions.js";
+import { AcsError } from "../../mock-acs/errors.js";
+
+const strict = { loose: false, requestUri: "https://contoso-acs.communication.azure.com/identities" };
+
+function failure(fn: () => unknown): AcsError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof AcsError) return err;
+    throw err;
+  }
+  throw new Error("expected an AcsError");
+}
+
+describe("api-versions", () => {
+  it("serves the SDK's 2023-10-01 with the join scopes and expiresInMinutes", () => {
+    const v = resolveApiVersion("issue", "2023-10-01", strict);
+    expect(v.scopes).toEqual(["chat", "voip", "chat.join", "chat.join.limited", "voip.join"]);
+    expect(v.expiresInMinutes).toBe(true);
+    expect(NEWEST_API_VERSION.name).toBe("2023-10-01");
+  });
+
+  it("knows what older versions lack", () => {
+    expect(resolveApiVersion("issue", "2021-03-07", strict).expiresInMinutes).toBe(false);
+    expect(resolveApiVersion("issue", "2022-10-01", strict).scopes).toEqual(["chat", "voip"]);
+    expect(resolveApiVersion("exchange", "2021-10-31-preview", strict).exchangeBody).toBe("token-only");
+    expect(resolveApiVersion("exchange", "2022-06-01", strict).exchangeBody).toBe("token-app-user");
+    expect(resolveApiVersion("create", "2023-08-01", strict).repeatability).toBe(true);
+  });
+
+  it("has no Teams exchange in 2021-03-07", () => {
+    const err = failure(() => resolveApiVersion("exchange", "2021-03-07", strict));
+    expect(err.code).toBe("UnsupportedApiVersion");
+    expect(supportedVersionsHeader("exchange")).not.toContain("2021-03-07");
+    expect(supportedVersionsHeader("create")).toContain("2021-03-07");
+  });
+
+  it("answers an unknown version with the recorded wording, the supported list and what to do", () => {
+    const err = failure(() => resolveApiVersion("create", "2020-07-20-preview2", strict));
+    expect(err.status).toBe(400);
+    expect(err.code).toBe("UnsupportedApiVersion");
+    expect(err.message).toContain(
+      "The HTTP resource that matches the request URI 'https://contoso-acs.communication.azure.com/identities' does not support the API version '2020-07-20-preview2'.",
+    );
+    expect(err.message).toContain("2023-10-01");
+    expect(err.message).toContain("--loose");
+  });
+
+  it("asks for a version when none is given", () => {
+    expect(failure(() => resolveApiVersion("create", undefined, strict)).code).toBe("ApiVersionUnspecified");
+  });
+
+  it("in loose mode serves any version as the newest", () => {
+    expect(resolveApiVersion("create", "2099-01-01", { ...strict, loose: true })).toBe(NEWEST_API_VERSION);
+    expect(resolveApiVersion("create", undefined, { ...strict, loose: true })).toBe(NEWEST_API_VERSION);
+  });
+});

@@ -1,0 +1,66 @@
+import { createLocalJWKSet, jwtVerify } from "jose";
+import { beforeAll, describe, expect, it } from "vitest";
+import { KeySet, processKeys } from "../../core/keyset.js";
+import { buildResources, ResourcesSchema, type AcsResource } from "../../mock-acs/resources.js";
+import { formatExpiresOn, mintTeamsUserToken, mintUserToken } from "../../mock-acs/tokens.js";
+import { decodePayload } from "./support.js";
+
+let keys: KeySet;
+let resource: AcsResource;
+beforeAll(async () => {
+  keys = new KeySet(await processKeys("test-acs", 1, "communication.azure.com"));
+  [resource] = buildResources(ResourcesSchema.parse({ "contoso-acs": {} })) as [AcsResource];
+});
+
+describe("ACS access tokens", () => {
+  it("writes expiresOn with seven fractional digits and +00:00", () => {
+    expect(formatExpiresOn(Date.parse("2023-03-13T09:43:27.560Z"))).toBe("2023-03-13T09:43:27.5600000+00:00");
+    expect(new Date(formatExpiresOn(1_700_000_000_000)).getTime()).toBe(1_700_000_000_000);
+  });
+
+  it("lays out an ACS user token as the real ones (§4)", async () => {
+    const id = `8:acs:${resource.resourceId}_00000017-3c49-0018-e3c7-593a0d00840b`;
+    const { token, expiresAt } = await mintUserToken(keys, resource, id, ["voip", "chat"], 1_677_661_264, 60);
+    const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(keys.jwks()), {
+      currentDate: new Date(1_677_661_300_000),
+    });
+    expect(protectedHeader).toMatchObject({
+      alg: "RS256",
+      typ: "JWT",
+      kid: keys.active.kid,
+      x5t: keys.active.x5t,
+    });
+    expect(payload).toEqual({
+      skypeid: `acs:${resource.resourceId}_00000017-3c49-0018-e3c7-593a0d00840b`,
+      scp: 1792,
+      csi: "1677661264",
+      exp: 1_677_661_264 + 3600,
+      rgn: "amer",
+      acsScope: "voip,chat",
+      resourceId: resource.resourceId,
+      resourceLocation: "unitedstates",
+      iat: 1_677_661_264,
+    });
+    expect(expiresAt).toBe(1_677_661_264 + 3600);
+  });
+
+  it("lays out a Teams user token that expires with the Entra token", async () => {
+    const entra = { oid: "o-1", tid: "t-1", exp: 1_700_004_000, iat: 1_700_000_000, uti: "u", appid: "a-1" };
+    const { token, expiresAt } = await mintTeamsUserToken(keys, resource, entra, 1_700_000_300);
+    expect(expiresAt).toBe(1_700_004_000);
+    expect(decodePayload(token)).toEqual({
+      skypeid: "orgid:o-1",
+      scp: 1024,
+      csi: "1700000000",
+      exp: 1_700_004_000,
+      rgn: "amer",
+      tid: "t-1",
+      acsScope: "voip,chat",
+      resourceId: resource.resourceId,
+      aad_iat: "1700000000",
+      aad_uti: "u",
+      aad_appid: "a-1",
+      iat: 1_700_000_300,
+    });
+  });
+});
