@@ -66,6 +66,8 @@ export const AppRegistrationSchema = z.strictObject({
     })
     .default({ publicClient: [], web: [], spa: [] }),
   secrets: z.array(ClientSecretSchema).default([]),
+  /** PEM certificates whose keys may sign `client_assertion` JWTs (Certificates & secrets → Certificates). */
+  certificates: z.array(z.string().includes("BEGIN CERTIFICATE")).default([]),
   verifiedPublisher: z.boolean().default(false),
   /** Permissions the app asks for: resource (first-party key, app id, URI or app name) → scope names. */
   requiredResourceAccess: z.record(z.string(), z.array(z.string())).default({}),
@@ -140,6 +142,8 @@ export interface AppRegistration {
   publicClientFlows: boolean;
   redirectUris: { publicClient: string[]; web: string[]; spa: string[] };
   secrets: { value: string; expires: string | undefined }[];
+  /** PEM certificates for client assertions. */
+  certificates: string[];
   verifiedPublisher: boolean;
   requiredResourceAccess: { resourceAppId: string; scopes: string[] }[];
   /** The app as an API (for OBO), when it exposes scopes. */
@@ -196,6 +200,7 @@ export function buildDirectory(doc: DirectoryDocument): Directory {
       publicClientFlows: app.publicClientFlows,
       redirectUris: app.redirectUris,
       secrets: app.secrets.map((s) => ({ value: s.value, expires: s.expires })),
+      certificates: app.certificates,
       verifiedPublisher: app.verifiedPublisher,
       requiredResourceAccess: [],
       asResource:

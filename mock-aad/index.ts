@@ -1,17 +1,43 @@
-import type { FastifyPluginAsync } from "fastify";
+import type { FastifyInstance, FastifyPluginAsync } from "fastify";
 import type { AadContext } from "./context.js";
+import { discoveryRoutes } from "./routes/discovery.js";
+import { acceptAnyBody, installErrorHandler, notFoundRoutes } from "./routes/fallback.js";
+import { tokenRoutes } from "./routes/token.js";
+import { AadState } from "./state.js";
 
 export type { AadContext } from "./context.js";
+export { AadError, aadCatalog, type AadCode } from "./errors.js";
+export { decide, type PolicyDecision, type PolicyGrant, type PolicyRequest } from "./policy.js";
 
 /** The fake Entra ID as a fastify plugin, plus a way to forget its transient state (codes, sessions). */
 export interface MockAad {
   plugin: FastifyPluginAsync;
+  /** Transient state (refresh tokens; later codes and sessions), for routes added beside these. */
+  state: AadState;
   reset(): void;
 }
 
-export function mockAad(_ctx: AadContext): MockAad {
+/**
+ * Builds the fake Entra ID for one sandbox. The plugin is encapsulated (not fastify-plugin wrapped): its
+ * body parsers, error handler and catch-all routes apply to Entra ID paths only.
+ *
+ * @example
+ * const aad = mockAad(ctx);
+ * await app.register(aad.plugin);
+ */
+export function mockAad(ctx: AadContext): MockAad {
+  const state = new AadState();
   return {
-    plugin: async () => {},
-    reset() {},
+    state,
+    plugin: async (app: FastifyInstance) => {
+      installErrorHandler(app, ctx);
+      acceptAnyBody(app);
+      await discoveryRoutes(app, ctx);
+      await tokenRoutes(app, ctx, state);
+      notFoundRoutes(app);
+    },
+    reset() {
+      state.reset();
+    },
   };
 }

@@ -1,0 +1,90 @@
+import { randomUUID } from "node:crypto";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { readClientCredential } from "../client-auth.js";
+import type { AadContext } from "../context.js";
+import { findTenant } from "../directory.js";
+import { AadError } from "../errors.js";
+import { clientCredentialsGrant } from "../grants/client-credentials.js";
+import type { GrantHandler } from "../grants/context.js";
+import { JWT_BEARER_GRANT, onBehalfOfGrant } from "../grants/on-behalf-of.js";
+import { passwordGrant } from "../grants/password.js";
+import { refreshTokenGrant } from "../grants/refresh-token.js";
+import type { AadState } from "../state.js";
+import { sendAadError, tokenHeaders } from "./respond.js";
+
+/**
+ * Grant types by `grant_type`. The authorization-code and device-code grants join here; the device
+ * code grant must answer both `device_code` (what MSAL sends) and the URN the docs show.
+ */
+const GRANTS: Record<string, GrantHandler> = {
+  password: passwordGrant,
+  client_credentials: clientCredentialsGrant,
+  refresh_token: refreshTokenGrant,
+  [JWT_BEARER_GRANT]: onBehalfOfGrant,
+};
+
+type TokenRequest = FastifyRequest<{ Params: { tenant: string } }>;
+
+function isFormEncoded(request: FastifyRequest): boolean {
+  return /^application\/x-www-form-urlencoded\s*(;|$)/i.test(request.headers["content-type"] ?? "");
+}
+
+/**
+ * The form body as single strings. A body of another type reads as empty, so the client learns which
+ * parameter is missing (900144), as from Entra; a repeated parameter is a malformed request.
+ */
+function formBody(request: FastifyRequest): Record<string, string | undefined> {
+  if (!isFormEncoded(request) || typeof request.body !== "object" || request.body === null) return {};
+  const body: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(request.body as Record<string, unknown>)) {
+    if (Array.isArray(value)) {
+      // [infer] Entra's answer to a repeated parameter.
+      throw new AadError("AADSTS9002313", { reason: `The parameter '${key}' was sent more than once.` });
+    }
+    body[key] = typeof value === "string" ? value : undefined;
+  }
+  return body;
+}
+
+/** `aud` values a client assertion may carry: this token endpoint by the segment sent, or by tenant id. */
+function assertionAudiences(ctx: AadContext, request: TokenRequest): string[] {
+  const segment = request.params.tenant;
+  const tenant = findTenant(ctx.directory(), segment);
+  const origins = [...new Set([ctx.publicOrigin(request), "https://login.microsoftonline.com"])];
+  const segments = [...new Set([segment, ...(tenant ? [tenant.id, tenant.domain] : [])])];
+  return origins.flatMap((o) => segments.map((s) => `${o}/${s}/oauth2/v2.0/token`));
+}
+
+export async function tokenRoutes(app: FastifyInstance, ctx: AadContext, state: AadState): Promise<void> {
+  app.post("/:tenant/oauth2/v2.0/token", async (request: TokenRequest, reply: FastifyReply) => {
+    try {
+      const body = formBody(request);
+      const grantType = body.grant_type;
+      if (!grantType) throw new AadError("AADSTS900144", { parameter: "grant_type" });
+      const handler = GRANTS[grantType];
+      if (!handler) throw new AadError("AADSTS70003", { grantType });
+      const origin = ctx.publicOrigin(request);
+      const response = await handler({
+        ctx,
+        state,
+        authority: request.params.tenant,
+        body,
+        credential: readClientCredential(body, request.headers.authorization),
+        assertionAudiences: assertionAudiences(ctx, request),
+        mint: { clock: ctx.clock, keys: ctx.keys, origin },
+      });
+      return tokenHeaders(reply, randomUUID()).code(200).send(response);
+    } catch (err) {
+      if (err instanceof AadError) return sendAadError(reply, request, ctx.clock, err);
+      throw err;
+    }
+  });
+
+  // Entra answers other methods on the token endpoint with a JSON error, not a 404.
+  app.route({
+    method: ["GET", "PUT", "DELETE", "PATCH"],
+    url: "/:tenant/oauth2/v2.0/token",
+    handler: async (request, reply) =>
+      sendAadError(reply, request, ctx.clock, new AadError("AADSTS900561", { method: request.method })),
+  });
+}

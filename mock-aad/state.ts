@@ -1,0 +1,61 @@
+import { randomBytes } from "node:crypto";
+
+/** What a refresh token stands for: a signed-in user's session with one client in one tenant. */
+export interface RefreshTokenGrant {
+  tenantId: string;
+  userObjectId: string;
+  clientId: string;
+  /** How the client authenticated when the session began (`appidacr`). */
+  clientAuthentication: "0" | "1" | "2";
+  /** Issued to a single-page app: fixed 24 h lifetime from sign-in instead of 90 days of inactivity. */
+  spa: boolean;
+  /** Authentication methods of the sign-in (`amr`). */
+  amr: string[];
+  /** When the user signed in (SPA lifetime and the 700082 message count from here). */
+  signedInAtMs: number;
+}
+
+export interface RefreshTokenRecord extends RefreshTokenGrant {
+  issuedAtMs: number;
+  lastUsedMs: number;
+}
+
+/**
+ * Opaque refresh tokens. Entra rotates them on every use but does not revoke the one redeemed, so every
+ * token stays usable until it expires; each remembers when it was last used for the inactivity rule.
+ */
+export class RefreshTokens {
+  #tokens = new Map<string, RefreshTokenRecord>();
+
+  issue(grant: RefreshTokenGrant, nowMs: number): string {
+    // Real refresh tokens are long opaque strings starting "0.A"; clients must not parse them.
+    const token = `0.A${randomBytes(96).toString("base64url")}`;
+    this.#tokens.set(token, { ...grant, issuedAtMs: nowMs, lastUsedMs: nowMs });
+    return token;
+  }
+
+  find(token: string): RefreshTokenRecord | undefined {
+    return this.#tokens.get(token);
+  }
+
+  markUsed(token: string, nowMs: number): void {
+    const record = this.#tokens.get(token);
+    if (record) record.lastUsedMs = nowMs;
+  }
+
+  clear(): void {
+    this.#tokens.clear();
+  }
+}
+
+/**
+ * Transient state of the fake Entra ID: what it issued and must remember. The world (directory) is not
+ * here; it belongs to the harness. Authorization codes, device codes and sessions join this later.
+ */
+export class AadState {
+  readonly refreshTokens = new RefreshTokens();
+
+  reset(): void {
+    this.refreshTokens.clear();
+  }
+}

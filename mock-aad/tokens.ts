@@ -1,0 +1,189 @@
+import { createHash, randomBytes } from "node:crypto";
+import type { JWTPayload } from "jose";
+import type { Clock } from "../core/clock.js";
+import type { KeySet } from "../core/keyset.js";
+import { servicePrincipalObjectId, type Tenant, type User } from "./directory.js";
+import type { PolicyGrant } from "./policy.js";
+
+/*
+ * Token minting. Layouts follow ../shared/reference/entra-id.md §2: the resource chooses the access-token
+ * version (ACS and Graph v1, registered APIs v2); id_tokens are always v2. All times read the sandbox clock.
+ */
+
+export interface MintContext {
+  clock: Clock;
+  keys: KeySet;
+  /** Origin the client used; v2 issuers follow it so discovery and tokens agree. */
+  origin: string;
+}
+
+/** v2 issuer of a tenant: `https://login.microsoftonline.com/{tid}/v2.0` when the real host is used. */
+export function v2Issuer(origin: string, tenantId: string): string {
+  return `${origin}/${tenantId}/v2.0`;
+}
+
+export function v1Issuer(tenantId: string): string {
+  return `https://sts.windows.net/${tenantId}/`;
+}
+
+/** Entra's lifetime window for access tokens: 60 to 90 minutes. */
+const MIN_LIFETIME_SECONDS = 3600;
+const LIFETIME_SPREAD_SECONDS = 1800;
+/** id_tokens live about 65 minutes (recorded). */
+const ID_TOKEN_LIFETIME_SECONDS = 3900;
+
+/**
+ * Entra randomises access-token lifetimes; the sandbox derives them from the request so a replayed
+ * scenario gets the same `expires_in`.
+ */
+export function accessTokenLifetime(seed: string): number {
+  const n = createHash("sha256").update(seed).digest().readUInt32BE(0);
+  return MIN_LIFETIME_SECONDS + (n % (LIFETIME_SPREAD_SECONDS + 1));
+}
+
+/** `sub` is pairwise: the same user has a different subject in each app. */
+export function pairwiseSubject(objectId: string, clientId: string): string {
+  return createHash("sha256").update(`${objectId}:${clientId}`).digest("base64url");
+}
+
+/** `client_info`: base64url of `{"uid":oid,"utid":tid}`; MSAL builds the home account id from it. */
+export function clientInfo(user: User): string {
+  return Buffer.from(JSON.stringify({ uid: user.objectId, utid: user.tenantId })).toString("base64url");
+}
+
+/** Opaque per-token values Entra puts in every token (`uti`, `aio`, `rh`); clients must not parse them. */
+function opaqueClaims(): { uti: string; aio: string; rh: string } {
+  return {
+    uti: randomBytes(16).toString("base64url"),
+    aio: randomBytes(48).toString("base64"),
+    rh: `0.A${randomBytes(40).toString("base64url")}.`,
+  };
+}
+
+function clientServicePrincipalId(tenant: Tenant, clientId: string): string {
+  return (
+    tenant.servicePrincipals.find((sp) => sp.appId === clientId)?.objectId ??
+    servicePrincipalObjectId(tenant.id, clientId)
+  );
+}
+
+function v1Claims(grant: PolicyGrant, times: JWTPayload): JWTPayload {
+  const { tenant, user, app } = grant;
+  const common = {
+    aud: grant.audience,
+    iss: v1Issuer(tenant.id),
+    ...times,
+    ...opaqueClaims(),
+    app_displayname: app.displayName,
+    appid: app.clientId,
+    appidacr: grant.clientAuthentication,
+    tid: tenant.id,
+    ver: "1.0",
+  };
+  if (!user) {
+    const oid = clientServicePrincipalId(tenant, app.clientId);
+    return {
+      ...common,
+      idp: v1Issuer(tenant.id),
+      idtyp: "app",
+      oid,
+      sub: oid,
+      ...(grant.roles.length > 0 ? { roles: grant.roles } : {}),
+    };
+  }
+  return {
+    ...common,
+    acr: "1",
+    amr: grant.amr,
+    idtyp: "user",
+    name: user.displayName,
+    oid: user.objectId,
+    scp: grant.scopes.join(" "),
+    sub: pairwiseSubject(user.objectId, app.clientId),
+    unique_name: user.upn,
+    upn: user.upn,
+  };
+}
+
+function v2Claims(grant: PolicyGrant, times: JWTPayload, origin: string): JWTPayload {
+  const { tenant, user, app } = grant;
+  const common = {
+    aud: grant.resource.appId,
+    iss: v2Issuer(origin, tenant.id),
+    ...times,
+    ...opaqueClaims(),
+    azp: app.clientId,
+    azpacr: grant.clientAuthentication,
+    tid: tenant.id,
+    ver: "2.0",
+  };
+  if (!user) {
+    const oid = clientServicePrincipalId(tenant, app.clientId);
+    return {
+      ...common,
+      idtyp: "app",
+      oid,
+      sub: oid,
+      ...(grant.roles.length > 0 ? { roles: grant.roles } : {}),
+    };
+  }
+  return {
+    ...common,
+    name: user.displayName,
+    oid: user.objectId,
+    preferred_username: user.upn,
+    scp: grant.scopes.join(" "),
+    sub: pairwiseSubject(user.objectId, app.clientId),
+  };
+}
+
+/**
+ * Mints the access token a grant allows, in the layout its resource accepts.
+ *
+ * @example
+ * const { accessToken, expiresIn } = await mintAccessToken(grant, { clock, keys, origin });
+ */
+export async function mintAccessToken(
+  grant: PolicyGrant,
+  ctx: MintContext,
+): Promise<{ accessToken: string; expiresIn: number }> {
+  const iat = ctx.clock.nowSeconds();
+  const expiresIn = accessTokenLifetime(
+    `${grant.app.clientId}:${grant.user?.objectId ?? "app"}:${grant.audience}:${iat}`,
+  );
+  const times = { iat, nbf: iat, exp: iat + expiresIn };
+  const accessToken =
+    grant.tokenVersion === 1
+      ? // v1 tokens carry `x5t` beside `kid` in the header.
+        await ctx.keys.sign(v1Claims(grant, times), { x5t: ctx.keys.active.x5t })
+      : await ctx.keys.sign(v2Claims(grant, times, ctx.origin));
+  return { accessToken, expiresIn };
+}
+
+/** Mints the v2 id_token for a signed-in user; `nonce` only when the authorize request carried one. */
+export async function mintIdToken(
+  grant: PolicyGrant & { user: User },
+  ctx: MintContext,
+  nonce?: string,
+): Promise<string> {
+  const iat = ctx.clock.nowSeconds();
+  const { user, app, tenant } = grant;
+  const { uti, aio, rh } = opaqueClaims();
+  return ctx.keys.sign({
+    aud: app.clientId,
+    iss: v2Issuer(ctx.origin, tenant.id),
+    iat,
+    nbf: iat,
+    exp: iat + ID_TOKEN_LIFETIME_SECONDS,
+    aio,
+    name: user.displayName,
+    ...(nonce !== undefined ? { nonce } : {}),
+    oid: user.objectId,
+    preferred_username: user.upn,
+    rh,
+    sub: pairwiseSubject(user.objectId, app.clientId),
+    tid: tenant.id,
+    uti,
+    ver: "2.0",
+  });
+}
