@@ -1,0 +1,177 @@
+import { AzureCommunicationTokenCredential } from "@azure/communication-common";
+import { CommunicationIdentityClient } from "@azure/communication-identity";
+import { ClientSecretCredential } from "@azure/identity";
+import { PublicClientApplication } from "@azure/msal-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSandbox, type RunningSandbox } from "../../harness/index.js";
+import { clientId, identityOptions, MODES, msalAuth, tenantId, user } from "../support/modes.js";
+
+/*
+ * The quickstart end to end, through the real libraries only: MSAL signs alice in (ROPC) to the
+ * Contoso app for the ACS Teams scopes, and the Identity SDK exchanges her Entra token for a
+ * Communication Services token.
+ */
+
+const TEAMS_SCOPES = [
+  "https://auth.msft.communication.azure.com/Teams.ManageCalls",
+  "https://auth.msft.communication.azure.com/Teams.ManageChats",
+];
+
+function decode(token: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8")) as Record<
+    string,
+    unknown
+  >;
+}
+
+async function signIn(sb: RunningSandbox, name: "alice" | "bob") {
+  const who = user(sb, name);
+  const pca = new PublicClientApplication({
+    auth: { clientId: clientId(sb, "contoso-teams"), ...msalAuth(sb, "organizations") },
+  });
+  const result = await pca.acquireTokenByUsernamePassword({
+    scopes: TEAMS_SCOPES,
+    username: who.upn,
+    password: who.password,
+  });
+  if (!result) throw new Error("MSAL returned no token");
+  return { token: result.accessToken, objectId: who.objectId };
+}
+
+async function rejection(promise: Promise<unknown>) {
+  const err = (await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )) as { statusCode?: number; code?: string; message?: string } | undefined;
+  if (!err) throw new Error("expected the SDK call to fail");
+  return { statusCode: err.statusCode, code: err.code, message: err.message };
+}
+
+describe.each(MODES)("Teams token exchange (%s mode)", (mode) => {
+  let sb: RunningSandbox;
+  let identity: CommunicationIdentityClient;
+  let appId: string;
+
+  beforeAll(async () => {
+    sb = await startSandbox({ mode, port: 0 });
+    identity = new CommunicationIdentityClient(sb.descriptor.acs[0]!.connectionString);
+    appId = clientId(sb, "contoso-teams");
+  });
+  afterAll(() => sb.close());
+
+  it("exchanges alice's Entra token; AzureCommunicationTokenCredential reports the Entra token's expiry", async () => {
+    const { token, objectId } = await signIn(sb, "alice");
+    const entraExp = decode(token).exp as number;
+
+    const teams = await identity.getTokenForTeamsUser({
+      teamsUserAadToken: token,
+      clientId: appId,
+      userObjectId: objectId,
+    });
+    expect(teams.expiresOn.getTime()).toBe(entraExp * 1000);
+    expect(decode(teams.token)).toMatchObject({
+      skypeid: `orgid:${objectId}`,
+      scp: 1024,
+      exp: entraExp,
+      aad_appid: appId,
+    });
+
+    const credential = new AzureCommunicationTokenCredential(teams.token);
+    const accessToken = await credential.getToken();
+    expect(accessToken.token).toBe(teams.token);
+    expect(accessToken.expiresOnTimestamp).toBe(entraExp * 1000);
+  });
+
+  it("answers the §3 error cases as the real service", async () => {
+    const { token, objectId } = await signIn(sb, "alice");
+    const exchange = (teamsUserAadToken: string, clientId: string, userObjectId: string) =>
+      rejection(identity.getTokenForTeamsUser({ teamsUserAadToken, clientId, userObjectId }));
+    const invalidToken = {
+      statusCode: 401,
+      code: "InvalidAccessToken",
+      message: "Provided access token is not valid.",
+    };
+
+    expect(await exchange("", appId, objectId)).toEqual(invalidToken);
+    expect(await exchange("invalid", appId, objectId)).toEqual(invalidToken);
+    expect(await exchange(token, "", objectId)).toEqual({
+      statusCode: 400,
+      code: "ValidationError",
+      message: "AppId: The AppId field is required.",
+    });
+    expect(await exchange(token, appId, "")).toEqual({
+      statusCode: 400,
+      code: "ValidationError",
+      message: "UserId: The UserId field is required.",
+    });
+    expect(await exchange(token, "invalid", objectId)).toEqual({
+      statusCode: 400,
+      code: "ValidationError",
+      message: "Provided AppId has invalid format.",
+    });
+    expect(await exchange(token, appId, "invalid")).toEqual({
+      statusCode: 400,
+      code: "ValidationError",
+      message: "Provided UserId has invalid format.",
+    });
+    expect(await exchange(token, clientId(sb, "contoso-backend"), objectId)).toEqual({
+      statusCode: 400,
+      code: "ValidationError",
+      message: "AAD application is not the expected one.",
+    });
+    expect(await exchange(token, appId, user(sb, "bob").objectId)).toEqual({
+      statusCode: 400,
+      code: "ValidationError",
+      message: "Provided AAD token issued for unexpected user.",
+    });
+  });
+
+  it("refuses an Entra token that has expired on the sandbox clock", async () => {
+    const { token, objectId } = await signIn(sb, "alice");
+    const exp = decode(token).exp as number;
+    // Past exp plus the 5 minutes of skew ACS is assumed to allow.
+    sb.clock.set(new Date((exp + 6 * 60) * 1000));
+    try {
+      // The SDK signs HMAC requests with wall time, which is now off the sandbox clock by more than the
+      // 15 minutes allowed; the back end authenticates with Entra ID instead, its token minted on sandbox time.
+      const backend = new CommunicationIdentityClient(
+        sb.descriptor.acs[0]!.endpoint,
+        new ClientSecretCredential(
+          tenantId(sb, "contoso"),
+          clientId(sb, "contoso-backend"),
+          "contoso-backend-secret",
+          identityOptions(sb),
+        ),
+      );
+      expect(
+        await rejection(
+          backend.getTokenForTeamsUser({ teamsUserAadToken: token, clientId: appId, userObjectId: objectId }),
+        ),
+      ).toEqual({
+        statusCode: 401,
+        code: "InvalidAccessToken",
+        message: "Provided access token is not valid.",
+      });
+      expect(await rejection(identity.createUser())).toEqual({
+        statusCode: 401,
+        code: "Denied",
+        message: "Denied by the resource provider.",
+      });
+    } finally {
+      sb.clock.reset();
+    }
+  });
+
+  it("refuses bob, who has no Teams licence, with the sandbox's 403", async () => {
+    const { token, objectId } = await signIn(sb, "bob");
+    expect(
+      await rejection(
+        identity.getTokenForTeamsUser({ teamsUserAadToken: token, clientId: appId, userObjectId: objectId }),
+      ),
+    ).toEqual({
+      statusCode: 403,
+      code: "TeamsLicenseRequired",
+      message: "The Teams user does not have a valid Teams license.",
+    });
+  });
+});
