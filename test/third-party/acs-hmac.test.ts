@@ -1,0 +1,158 @@
+import { createHash, createHmac } from "node:crypto";
+import { cp, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CommunicationIdentityClient } from "@azure/communication-identity";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startSandbox, type RunningSandbox } from "../../harness/index.js";
+import { MODES } from "../support/modes.js";
+
+/*
+ * Raw HTTP against the ACS endpoint, signed by hand as reference §2.1 describes, then tampered with:
+ * what a client that signs its own requests (any language) sees.
+ */
+
+interface SignOptions {
+  key?: string;
+  body?: string;
+  sentBody?: string;
+  date?: Date;
+  omit?: "authorization" | "x-ms-date" | "x-ms-content-sha256";
+}
+
+function endpoint(sb: RunningSandbox): URL {
+  return new URL(sb.descriptor.acs[0]!.endpoint);
+}
+
+async function signedFetch(sb: RunningSandbox, pathAndQuery: string, options: SignOptions = {}) {
+  const url = new URL(pathAndQuery, endpoint(sb));
+  const body = options.body ?? "";
+  const date = (options.date ?? sb.clock.now()).toUTCString();
+  const hash = createHash("sha256").update(body).digest("base64");
+  const key = options.key ?? sb.descriptor.acs[0]!.connectionString.split("accesskey=")[1]!;
+  const toSign = `POST\n${url.pathname}${url.search}\n${date};${url.host};${hash}`;
+  const signature = createHmac("sha256", Buffer.from(key, "base64")).update(toSign).digest("base64");
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    "x-ms-date": date,
+    "x-ms-content-sha256": hash,
+    authorization: `HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=${signature}`,
+  };
+  if (options.omit) delete headers[options.omit];
+  const res = await fetch(url, { method: "POST", headers, body: options.sentBody ?? body });
+  const text = await res.text();
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: text ? (JSON.parse(text) as { error?: { code: string; message: string } }) : undefined,
+  };
+}
+
+const DENIED = { error: { code: "Denied", message: "Denied by the resource provider." } };
+const CREATE = "/identities?api-version=2023-10-01";
+
+describe.each(MODES)("HMAC and api-version on the wire (%s mode)", (mode) => {
+  let sb: RunningSandbox;
+  beforeAll(async () => {
+    sb = await startSandbox({ mode, port: 0 });
+  });
+  afterAll(() => sb.close());
+
+  it("accepts a request signed by hand as §2.1 says", async () => {
+    const res = await signedFetch(sb, CREATE, { body: '{"createTokenWithScopes":["chat"]}' });
+    expect(res.status).toBe(201);
+    expect(res.headers.get("content-type")).toBe("application/json; charset=utf-8");
+  });
+
+  it.each<[string, SignOptions]>([
+    ["a wrong key", { key: Buffer.alloc(32, 7).toString("base64") }],
+    [
+      "a tampered body",
+      { body: '{"createTokenWithScopes":["chat"]}', sentBody: '{"createTokenWithScopes":["voip"]}' },
+    ],
+    ["a date 16 minutes behind the sandbox clock", { date: new Date(Date.now() - 16 * 60_000) }],
+    ["a date 16 minutes ahead of the sandbox clock", { date: new Date(Date.now() + 16 * 60_000) }],
+    ["no Authorization header", { omit: "authorization" }],
+    ["no x-ms-date header", { omit: "x-ms-date" }],
+    ["no x-ms-content-sha256 header", { omit: "x-ms-content-sha256" }],
+  ])("refuses %s with 401 Denied", async (_name, options) => {
+    const res = await signedFetch(sb, CREATE, options);
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual(DENIED);
+    expect(res.headers.get("content-type")).toBe("application/json");
+    expect(res.headers.get("api-supported-versions")).toBeNull();
+  });
+
+  it("checks the date against the sandbox clock, not the wall clock", async () => {
+    sb.clock.advance("1h");
+    try {
+      expect((await signedFetch(sb, CREATE, { date: new Date() })).status).toBe(401);
+      expect((await signedFetch(sb, CREATE)).status).toBe(201);
+    } finally {
+      sb.clock.reset();
+    }
+  });
+
+  it("answers an unsupported api-version with 400 UnsupportedApiVersion naming the supported versions", async () => {
+    const res = await signedFetch(sb, "/identities?api-version=2020-07-20-preview2");
+    expect(res.status).toBe(400);
+    expect(res.body?.error?.code).toBe("UnsupportedApiVersion");
+    expect(res.body?.error?.message).toContain("does not support the API version '2020-07-20-preview2'");
+    expect(res.body?.error?.message).toContain("2023-10-01");
+    expect(res.body?.error?.message).toContain("--loose");
+    expect(res.headers.get("api-supported-versions")).toContain("2023-10-01");
+  });
+
+  it("serves the older versions it lists", async () => {
+    expect((await signedFetch(sb, "/identities?api-version=2021-03-07")).status).toBe(201);
+    expect((await signedFetch(sb, "/identities?api-version=2022-10-01")).status).toBe(201);
+  });
+});
+
+describe("loose api-version mode", () => {
+  let sb: RunningSandbox;
+  beforeAll(async () => {
+    sb = await startSandbox({ mode: "intercept", looseApiVersion: true });
+  });
+  afterAll(() => sb.close());
+
+  it("accepts any api-version as the newest", async () => {
+    const res = await signedFetch(sb, "/identities?api-version=2099-01-01", {
+      body: '{"createTokenWithScopes":["chat.join"]}',
+    });
+    expect(res.status).toBe(201);
+  });
+});
+
+describe("persistence across a restart (server mode, --data-dir)", () => {
+  let dataDir: string;
+  let sb: RunningSandbox | undefined;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), "acs-sandbox-data-"));
+    // The sandbox keeps its CA in the data dir; start it with the CA the test workers already trust.
+    await cp(process.env.ACS_SANDBOX_CA_DIR!, join(dataDir, "ca"), { recursive: true });
+  });
+  afterEach(async () => {
+    await sb?.close();
+    sb = undefined;
+  });
+  afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+  it("keeps identities and deletions acknowledged before the restart", async () => {
+    sb = await startSandbox({ mode: "server", port: 0, dataDir });
+    let client = new CommunicationIdentityClient(sb.descriptor.acs[0]!.connectionString);
+    const kept = await client.createUser();
+    const deleted = await client.createUser();
+    await client.deleteUser(deleted);
+    await sb.close();
+
+    sb = await startSandbox({ mode: "server", port: 0, dataDir });
+    client = new CommunicationIdentityClient(sb.descriptor.acs[0]!.connectionString);
+    const token = await client.getToken(kept, ["chat"]);
+    expect(token.token.split(".")).toHaveLength(3);
+    await expect(client.getToken(deleted, ["chat"])).rejects.toMatchObject({
+      statusCode: 404,
+      code: "IdentityNotFound",
+    });
+  });
+});
