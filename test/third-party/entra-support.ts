@@ -58,15 +58,18 @@ export async function msalFailure(promise: Promise<unknown>) {
     const e = err as {
       name: string;
       errorCode: string;
-      errorNo?: string;
+      errorNo?: string | number;
       subError?: string;
+      status?: number;
       message: string;
     };
     return {
       name: e.name,
       errorCode: e.errorCode,
-      errorNo: e.errorNo,
-      subError: e.subError,
+      // MSAL copies `error_codes[0]` as the JSON gave it (a number).
+      errorNo: e.errorNo === undefined ? undefined : String(e.errorNo),
+      subError: e.subError || undefined,
+      status: e.status,
       message: e.message,
     };
   }
