@@ -44,13 +44,11 @@ export async function acsUnderTest(
     dataDir: options.dataDir,
     teamsLicense: (tid, oid) => (tid !== TENANT_ID ? undefined : oid === LICENSED_USER),
   });
-  let acsRef: MockAcs | undefined;
   const app = Fastify({
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 2048 },
-    frameworkErrors: (error, request, reply) => acsRef!.frameworkError(error, request, reply),
+    frameworkErrors: (error, request, reply) => acs.frameworkError(error, request, reply),
   });
-  acsRef = acs;
   await app.register(acs.plugin);
   app.setNotFoundHandler((request, reply) => acs.notFound(request, reply));
   await app.ready();

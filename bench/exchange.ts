@@ -1,0 +1,131 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createHash, createHmac } from "node:crypto";
+import { createInterface } from "node:readline";
+import { PublicClientApplication } from "@azure/msal-node";
+import { createLocalJWKSet, jwtVerify } from "jose";
+import { KeySet, generateSigningKey } from "../core/keyset.js";
+import type { Descriptor } from "../harness/descriptor.js";
+
+/*
+ * Teams token exchanges per second over HTTPS against `acs-sandbox serve` in its own process, beside
+ * the raw jose cost of the two RSA operations each exchange needs (verify the Entra token, sign the
+ * ACS token): the ratio shows what the service adds on top of the cryptography.
+ */
+
+const DURATION_MS = 5_000;
+const CONCURRENCY = 16;
+const TEAMS_SCOPES = [
+  "https://auth.msft.communication.azure.com/Teams.ManageCalls",
+  "https://auth.msft.communication.azure.com/Teams.ManageChats",
+];
+
+async function startServer(): Promise<{ child: ChildProcess; descriptor: Descriptor }> {
+  const child = spawn(process.execPath, ["dist/harness/cli.js", "serve", "--port", "0", "--json"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const firstLine = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once("line", resolve);
+    child.once("exit", (code) => reject(new Error(`acs-sandbox serve exited with ${code}`)));
+  });
+  return { child, descriptor: JSON.parse(firstLine) as Descriptor };
+}
+
+async function aliceToken(descriptor: Descriptor): Promise<{ token: string; appId: string; userId: string }> {
+  const app = descriptor.apps.find((a) => a.name === "contoso-teams")!;
+  const alice = descriptor.users.find((u) => u.name === "alice")!;
+  const pca = new PublicClientApplication({
+    auth: {
+      clientId: app.clientId,
+      authority: `${descriptor.baseUrl}/organizations`,
+      knownAuthorities: [new URL(descriptor.baseUrl).host],
+    },
+  });
+  const result = await pca.acquireTokenByUsernamePassword({
+    scopes: TEAMS_SCOPES,
+    username: alice.upn,
+    password: alice.password,
+  });
+  return { token: result!.accessToken, appId: app.clientId, userId: alice.objectId };
+}
+
+/** One exchange, signed as the Identity SDK signs it. */
+function exchangeRequest(descriptor: Descriptor, body: string): { url: string; init: RequestInit } {
+  const acs = descriptor.acs[0]!;
+  const url = new URL("/teamsUser/:exchangeAccessToken?api-version=2023-10-01", acs.endpoint);
+  const key = acs.connectionString.split("accesskey=")[1]!;
+  const date = new Date().toUTCString();
+  const hash = createHash("sha256").update(body).digest("base64");
+  const signature = createHmac("sha256", Buffer.from(key, "base64"))
+    .update(`POST\n${url.pathname}${url.search}\n${date};${url.host};${hash}`)
+    .digest("base64");
+  return {
+    url: url.toString(),
+    init: {
+      method: "POST",
+      body,
+      headers: {
+        "content-type": "application/json",
+        "x-ms-date": date,
+        "x-ms-content-sha256": hash,
+        authorization: `HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=${signature}`,
+      },
+    },
+  };
+}
+
+async function exchangesPerSecond(descriptor: Descriptor): Promise<number> {
+  const entra = await aliceToken(descriptor);
+  const body = JSON.stringify({ token: entra.token, appId: entra.appId, userId: entra.userId });
+  const once = async () => {
+    const { url, init } = exchangeRequest(descriptor, body);
+    const res = await fetch(url, init);
+    if (res.status !== 200) throw new Error(`exchange answered ${res.status}: ${await res.text()}`);
+    await res.arrayBuffer();
+  };
+  for (let i = 0; i < 50; i++) await once(); // warm-up: JIT, TLS sessions, key imports
+  let done = 0;
+  const started = performance.now();
+  const deadline = started + DURATION_MS;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < deadline) {
+        await once();
+        done++;
+      }
+    }),
+  );
+  return done / ((performance.now() - started) / 1000);
+}
+
+/** Microseconds of one RS256 verify plus one RS256 sign with jose, on one thread. */
+async function joseMicros(): Promise<number> {
+  const keys = new KeySet([await generateSigningKey("bench")]);
+  const jwks = createLocalJWKSet(keys.jwks());
+  const token = await keys.sign({ sub: "bench", exp: Math.floor(Date.now() / 1000) + 3600 });
+  const round = async () => {
+    await jwtVerify(token, jwks);
+    await keys.sign({ sub: "bench", acsScope: "voip,chat" });
+  };
+  for (let i = 0; i < 200; i++) await round();
+  const rounds = 2_000;
+  const started = performance.now();
+  for (let i = 0; i < rounds; i++) await round();
+  return ((performance.now() - started) * 1000) / rounds;
+}
+
+export async function runExchangeBenchmark(): Promise<void> {
+  const { child, descriptor } = await startServer();
+  try {
+    const rate = await exchangesPerSecond(descriptor);
+    const micros = await joseMicros();
+    const joseRate = 1_000_000 / micros;
+    console.log("Teams token exchange (acs-sandbox serve, HTTPS, HMAC-signed, %d concurrent)", CONCURRENCY);
+    console.log(`  service:      ${rate.toFixed(0)} exchanges/s  (${(1_000_000 / rate).toFixed(0)} µs each)`);
+    console.log(
+      `  jose alone:   ${joseRate.toFixed(0)} verify+sign/s  (${micros.toFixed(0)} µs for one RS256 verify + one sign)`,
+    );
+    console.log(`  ratio:        the service costs ${(joseRate / rate).toFixed(2)}× the raw cryptography`);
+  } finally {
+    child.kill("SIGTERM");
+  }
+}

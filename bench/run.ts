@@ -1,0 +1,19 @@
+import { spawnSync } from "node:child_process";
+import { defaultCaDir, tlsMaterial } from "../harness/ca.js";
+import { runExchangeBenchmark } from "./exchange.js";
+
+/*
+ * `npm run bench`. The benchmarks talk HTTPS to a sandbox whose certificate the sandbox CA signs; Node
+ * reads NODE_EXTRA_CA_CERTS only at start-up, so unless it names that CA this script restarts itself with it
+ * set (Node's bundled roots stay trusted).
+ */
+const { caCertPath } = await tlsMaterial(defaultCaDir());
+if (process.env.NODE_EXTRA_CA_CERTS !== caCertPath) {
+  const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: "inherit",
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: caCertPath },
+  });
+  process.exit(child.status ?? 1);
+}
+
+await runExchangeBenchmark();
