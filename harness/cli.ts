@@ -1,12 +1,18 @@
 #!/usr/bin/env node
 import { Command } from "commander";
+import { explainCommand } from "./commands/explain.js";
+import { listCommand } from "./commands/list.js";
+import { runCommand } from "./commands/run.js";
 import { serveCommand } from "./commands/serve.js";
 
 const program = new Command("acs-sandbox")
   .description(
     "Offline sandbox for the ACS Teams access token flow: a fake Entra ID and ACS Identity service",
   )
-  .addCommand(serveCommand());
+  .addCommand(serveCommand())
+  .addCommand(runCommand())
+  .addCommand(listCommand())
+  .addCommand(explainCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // A clear message and a non-zero exit, never a stack trace, for anything the user can fix.

@@ -12,3 +12,21 @@ export type { Descriptor } from "./descriptor.js";
 export { World, WorldError, parseWorld, loadWorldFile, defaultWorld } from "./world.js";
 export { Clock } from "../core/clock.js";
 export { parseDuration } from "../core/duration.js";
+export { runScenario, type RunScenarioOptions, type ScenarioInput } from "./runner/run-scenario.js";
+export type {
+  ActualOutcome,
+  Mismatch,
+  ObservedError,
+  RunMode,
+  ScenarioResult,
+  StepResult,
+} from "./runner/types.js";
+export {
+  loadScenario,
+  parseScenario,
+  ScenarioError,
+  type Scenario,
+  type Step,
+  type Expectation,
+} from "./scenario.js";
+export { explain, type Explanation } from "./explain.js";

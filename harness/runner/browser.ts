@@ -1,4 +1,11 @@
-import { PendingFeatureError } from "./errors.js";
+import { HeadlessUser, type Outcome } from "../user-agent.js";
+import { ScenarioRuntimeError, ServiceFailure } from "./errors.js";
+
+/*
+ * The person at the browser in interactive steps: the headless user-agent walks the sandbox's real pages
+ * (sign-in, consent, admin approval, device code). Each step gets a fresh browser, as a support engineer
+ * reproducing a customer's problem would use a private window.
+ */
 
 /** Someone at the keyboard: a test user's sign-in name and password. */
 export interface Person {
@@ -6,47 +13,53 @@ export interface Person {
   password: string;
 }
 
-/**
- * A person with a browser, as the runner needs one: walks the sandbox's sign-in and consent pages the way
- * a user would (through the same HTML), and reports where the browser ended.
- */
-export interface Browser {
-  /**
-   * Opens an authorize URL, signs in, answers a consent page, and follows redirects up to the app's
-   * redirect URI (posting `form_post` forms to it). Resolves with that final URL; rejects with a
-   * `ServiceFailure` when Entra shows an error page instead.
-   */
-  authorize(url: string, person: Person, consent: "accept" | "decline"): Promise<URL>;
-  /** Opens the device-code page, enters the code, signs in and answers consent. */
-  enterDeviceCode(
-    verificationUri: string,
-    userCode: string,
-    person: Person,
-    consent: "accept" | "decline",
-  ): Promise<void>;
-  /** An administrator opens an admin consent URL and approves or refuses; resolves with the final redirect. */
-  adminConsent(url: string, admin: Person, approve: boolean): Promise<URL>;
+/** A page that asks nothing more (an error page, "Need admin approval") fails the step with its code. */
+function ended(outcome: Outcome): URL {
+  if (outcome.kind !== "page") return new URL(outcome.url);
+  throw new ServiceFailure({
+    code: outcome.aadsts !== undefined ? `AADSTS${outcome.aadsts}` : "ErrorPage",
+    status: outcome.status,
+    message: `${outcome.title}: ${outcome.text}`,
+  });
 }
 
 /**
- * The headless user-agent lives in `harness/user-agent.ts`; it is loaded on first use so that scenarios
- * without a browser step run without it.
+ * Opens an authorize URL, signs in and answers a consent page, up to the app's redirect URI (posting a
+ * `form_post` form to it). Resolves with the URL the browser was sent to.
  */
-export async function loadBrowser(): Promise<Browser> {
-  const specifier = "../user-agent.js";
-  let mod: { createBrowser?: () => Browser };
-  try {
-    mod = (await import(specifier)) as typeof mod;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND") {
-      throw new PendingFeatureError(
-        "This step needs the headless user-agent (harness/user-agent.ts), which is not part of this build yet",
-      );
-    }
-    throw err;
+export async function authorizeInBrowser(
+  url: string,
+  person: Person,
+  consent: "accept" | "decline",
+): Promise<URL> {
+  const user = new HeadlessUser({ username: person.upn, password: person.password, consent });
+  return ended(await user.navigate(url));
+}
+
+/** Opens the device-code page, enters the code, signs in and answers consent. */
+export async function enterDeviceCode(
+  verificationUri: string,
+  userCode: string,
+  person: Person,
+  consent: "accept" | "decline",
+): Promise<void> {
+  const user = new HeadlessUser({ username: person.upn, password: person.password, consent });
+  const outcome = await user.navigate(verificationUri, userCode);
+  if (outcome.kind === "page" && outcome.aadsts !== undefined) ended(outcome);
+}
+
+/** An administrator opens an admin consent URL and approves or refuses; resolves with the final redirect. */
+export async function adminConsentInBrowser(url: string, admin: Person, approve: boolean): Promise<URL> {
+  const user = new HeadlessUser({
+    username: admin.upn,
+    password: admin.password,
+    consent: approve ? "accept" : "decline",
+  });
+  const outcome = await user.navigate(url);
+  if (outcome.kind === "form_post") {
+    throw new ScenarioRuntimeError(
+      `Admin consent answered with a form post to ${outcome.url}, not a redirect`,
+    );
   }
-  if (typeof mod.createBrowser !== "function") {
-    throw new PendingFeatureError("harness/user-agent.ts does not export createBrowser() yet");
-  }
-  return mod.createBrowser();
+  return ended(outcome);
 }

@@ -13,11 +13,6 @@ export class ScenarioRuntimeError extends Error {
   override name = "ScenarioRuntimeError";
 }
 
-/** A step needing a part of the sandbox that is not built yet. */
-export class PendingFeatureError extends Error {
-  override name = "PendingFeatureError";
-}
-
 const AADSTS = /AADSTS(\d+)/;
 
 /** `AADSTS650052` from an MSAL error: its errorNo, else the number in its description (interactive redirects). */

@@ -18,6 +18,9 @@ export function normalizeCode(code: string | number): string {
   return text.toLowerCase();
 }
 
+/** Services round expiry to whole seconds and time passes between issuing and checking. */
+const EXPIRY_SLACK_S = 5;
+
 function seconds(value: string | number): number {
   return typeof value === "number" ? value : parseDuration(value) / 1000;
 }
@@ -57,8 +60,8 @@ export function checkExpectation(expect: Expectation, actual: ActualOutcome): Mi
   if (expect.expiresIn) {
     const left = actual.expiresInSeconds;
     const { min, max } = expect.expiresIn;
-    const tooShort = min !== undefined && (left === undefined || left < seconds(min));
-    const tooLong = max !== undefined && (left === undefined || left > seconds(max));
+    const tooShort = min !== undefined && (left === undefined || left < seconds(min) - EXPIRY_SLACK_S);
+    const tooLong = max !== undefined && (left === undefined || left > seconds(max) + EXPIRY_SLACK_S);
     if (tooShort || tooLong) {
       mismatches.push({
         field: "expiresIn",

@@ -3,7 +3,7 @@ import { resolveScenarioPath } from "../start.js";
 import { openSandbox, type SandboxControl } from "./control.js";
 import { RunContext } from "./context.js";
 import { observe } from "./errors.js";
-import { checkExpectation } from "./expectations.js";
+import { checkExpectation, normalizeCode } from "./expectations.js";
 import { performStep, stepLabel } from "./steps.js";
 import type { ActualOutcome, RunMode, ScenarioResult, StepResult, StepValue } from "./types.js";
 
@@ -118,6 +118,12 @@ async function playStep(ctx: RunContext, step: Step, index: number): Promise<Ste
   } catch (err) {
     actual = { ok: false, error: observe(err) };
   }
+  const lastRequest = actual.ok ? undefined : await lastSdkRequest(ctx.control, startedAt);
+  if (actual.error && actual.error.status === undefined && lastRequest?.errorCode) {
+    // MSAL keeps no HTTP status on most server errors; the sandbox journal saw the answer.
+    if (normalizeCode(lastRequest.errorCode) === normalizeCode(actual.error.code))
+      actual.error.status = lastRequest.status;
+  }
   const head = stepHead(step, index);
   const mismatches = checkExpectation(head.expected, actual);
   const result: StepResult = {
@@ -128,8 +134,8 @@ async function playStep(ctx: RunContext, step: Step, index: number): Promise<Ste
     mismatches,
   };
   if (result.status === "failed") {
-    const lastRequest = await lastSdkRequest(ctx.control, startedAt);
-    if (lastRequest) result.lastRequest = lastRequest;
+    const last = lastRequest ?? (await lastSdkRequest(ctx.control, startedAt));
+    if (last) result.lastRequest = last;
   }
   return result;
 }

@@ -1,5 +1,5 @@
 import type { Step } from "../../scenario.js";
-import { loadBrowser } from "../browser.js";
+import { adminConsentInBrowser } from "../browser.js";
 import { entraOrigin, tenantSegment } from "../clients.js";
 import type { RunContext } from "../context.js";
 import { redirectError, ServiceFailure } from "../errors.js";
@@ -26,8 +26,7 @@ export async function adminConsent(ctx: RunContext, args: AdminConsentArgs): Pro
   if (args.redirectUri) url.searchParams.set("redirect_uri", args.redirectUri);
   url.searchParams.set("state", "acs-sandbox-scenario");
 
-  const browser = await loadBrowser();
-  const landed = await browser.adminConsent(
+  const landed = await adminConsentInBrowser(
     url.href,
     { upn: admin.upn, password: admin.password },
     args.approve,

@@ -5,7 +5,7 @@ import {
   type AuthenticationResult,
 } from "@azure/msal-node";
 import type { Step } from "../../scenario.js";
-import { loadBrowser, type Person } from "../browser.js";
+import { authorizeInBrowser, enterDeviceCode, type Person } from "../browser.js";
 import { authorityFor, confidentialClient, publicClient, tenantSegment } from "../clients.js";
 import type { RunContext } from "../context.js";
 import { redirectError, ScenarioRuntimeError, ServiceFailure } from "../errors.js";
@@ -116,11 +116,10 @@ async function interactive(
   { authority, scopes, person }: Request,
 ) {
   const pca = requirePublic(client, "interactive");
-  const browser = await loadBrowser();
   return pca.acquireTokenInteractive({
     scopes,
     authority,
-    openBrowser: async (url) => void (await browser.authorize(url, person(), args.consent)),
+    openBrowser: async (url) => void (await authorizeInBrowser(url, person(), args.consent)),
     successTemplate: "Signed in. You can close this window.",
     errorTemplate: "Sign-in failed: {error}",
   });
@@ -132,7 +131,6 @@ async function authCode(
   args: SignInArgs,
   { authority, scopes, person }: Request,
 ) {
-  const browser = await loadBrowser();
   const redirectUri = args.redirectUri ?? JS_SAMPLE_REDIRECT;
   const { verifier, challenge } = await new CryptoProvider().generatePkceCodes();
   const url = await client.getAuthCodeUrl({
@@ -142,7 +140,7 @@ async function authCode(
     codeChallenge: challenge,
     codeChallengeMethod: "S256",
   });
-  const landed = await browser.authorize(url, person(), args.consent);
+  const landed = await authorizeInBrowser(url, person(), args.consent);
   const failure = redirectError(landed.searchParams);
   if (failure) throw new ServiceFailure(failure);
   const code = landed.searchParams.get("code");
@@ -157,19 +155,18 @@ async function deviceCode(
   { authority, scopes, person }: Request,
 ) {
   const pca = requirePublic(client, "deviceCode");
-  const browser = await loadBrowser();
   let browserFailure: unknown;
   const request = {
     scopes,
     authority,
     cancel: false,
     deviceCodeCallback: (response: { verificationUri: string; userCode: string }) => {
-      browser
-        .enterDeviceCode(response.verificationUri, response.userCode, person(), args.consent)
-        .catch((err) => {
+      enterDeviceCode(response.verificationUri, response.userCode, person(), args.consent).catch(
+        (err: unknown) => {
           browserFailure = err;
           request.cancel = true;
-        });
+        },
+      );
     },
   };
   try {

@@ -1,0 +1,84 @@
+import { fork, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { dirname, extname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { defaultCaDir, tlsMaterial } from "../ca.js";
+import type { RunMode, ScenarioResult } from "./types.js";
+import type { Job, JobDone } from "./worker.js";
+
+export interface RunAllOptions {
+  mode: RunMode;
+  /** Worker processes; default one per CPU core, at most one per scenario. */
+  workers?: number;
+  onResult?: (result: ScenarioResult) => void;
+}
+
+/**
+ * The environment server-mode workers need: the sandbox CA (made on first use) in NODE_EXTRA_CA_CERTS,
+ * which Node reads only at start-up, and ACS_SANDBOX_CA_DIR so the `serve` children sign with that CA.
+ */
+async function serverTrustEnv(): Promise<NodeJS.ProcessEnv> {
+  const caDir = defaultCaDir();
+  const { caCertPath, caCertPem } = await tlsMaterial(caDir);
+  let bundle = caCertPath;
+  const existing = process.env.NODE_EXTRA_CA_CERTS;
+  if (existing && existing !== caCertPath) {
+    // Keep whatever the user already trusts: one file holding both.
+    bundle = join(mkdtempSync(join(tmpdir(), "acs-sandbox-ca-")), "bundle.pem");
+    writeFileSync(bundle, readFileSync(existing, "utf8") + "\n" + caCertPem);
+  }
+  return { ...process.env, ACS_SANDBOX_CA_DIR: caDir, NODE_EXTRA_CA_CERTS: bundle };
+}
+
+function spawnWorker(env: NodeJS.ProcessEnv): ChildProcess {
+  const here = fileURLToPath(import.meta.url);
+  const ext = extname(here);
+  // From the TypeScript sources (tests) the worker needs tsx; from dist/ it is plain JavaScript.
+  return fork(join(dirname(here), `worker${ext}`), [], {
+    env,
+    execArgv: ext === ".ts" ? ["--import", "tsx"] : [],
+    serialization: "advanced",
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+  });
+}
+
+/**
+ * Runs scenario files across worker processes, one scenario at a time per worker (intercept mode shares
+ * one msw server per process, so that is the unit of safe parallelism). Results come in file order.
+ */
+export async function runAll(files: string[], options: RunAllOptions): Promise<ScenarioResult[]> {
+  const env = options.mode === "server" ? await serverTrustEnv() : process.env;
+  const count = Math.max(1, Math.min(options.workers ?? availableParallelism(), files.length));
+  const results: ScenarioResult[] = new Array(files.length);
+  let next = 0;
+
+  const drive = (worker: ChildProcess) =>
+    new Promise<void>((resolve, reject) => {
+      let inFlight: number | undefined;
+      const give = () => {
+        if (next >= files.length) {
+          inFlight = undefined;
+          worker.kill();
+          resolve();
+          return;
+        }
+        inFlight = next++;
+        worker.send({ id: inFlight, file: files[inFlight]!, mode: options.mode } satisfies Job);
+      };
+      worker.on("message", ({ id, result }: JobDone) => {
+        results[id] = result;
+        options.onResult?.(result);
+        give();
+      });
+      worker.once("exit", (code, signal) => {
+        if (inFlight !== undefined) {
+          reject(new Error(`The worker running ${files[inFlight]} exited (${signal ?? `code ${code}`})`));
+        }
+      });
+      give();
+    });
+
+  await Promise.all(Array.from({ length: count }, () => drive(spawnWorker(env))));
+  return results;
+}
