@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds a local base image from this machine's own Node.js, for hosts that reach no container registry.
+#
+# The image holds the `node` binary (debug symbols stripped), the shared libraries `ldd` lists for it,
+# an /etc/passwd naming root and the sandbox's user, and a world-writable /tmp: enough to run the
+# sandbox, which needs no shell (the Dockerfile's RUN, HEALTHCHECK and ENTRYPOINT use exec form).
+#
+#   scripts/docker-base-image.sh [TAG]      default tag: acs-sandbox-base:local
+#   docker build --build-arg BASE_IMAGE=acs-sandbox-base:local ...
+set -euo pipefail
+
+tag="${1:-acs-sandbox-base:local}"
+node_bin="$(readlink -f "$(command -v node)")"
+rootfs="$(mktemp -d)"
+trap 'rm -rf "$rootfs"' EXIT
+
+# A library path as ldd prints it (`libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x...)` or the loader
+# alone), copied to the same path with symbolic links resolved, so the loader finds it where node expects.
+copy_to_rootfs() {
+  mkdir -p "$rootfs$(dirname "$1")"
+  cp -L "$1" "$rootfs$1"
+}
+
+mkdir -p "$rootfs/usr/local/bin"
+if command -v strip >/dev/null; then
+  strip --strip-debug -o "$rootfs/usr/local/bin/node" "$node_bin"
+else
+  cp "$node_bin" "$rootfs/usr/local/bin/node"
+fi
+while read -r lib; do
+  copy_to_rootfs "$lib"
+done < <(ldd "$node_bin" | grep -oE '/[^ ]+' | sort -u)
+
+mkdir -p "$rootfs/etc" "$rootfs/tmp"
+chmod 1777 "$rootfs/tmp"
+printf 'root:x:0:0:root:/root:/sbin/nologin\nacs:x:10001:10001:acs-sandbox:/data:/sbin/nologin\n' > "$rootfs/etc/passwd"
+printf 'root:x:0:\nacs:x:10001:\n' > "$rootfs/etc/group"
+
+node_version="$("$node_bin" --version)"
+tar -C "$rootfs" -c . | docker import \
+  --change 'ENV PATH=/usr/local/bin:/usr/bin:/bin' \
+  --change "LABEL org.opencontainers.image.description=\"node ${node_version} from the build host\"" \
+  - "$tag" >/dev/null
+echo "built $tag (node $node_version, $(du -sh "$rootfs" | cut -f1))"

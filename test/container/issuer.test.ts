@@ -1,0 +1,53 @@
+// In a container the sandbox listens on 8443 but clients reach localhost:<mapped port>. What they see
+// (descriptor, discovery, issuer, certificate names) must name the address they used, or strict clients
+// fail. Here the container makes its own CA and the client trusts it per request, as most suites will.
+import { Agent } from "node:https";
+import { CommunicationIdentityClient } from "@azure/communication-identity";
+import { customFetch, discovery } from "openid-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AcsSandboxContainer, type StartedAcsSandboxContainer } from "../../harness/testcontainers.js";
+import { fetchTrusting, requireSandboxImage } from "./support.js";
+
+describe("a container reached at its mapped port", () => {
+  let sandbox: StartedAcsSandboxContainer;
+
+  beforeAll(async () => {
+    await requireSandboxImage();
+    sandbox = await new AcsSandboxContainer().start();
+  });
+
+  afterAll(async () => {
+    await sandbox?.stop();
+  });
+
+  it("describes itself at the mapped port", async () => {
+    const port = sandbox.getMappedPort(8443);
+    const descriptor = await sandbox.getDescriptor();
+    expect(descriptor.baseUrl).toBe(`https://localhost:${port}`);
+    expect(descriptor.tenants.every((t) => t.authority.startsWith(`https://localhost:${port}/`))).toBe(true);
+    expect(await sandbox.getConnectionString()).toMatch(new RegExp(`^endpoint=https://localhost:${port}/;`));
+  });
+
+  it("passes openid-client's strict issuer check at https://localhost:<mapped port>/<tenant id>/v2.0", async () => {
+    const descriptor = await sandbox.getDescriptor();
+    const fabrikam = descriptor.tenants.find((t) => t.name === "fabrikam")!;
+    const app = descriptor.apps.find((a) => a.name === "contoso-teams")!;
+    const issuer = `${sandbox.getBaseUrl()}/${fabrikam.id}/v2.0`;
+
+    const config = await discovery(new URL(issuer), app.clientId, undefined, undefined, {
+      [customFetch]: fetchTrusting(await sandbox.getCaCertPem()),
+    });
+
+    expect(config.serverMetadata().issuer).toBe(issuer);
+    expect(config.serverMetadata().token_endpoint).toMatch(new RegExp(`^${sandbox.getBaseUrl()}/`));
+  });
+
+  it("serves a certificate for localhost that only the container's CA verifies", async () => {
+    const identity = new CommunicationIdentityClient(await sandbox.getConnectionString(), {
+      agent: new Agent({ ca: await sandbox.getCaCertPem() }),
+    });
+    expect((await identity.createUser()).communicationUserId).toMatch(/^8:acs:/);
+    // This process trusts the test CA only (NODE_EXTRA_CA_CERTS), not the one made in the container.
+    await expect(fetch(`${sandbox.getBaseUrl()}/_sandbox/health`)).rejects.toThrow();
+  });
+});
