@@ -223,7 +223,6 @@ const CATALOG = {
     cause:
       "The user's tenant has no service principal of the requested resource (for ACS: the Communication Services first-party app).",
     fix: ADMIN_STEP_7,
-    scenario: undefined,
   }),
   AADSTS650052: entry<"resourceAppId" | "resourceName" | "tenantId">({
     error: "invalid_client",
