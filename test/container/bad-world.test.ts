@@ -9,7 +9,7 @@ import { docker, requireSandboxImage } from "./support.js";
 const BAD_WORLD = "tenants:\n  fabrikam:\n    users: 42\n";
 const REASON = /Invalid world in \/etc\/acs-sandbox\/world\.yaml:[\s\S]*tenants\.fabrikam\.users/;
 
-describe("a bad world file", () => {
+describe("a bad world file", { timeout: 120_000 }, () => {
   beforeAll(async () => {
     await requireSandboxImage();
   });

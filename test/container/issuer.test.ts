@@ -8,13 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AcsSandboxContainer, type StartedAcsSandboxContainer } from "../../harness/testcontainers.js";
 import { fetchTrusting, requireSandboxImage } from "./support.js";
 
-describe("a container reached at its mapped port", () => {
+describe("a container reached at its mapped port", { timeout: 120_000 }, () => {
   let sandbox: StartedAcsSandboxContainer;
 
   beforeAll(async () => {
     await requireSandboxImage();
     sandbox = await new AcsSandboxContainer().start();
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await sandbox?.stop();

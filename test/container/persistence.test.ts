@@ -12,7 +12,7 @@ async function identityClient(sandbox: StartedAcsSandboxContainer) {
   });
 }
 
-describe("a /data volume", () => {
+describe("a /data volume", { timeout: 120_000 }, () => {
   const volume = `acs-sandbox-test-${randomUUID()}`;
   const started: StartedAcsSandboxContainer[] = [];
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AcsSandboxContainer, type StartedAcsSandboxContainer } from "../../harness/testcontainers.js";
 import { requireSandboxImage, testCertificateAuthority } from "./support.js";
 
-describe("the sandbox container, driven by the real SDKs", () => {
+describe("the sandbox container, driven by the real SDKs", { timeout: 120_000 }, () => {
   let sandbox: StartedAcsSandboxContainer | undefined;
 
   beforeAll(async () => {
