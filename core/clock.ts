@@ -30,6 +30,15 @@ export class Clock {
     return new Date(this.nowMs());
   }
 
+  /**
+   * What a client's own clock shows now, mapped onto sandbox time. Clients stamp requests (ACS's
+   * `x-ms-date`) with their real clock, which the sandbox cannot move; advancing the sandbox stands for
+   * time passing for everyone, so a client timestamp is shifted by the same offset before it is compared.
+   */
+  fromClientTime(clientMs: number): number {
+    return clientMs + this.#offsetMs;
+  }
+
   /** Moves time forward (or back, with a negative duration). */
   advance(duration: string | number): Date {
     this.#offsetMs += parseDuration(duration);

@@ -35,6 +35,7 @@ export async function authenticate(ctx: AcsContext, request: FastifyRequest): Pr
     { method: request.method, url: request.url, headers: request.headers, rawBody: rawBody(request) },
     [resource.primaryKey, resource.secondaryKey],
     ctx.clock.nowMs(),
+    (clientMs) => ctx.clock.fromClientTime(clientMs),
   );
   if (failure) throw new AcsError("Denied");
   return resource;

@@ -65,12 +65,15 @@ function sameText(a: string, b: string): boolean {
  * Checks a request against the resource's access keys (primary or secondary, so keys can be rotated).
  *
  * @example
- * verifyHmac(request, [resource.primaryKey, resource.secondaryKey], clock.nowMs()) // undefined when valid
+ * verifyHmac(request, [resource.primaryKey, resource.secondaryKey], clock.nowMs(), (ms) => clock.fromClientTime(ms))
+ * // undefined when valid
  */
 export function verifyHmac(
   request: SignedRequest,
   accessKeys: string[],
   nowMs: number,
+  /** Maps the client's date onto sandbox time (see Clock.fromClientTime); identity when omitted. */
+  toSandboxTime: (clientMs: number) => number = (ms) => ms,
 ): HmacFailure | undefined {
   const authorization = header(request.headers, "authorization");
   if (!authorization) return "missing-authorization";
@@ -84,7 +87,7 @@ export function verifyHmac(
   const date = header(request.headers, dateHeader);
   if (!date) return "missing-date";
   const at = Date.parse(date);
-  if (Number.isNaN(at) || Math.abs(at - nowMs) > MAX_CLOCK_SKEW_MS) return "stale-date";
+  if (Number.isNaN(at) || Math.abs(toSandboxTime(at) - nowMs) > MAX_CLOCK_SKEW_MS) return "stale-date";
 
   const claimedHash = header(request.headers, "x-ms-content-sha256");
   if (!claimedHash) return "missing-content-hash";
