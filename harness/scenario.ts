@@ -330,23 +330,24 @@ function parseStep(raw: unknown, index: number, located: LocatedYaml | undefined
  * improve messages: with them every issue carries its line.
  */
 export function parseScenario(input: unknown, file = "<scenario>", located?: LocatedYaml): Scenario {
+  // Everything is checked before reporting, so one run of the file shows every mistake in it.
   const top = ScenarioSchema.extend({ steps: z.array(z.unknown()).min(1) }).safeParse(input);
-  if (!top.success) throw new ScenarioError(file, issuesOf(top.error, [], located));
-  const issues: ScenarioIssue[] = [];
+  const issues: ScenarioIssue[] = top.success ? [] : issuesOf(top.error, [], located);
+  const raw = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
   const steps: Step[] = [];
-  top.data.steps.forEach((raw, i) => {
-    const step = parseStep(raw, i, located);
+  (Array.isArray(raw.steps) ? raw.steps : []).forEach((rawStep, i) => {
+    const step = parseStep(rawStep, i, located);
     if (Array.isArray(step)) issues.push(...step);
     else steps.push(step);
   });
   let world: World | undefined;
   try {
-    world = parseWorld(top.data.world ?? {}, file, located, ["world"]);
+    world = parseWorld(raw.world ?? {}, file, located, ["world"]);
   } catch (err) {
     if (!(err instanceof WorldError)) throw err;
     issues.push(...err.issues);
   }
-  if (issues.length > 0 || !world) throw new ScenarioError(file, issues);
+  if (!top.success || issues.length > 0 || !world) throw new ScenarioError(file, issues);
   return {
     name: top.data.name ?? (file.startsWith("<") ? "scenario" : basename(file, extname(file))),
     description: top.data.description,

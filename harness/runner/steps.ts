@@ -51,8 +51,11 @@ export function stepLabel(step: Step): string {
     case "advanceClock":
       return `advanceClock ${typeof step.args === "object" ? String(a.by) : String(step.args)}`;
     default:
-      return `${step.action} ${Object.values(a)
-        .filter((v) => typeof v === "string" || typeof v === "boolean")
-        .join(" ")}`;
+      return [
+        step.action,
+        ...Object.values(a).flatMap((v) =>
+          Array.isArray(v) ? [v.join(",")] : typeof v === "object" ? [] : [String(v)],
+        ),
+      ].join(" ");
   }
 }

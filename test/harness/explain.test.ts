@@ -1,0 +1,59 @@
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { catalog, explain, formatExplanation, scenariosByCode } from "../../harness/explain.js";
+import { packageRoot } from "../../harness/paths.js";
+import { aadCatalog } from "../../mock-aad/errors.js";
+import { acsCatalog } from "../../mock-acs/errors.js";
+
+const run = promisify(execFile);
+
+describe("explain", () => {
+  it.each([...aadCatalog(), ...acsCatalog()].map((e) => [e.code, e] as const))(
+    "explains %s from the emulators' own catalog, with a cause and a fix",
+    (code, entry) => {
+      const result = explain(code);
+      expect(result.found).toBeDefined();
+      expect(result.found!.cause.length).toBeGreaterThan(10);
+      expect(result.found!.fix.length).toBeGreaterThan(10);
+      expect(result.found!.service).toBe(entry.service);
+      expect(formatExplanation(result.found!)).toContain(`Fix    ${entry.fix}`);
+    },
+  );
+
+  it("accepts codes as people write them", () => {
+    expect(explain("650052").found?.code).toBe("AADSTS650052");
+    expect(explain("aadsts650052").found?.code).toBe("AADSTS650052");
+    expect(explain("invalidaccesstoken").found?.code).toBe("InvalidAccessToken");
+  });
+
+  it("names the bundled scenario reproducing a code, found by reading the scenario files", () => {
+    expect(explain("AADSTS500011").found?.scenarios).toContain("missing-service-principal");
+    expect(formatExplanation(explain("AADSTS7000218").found!)).toContain(
+      "npx acs-sandbox run scenarios/public-client-flows-disabled.yaml",
+    );
+  });
+
+  it("knows every code a bundled scenario expects", () => {
+    const known = new Set(catalog().map((e) => explain(e.code).found!.code));
+    for (const code of scenariosByCode().keys())
+      expect(known.has(explain(code).found?.code ?? code)).toBe(true);
+  });
+
+  it("answers an unknown code with the nearest known ones", () => {
+    const result = explain("AADSTS65002");
+    expect(result.found).toBeUndefined();
+    expect(result.found === undefined && result.nearest).toContain("AADSTS65001");
+  });
+
+  it("exits non-zero from the CLI for an unknown code", async () => {
+    const cli = join(packageRoot(), "dist", "harness", "cli.js");
+    const error = await run(process.execPath, [cli, "explain", "InvalidAccesToken"]).then(
+      () => undefined,
+      (err: { code: number; stderr: string }) => err,
+    );
+    expect(error?.code).toBe(2);
+    expect(error?.stderr).toContain("Nearest known codes: InvalidAccessToken");
+  });
+});

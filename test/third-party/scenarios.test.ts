@@ -1,0 +1,55 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { runScenario } from "../../harness/index.js";
+import { packageRoot, SCENARIOS_DIR } from "../../harness/paths.js";
+import { describeFailure } from "../../harness/runner/reporters/pretty.js";
+import { MODES } from "../support/modes.js";
+
+const run = promisify(execFile);
+const bundled = readdirSync(SCENARIOS_DIR)
+  .filter((f) => f.endsWith(".yaml"))
+  .sort();
+
+describe.each(MODES)("the bundled scenario library, %s mode", (mode) => {
+  it.each(bundled)("%s holds", async (file) => {
+    const result = await runScenario(join(SCENARIOS_DIR, file), { mode });
+    expect(result.status, describeFailure(result)).toBe("passed");
+  });
+});
+
+describe("acs-sandbox run --server", () => {
+  it("plays a scenario over HTTPS from the CLI, trusting the sandbox CA itself, and writes JUnit", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "acs-sandbox-run-")), "report.xml");
+    const cli = join(packageRoot(), "dist", "harness", "cli.js");
+    // No NODE_EXTRA_CA_CERTS from the test workers: the command must make trust work on its own.
+    const env = {
+      ...process.env,
+      NODE_EXTRA_CA_CERTS: "",
+      ACS_SANDBOX_CA_DIR: mkdtempSync(join(tmpdir(), "ca-")),
+    };
+    await run(
+      process.execPath,
+      [
+        cli,
+        "run",
+        "--server",
+        "--filter",
+        "quickstart-multitenant-password",
+        "--reporter",
+        "junit",
+        "--out",
+        out,
+      ],
+      {
+        env,
+      },
+    );
+    const xml = readFileSync(out, "utf8");
+    expect(xml).toContain('tests="1" failures="0"');
+    expect(xml).toContain('name="quickstart-multitenant-password"');
+  });
+});
