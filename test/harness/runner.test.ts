@@ -5,6 +5,7 @@ import { packageRoot } from "../../harness/paths.js";
 import { normalizeCode } from "../../harness/runner/expectations.js";
 import { describeFailure } from "../../harness/runner/reporters/pretty.js";
 import { junitReporter } from "../../harness/runner/reporters/junit.js";
+import { stripAnsi } from "../../harness/runner/reporters/reporter.js";
 
 const fixture = (name: string) => join(packageRoot(), "test", "fixtures", name);
 
@@ -24,7 +25,7 @@ describe("scenario runner", () => {
       status: 201,
     });
 
-    const text = describeFailure(result).replace(/\u001b\[[0-9;]*m/g, "");
+    const text = stripAnsi(describeFailure(result));
     expect(text).toContain("wrong-expectation.yaml:9");
     expect(text).toMatch(/expected: ≥ 2h\n\s+actual:\s+3\d{3}s/);
     expect(text).toContain("last request: POST https://contoso-acs.communication.azure.com/identities");

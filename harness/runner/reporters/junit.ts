@@ -1,7 +1,7 @@
 import { create } from "xmlbuilder2";
 import type { ScenarioResult } from "../types.js";
 import { describeFailure } from "./pretty.js";
-import { counts, type Reporter } from "./reporter.js";
+import { counts, stripAnsi, type Reporter } from "./reporter.js";
 
 /** For CI systems: one test case per scenario, the failing step and its diff in the failure text. */
 export function junitReporter(): Reporter {
@@ -40,9 +40,4 @@ export function junitReporter(): Reporter {
       return root.end({ prettyPrint: true }) + "\n";
     },
   };
-}
-
-function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\u001b\[[0-9;]*m/g, "");
 }

@@ -12,3 +12,9 @@ export function counts(results: ScenarioResult[]) {
   const passed = results.filter((r) => r.status === "passed").length;
   return { total: results.length, passed, failed: results.length - passed };
 }
+
+/** Plain text for files and CI systems, which show terminal colours as garbage. */
+export function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-9;]*m/g, "");
+}
