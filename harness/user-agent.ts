@@ -131,6 +131,8 @@ export class HeadlessUser {
       const link = doc.querySelectorAll("a").find((a) => /return to the application/i.test(textOf(a)));
       return link ? { kind: "link", href: link.getAttribute("href") ?? "" } : undefined;
     }
+    // A page that reports an error (wrong password, unknown code): the person has nothing new to type.
+    if (doc.querySelector('[role="alert"]')) return undefined;
     const form = doc.querySelector("form");
     if (!form) return undefined;
     const fields = new URLSearchParams();

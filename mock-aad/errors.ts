@@ -453,6 +453,34 @@ const CATALOG = {
     fix: "Register a redirect URI on the app registration.",
   }),
 
+  AADSTS900971: entry({
+    error: "invalid_request",
+    status: 400,
+    surface: "page",
+    message: () => "No reply address provided.",
+    cause: "The authorize request named no redirect_uri.",
+    fix: "Send the redirect_uri registered on the app (MSAL does).",
+  }),
+  AADSTS500112: entry<"requested" | "original">({
+    // [infer] error value; the message is the one issues quote for this code.
+    error: "invalid_grant",
+    status: 400,
+    surface: "json",
+    message: (p) =>
+      `The reply address '${p.requested}' does not match the reply address '${p.original}' provided when requesting Authorization code.`,
+    cause: "The code was redeemed with another redirect_uri than the one sent to /authorize.",
+    fix: "Redeem the code with the same redirect_uri the sign-in used.",
+  }),
+  AADSTS70005: entry<"responseType">({
+    // [infer] wording; the reference lists `unsupported_response_type` among the authorize errors.
+    error: "unsupported_response_type",
+    status: 400,
+    surface: "redirect",
+    message: (p) => `response_type '${p.responseType}' is not enabled for the application.`,
+    cause: "The authorize request asked for a response type other than `code`.",
+    fix: "Use the authorization code flow (response_type=code) with PKCE, as MSAL does.",
+  }),
+
   // ── Malformed requests ──────────────────────────────────────────────────────────────────────────
   AADSTS900144: entry<"parameter">({
     error: "invalid_request",
@@ -528,6 +556,8 @@ export class AadError<C extends AadCode = AadCode> extends Error {
   readonly code: C;
   /** Extra `claims` challenge (JSON string), as Conditional Access errors carry. */
   claims: string | undefined;
+  /** The OAuth `error` when a flow spells the same code differently (device code: `authorization_declined`). */
+  errorOverride: string | undefined;
 
   constructor(code: C, ...params: ParamArgs<C>) {
     const entry = CATALOG[code] as CatalogEntry<string>;
@@ -540,7 +570,7 @@ export class AadError<C extends AadCode = AadCode> extends Error {
     return Number(this.code.slice("AADSTS".length));
   }
   get error(): string {
-    return CATALOG[this.code].error;
+    return this.errorOverride ?? CATALOG[this.code].error;
   }
   get suberror(): string | undefined {
     return (CATALOG[this.code] as CatalogEntry<string>).suberror;
@@ -551,6 +581,12 @@ export class AadError<C extends AadCode = AadCode> extends Error {
 
   withClaims(claims: string): this {
     this.claims = claims;
+    return this;
+  }
+
+  /** Same code and message, another OAuth `error` value. */
+  withError(error: string): this {
+    this.errorOverride = error;
     return this;
   }
 }

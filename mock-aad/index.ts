@@ -1,6 +1,10 @@
 import type { FastifyInstance, FastifyPluginAsync } from "fastify";
 import type { AadContext } from "./context.js";
+import { adminConsentFlow, adminConsentRoutes } from "./routes/admin-consent.js";
+import { authorizeFlow, authorizeRoutes } from "./routes/authorize.js";
+import { deviceFlow, deviceLoginRoutes } from "./routes/device-login.js";
 import { discoveryRoutes } from "./routes/discovery.js";
+import { interactionRoutes } from "./routes/interaction.js";
 import { acceptAnyBody, installErrorHandler, notFoundRoutes } from "./routes/fallback.js";
 import { tokenRoutes } from "./routes/token.js";
 import { AadState } from "./state.js";
@@ -12,7 +16,7 @@ export { decide, type PolicyDecision, type PolicyGrant, type PolicyRequest } fro
 /** The fake Entra ID as a fastify plugin, plus a way to forget its transient state (codes, sessions). */
 export interface MockAad {
   plugin: FastifyPluginAsync;
-  /** Transient state (refresh tokens; later codes and sessions), for routes added beside these. */
+  /** Transient state (refresh tokens, codes, device codes, sessions), for routes added beside these. */
   state: AadState;
   reset(): void;
 }
@@ -26,7 +30,7 @@ export interface MockAad {
  * await app.register(aad.plugin);
  */
 export function mockAad(ctx: AadContext): MockAad {
-  const state = new AadState();
+  const state = new AadState(ctx.clock);
   return {
     state,
     plugin: async (app: FastifyInstance) => {
@@ -34,6 +38,15 @@ export function mockAad(ctx: AadContext): MockAad {
       acceptAnyBody(app);
       await discoveryRoutes(app, ctx);
       await tokenRoutes(app, ctx, state);
+      const flows = {
+        authorize: authorizeFlow(ctx, state),
+        device: deviceFlow(ctx, state),
+        admin_consent: adminConsentFlow(ctx, state),
+      };
+      await authorizeRoutes(app, ctx, state, flows.authorize);
+      await deviceLoginRoutes(app, ctx, state, flows.device);
+      await adminConsentRoutes(app, ctx, state, flows.admin_consent);
+      await interactionRoutes(app, ctx, state, flows);
       notFoundRoutes(app);
     },
     reset() {

@@ -1,4 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { Clock } from "../core/clock.js";
+import { AuthorizationCodes } from "./authorization-codes.js";
+import { DeviceCodes } from "./device-codes.js";
+import { Interactions } from "./interactions.js";
+import { Sessions } from "./sessions.js";
 
 /** What a refresh token stands for: a signed-in user's session with one client in one tenant. */
 export interface RefreshTokenGrant {
@@ -50,12 +55,28 @@ export class RefreshTokens {
 
 /**
  * Transient state of the fake Entra ID: what it issued and must remember. The world (directory) is not
- * here; it belongs to the harness. Authorization codes, device codes and sessions join this later.
+ * here; it belongs to the harness. Authorization codes, device codes, sign-in sessions and sign-ins in progress live here too.
  */
 export class AadState {
   readonly refreshTokens = new RefreshTokens();
+  readonly authorizationCodes: AuthorizationCodes;
+  readonly deviceCodes: DeviceCodes;
+  readonly sessions: Sessions;
+  readonly interactions: Interactions;
+
+  /** `clock`: the sandbox clock that code, device code and session lifetimes read. */
+  constructor(clock: Clock = new Clock()) {
+    this.authorizationCodes = new AuthorizationCodes(clock);
+    this.deviceCodes = new DeviceCodes(clock);
+    this.sessions = new Sessions(clock);
+    this.interactions = new Interactions(clock);
+  }
 
   reset(): void {
     this.refreshTokens.clear();
+    this.authorizationCodes.clear();
+    this.deviceCodes.clear();
+    this.sessions.clear();
+    this.interactions.clear();
   }
 }

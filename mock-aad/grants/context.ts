@@ -18,6 +18,8 @@ export interface GrantRequest {
   /** Token endpoint URLs a client assertion may name as `aud`. */
   assertionAudiences: string[];
   mint: MintContext;
+  /** The browser's `Origin` header: present when a single-page app redeems cross-origin. */
+  origin?: string | undefined;
 }
 
 /** One grant type: turns a request into a token response or throws a catalogued {@link AadError}. */

@@ -4,7 +4,9 @@ import { readClientCredential } from "../client-auth.js";
 import type { AadContext } from "../context.js";
 import { findTenant } from "../directory.js";
 import { AadError } from "../errors.js";
+import { authorizationCodeGrant } from "../grants/authorization-code.js";
 import { clientCredentialsGrant } from "../grants/client-credentials.js";
+import { DEVICE_CODE_GRANT, DEVICE_CODE_GRANT_URN, deviceCodeGrant } from "../grants/device-code.js";
 import type { GrantHandler } from "../grants/context.js";
 import { JWT_BEARER_GRANT, onBehalfOfGrant } from "../grants/on-behalf-of.js";
 import { passwordGrant } from "../grants/password.js";
@@ -21,6 +23,9 @@ const GRANTS: Record<string, GrantHandler> = {
   client_credentials: clientCredentialsGrant,
   refresh_token: refreshTokenGrant,
   [JWT_BEARER_GRANT]: onBehalfOfGrant,
+  authorization_code: authorizationCodeGrant,
+  [DEVICE_CODE_GRANT]: deviceCodeGrant,
+  [DEVICE_CODE_GRANT_URN]: deviceCodeGrant,
 };
 
 type TokenRequest = FastifyRequest<{ Params: { tenant: string } }>;
@@ -72,6 +77,7 @@ export async function tokenRoutes(app: FastifyInstance, ctx: AadContext, state: 
         credential: readClientCredential(body, request.headers.authorization),
         assertionAudiences: assertionAudiences(ctx, request),
         mint: { clock: ctx.clock, keys: ctx.keys, origin },
+        origin: request.headers.origin,
       });
       return tokenHeaders(reply, randomUUID()).code(200).send(response);
     } catch (err) {
@@ -79,6 +85,19 @@ export async function tokenRoutes(app: FastifyInstance, ctx: AadContext, state: 
       throw err;
     }
   });
+
+  // A browser's preflight, should a single-page app send a non-simple request.
+  app.options("/:tenant/oauth2/v2.0/token", async (_request, reply) =>
+    reply
+      .code(204)
+      .headers({
+        "access-control-allow-origin": "*",
+        "access-control-allow-methods": "POST, OPTIONS",
+        "access-control-allow-headers": "content-type, client-request-id, x-client-sku, x-client-ver",
+        "access-control-max-age": "86400",
+      })
+      .send(),
+  );
 
   // Entra answers other methods on the token endpoint with a JSON error, not a 404.
   app.route({

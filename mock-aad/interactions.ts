@@ -1,0 +1,105 @@
+import { randomBytes } from "node:crypto";
+import type { Clock } from "../core/clock.js";
+import type { RedirectPlatform } from "./redirect-uris.js";
+
+/*
+ * A sign-in in progress in the browser: what the person started (an authorize request, a device code, an
+ * admin consent) and how far they got. The pages carry only its opaque id in a hidden `ctx` field, as
+ * Entra's pages carry theirs; the request itself stays here, so a page cannot be edited to change it.
+ */
+
+/** Where and how the answer goes back to the app. */
+export interface AppReturn {
+  redirectUri: string;
+  responseMode: "query" | "fragment" | "form_post";
+  state: string | undefined;
+}
+
+export interface AuthorizeInteraction {
+  kind: "authorize";
+  scope: string;
+  platform: RedirectPlatform;
+  codeChallenge: string | undefined;
+  codeChallengeMethod: string | undefined;
+  nonce: string | undefined;
+  prompt: string | undefined;
+  clientInfo: boolean;
+  return: AppReturn;
+}
+
+export interface DeviceInteraction {
+  kind: "device";
+  deviceCode: string;
+  scope: string;
+  /** The person pressed Continue on "Are you trying to sign in to …?". */
+  confirmed: boolean;
+}
+
+export interface AdminConsentInteraction {
+  kind: "admin_consent";
+  /** v2 names scopes (`…/.default`); v1 consents to the app's requiredResourceAccess. */
+  version: 1 | 2;
+  scope: string | undefined;
+  /** Absent when the app has no redirect URI at all (AADSTS500113 after the approval is stored). */
+  return: AppReturn | undefined;
+}
+
+export type InteractionRequest = AuthorizeInteraction | DeviceInteraction | AdminConsentInteraction;
+
+export interface Interaction {
+  id: string;
+  /** The authority path segment the flow started at (`common`, a tenant id, a domain). */
+  authority: string;
+  clientId: string;
+  correlationId: string;
+  loginHint: string | undefined;
+  request: InteractionRequest;
+  /** Set once the person signed in (or a session cookie identified them). */
+  user: { tenantId: string; objectId: string } | undefined;
+  /** Consent the person is being asked for, when a consent page is showing. */
+  consent: { grants: { resourceAppId: string; scopes: string[] }[]; forOrganization: boolean } | undefined;
+  createdAtMs: number;
+}
+
+/** [infer] How long a sign-in page may stay open: Entra's flow tokens last about an hour. */
+const INTERACTION_LIFETIME_MS = 60 * 60_000;
+
+/** Sign-ins in progress, keyed by the opaque `ctx` the pages carry. */
+export class Interactions {
+  #pending = new Map<string, Interaction>();
+
+  constructor(private readonly clock: Clock) {}
+
+  start(
+    fields: Pick<Interaction, "authority" | "clientId" | "correlationId" | "loginHint" | "request">,
+  ): Interaction {
+    const interaction: Interaction = {
+      ...fields,
+      id: randomBytes(24).toString("base64url"),
+      user: undefined,
+      consent: undefined,
+      createdAtMs: this.clock.nowMs(),
+    };
+    this.#pending.set(interaction.id, interaction);
+    return interaction;
+  }
+
+  get(id: string | undefined): Interaction | undefined {
+    if (!id) return undefined;
+    const found = this.#pending.get(id);
+    if (found && this.clock.nowMs() - found.createdAtMs > INTERACTION_LIFETIME_MS) {
+      this.#pending.delete(id);
+      return undefined;
+    }
+    return found;
+  }
+
+  /** A finished sign-in cannot be replayed by posting its page again. */
+  finish(id: string): void {
+    this.#pending.delete(id);
+  }
+
+  clear(): void {
+    this.#pending.clear();
+  }
+}

@@ -1,0 +1,177 @@
+import { randomUUID } from "node:crypto";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { AadContext } from "../context.js";
+import { findTenant, type Resource } from "../directory.js";
+import { AadError } from "../errors.js";
+import type { AdminConsentInteraction, AppReturn } from "../interactions.js";
+import { decide } from "../policy.js";
+import { defaultRedirectUri, matchRedirectUri } from "../redirect-uris.js";
+import type { AadState } from "../state.js";
+import {
+  appOf,
+  errorToApp,
+  paramsOf,
+  returnToApp,
+  sendErrorPage,
+  sendMessage,
+  sessionUser,
+  showConsent,
+  showSignIn,
+  storeConsent,
+  userOf,
+  type InteractionFlow,
+  type Step,
+} from "./interaction.js";
+
+/*
+ * Admin consent (reference §1.4): v1 `/{tenant}/adminconsent?client_id&redirect_uri&state` grants the
+ * app's requiredResourceAccess; v2 `/{tenant}/v2.0/adminconsent?…&scope` grants the scopes named
+ * (`/.default` ≙ v1). An admin of the tenant signs in and accepts; the tenant then holds the app's
+ * service principal and a tenant-wide grant, and the app gets `admin_consent=True&tenant=<id>`.
+ */
+
+const MULTI_TENANT_SEGMENTS = new Set(["common", "organizations"]);
+
+function consentRequest(step: Step): AdminConsentInteraction {
+  return step.interaction.request as AdminConsentInteraction;
+}
+
+export function adminConsentFlow(ctx: AadContext, state: AadState): InteractionFlow {
+  /** Answers the app when there is a redirect URI; otherwise the person sees the error. */
+  const refuse = (step: Step, err: AadError, extra: Record<string, string> = {}) => {
+    const target = consentRequest(step).return;
+    state.interactions.finish(step.interaction.id);
+    return target && err.code !== "AADSTS90093"
+      ? errorToApp(step, ctx, target, err, step.interaction.correlationId, extra)
+      : sendErrorPage(step, ctx, err, step.interaction.correlationId);
+  };
+
+  return {
+    async signedIn(step) {
+      const { interaction } = step;
+      const req = consentRequest(step);
+      const app = appOf(ctx, interaction.clientId)!;
+      const scopes = req.scope
+        ? [req.scope]
+        : app.requiredResourceAccess.map((r) => `${r.resourceAppId}/.default`);
+      const items: { resource: Resource; scopes: string[] }[] = [];
+      for (const scope of scopes) {
+        const decision = await decide(
+          {
+            flow: "admin_consent",
+            channel: "authorize",
+            authority: interaction.authority,
+            clientId: interaction.clientId,
+            subject: { kind: "user", ...interaction.user! },
+            scope,
+            now: ctx.clock.now(),
+          },
+          ctx.directory(),
+        );
+        if (decision.kind === "error") {
+          const err = decision.error;
+          // A user from another directory: the reference's observed answer is access_denied with 50020.
+          if (err.code === "AADSTS50020") return refuse(step, err.withError("access_denied"));
+          return refuse(step, err);
+        }
+        if (decision.kind === "grant") {
+          items.push({ resource: decision.grant.resource, scopes: decision.grant.scopes });
+        }
+      }
+      const signedIn = userOf(ctx, interaction.user!)!;
+      return showConsent(step, { app, user: signedIn.user, items, forOrganization: true });
+    },
+
+    async consented(step, accepted) {
+      const { interaction } = step;
+      const req = consentRequest(step);
+      const consent = interaction.consent!;
+      interaction.consent = undefined;
+      if (!accepted) {
+        // Observed (reference §1.4): access_denied, AADSTS65004, admin_consent=True, no tenant.
+        return refuse(step, new AadError("AADSTS65004"), { admin_consent: "True" });
+      }
+      const signedIn = userOf(ctx, interaction.user!)!;
+      const app = appOf(ctx, interaction.clientId)!;
+      for (const g of consent.grants) storeConsent(ctx, signedIn.tenant, app, g, undefined);
+      state.interactions.finish(interaction.id);
+      if (!req.return) {
+        return sendMessage(step.reply, 400, "Permissions granted", [
+          `You granted ${app.displayName} the permissions it asked for, for everyone in ${signedIn.tenant.displayName}.`,
+          "AADSTS500113: No reply address is registered for the application.",
+        ]);
+      }
+      return returnToApp(step.reply, req.return, {
+        admin_consent: "True",
+        tenant: signedIn.tenant.id,
+        ...(req.version === 2 ? { scope: req.scope } : {}),
+      });
+    },
+
+    async returned(step) {
+      return refuse(step, new AadError("AADSTS65004"), { admin_consent: "True" });
+    },
+  };
+}
+
+type AdminConsentRequest = FastifyRequest<{ Params: { tenant: string } }>;
+
+export async function adminConsentRoutes(
+  app: FastifyInstance,
+  ctx: AadContext,
+  state: AadState,
+  flow: InteractionFlow,
+): Promise<void> {
+  const handler = (version: 1 | 2) => async (request: AdminConsentRequest, reply: FastifyReply) => {
+    const q = paramsOf(request.query);
+    const correlationId = q["client-request-id"] ?? randomUUID();
+    const page = (err: AadError) => sendErrorPage({ request, reply }, ctx, err, correlationId);
+    const segment = request.params.tenant;
+    const tenant = findTenant(ctx.directory(), segment);
+    if (!tenant && !MULTI_TENANT_SEGMENTS.has(segment.toLowerCase())) {
+      return page(new AadError("AADSTS90002", { tenant: segment }));
+    }
+    if (!q.client_id) return page(new AadError("AADSTS900144", { parameter: "client_id" }));
+    const registration = appOf(ctx, q.client_id);
+    if (
+      !registration ||
+      (tenant && registration.signInAudience === "single" && registration.homeTenantId !== tenant.id)
+    ) {
+      return page(
+        new AadError("AADSTS700016", { clientId: q.client_id, directory: tenant?.displayName ?? segment }),
+      );
+    }
+    let target: AppReturn | undefined;
+    if (q.redirect_uri) {
+      if (!matchRedirectUri(registration, q.redirect_uri)) {
+        return page(
+          new AadError("AADSTS50011", { redirectUri: q.redirect_uri, clientId: registration.clientId }),
+        );
+      }
+      target = { redirectUri: q.redirect_uri, responseMode: "query", state: q.state };
+    } else {
+      // [infer] v1 without redirect_uri answers at the app's first registered reply address.
+      const fallback = defaultRedirectUri(registration);
+      target = fallback ? { redirectUri: fallback, responseMode: "query", state: q.state } : undefined;
+    }
+    if (version === 2 && !q.scope) {
+      const err = new AadError("AADSTS900144", { parameter: "scope" });
+      return target ? errorToApp({ request, reply }, ctx, target, err, correlationId) : page(err);
+    }
+    const interaction = state.interactions.start({
+      authority: segment,
+      clientId: registration.clientId,
+      correlationId,
+      loginHint: q.login_hint,
+      request: { kind: "admin_consent", version, scope: q.scope, return: target },
+    });
+    const step = { request, reply, interaction };
+    const holder = sessionUser(request, ctx, state);
+    if (!holder) return showSignIn(step, ctx);
+    interaction.user = { tenantId: holder.tenant.id, objectId: holder.user.objectId };
+    return flow.signedIn(step);
+  };
+
+  app.get("/:tenant/adminconsent", handler(1));
+  app.get("/:tenant/v2.0/adminconsent", handler(2));
+}

@@ -1,0 +1,222 @@
+import { randomUUID } from "node:crypto";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { AadContext } from "../context.js";
+import { DEVICE_CODE_INTERVAL_S, DEVICE_CODE_LIFETIME_S } from "../device-codes.js";
+import { findTenant } from "../directory.js";
+import { AadError } from "../errors.js";
+import type { DeviceInteraction } from "../interactions.js";
+import { confirmDevicePage, enterCodePage } from "../pages/device-code.js";
+import { decide } from "../policy.js";
+import { parseScopes } from "../scopes.js";
+import type { AadState } from "../state.js";
+import {
+  appOf,
+  consentFromPrompt,
+  paramsOf,
+  sendErrorPage,
+  sendMessage,
+  sendPage,
+  sessionUser,
+  showAdminApproval,
+  showConsent,
+  showSignIn,
+  storeConsent,
+  userOf,
+  type InteractionFlow,
+  type Step,
+} from "./interaction.js";
+import { sendAadError, tokenHeaders } from "./respond.js";
+
+/*
+ * Device code flow, browser side (reference §1.3): the device asks /devicecode for a user code, the
+ * person types it at the verification page, signs in, confirms and consents; the device meanwhile polls
+ * the token endpoint (grants/device-code.ts).
+ */
+
+/**
+ * [infer] Entra's verification URI is https://microsoft.com/devicelogin, a redirect to this page. The
+ * sandbox names its own page, so a person (or the headless user) reaches it in both modes.
+ */
+export const DEVICE_AUTH_PATH = "/common/oauth2/deviceauth";
+const CONFIRM_PATH = "/common/oauth2/deviceauth/confirm";
+
+const MULTI_TENANT_SEGMENTS = new Set(["common", "organizations"]);
+
+function deviceRequest(step: Step): DeviceInteraction {
+  return step.interaction.request as DeviceInteraction;
+}
+
+function appName(ctx: AadContext, clientId: string): string {
+  return appOf(ctx, clientId)?.displayName ?? clientId;
+}
+
+function signedInMessage(reply: FastifyReply, name: string) {
+  return sendMessage(reply, 200, name, [
+    `You have signed in to the ${name} application on your device. You may now close this window.`,
+  ]);
+}
+
+function declinedMessage(reply: FastifyReply, name: string) {
+  return sendMessage(reply, 200, name, [
+    `You have not signed in to the ${name} application on your device. You may now close this window.`,
+  ]);
+}
+
+export function deviceFlow(ctx: AadContext, state: AadState): InteractionFlow {
+  const decline = (step: Step) => {
+    state.deviceCodes.decline(deviceRequest(step).deviceCode);
+    state.interactions.finish(step.interaction.id);
+    return declinedMessage(step.reply, appName(ctx, step.interaction.clientId));
+  };
+  const flow: InteractionFlow = {
+    async signedIn(step) {
+      const { interaction } = step;
+      const req = deviceRequest(step);
+      const name = appName(ctx, interaction.clientId);
+      if (!req.confirmed) {
+        return sendPage(step.reply, 200, confirmDevicePage(CONFIRM_PATH, { ctx: interaction.id }, name));
+      }
+      const decision = await decide(
+        {
+          flow: "device_code",
+          channel: "authorize",
+          authority: interaction.authority,
+          clientId: interaction.clientId,
+          subject: { kind: "user", ...interaction.user! },
+          scope: req.scope,
+          now: ctx.clock.now(),
+        },
+        ctx.directory(),
+      );
+      // The device cannot be redirected to: every refusal is shown to the person, the device keeps polling.
+      if (decision.kind === "error") {
+        return sendErrorPage(step, ctx, decision.error, interaction.correlationId);
+      }
+      if (decision.kind === "consent") {
+        const { prompt } = decision;
+        if (prompt.blocked) return showAdminApproval(step, ctx, prompt.app.displayName);
+        return showConsent(step, consentFromPrompt(prompt, prompt.adminMayConsent && !prompt.userMayConsent));
+      }
+      state.deviceCodes.approve(req.deviceCode, decision.grant.tenant.id, decision.grant.user!.objectId);
+      state.interactions.finish(interaction.id);
+      return signedInMessage(step.reply, name);
+    },
+
+    async consented(step, accepted) {
+      const consent = step.interaction.consent!;
+      step.interaction.consent = undefined;
+      if (!accepted) return decline(step);
+      const signedIn = userOf(ctx, step.interaction.user!);
+      const app = appOf(ctx, step.interaction.clientId);
+      if (signedIn && app) {
+        for (const g of consent.grants) {
+          storeConsent(ctx, signedIn.tenant, app, g, consent.forOrganization ? undefined : signedIn.user);
+        }
+      }
+      return flow.signedIn(step);
+    },
+
+    async returned(step) {
+      return decline(step);
+    },
+  };
+  return flow;
+}
+
+type DeviceCodeRequest = FastifyRequest<{ Params: { tenant: string } }>;
+
+export async function deviceLoginRoutes(
+  app: FastifyInstance,
+  ctx: AadContext,
+  state: AadState,
+  flow: InteractionFlow,
+): Promise<void> {
+  app.post("/:tenant/oauth2/v2.0/devicecode", async (request: DeviceCodeRequest, reply) => {
+    try {
+      const body = paramsOf(request.body);
+      const segment = request.params.tenant;
+      const tenant = findTenant(ctx.directory(), segment);
+      if (!tenant && !MULTI_TENANT_SEGMENTS.has(segment.toLowerCase())) {
+        throw new AadError("AADSTS90002", { tenant: segment });
+      }
+      if (!body.client_id) throw new AadError("AADSTS900144", { parameter: "client_id" });
+      const registration = appOf(ctx, body.client_id);
+      if (
+        !registration ||
+        (tenant && registration.signInAudience === "single" && registration.homeTenantId !== tenant.id)
+      ) {
+        throw new AadError("AADSTS700016", {
+          clientId: body.client_id,
+          directory: tenant?.displayName ?? segment,
+        });
+      }
+      if (!body.scope) throw new AadError("AADSTS900144", { parameter: "scope" });
+      parseScopes(body.scope);
+      const { deviceCode, userCode } = state.deviceCodes.issue({
+        clientId: registration.clientId,
+        scopes: body.scope.split(/\s+/).filter(Boolean),
+        authoritySegment: segment,
+      });
+      const verificationUri = `${ctx.publicOrigin(request)}${DEVICE_AUTH_PATH}`;
+      return tokenHeaders(reply, randomUUID())
+        .code(200)
+        .send({
+          user_code: userCode,
+          device_code: deviceCode,
+          verification_uri: verificationUri,
+          expires_in: DEVICE_CODE_LIFETIME_S,
+          interval: DEVICE_CODE_INTERVAL_S,
+          message: `To sign in, use a web browser to open the page ${verificationUri} and enter the code ${userCode} to authenticate.`,
+        });
+    } catch (err) {
+      if (err instanceof AadError) return sendAadError(reply, request, ctx.clock, err);
+      throw err;
+    }
+  });
+
+  // The short address people are told to open.
+  app.get("/devicelogin", async (_request, reply) => reply.redirect(DEVICE_AUTH_PATH));
+
+  app.get(DEVICE_AUTH_PATH, async (_request, reply) => sendPage(reply, 200, enterCodePage(DEVICE_AUTH_PATH)));
+
+  app.post(DEVICE_AUTH_PATH, async (request, reply) => {
+    const typed = paramsOf(request.body).otc ?? "";
+    const found = state.deviceCodes.findPending(typed);
+    if (found === undefined || found === "expired") {
+      const err = found === "expired" ? new AadError("AADSTS70019") : new AadError("AADSTS70018");
+      const message = err.message.slice(`${err.code}: `.length);
+      return sendPage(reply, 400, enterCodePage(DEVICE_AUTH_PATH, { code: err.number, message }));
+    }
+    const interaction = state.interactions.start({
+      authority: found.request.authoritySegment,
+      clientId: found.request.clientId,
+      correlationId: randomUUID(),
+      loginHint: undefined,
+      request: {
+        kind: "device",
+        deviceCode: found.deviceCode,
+        scope: found.request.scopes.join(" "),
+        confirmed: false,
+      },
+    });
+    const step = { request, reply, interaction };
+    const holder = sessionUser(request, ctx, state);
+    if (!holder) return showSignIn(step, ctx);
+    interaction.user = { tenantId: holder.tenant.id, objectId: holder.user.objectId };
+    return flow.signedIn(step);
+  });
+
+  app.post(CONFIRM_PATH, async (request, reply) => {
+    const form = paramsOf(request.body);
+    const interaction = state.interactions.get(form.ctx);
+    if (!interaction || interaction.request.kind !== "device" || !interaction.user) {
+      return sendMessage(reply, 400, "Sign-in session expired", [
+        "This page is no longer valid. Enter the code from your device again.",
+      ]);
+    }
+    const step = { request, reply, interaction };
+    if (form.decision !== "continue") return flow.returned(step);
+    interaction.request.confirmed = true;
+    return flow.signedIn(step);
+  });
+}

@@ -1,0 +1,344 @@
+import { randomUUID } from "node:crypto";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { recordOutcome } from "../../core/outcome.js";
+import type { AadContext } from "../context.js";
+import { findUserByUpn, type AppRegistration, type Resource, type Tenant, type User } from "../directory.js";
+import { AadError, entraTimestamp, renderAadError } from "../errors.js";
+import type { AppReturn, Interaction } from "../interactions.js";
+import { adminApprovalPage } from "../pages/admin-approval.js";
+import { consentPage } from "../pages/consent.js";
+import { errorPage } from "../pages/error-page.js";
+import { formPostPage } from "../pages/form-post.js";
+import { messagePage } from "../pages/message.js";
+import { signInPage } from "../pages/sign-in.js";
+import type { ConsentPrompt } from "../policy.js";
+import { SESSION_COOKIE } from "../sessions.js";
+import type { AadState } from "../state.js";
+
+/*
+ * What the browser-facing flows (authorize, device login, admin consent) share: the sign-in form, the
+ * consent form, the session cookie, and the three ways an answer reaches a person or an app: a page, a
+ * redirect to the app, or an auto-posting form.
+ */
+
+/** Where the shared forms post. Real Entra posts its sign-in form to `/common/login` too. */
+export const SIGN_IN_PATH = "/common/login";
+export const CONSENT_PATH = "/common/Consent/Set";
+/** Links of the admin-approval page: "Return to the application…" and "Have an admin account?". */
+export const REPROCESS_PATH = "/common/reprocess";
+
+export interface Step {
+  request: FastifyRequest;
+  reply: FastifyReply;
+  interaction: Interaction;
+}
+
+/** One browser flow: what happens once the person is known, and after they answer a consent prompt. */
+export interface InteractionFlow {
+  signedIn(step: Step): Promise<FastifyReply>;
+  consented(step: Step, accepted: boolean): Promise<FastifyReply>;
+  /** "Return to the application without granting consent" on the admin-approval page. */
+  returned(step: Step): Promise<FastifyReply>;
+}
+
+/** Query or form parameters as single strings (a repeated parameter keeps its first value). */
+export function paramsOf(source: unknown): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  if (typeof source !== "object" || source === null) return out;
+  for (const [key, value] of Object.entries(source as Record<string, unknown>)) {
+    const first = Array.isArray(value) ? value[0] : value;
+    out[key] = typeof first === "string" ? first : undefined;
+  }
+  return out;
+}
+
+/** An HTML page, never cached, as Entra's are. */
+export function sendPage(reply: FastifyReply, status: number, body: string): FastifyReply {
+  return reply
+    .code(status)
+    .headers({
+      "content-type": "text/html; charset=utf-8",
+      "cache-control": "no-store, no-cache",
+      pragma: "no-cache",
+      "x-ms-request-id": randomUUID(),
+      "x-frame-options": "DENY",
+    })
+    .send(body);
+}
+
+/** Entra's error page, for requests it cannot send back to the app (unknown app, unregistered redirect…). */
+export function sendErrorPage(
+  step: { request: FastifyRequest; reply: FastifyReply },
+  ctx: AadContext,
+  err: AadError,
+  correlationId: string,
+): FastifyReply {
+  recordOutcome(step.request, err.code);
+  const message = err.message.slice(`${err.code}: `.length);
+  return sendPage(
+    step.reply,
+    400,
+    errorPage({
+      code: err.number,
+      message,
+      requestId: randomUUID(),
+      correlationId,
+      timestamp: entraTimestamp(ctx.clock.now()),
+    }),
+  );
+}
+
+export function sendMessage(reply: FastifyReply, status: number, title: string, paragraphs: string[]) {
+  return sendPage(reply, status, messagePage(title, paragraphs));
+}
+
+/** The URL a `query` or `fragment` answer goes to; `redirectUri`'s own query is kept. */
+export function appUrl(target: AppReturn, params: Record<string, string | undefined>): string {
+  const url = new URL(target.redirectUri);
+  const answer = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) answer.append(k, v);
+  if (target.responseMode === "fragment") {
+    url.hash = answer.toString();
+  } else {
+    for (const [k, v] of answer) url.searchParams.append(k, v);
+  }
+  return url.toString();
+}
+
+/** Hands the answer to the app the way it asked: a 302 (query, fragment) or the form_post page. */
+export function returnToApp(
+  reply: FastifyReply,
+  target: AppReturn,
+  params: Record<string, string | undefined>,
+): FastifyReply {
+  const withState = { ...params, state: target.state };
+  if (target.responseMode === "form_post") {
+    return sendPage(reply, 200, formPostPage(target.redirectUri, withState));
+  }
+  return reply.code(302).header("cache-control", "no-store, no-cache").redirect(appUrl(target, withState));
+}
+
+/** Error fields of a redirect (reference §1.2, §3.1): the JSON error's, without `error_codes`. */
+export function errorParams(
+  ctx: AadContext,
+  err: AadError,
+  correlationId: string,
+): Record<string, string | undefined> {
+  const { body } = renderAadError(err, { now: ctx.clock.now(), correlationId });
+  return {
+    error: body.error,
+    error_description: body.error_description,
+    error_uri: body.error_uri,
+    suberror: body.suberror,
+    claims: body.claims,
+    correlation_id: body.correlation_id,
+    trace_id: body.trace_id,
+    timestamp: body.timestamp,
+  };
+}
+
+/** Sends an error back to the app, always with `state`: without it MSAL reports `state_not_found` instead. */
+export function errorToApp(
+  step: { request: FastifyRequest; reply: FastifyReply },
+  ctx: AadContext,
+  target: AppReturn,
+  err: AadError,
+  correlationId: string,
+  extra: Record<string, string | undefined> = {},
+): FastifyReply {
+  recordOutcome(step.request, err.code);
+  return returnToApp(step.reply, target, { ...errorParams(ctx, err, correlationId), ...extra });
+}
+
+/** The signed-in person of this browser, from the session cookie, if they still exist. */
+export function sessionUser(request: FastifyRequest, ctx: AadContext, state: AadState) {
+  const session = state.sessions.get(request.cookies[SESSION_COOKIE]);
+  return session ? userOf(ctx, { tenantId: session.tenantId, objectId: session.userObjectId }) : undefined;
+}
+
+export function startSession(reply: FastifyReply, state: AadState, user: User): void {
+  const id = state.sessions.create(user.tenantId, user.objectId);
+  reply.setCookie(SESSION_COOKIE, id, { path: "/", httpOnly: true, secure: true, sameSite: "none" });
+}
+
+export function appOf(ctx: AadContext, clientId: string): AppRegistration | undefined {
+  return ctx.directory().apps.find((a) => a.clientId.toLowerCase() === clientId.toLowerCase());
+}
+
+export function userOf(ctx: AadContext, who: { tenantId: string; objectId: string }) {
+  const tenant = ctx.directory().tenants.find((t) => t.id === who.tenantId);
+  const user = tenant?.users.find((u) => u.objectId === who.objectId);
+  return tenant && user ? { tenant, user } : undefined;
+}
+
+export function showSignIn(step: Step, ctx: AadContext, error?: AadError, typed?: string): FastifyReply {
+  const app = appOf(ctx, step.interaction.clientId);
+  if (error) recordOutcome(step.request, error.code);
+  return sendPage(
+    step.reply,
+    error ? 400 : 200,
+    signInPage({
+      action: SIGN_IN_PATH,
+      fields: { ctx: step.interaction.id },
+      appName: app?.displayName ?? step.interaction.clientId,
+      loginHint: typed ?? step.interaction.loginHint,
+      error: error
+        ? { code: error.number, message: error.message.slice(`${error.code}: `.length) }
+        : undefined,
+    }),
+  );
+}
+
+/** What a consent page asks for: scopes on one or more resources, for one user or the organisation. */
+export interface ConsentRequest {
+  app: AppRegistration;
+  user: User;
+  items: { resource: Resource; scopes: string[] }[];
+  forOrganization: boolean;
+}
+
+/** The consent a policy prompt asks for, as a page request. */
+export function consentFromPrompt(prompt: ConsentPrompt, forOrganization: boolean): ConsentRequest {
+  return {
+    app: prompt.app,
+    user: prompt.user,
+    items: [{ resource: prompt.resource, scopes: prompt.requested }],
+    forOrganization,
+  };
+}
+
+/** Shows "Permissions requested" and remembers what accepting grants. */
+export function showConsent(step: Step, consent: ConsentRequest): FastifyReply {
+  step.interaction.consent = {
+    grants: consent.items.map((i) => ({ resourceAppId: i.resource.appId, scopes: i.scopes })),
+    forOrganization: consent.forOrganization,
+  };
+  return sendPage(
+    step.reply,
+    200,
+    consentPage({
+      action: CONSENT_PATH,
+      fields: { ctx: step.interaction.id },
+      appName: consent.app.displayName,
+      publisherVerified: consent.app.verifiedPublisher,
+      userUpn: consent.user.upn,
+      permissions: consent.items.flatMap((i) =>
+        i.scopes.map((name) => ({
+          displayName: i.resource.scopes.find((s) => s.name === name)?.displayName ?? name,
+          resource: i.resource.displayName,
+        })),
+      ),
+      forOrganization: consent.forOrganization,
+    }),
+  );
+}
+
+/** AADSTS90094 "Need admin approval"; its links come back here (`/common/reprocess`) to answer the app. */
+export function showAdminApproval(step: Step, ctx: AadContext, appName: string): FastifyReply {
+  recordOutcome(step.request, "AADSTS90094");
+  const link = (decision: string) =>
+    `${REPROCESS_PATH}?${new URLSearchParams({ ctx: step.interaction.id, decision })}`;
+  return sendPage(
+    step.reply,
+    200,
+    adminApprovalPage({
+      appName,
+      returnUrl: link("cancel"),
+      adminSignInUrl: link("admin"),
+      correlationId: step.interaction.correlationId,
+      timestamp: entraTimestamp(ctx.clock.now()),
+    }),
+  );
+}
+
+/**
+ * Records consent in the user's tenant as Entra does: the client app gets a service principal there,
+ * and a delegated grant, tenant-wide (admin for the organisation) or for this user only.
+ */
+export function storeConsent(
+  ctx: AadContext,
+  tenant: Tenant,
+  app: AppRegistration,
+  consent: { resourceAppId: string; scopes: string[] },
+  user: User | undefined,
+): void {
+  ctx.editDirectory((doc) => {
+    const t = doc.tenants[tenant.name];
+    if (!t) return;
+    const hasSp =
+      tenant.servicePrincipals.some((sp) => sp.appId === app.clientId) ||
+      t.servicePrincipals.includes(app.name) ||
+      t.servicePrincipals.includes(app.clientId);
+    if (!hasSp) {
+      t.servicePrincipals = [...t.servicePrincipals, app.name];
+    }
+    t.grants = [
+      ...t.grants,
+      {
+        client: app.name,
+        resource: consent.resourceAppId,
+        scopes: consent.scopes,
+        ...(user ? { user: user.name } : {}),
+      },
+    ];
+  });
+}
+
+/** The sign-in and consent forms, shared by every flow; each interaction names the flow it belongs to. */
+export async function interactionRoutes(
+  app: FastifyInstance,
+  ctx: AadContext,
+  state: AadState,
+  flows: Record<Interaction["request"]["kind"], InteractionFlow>,
+): Promise<void> {
+  const lost = (reply: FastifyReply) =>
+    sendMessage(reply, 400, "Sign-in session expired", [
+      "This sign-in page is no longer valid. Go back to the application and sign in again.",
+    ]);
+
+  app.post(SIGN_IN_PATH, async (request, reply) => {
+    const form = paramsOf(request.body);
+    const interaction = state.interactions.get(form.ctx);
+    if (!interaction) return lost(reply);
+    const step = { request, reply, interaction };
+    const login = (form.login ?? "").trim();
+    const found = login ? findUserByUpn(ctx.directory(), login) : undefined;
+    if (!found) {
+      const tenantId = ctx.directory().tenants.find((t) => t.id === interaction.authority)?.id;
+      return showSignIn(
+        step,
+        ctx,
+        new AadError("AADSTS50034", { tenantId: tenantId ?? interaction.authority }),
+        login,
+      );
+    }
+    if (form.passwd !== found.user.password) return showSignIn(step, ctx, new AadError("AADSTS50126"), login);
+    if (!found.user.enabled) return showSignIn(step, ctx, new AadError("AADSTS50057"), login);
+    startSession(reply, state, found.user);
+    interaction.user = { tenantId: found.tenant.id, objectId: found.user.objectId };
+    return flows[interaction.request.kind].signedIn(step);
+  });
+
+  app.post(CONSENT_PATH, async (request, reply) => {
+    const form = paramsOf(request.body);
+    const interaction = state.interactions.get(form.ctx);
+    if (!interaction?.consent || !interaction.user) return lost(reply);
+    return flows[interaction.request.kind].consented(
+      { request, reply, interaction },
+      form.decision === "accept",
+    );
+  });
+
+  app.get(REPROCESS_PATH, async (request, reply) => {
+    const query = paramsOf(request.query);
+    const interaction = state.interactions.get(query.ctx);
+    if (!interaction) return lost(reply);
+    const step = { request, reply, interaction };
+    if (query.decision === "admin") {
+      interaction.user = undefined;
+      interaction.loginHint = undefined;
+      return showSignIn(step, ctx);
+    }
+    return flows[interaction.request.kind].returned(step);
+  });
+}
