@@ -61,3 +61,38 @@ export async function signInInteractively(
   }
   return run;
 }
+
+/** Where the sandbox's Entra ID answers in this mode: the real host when intercepting, the port otherwise. */
+export function loginOrigin(sb: RunningSandbox): string {
+  return sb.descriptor.mode === "server" ? sb.descriptor.baseUrl : "https://login.microsoftonline.com";
+}
+
+/** An authorize URL as a hand-written app would build it. */
+export function authorizeUrl(
+  sb: RunningSandbox,
+  segment: string,
+  params: Record<string, string | undefined>,
+): string {
+  const url = new URL(`${loginOrigin(sb)}/${segment}/oauth2/v2.0/authorize`);
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, v);
+  return url.toString();
+}
+
+/** Redeems a code by hand at the token endpoint (as a browser or a bare HTTP client would). */
+export async function redeemCode(
+  sb: RunningSandbox,
+  segment: string,
+  form: Record<string, string>,
+  headers: Record<string, string> = {},
+) {
+  const response = await fetch(`${loginOrigin(sb)}/${segment}/oauth2/v2.0/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+    body: new URLSearchParams({ grant_type: "authorization_code", ...form }).toString(),
+  });
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as Record<string, unknown>,
+  };
+}
