@@ -11,6 +11,13 @@ set -euo pipefail
 
 tag="${1:-acs-sandbox-base:local}"
 node_bin="$(readlink -f "$(command -v node)")"
+node_sha="$(sha256sum "$node_bin" | cut -c1-64)"
+label=org.acs-sandbox.node-sha256
+if [[ "$(docker image inspect -f "{{index .Config.Labels \"$label\"}}" "$tag" 2>/dev/null)" == "$node_sha" ]]; then
+  echo "$tag is up to date (node $("$node_bin" --version))"
+  exit 0
+fi
+previous="$(docker image inspect -f '{{.Id}}' "$tag" 2>/dev/null || true)"
 rootfs="$(mktemp -d)"
 trap 'rm -rf "$rootfs"' EXIT
 
@@ -39,6 +46,8 @@ printf 'root:x:0:\nacs:x:10001:\n' > "$rootfs/etc/group"
 node_version="$("$node_bin" --version)"
 tar -C "$rootfs" -c . | docker import \
   --change 'ENV PATH=/usr/local/bin:/usr/bin:/bin' \
-  --change "LABEL org.opencontainers.image.description=\"node ${node_version} from the build host\"" \
+  --change "LABEL org.opencontainers.image.description=\"node ${node_version} from the build host\" $label=$node_sha" \
   - "$tag" >/dev/null
+# The image this one replaces is left without a name: remove it unless a container still uses it.
+[[ -n "$previous" ]] && docker image rm "$previous" >/dev/null 2>&1 || true
 echo "built $tag (node $node_version, $(du -sh "$rootfs" | cut -f1))"

@@ -48,5 +48,10 @@ if [[ ${#builder[@]} -eq 0 ]]; then
   exit 1
 fi
 
+previous="$(docker image inspect -f '{{.Id}}' "$tag" 2>/dev/null || true)"
 "${builder[@]}" --quiet --build-arg "BASE_IMAGE=$base" --build-arg APP=host -t "$tag" . >/dev/null
+if [[ -n "$previous" && "$previous" != "$(docker image inspect -f '{{.Id}}' "$tag")" ]]; then
+  # The image this one replaces is left without a name: remove it unless a container still uses it.
+  docker image rm "$previous" >/dev/null 2>&1 || true
+fi
 echo "built $tag on $base ($(docker image inspect -f '{{.Size}}' "$tag" | numfmt --to=iec))"

@@ -2,9 +2,9 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AcsSandboxContainer, DEFAULT_IMAGE, WORLD_PATH } from "../../harness/testcontainers.js";
-import { docker, requireSandboxImage } from "./support.js";
+import { docker, removeContainersOfThisProcess, requireSandboxImage } from "./support.js";
 
 const BAD_WORLD = "tenants:\n  fabrikam:\n    users: 42\n";
 const REASON = /Invalid world in \/etc\/acs-sandbox\/world\.yaml:[\s\S]*tenants\.fabrikam\.users/;
@@ -12,6 +12,10 @@ const REASON = /Invalid world in \/etc\/acs-sandbox\/world\.yaml:[\s\S]*tenants\
 describe("a bad world file", { timeout: 120_000 }, () => {
   beforeAll(async () => {
     await requireSandboxImage();
+  });
+
+  afterAll(async () => {
+    await removeContainersOfThisProcess();
   });
 
   it("mounted at the documented path, makes `docker run` exit non-zero with the error in its logs", async () => {

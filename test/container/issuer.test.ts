@@ -6,7 +6,7 @@ import { CommunicationIdentityClient } from "@azure/communication-identity";
 import { customFetch, discovery } from "openid-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AcsSandboxContainer, type StartedAcsSandboxContainer } from "../../harness/testcontainers.js";
-import { fetchTrusting, requireSandboxImage } from "./support.js";
+import { fetchTrusting, removeContainersOfThisProcess, requireSandboxImage } from "./support.js";
 
 describe("a container reached at its mapped port", { timeout: 120_000 }, () => {
   let sandbox: StartedAcsSandboxContainer;
@@ -18,6 +18,7 @@ describe("a container reached at its mapped port", { timeout: 120_000 }, () => {
 
   afterAll(async () => {
     await sandbox?.stop();
+    await removeContainersOfThisProcess();
   });
 
   it("describes itself at the mapped port", async () => {

@@ -4,7 +4,7 @@ import { Agent } from "node:https";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AcsSandboxContainer, type StartedAcsSandboxContainer } from "../../harness/testcontainers.js";
-import { docker, requireSandboxImage } from "./support.js";
+import { docker, removeContainersOfThisProcess, requireSandboxImage } from "./support.js";
 
 async function identityClient(sandbox: StartedAcsSandboxContainer) {
   return new CommunicationIdentityClient(await sandbox.getConnectionString(), {
@@ -22,6 +22,7 @@ describe("a /data volume", { timeout: 120_000 }, () => {
 
   afterAll(async () => {
     await Promise.all(started.map((c) => c.stop()));
+    await removeContainersOfThisProcess();
     await docker(["volume", "rm", "--force", volume]);
   });
 

@@ -6,7 +6,7 @@ import { CommunicationIdentityClient } from "@azure/communication-identity";
 import { PublicClientApplication } from "@azure/msal-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AcsSandboxContainer, type StartedAcsSandboxContainer } from "../../harness/testcontainers.js";
-import { requireSandboxImage, testCertificateAuthority } from "./support.js";
+import { removeContainersOfThisProcess, requireSandboxImage, testCertificateAuthority } from "./support.js";
 
 describe("the sandbox container, driven by the real SDKs", { timeout: 120_000 }, () => {
   let sandbox: StartedAcsSandboxContainer | undefined;
@@ -17,6 +17,7 @@ describe("the sandbox container, driven by the real SDKs", { timeout: 120_000 },
 
   afterAll(async () => {
     await sandbox?.stop();
+    await removeContainersOfThisProcess();
   });
 
   it("runs the Teams access token quickstart: ROPC sign-in, token exchange, ACS credential", async () => {

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { request } from "node:https";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { getContainerRuntimeClient, getReaper, LABEL_TESTCONTAINERS_SESSION_ID } from "testcontainers";
 import { DEFAULT_IMAGE } from "../../harness/testcontainers.js";
 
 // Ryuk (testcontainers' reaper) is an image from a registry this machine cannot reach; every test stops
@@ -38,6 +39,22 @@ export async function requireSandboxImage(image = DEFAULT_IMAGE): Promise<void> 
   } catch {
     throw new Error(`The image ${image} is missing: build it with scripts/docker-build.sh`);
   }
+}
+
+/**
+ * Removes every container this test process started, with its anonymous volumes: the safety net under
+ * each test's own `stop()`, for a container whose start outlived a timed-out test.
+ */
+export async function removeContainersOfThisProcess(): Promise<void> {
+  const { sessionId } = await getReaper(await getContainerRuntimeClient());
+  const { stdout } = await docker([
+    "ps",
+    "-aq",
+    "--filter",
+    `label=${LABEL_TESTCONTAINERS_SESSION_ID}=${sessionId}`,
+  ]);
+  const ids = stdout.split("\n").filter(Boolean);
+  if (ids.length > 0) await docker(["rm", "--force", "--volumes", ...ids]);
 }
 
 function firstLine(err: unknown): string {
