@@ -11,8 +11,8 @@ import { CookieJar } from "tough-cookie";
 export interface Person {
   username?: string;
   password?: string;
-  /** On a consent prompt: press Accept (default) or Cancel. */
-  consent?: "accept" | "decline";
+  /** On a consent prompt: press Accept (default) or Cancel, or stop there to read it. */
+  consent?: "accept" | "decline" | "stop";
   /** On "Need admin approval": stop there (default) or take "Return to the application…". */
   adminApproval?: "stop" | "return";
   /** On the device "Are you trying to sign in?" page: Continue (default) or Cancel. */
@@ -131,6 +131,7 @@ export class HeadlessUser {
       const link = doc.querySelectorAll("a").find((a) => /return to the application/i.test(textOf(a)));
       return link ? { kind: "link", href: link.getAttribute("href") ?? "" } : undefined;
     }
+    if (/permissions requested/i.test(title) && this.person.consent === "stop") return undefined;
     // A page that reports an error (wrong password, unknown code): the person has nothing new to type.
     if (doc.querySelector('[role="alert"]')) return undefined;
     const form = doc.querySelector("form");
