@@ -2,7 +2,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { AcsSandboxContainer, DEFAULT_IMAGE, WORLD_PATH } from "../../harness/testcontainers.js";
 import { docker, removeContainersOfThisProcess, requireSandboxImage } from "./support.js";
 
@@ -10,15 +10,12 @@ const BAD_WORLD = "tenants:\n  fabrikam:\n    users: 42\n";
 const REASON = /Invalid world in \/etc\/acs-sandbox\/world\.yaml:[\s\S]*tenants\.fabrikam\.users/;
 
 describe("a bad world file", { timeout: 120_000 }, () => {
-  beforeAll(async () => {
-    await requireSandboxImage();
-  });
-
   afterAll(async () => {
     await removeContainersOfThisProcess();
   });
 
   it("mounted at the documented path, makes `docker run` exit non-zero with the error in its logs", async () => {
+    await requireSandboxImage();
     const dir = mkdtempSync(join(tmpdir(), "acs-sandbox-bad-world-"));
     const file = join(dir, "world.yaml");
     writeFileSync(file, BAD_WORLD, { mode: 0o644 });
@@ -34,6 +31,7 @@ describe("a bad world file", { timeout: 120_000 }, () => {
   });
 
   it("makes AcsSandboxContainer.start() fail with the sandbox's own message", async () => {
+    await requireSandboxImage();
     await expect(new AcsSandboxContainer().withWorld(BAD_WORLD).start()).rejects.toThrow(REASON);
   });
 });

@@ -9,19 +9,21 @@ import { AcsSandboxContainer, type StartedAcsSandboxContainer } from "../../harn
 import { fetchTrusting, removeContainersOfThisProcess, requireSandboxImage } from "./support.js";
 
 describe("a container reached at its mapped port", { timeout: 120_000 }, () => {
-  let sandbox: StartedAcsSandboxContainer;
+  // Started once for the file; each test awaits it, so without Docker every test fails with the reason.
+  let started: Promise<StartedAcsSandboxContainer>;
 
-  beforeAll(async () => {
-    await requireSandboxImage();
-    sandbox = await new AcsSandboxContainer().start();
-  }, 120_000);
+  beforeAll(() => {
+    started = requireSandboxImage().then(() => new AcsSandboxContainer().start());
+    started.catch(() => {}); // reported by each test
+  });
 
   afterAll(async () => {
-    await sandbox?.stop();
+    await (await started.catch(() => undefined))?.stop();
     await removeContainersOfThisProcess();
   });
 
   it("describes itself at the mapped port", async () => {
+    const sandbox = await started;
     const port = sandbox.getMappedPort(8443);
     const descriptor = await sandbox.getDescriptor();
     expect(descriptor.baseUrl).toBe(`https://localhost:${port}`);
@@ -30,6 +32,7 @@ describe("a container reached at its mapped port", { timeout: 120_000 }, () => {
   });
 
   it("passes openid-client's strict issuer check at https://localhost:<mapped port>/<tenant id>/v2.0", async () => {
+    const sandbox = await started;
     const descriptor = await sandbox.getDescriptor();
     const fabrikam = descriptor.tenants.find((t) => t.name === "fabrikam")!;
     const app = descriptor.apps.find((a) => a.name === "contoso-teams")!;
@@ -44,6 +47,7 @@ describe("a container reached at its mapped port", { timeout: 120_000 }, () => {
   });
 
   it("serves a certificate for localhost that only the container's CA verifies", async () => {
+    const sandbox = await started;
     const identity = new CommunicationIdentityClient(await sandbox.getConnectionString(), {
       agent: new Agent({ ca: await sandbox.getCaCertPem() }),
     });

@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { Agent } from "node:https";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { AcsSandboxContainer, type StartedAcsSandboxContainer } from "../../harness/testcontainers.js";
 import { docker, removeContainersOfThisProcess, requireSandboxImage } from "./support.js";
 
@@ -16,10 +16,6 @@ describe("a /data volume", { timeout: 120_000 }, () => {
   const volume = `acs-sandbox-test-${randomUUID()}`;
   const started: StartedAcsSandboxContainer[] = [];
 
-  beforeAll(async () => {
-    await requireSandboxImage();
-  });
-
   afterAll(async () => {
     await Promise.all(started.map((c) => c.stop()));
     await removeContainersOfThisProcess();
@@ -27,6 +23,7 @@ describe("a /data volume", { timeout: 120_000 }, () => {
   });
 
   it("keeps identities and the CA across containers", async () => {
+    await requireSandboxImage();
     const first = await new AcsSandboxContainer().withDataVolume(volume).start();
     started.push(first);
     const user = await (await identityClient(first)).createUser();

@@ -4,16 +4,12 @@
 import { AzureCommunicationTokenCredential } from "@azure/communication-common";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
 import { PublicClientApplication } from "@azure/msal-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { AcsSandboxContainer, type StartedAcsSandboxContainer } from "../../harness/testcontainers.js";
 import { removeContainersOfThisProcess, requireSandboxImage, testCertificateAuthority } from "./support.js";
 
 describe("the sandbox container, driven by the real SDKs", { timeout: 120_000 }, () => {
   let sandbox: StartedAcsSandboxContainer | undefined;
-
-  beforeAll(async () => {
-    await requireSandboxImage();
-  });
 
   afterAll(async () => {
     await sandbox?.stop();
@@ -21,6 +17,7 @@ describe("the sandbox container, driven by the real SDKs", { timeout: 120_000 },
   });
 
   it("runs the Teams access token quickstart: ROPC sign-in, token exchange, ACS credential", async () => {
+    await requireSandboxImage();
     // #region testcontainers-readme
     // A CA this process already trusts (NODE_EXTRA_CA_CERTS) signs the sandbox's certificate.
     sandbox = await new AcsSandboxContainer().withCertificateAuthority(testCertificateAuthority()).start();
