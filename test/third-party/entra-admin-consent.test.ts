@@ -200,9 +200,11 @@ describe.each(MODES)("admin consent, the quickstart's step for Fabrikam (%s)", (
         },
       },
     });
-    expect(await msalFailure(signInWithPassword(sb, { user: "alice", app: "contoso-daemon" }))).toMatchObject({
-      errorNo: "65001",
-    });
+    expect(await msalFailure(signInWithPassword(sb, { user: "alice", app: "contoso-daemon" }))).toMatchObject(
+      {
+        errorNo: "65001",
+      },
+    );
     const outcome = await new HeadlessUser(person(sb, "admin")).navigate(
       adminConsentUrl(sb, "adminconsent", { client_id: clientId(sb, "contoso-daemon") }),
     );
