@@ -1,11 +1,13 @@
 import { DeviceCodeCredential } from "@azure/identity";
-import type { DeviceCodeResponse } from "@azure/msal-node";
+import type { DeviceCodeRequest } from "@azure/msal-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type RunningSandbox } from "../../harness/index.js";
 import { HeadlessUser, type Outcome, type Person } from "../../harness/user-agent.js";
 import { MODES, clientId, identityOptions, tenantId, user } from "../support/modes.js";
 import { ACS_RESOURCE, ACS_SCOPES, claimsOf, msalFailure, publicClient } from "./entra-support.js";
 import { loginOrigin, person } from "./entra-interactive-support.js";
+
+type DeviceCodeResponse = Parameters<DeviceCodeRequest["deviceCodeCallback"]>[0];
 
 /** Polls the token endpoint once by hand, as a device would. */
 async function poll(sb: RunningSandbox, form: Record<string, string>) {
