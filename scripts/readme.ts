@@ -1,0 +1,55 @@
+// The README's generated parts: code blocks copied from test regions (`<!-- snippet: FILE#REGION -->`)
+// and the error tables rendered from the emulators' catalogs (`<!-- errors:begin -->`…`<!-- errors:end -->`).
+// `npm run readme` rewrites them; test/readme/snippets.test.ts fails when README.md has drifted.
+import { readFileSync, writeFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { catalog } from "../harness/explain.js";
+
+export const SNIPPET = /(<!-- snippet: (\S+)#(\S+) -->\s*```\w*\n)([\s\S]*?)```/g;
+const ERRORS = /(<!-- errors:begin -->\n)[\s\S]*?(<!-- errors:end -->)/;
+
+/** The text between `// #region NAME` and `// #endregion NAME` of a file, dedented. */
+export function region(file: string, name: string): string {
+  const text = readFileSync(file, "utf8");
+  const match = new RegExp(`// #region ${name}\\n([\\s\\S]*?)\\n\\s*// #endregion ${name}`).exec(text);
+  if (!match) throw new Error(`No region ${name} in ${file}`);
+  const lines = match[1]!.split("\n");
+  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length));
+  return lines.map((l) => l.slice(indent)).join("\n") + "\n";
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\s+/g, " ").trim();
+}
+
+/** Every code both emulators emit: where it shows, what it means, and the scenario reproducing it. */
+export function errorTables(): string {
+  const entries = catalog();
+  const table = (service: string) => {
+    const rows = entries
+      .filter((e) => e.service === service)
+      .map((e) => {
+        const where = typeof e.status === "number" ? `HTTP ${e.status}` : e.status;
+        const scenario = e.scenarios.map((s) => `[${s}](scenarios/${s}.yaml)`).join(", ");
+        return `| \`${e.code}\` | ${where} | ${cell(e.cause)} | ${scenario} |`;
+      });
+    return [`| Code | Answer | Cause | Scenario |`, `|---|---|---|---|`, ...rows].join("\n");
+  };
+  return [`**Entra ID**`, ``, table("Entra ID"), ``, `**ACS Identity**`, ``, table("ACS Identity"), ``].join(
+    "\n",
+  );
+}
+
+/** README.md with its generated parts brought up to date. */
+export function syncedReadme(readme: string): string {
+  return readme
+    .replace(
+      SNIPPET,
+      (_all, head: string, file: string, name: string) => `${head}${region(file, name)}\`\`\``,
+    )
+    .replace(ERRORS, (_all, begin: string, end: string) => `${begin}${errorTables()}${end}`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  writeFileSync("README.md", syncedReadme(readFileSync("README.md", "utf8")));
+}
