@@ -30,3 +30,4 @@ export {
   type Expectation,
 } from "./scenario.js";
 export { explain, type Explanation } from "./explain.js";
+export { HeadlessUser, type Person, type Outcome } from "./user-agent.js";
