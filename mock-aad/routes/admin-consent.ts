@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AadContext } from "../context.js";
-import { findTenant, type Resource } from "../directory.js";
+import type { AppRegistration, Resource } from "../directory.js";
 import { AadError } from "../errors.js";
 import type { AdminConsentInteraction, AppReturn } from "../interactions.js";
 import { decide } from "../policy.js";
@@ -21,6 +21,7 @@ import {
   userOf,
   type InteractionFlow,
   type Step,
+  requestedClient,
 } from "./interaction.js";
 
 /*
@@ -29,8 +30,6 @@ import {
  * (`/.default` ≙ v1). An admin of the tenant signs in and accepts; the tenant then holds the app's
  * service principal and a tenant-wide grant, and the app gets `admin_consent=True&tenant=<id>`.
  */
-
-const MULTI_TENANT_SEGMENTS = new Set(["common", "organizations"]);
 
 function consentRequest(step: Step): AdminConsentInteraction {
   return step.interaction.request as AdminConsentInteraction;
@@ -127,19 +126,12 @@ export async function adminConsentRoutes(
     const correlationId = q["client-request-id"] ?? randomUUID();
     const page = (err: AadError) => sendErrorPage({ request, reply }, ctx, err, correlationId);
     const segment = request.params.tenant;
-    const tenant = findTenant(ctx.directory(), segment);
-    if (!tenant && !MULTI_TENANT_SEGMENTS.has(segment.toLowerCase())) {
-      return page(new AadError("AADSTS90002", { tenant: segment }));
-    }
-    if (!q.client_id) return page(new AadError("AADSTS900144", { parameter: "client_id" }));
-    const registration = appOf(ctx, q.client_id);
-    if (
-      !registration ||
-      (tenant && registration.signInAudience === "single" && registration.homeTenantId !== tenant.id)
-    ) {
-      return page(
-        new AadError("AADSTS700016", { clientId: q.client_id, directory: tenant?.displayName ?? segment }),
-      );
+    let registration: AppRegistration;
+    try {
+      ({ registration } = requestedClient(ctx, segment, q.client_id));
+    } catch (err) {
+      if (err instanceof AadError) return page(err);
+      throw err;
     }
     let target: AppReturn | undefined;
     if (q.redirect_uri) {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AadContext } from "../context.js";
-import { findTenant } from "../directory.js";
+import type { AppRegistration } from "../directory.js";
 import { AadError, type AadCode } from "../errors.js";
 import type { AppReturn, AuthorizeInteraction } from "../interactions.js";
 import { decide, type ConsentPrompt } from "../policy.js";
@@ -23,6 +23,7 @@ import {
   userOf,
   type InteractionFlow,
   type Step,
+  requestedClient,
 } from "./interaction.js";
 
 /*
@@ -30,8 +31,6 @@ import {
  * (tenant, app, redirect URI: an error page otherwise), signs the person in (or finds their session),
  * asks the policy, and answers the app with a code or an error, in the response mode it asked for.
  */
-
-const MULTI_TENANT_SEGMENTS = new Set(["common", "organizations", "consumers"]);
 
 /** Errors Entra shows on its own page: it cannot trust the redirect, or the person is in the wrong place. */
 const PAGE_ERRORS: ReadonlySet<AadCode> = new Set<AadCode>([
@@ -170,19 +169,12 @@ export async function authorizeRoutes(
     const correlationId = q["client-request-id"] ?? randomUUID();
     const page = (err: AadError) => sendErrorPage({ request, reply }, ctx, err, correlationId);
     const segment = request.params.tenant;
-    const tenant = findTenant(ctx.directory(), segment);
-    if (!tenant && !MULTI_TENANT_SEGMENTS.has(segment.toLowerCase())) {
-      return page(new AadError("AADSTS90002", { tenant: segment }));
-    }
-    if (!q.client_id) return page(new AadError("AADSTS900144", { parameter: "client_id" }));
-    const registration = appOf(ctx, q.client_id);
-    if (
-      !registration ||
-      (tenant && registration.signInAudience === "single" && registration.homeTenantId !== tenant.id)
-    ) {
-      return page(
-        new AadError("AADSTS700016", { clientId: q.client_id, directory: tenant?.displayName ?? segment }),
-      );
+    let registration: AppRegistration;
+    try {
+      ({ registration } = requestedClient(ctx, segment, q.client_id));
+    } catch (err) {
+      if (err instanceof AadError) return page(err);
+      throw err;
     }
     if (!q.redirect_uri) return page(new AadError("AADSTS900971"));
     const match = matchRedirectUri(registration, q.redirect_uri);

@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AadContext } from "../context.js";
 import { DEVICE_CODE_INTERVAL_S, DEVICE_CODE_LIFETIME_S } from "../device-codes.js";
-import { findTenant } from "../directory.js";
 import { AadError } from "../errors.js";
 import type { DeviceInteraction } from "../interactions.js";
 import { confirmDevicePage, enterCodePage } from "../pages/device-code.js";
@@ -24,6 +23,7 @@ import {
   userOf,
   type InteractionFlow,
   type Step,
+  requestedClient,
 } from "./interaction.js";
 import { sendAadError, tokenHeaders } from "./respond.js";
 
@@ -39,8 +39,6 @@ import { sendAadError, tokenHeaders } from "./respond.js";
  */
 export const DEVICE_AUTH_PATH = "/common/oauth2/deviceauth";
 const CONFIRM_PATH = "/common/oauth2/deviceauth/confirm";
-
-const MULTI_TENANT_SEGMENTS = new Set(["common", "organizations"]);
 
 function deviceRequest(step: Step): DeviceInteraction {
   return step.interaction.request as DeviceInteraction;
@@ -135,21 +133,7 @@ export async function deviceLoginRoutes(
     try {
       const body = paramsOf(request.body);
       const segment = request.params.tenant;
-      const tenant = findTenant(ctx.directory(), segment);
-      if (!tenant && !MULTI_TENANT_SEGMENTS.has(segment.toLowerCase())) {
-        throw new AadError("AADSTS90002", { tenant: segment });
-      }
-      if (!body.client_id) throw new AadError("AADSTS900144", { parameter: "client_id" });
-      const registration = appOf(ctx, body.client_id);
-      if (
-        !registration ||
-        (tenant && registration.signInAudience === "single" && registration.homeTenantId !== tenant.id)
-      ) {
-        throw new AadError("AADSTS700016", {
-          clientId: body.client_id,
-          directory: tenant?.displayName ?? segment,
-        });
-      }
+      const { registration } = requestedClient(ctx, segment, body.client_id);
       if (!body.scope) throw new AadError("AADSTS900144", { parameter: "scope" });
       parseScopes(body.scope);
       const { deviceCode, userCode } = state.deviceCodes.issue({

@@ -2,7 +2,14 @@ import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { recordOutcome } from "../../core/outcome.js";
 import type { AadContext } from "../context.js";
-import { findUserByUpn, type AppRegistration, type Resource, type Tenant, type User } from "../directory.js";
+import {
+  findTenant,
+  findUserByUpn,
+  type AppRegistration,
+  type Resource,
+  type Tenant,
+  type User,
+} from "../directory.js";
 import { AadError, entraTimestamp, renderAadError } from "../errors.js";
 import type { AppReturn, Interaction } from "../interactions.js";
 import { adminApprovalPage } from "../pages/admin-approval.js";
@@ -163,6 +170,34 @@ export function startSession(reply: FastifyReply, state: AadState, user: User): 
 
 export function appOf(ctx: AadContext, clientId: string): AppRegistration | undefined {
   return ctx.directory().apps.find((a) => a.clientId.toLowerCase() === clientId.toLowerCase());
+}
+
+/** Authority segments that name no tenant: Entra finds the user's home tenant after sign-in. */
+const MULTI_TENANT_SEGMENTS = new Set(["common", "organizations", "consumers"]);
+
+/**
+ * What a browser-facing request must name before anything is shown: an existing tenant (or a
+ * multi-tenant segment) and an app visible from it. Throws 90002, 900144 or 700016, which each route
+ * renders its own way (error page, or JSON for the device code request).
+ */
+export function requestedClient(
+  ctx: AadContext,
+  segment: string,
+  clientId: string | undefined,
+): { tenant: Tenant | undefined; registration: AppRegistration } {
+  const tenant = findTenant(ctx.directory(), segment);
+  if (!tenant && !MULTI_TENANT_SEGMENTS.has(segment.toLowerCase())) {
+    throw new AadError("AADSTS90002", { tenant: segment });
+  }
+  if (!clientId) throw new AadError("AADSTS900144", { parameter: "client_id" });
+  const registration = appOf(ctx, clientId);
+  if (
+    !registration ||
+    (tenant && registration.signInAudience === "single" && registration.homeTenantId !== tenant.id)
+  ) {
+    throw new AadError("AADSTS700016", { clientId, directory: tenant?.displayName ?? segment });
+  }
+  return { tenant, registration };
 }
 
 export function userOf(ctx: AadContext, who: { tenantId: string; objectId: string }) {
