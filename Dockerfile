@@ -23,7 +23,7 @@ COPY harness harness
 COPY scenarios scenarios
 COPY scripts/copy-assets.mjs scripts/
 RUN npm run build \
-  && npm prune --omit=dev \
+  && npm prune --omit=dev --omit=optional \
   && mkdir -p /out/opt/acs-sandbox /out/data \
   && cp -R package.json dist scenarios node_modules /out/opt/acs-sandbox/
 

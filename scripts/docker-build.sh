@@ -25,8 +25,9 @@ tarball="$(npm pack --ignore-scripts --silent --pack-destination "$stage")"
 tar -xzf "$stage/$tarball" -C "$stage/opt/acs-sandbox" --strip-components=1
 rm "$stage/$tarball"
 cp package-lock.json "$stage/opt/acs-sandbox/"
+# --omit=optional drops optional peers the sandbox never loads (msw's TypeScript: a quarter of the size).
 (cd "$stage/opt/acs-sandbox" &&
-  npm ci --omit=dev --ignore-scripts --prefer-offline --no-audit --no-fund --loglevel=error)
+  npm ci --omit=dev --omit=optional --ignore-scripts --prefer-offline --no-audit --no-fund --loglevel=error)
 
 # The Dockerfile picks its app stage with a build argument; only BuildKit then skips the other stage
 # (the classic builder would run `npm ci` inside the build). Docker CLIs before 23 have BuildKit built
