@@ -63,7 +63,7 @@ export class AcsSandboxContainer extends GenericContainer {
    */
   withScenario(pathOrYaml: string): this {
     this.#setWorld("scenario", "withScenario", pathOrYaml);
-    if (pathOrYaml.includes("\n")) return this.#copyIn(pathOrYaml, SCENARIO_PATH, "ACS_SANDBOX_SCENARIO");
+    if (isDocumentText(pathOrYaml)) return this.#copyIn(pathOrYaml, SCENARIO_PATH, "ACS_SANDBOX_SCENARIO");
     if (existsSync(pathOrYaml))
       return this.#copyIn(readFileSync(pathOrYaml, "utf8"), SCENARIO_PATH, "ACS_SANDBOX_SCENARIO");
     if (existsSync(join(SCENARIOS_DIR, `${pathOrYaml}.yaml`)))
@@ -80,7 +80,7 @@ export class AcsSandboxContainer extends GenericContainer {
     this.#setWorld("world", "withWorld", label);
     if (typeof world !== "string")
       return this.#copyIn(JSON.stringify(world), WORLD_PATH, "ACS_SANDBOX_WORLD");
-    if (world.includes("\n")) return this.#copyIn(world, WORLD_PATH, "ACS_SANDBOX_WORLD");
+    if (isDocumentText(world)) return this.#copyIn(world, WORLD_PATH, "ACS_SANDBOX_WORLD");
     if (existsSync(world)) return this.#copyIn(readFileSync(world, "utf8"), WORLD_PATH, "ACS_SANDBOX_WORLD");
     throw new Error(
       `withWorld("${world}"): no such file. Pass a world file's path, its YAML text, or a world object.`,
@@ -156,6 +156,11 @@ export class AcsSandboxContainer extends GenericContainer {
       [variable]: target,
     });
   }
+}
+
+/** YAML over several lines, or JSON: a document rather than a path or a name. */
+function isDocumentText(text: string): boolean {
+  return text.includes("\n") || text.trimStart().startsWith("{");
 }
 
 function conflict(): Error {
