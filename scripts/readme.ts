@@ -1,6 +1,6 @@
-// The README's generated parts: code blocks copied from test regions (`<!-- snippet: FILE#REGION -->`)
+// The documents' generated parts: code blocks copied from test regions (`<!-- snippet: FILE#REGION -->`)
 // and the error tables rendered from the emulators' catalogs (`<!-- errors:begin -->`…`<!-- errors:end -->`).
-// `npm run readme` rewrites them; test/readme/snippets.test.ts fails when README.md has drifted.
+// `npm run readme` rewrites them; test/readme/snippets.test.ts fails when a document has drifted.
 import { readFileSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { catalog } from "../harness/explain.js";
@@ -40,8 +40,11 @@ export function errorTables(): string {
   );
 }
 
-/** README.md with its generated parts brought up to date. */
-export function syncedReadme(readme: string): string {
+/** The documents whose examples come from tests. */
+export const DOCUMENTS = ["README.md", "docs/container.md"];
+
+/** A document with its generated parts brought up to date. */
+export function syncedDocument(readme: string): string {
   return readme
     .replace(
       SNIPPET,
@@ -51,5 +54,5 @@ export function syncedReadme(readme: string): string {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  writeFileSync("README.md", syncedReadme(readFileSync("README.md", "utf8")));
+  for (const file of DOCUMENTS) writeFileSync(file, syncedDocument(readFileSync(file, "utf8")));
 }
