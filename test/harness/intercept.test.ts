@@ -1,0 +1,45 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { startSandbox, type RunningSandbox } from "../../harness/index.js";
+
+/*
+ * Intercept mode in one test process: the newest open sandbox answers the real hosts, closing it hands
+ * them back, and a closed sandbox never answers again.
+ */
+
+const open: RunningSandbox[] = [];
+afterEach(async () => {
+  for (const sb of open.splice(0)) await sb.close();
+});
+
+async function tenantsSeen(): Promise<string[]> {
+  const res = await fetch("https://login.microsoftonline.com/_sandbox/descriptor");
+  const descriptor = (await res.json()) as { tenants: { name: string }[] };
+  return descriptor.tenants.map((t) => t.name);
+}
+
+describe("intercept mode", () => {
+  it("lets the newest sandbox answer and hands the hosts back when it closes", async () => {
+    const first = await startSandbox({ mode: "intercept" });
+    open.push(first);
+    expect(await tenantsSeen()).toEqual(["contoso", "fabrikam"]);
+
+    const second = await startSandbox({ mode: "intercept", world: { tenants: { northwind: {} } } });
+    open.push(second);
+    expect(await tenantsSeen()).toEqual(["contoso", "fabrikam", "northwind"]);
+
+    await second.close();
+    open.pop();
+    expect(await tenantsSeen()).toEqual(["contoso", "fabrikam"]);
+  });
+
+  it("keeps no state from a sandbox closed before: identities and clocks start fresh", async () => {
+    const first = await startSandbox({ mode: "intercept" });
+    first.clock.advance("25h");
+    await first.close();
+    const second = await startSandbox({ mode: "intercept" });
+    open.push(second);
+    expect(Math.abs(second.clock.nowMs() - Date.now())).toBeLessThan(60_000);
+    const res = await fetch("https://login.microsoftonline.com/_sandbox/requests");
+    expect(((await res.json()) as { requests: unknown[] }).requests).toHaveLength(0);
+  });
+});

@@ -1,0 +1,78 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+
+/*
+ * `acs-sandbox serve` as a user runs it: the built CLI in its own process (npm test builds it first).
+ */
+
+const CLI = join(process.cwd(), "dist", "harness", "cli.js");
+const children: ChildProcess[] = [];
+
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill("SIGKILL");
+});
+
+function serve(...args: string[]) {
+  const child = spawn(process.execPath, [CLI, "serve", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  const exited = once(child, "exit").then(([code, signal]) => ({ code, signal, stdout, stderr }));
+  const firstLine = () =>
+    new Promise<string>((resolve, reject) => {
+      const check = () => {
+        if (stdout.includes("\n")) resolve(stdout.split("\n")[0]!);
+      };
+      check();
+      child.stdout!.on("data", check);
+      child.on("exit", () => reject(new Error(`serve exited: ${stderr}`)));
+    });
+  return { child, exited, firstLine, output: () => stdout };
+}
+
+describe("acs-sandbox serve", () => {
+  it("prints exactly one line, the descriptor, with --json; answers on it; exits 0 on SIGTERM", async () => {
+    const run = serve("--port", "0", "--json");
+    const descriptor = JSON.parse(await run.firstLine()) as { baseUrl: string; tenants: { name: string }[] };
+    expect(descriptor.baseUrl).toMatch(/^https:\/\/localhost:\d+$/);
+    expect(descriptor.tenants.map((t) => t.name)).toEqual(["contoso", "fabrikam"]);
+    const health = await fetch(`${descriptor.baseUrl}/_sandbox/health`);
+    expect(await health.json()).toEqual({ status: "ok" });
+    run.child.kill("SIGTERM");
+    const { code } = await run.exited;
+    expect(code).toBe(0);
+    expect(run.output().trimEnd().split("\n")).toHaveLength(1);
+  });
+
+  it("says the port is taken and exits non-zero", async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const { code, stderr } = await serve("--port", String(port)).exited;
+      expect(code).toBe(1);
+      expect(stderr).toBe(
+        `acs-sandbox: Port ${port} on 127.0.0.1 is already in use: stop what holds it, or pass --port 0 to pick a free port\n`,
+      );
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("names the file, line and field of a bad world file and exits non-zero", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "acs-sandbox-world-")), "world.yaml");
+    writeFileSync(file, "tenants:\n  fabrikam:\n    users:\n      alice: { teamsLicense: maybe }\n");
+    const { code, stderr } = await serve("--port", "0", "--world", file).exited;
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${file}:4 tenants.fabrikam.users.alice.teamsLicense`);
+    expect(stderr).toContain("expected boolean");
+    expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+});
