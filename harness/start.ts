@@ -114,6 +114,8 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   const tls = await tlsMaterial(options.dataDir ? join(options.dataDir, "ca") : defaultCaDir(), [
     ...(options.hostnames ?? []),
     ...(publicHost ? [publicHost] : []),
+    // Resources after the first answer at `<name>.<host>` on the same port (see acsEndpoint).
+    ...world.resources.slice(1).map((r) => `${r.name}.localhost`),
   ]);
   const sandbox = await Sandbox.create({
     world,
