@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import "../core/outcome.js";
 import type { MockAad } from "../mock-aad/index.js";
 import type { MockAcs } from "../mock-acs/index.js";
-import type { Journal } from "./journal.js";
+import { journalRequestBody, journalResponseBody, type Journal } from "./journal.js";
 
 /** Largest request body accepted; bigger ones get the owning mock's "too large" error, never a crash. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -44,7 +44,15 @@ export async function buildApp(parts: AppParts, options: { https?: { key: string
     ...(options.https ? { https: options.https } : {}),
   });
 
+  // The answer's body, kept until the response is done so the journal can show the whole exchange.
+  const sentBodies = new WeakMap<object, string | undefined>();
+  app.addHook("onSend", async (request, reply, payload) => {
+    sentBodies.set(request, journalResponseBody(payload, String(reply.getHeader("content-type") ?? "")));
+    return payload;
+  });
   app.addHook("onResponse", async (request, reply) => {
+    const requestBody = journalRequestBody(request.body);
+    const responseBody = sentBodies.get(request);
     parts.journal.add({
       at: new Date().toISOString(),
       method: request.method,
@@ -53,6 +61,8 @@ export async function buildApp(parts: AppParts, options: { https?: { key: string
       status: reply.statusCode,
       ...(request.sandboxOutcome ? { errorCode: request.sandboxOutcome } : {}),
       durationMs: Math.round(reply.elapsedTime),
+      ...(requestBody ? { requestBody } : {}),
+      ...(responseBody ? { responseBody } : {}),
     });
   });
 

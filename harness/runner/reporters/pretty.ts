@@ -29,7 +29,12 @@ function failedStep(result: ScenarioResult, step: StepResult): string[] {
       `        actual:   ${pc.red(show(m.actual))}`,
     );
   }
-  if (step.lastRequest) lines.push(`      last request: ${pc.dim(request(step.lastRequest))}`);
+  const last = step.lastRequest;
+  if (last) {
+    lines.push(`      last request: ${pc.dim(request(last))}`);
+    if (last.requestBody) lines.push(`        sent:     ${pc.dim(last.requestBody)}`);
+    if (last.responseBody) lines.push(`        answered: ${pc.dim(last.responseBody)}`);
+  }
   return lines;
 }
 
