@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { createLocalJWKSet } from "jose";
 import { Clock } from "../core/clock.js";
-import { KeySet, processKeys } from "../core/keyset.js";
+import { KeySet } from "../core/keyset.js";
 import { mockAad, type MockAad } from "../mock-aad/index.js";
 import { mockAcs, type MockAcs } from "../mock-acs/index.js";
 import type { AcsResource } from "../mock-acs/resources.js";
@@ -9,6 +9,7 @@ import { adminRoutes } from "./admin.js";
 import { buildApp } from "./app.js";
 import { buildDescriptor, type Descriptor } from "./descriptor.js";
 import { Journal } from "./journal.js";
+import { signingKeys } from "./keys.js";
 import { World } from "./world.js";
 
 export interface SandboxCoreOptions {
@@ -62,8 +63,8 @@ export class Sandbox {
 
   async #init(): Promise<void> {
     const [aadKeys, acsKeys] = await Promise.all([
-      processKeys("aad", 2, "accounts.accesscontrol.windows.net"),
-      processKeys("acs", 1, "communication.azure.com"),
+      signingKeys("aad", this.#options.dataDir),
+      signingKeys("acs", this.#options.dataDir),
     ]);
     const aadKeySet = new KeySet(aadKeys);
     const publicOrigin = (request: FastifyRequest) =>

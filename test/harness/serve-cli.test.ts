@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CommunicationIdentityClient } from "@azure/communication-identity";
 import { afterEach, describe, expect, it } from "vitest";
 
 /*
@@ -49,6 +50,28 @@ describe("acs-sandbox serve", () => {
     const { code } = await run.exited;
     expect(code).toBe(0);
     expect(run.output().trimEnd().split("\n")).toHaveLength(1);
+  });
+
+  it("keeps its signing keys in --data-dir: an ACS token from before a restart still verifies after it", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "acs-sandbox-data-"));
+    // Sign with the CA the test workers trust (the sandbox keeps its CA in the data dir).
+    cpSync(process.env.ACS_SANDBOX_CA_DIR!, join(dataDir, "ca"), { recursive: true });
+    const first = serve("--port", "0", "--json", "--data-dir", dataDir);
+    const before = JSON.parse(await first.firstLine()) as { acs: { connectionString: string }[] };
+    const { token } = await new CommunicationIdentityClient(
+      before.acs[0]!.connectionString,
+    ).createUserAndToken(["chat"]);
+    first.child.kill("SIGTERM");
+    await first.exited;
+
+    const second = serve("--port", "0", "--json", "--data-dir", dataDir);
+    const after = JSON.parse(await second.firstLine()) as { baseUrl: string };
+    const res = await fetch(`${after.baseUrl}/_sandbox/acs/introspect`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ token }),
+    });
+    expect(await res.json()).toMatchObject({ active: true, state: "active" });
   });
 
   it("says the port is taken and exits non-zero", async () => {

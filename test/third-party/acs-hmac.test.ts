@@ -3,9 +3,10 @@ import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
+import { PublicClientApplication } from "@azure/msal-node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type RunningSandbox } from "../../harness/index.js";
-import { MODES } from "../support/modes.js";
+import { clientId, MODES, msalAuth, user } from "../support/modes.js";
 
 /*
  * Raw HTTP against the ACS endpoint, signed by hand as reference §2.1 describes, then tampered with:
@@ -155,5 +156,47 @@ describe("persistence across a restart (server mode, --data-dir)", () => {
       statusCode: 404,
       code: "IdentityNotFound",
     });
+  });
+
+  it("keeps revocations: tokens issued before the restart verify and answer as before", async () => {
+    sb = await startSandbox({ mode: "server", port: 0, dataDir });
+    const client = new CommunicationIdentityClient(sb.descriptor.acs[0]!.connectionString);
+    const revoked = await client.createUserAndToken(["chat"]);
+    await client.revokeTokens(revoked.user);
+    const active = await client.createUserAndToken(["voip"]);
+    const alice = user(sb, "alice");
+    const msal = new PublicClientApplication({
+      auth: { clientId: clientId(sb, "contoso-teams"), ...msalAuth(sb, "fabrikam") },
+    });
+    const aad = await msal.acquireTokenByUsernamePassword({
+      scopes: [
+        "https://auth.msft.communication.azure.com/Teams.ManageCalls",
+        "https://auth.msft.communication.azure.com/Teams.ManageChats",
+      ],
+      username: alice.upn,
+      password: alice.password,
+    });
+    await sb.close();
+
+    sb = await startSandbox({ mode: "server", port: 0, dataDir });
+    const introspect = async (token: string) => {
+      const res = await fetch(`${sb!.descriptor.baseUrl}/_sandbox/acs/introspect`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ token }),
+      });
+      return ((await res.json()) as { state: string }).state;
+    };
+    expect(await introspect(active.token)).toBe("active");
+    expect(await introspect(revoked.token)).toBe("revoked");
+    // The Entra token signed before the restart is still exchangeable.
+    const teams = await new CommunicationIdentityClient(
+      sb.descriptor.acs[0]!.connectionString,
+    ).getTokenForTeamsUser({
+      teamsUserAadToken: aad!.accessToken,
+      clientId: clientId(sb, "contoso-teams"),
+      userObjectId: alice.objectId,
+    });
+    expect(teams.token.split(".")).toHaveLength(3);
   });
 });
