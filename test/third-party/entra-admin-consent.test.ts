@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startSandbox, type RunningSandbox } from "../../harness/index.js";
 import { HeadlessUser } from "../../harness/user-agent.js";
-import { MODES, clientId, tenantId } from "../support/modes.js";
+import { MODES, clientId, tenantId, user } from "../support/modes.js";
 import { msalFailure, signInWithPassword } from "./entra-support.js";
 import { loginOrigin, person, signInInteractively } from "./entra-interactive-support.js";
 
@@ -133,7 +133,7 @@ describe.each(MODES)("admin consent, the quickstart's step for Fabrikam (%s)", (
       state: "v2",
     });
     const alice = await signInWithPassword(sb, { user: "alice" });
-    expect(alice?.uniqueId).toBeTruthy();
+    expect(alice?.uniqueId).toBe(user(sb, "alice").objectId);
   });
 
   it("90093 when a user who is not an admin opens the admin consent URL", async () => {
@@ -214,6 +214,6 @@ describe.each(MODES)("admin consent, the quickstart's step for Fabrikam (%s)", (
       app: "contoso-daemon",
       scopes: ["https://auth.msft.communication.azure.com/Teams.ManageCalls"],
     });
-    expect(alice?.uniqueId).toBeTruthy();
+    expect(alice?.uniqueId).toBe(user(sb, "alice").objectId);
   });
 });
