@@ -84,23 +84,30 @@ export function parseWorld(
   located?: LocatedYaml,
   basePath: readonly PropertyKey[] = [],
 ): World {
-  const raw = isPlainObject(input) ? { ...input } : input;
-  let merged: unknown = raw;
-  if (isPlainObject(raw)) {
-    const base = raw.extends ?? "default";
-    delete raw.extends;
-    if (base === "default") merged = mergeWorld(defaultWorldInput(), raw);
-    else if (base !== "empty") {
-      throw new WorldError(file, [
-        {
-          path: formatPath([...basePath, "extends"]),
-          line: located?.lineOf([...basePath, "extends"]),
-          message: `Unknown base world "${String(base)}": expected "default" or "empty"`,
-        },
-      ]);
-    }
+  if (!isPlainObject(input)) {
+    throw new WorldError(file, [
+      {
+        path: formatPath(basePath),
+        line: located?.lineOf(basePath),
+        message: `Expected a world document (a mapping with tenants, apps, acs), got ${input === null ? "null" : Array.isArray(input) ? "a list" : typeof input}`,
+      },
+    ]);
   }
-  const result = WorldDocumentSchema.safeParse(merged ?? {});
+  const raw = { ...input };
+  const base = raw.extends ?? "default";
+  delete raw.extends;
+  let merged: unknown = raw;
+  if (base === "default") merged = mergeWorld(defaultWorldInput(), raw);
+  else if (base !== "empty") {
+    throw new WorldError(file, [
+      {
+        path: formatPath([...basePath, "extends"]),
+        line: located?.lineOf([...basePath, "extends"]),
+        message: `Unknown base world "${String(base)}": expected "default" or "empty"`,
+      },
+    ]);
+  }
+  const result = WorldDocumentSchema.safeParse(merged);
   if (!result.success) {
     throw new WorldError(
       file,

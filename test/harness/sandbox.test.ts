@@ -42,4 +42,26 @@ describe("sandbox core", () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().message).toContain('Invalid duration "soon"');
   });
+
+  it("replaces the world through the admin API, and refuses a body that is no world document", async () => {
+    sb = await startSandbox({ mode: "handlers" });
+    const put = (payload: string) =>
+      sb!.sandbox.app.inject({
+        method: "PUT",
+        url: "/_sandbox/world",
+        headers: { "content-type": "application/json" },
+        payload,
+      });
+    const bad = await put("null");
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toContain("Expected a world document");
+    const unknownField = await put('{"tenants":{"fabrikam":{"userz":{}}}}');
+    expect(unknownField.statusCode).toBe(400);
+    expect(unknownField.json().issues[0].path).toBe("tenants.fabrikam");
+    expect(sb.descriptor.tenants.map((t) => t.name)).toEqual(["contoso", "fabrikam"]);
+
+    const ok = await put('{"tenants":{"northwind":{"users":{"erin":{}}}}}');
+    expect(ok.statusCode).toBe(200);
+    expect(sb.descriptor.users.map((u) => u.upn)).toContain("erin@northwind.onmicrosoft.com");
+  });
 });
