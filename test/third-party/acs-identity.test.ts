@@ -4,6 +4,7 @@ import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type RunningSandbox } from "../../harness/index.js";
 import { clientId, identityOptions, MODES, tenantId } from "../support/modes.js";
+import { rejection } from "../support/rest-error.js";
 
 /*
  * Every CommunicationIdentityClient method, with the connection string (HMAC) and with Entra ID
@@ -30,15 +31,6 @@ async function acsKeys(sb: RunningSandbox) {
     sb.descriptor.mode === "server" ? sb.descriptor.baseUrl : "https://contoso-acs.communication.azure.com";
   const jwks = (await (await fetch(`${base}/_sandbox/acs/jwks`)).json()) as JSONWebKeySet;
   return createLocalJWKSet(jwks);
-}
-
-async function rejection(promise: Promise<unknown>) {
-  const err = (await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )) as { statusCode?: number; code?: string; message?: string } | undefined;
-  if (!err) throw new Error("expected the SDK call to fail");
-  return { statusCode: err.statusCode, code: err.code, message: err.message };
 }
 
 describe.each(MODES)("Identity SDK (%s mode)", (mode) => {

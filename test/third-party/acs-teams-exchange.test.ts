@@ -5,6 +5,7 @@ import { PublicClientApplication } from "@azure/msal-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type RunningSandbox } from "../../harness/index.js";
 import { clientId, identityOptions, MODES, msalAuth, tenantId, user } from "../support/modes.js";
+import { rejection } from "../support/rest-error.js";
 
 /*
  * The quickstart end to end, through the real libraries only: MSAL signs alice in (ROPC) to the
@@ -36,15 +37,6 @@ async function signIn(sb: RunningSandbox, name: "alice" | "bob") {
   });
   if (!result) throw new Error("MSAL returned no token");
   return { token: result.accessToken, objectId: who.objectId };
-}
-
-async function rejection(promise: Promise<unknown>) {
-  const err = (await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )) as { statusCode?: number; code?: string; message?: string } | undefined;
-  if (!err) throw new Error("expected the SDK call to fail");
-  return { statusCode: err.statusCode, code: err.code, message: err.message };
 }
 
 describe.each(MODES)("Teams token exchange (%s mode)", (mode) => {
