@@ -39,7 +39,7 @@ COPY scripts/docker-entrypoint.mjs /opt/acs-sandbox/
 # mounted there starts writable.
 COPY --from=app --chown=10001:10001 /out/data /data
 # Fails the build, not the first run, when a module is missing from the image.
-RUN ["node", "/opt/acs-sandbox/dist/harness/cli.js", "--help"]
+RUN ["node", "/opt/acs-sandbox/dist/harness/cli/index.js", "--help"]
 
 USER 10001:10001
 ENV NODE_ENV=production \

@@ -1,7 +1,7 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineConfig } from "vitest/config";
-import { tlsMaterial } from "./harness/ca.js";
+import { tlsMaterial } from "./harness/sandbox/ca.js";
 
 // Server-mode tests talk HTTPS to sandboxes whose leaf certificates this CA signs. Node reads
 // NODE_EXTRA_CA_CERTS only at start-up, so the CA is made here, before the test workers are forked.

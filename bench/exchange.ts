@@ -4,7 +4,7 @@ import { createInterface } from "node:readline";
 import { PublicClientApplication } from "@azure/msal-node";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { KeySet, generateSigningKey } from "../core/keyset.js";
-import type { Descriptor } from "../harness/descriptor.js";
+import type { Descriptor } from "../harness/sandbox/descriptor.js";
 
 /*
  * Teams token exchanges per second over HTTPS against `acs-sandbox serve` in its own process, beside
@@ -23,7 +23,7 @@ const TEAMS_SCOPES = [
 ];
 
 async function startServer(): Promise<{ child: ChildProcess; descriptor: Descriptor }> {
-  const child = spawn(process.execPath, ["dist/harness/cli.js", "serve", "--port", "0", "--json"], {
+  const child = spawn(process.execPath, ["dist/harness/cli/index.js", "serve", "--port", "0", "--json"], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const firstLine = await new Promise<string>((resolve, reject) => {

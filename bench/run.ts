@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { defaultCaDir, tlsMaterial } from "../harness/ca.js";
+import { defaultCaDir, tlsMaterial } from "../harness/sandbox/ca.js";
 import { runExchangeBenchmark } from "./exchange.js";
 
 /*

@@ -1,5 +1,6 @@
 /**
  * acs-sandbox: a fake Microsoft Entra ID and a fake ACS Identity service for the Teams access token flow.
+ * This entry point stays light (no msw, no client SDKs): the scenario runner is `acs-sandbox/runner`.
  *
  * @example
  * import { startSandbox } from "acs-sandbox";
@@ -7,27 +8,9 @@
  * console.log(sb.descriptor.baseUrl, sb.descriptor.acs[0].connectionString);
  * await sb.close();
  */
-export { startSandbox, type RunningSandbox, type StartSandboxOptions } from "./start.js";
-export type { Descriptor } from "./descriptor.js";
-export { World, WorldError, parseWorld, loadWorldFile, defaultWorld } from "./world.js";
+export { startSandbox, type RunningSandbox, type StartSandboxOptions } from "./transports/start.js";
+export type { Descriptor } from "./sandbox/descriptor.js";
+export { World, WorldError, parseWorld, loadWorldFile, defaultWorld } from "./sandbox/world.js";
 export { Clock } from "../core/clock.js";
 export { parseDuration } from "../core/duration.js";
-export { runScenario, type RunScenarioOptions, type ScenarioInput } from "./runner/run-scenario.js";
-export type {
-  ActualOutcome,
-  Mismatch,
-  ObservedError,
-  RunMode,
-  ScenarioResult,
-  StepResult,
-} from "./runner/types.js";
-export {
-  loadScenario,
-  parseScenario,
-  ScenarioError,
-  type Scenario,
-  type Step,
-  type Expectation,
-} from "./scenario.js";
-export { explain, type Explanation } from "./explain.js";
-export { HeadlessUser, type Person, type Outcome } from "./user-agent.js";
+export { explain, type Explanation } from "./sandbox/explain.js";

@@ -12,4 +12,4 @@ const worldGiven =
   args.some((arg) => /^--(world|scenario)(=|$)/.test(arg));
 if (!worldGiven && existsSync(MOUNTED_WORLD)) process.env.ACS_SANDBOX_WORLD = MOUNTED_WORLD;
 
-await import("./dist/harness/cli.js");
+await import("./dist/harness/cli/index.js");

@@ -1,4 +1,4 @@
-import { HeadlessUser, type Outcome } from "../user-agent.js";
+import { HeadlessUser, type Outcome } from "./user-agent.js";
 import { ScenarioRuntimeError, ServiceFailure } from "./errors.js";
 
 /*

@@ -5,7 +5,7 @@ import {
   PublicClientApplication,
   type Configuration,
 } from "@azure/msal-node";
-import type { Descriptor } from "../descriptor.js";
+import type { Descriptor } from "../sandbox/descriptor.js";
 
 /*
  * The SDK clients a scenario drives, configured the way a user would: in intercept mode the real

@@ -1,5 +1,5 @@
 import type { ConfidentialClientApplication, PublicClientApplication } from "@azure/msal-node";
-import type { Descriptor } from "../descriptor.js";
+import type { Descriptor } from "../sandbox/descriptor.js";
 import type { SandboxControl } from "./control.js";
 import { ScenarioRuntimeError } from "./errors.js";
 import type { StepValue } from "./types.js";

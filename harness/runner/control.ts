@@ -1,10 +1,10 @@
 import { writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Descriptor } from "../descriptor.js";
-import type { JournalEntry } from "../journal.js";
-import { startSandbox } from "../start.js";
-import type { World, WorldDocument } from "../world.js";
+import type { Descriptor } from "../sandbox/descriptor.js";
+import type { JournalEntry } from "../sandbox/journal.js";
+import { startSandbox } from "../transports/start.js";
+import type { World, WorldDocument } from "../sandbox/world.js";
 import { startServerChild } from "./server-child.js";
 import type { RunMode } from "./types.js";
 

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import { parseDuration } from "../../core/duration.js";
-import type { Expectation } from "../scenario.js";
+import type { Expectation } from "./scenario.js";
 import type { ActualOutcome, Mismatch } from "./types.js";
 
 /*

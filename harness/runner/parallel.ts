@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { dirname, extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { defaultCaDir, tlsMaterial } from "../ca.js";
+import { defaultCaDir, tlsMaterial } from "../sandbox/ca.js";
 import type { RunMode, ScenarioResult } from "./types.js";
 import type { Job, JobDone } from "./worker.js";
 

@@ -1,5 +1,5 @@
-import { loadScenario, parseScenario, type Scenario, type Step } from "../scenario.js";
-import { resolveScenarioPath } from "../start.js";
+import { loadScenario, parseScenario, type Scenario, type Step } from "./scenario.js";
+import { resolveScenarioPath } from "../transports/start.js";
 import { openSandbox, type SandboxControl } from "./control.js";
 import { RunContext } from "./context.js";
 import { observe } from "./errors.js";

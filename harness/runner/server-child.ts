@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import type { Descriptor } from "../descriptor.js";
-import { packageRoot } from "../paths.js";
+import type { Descriptor } from "../sandbox/descriptor.js";
+import { packageRoot } from "../sandbox/paths.js";
 
 /** `acs-sandbox serve` in a child process, as a user or a container would run it. */
 export interface ServerChild {
@@ -13,12 +13,12 @@ export interface ServerChild {
 const READY_TIMEOUT_MS = 30_000;
 
 /**
- * Starts `node dist/harness/cli.js serve --port 0 --json` with a world file and waits for its one JSON
+ * Starts `node dist/harness/cli/index.js serve --port 0 --json` with a world file and waits for its one JSON
  * descriptor line. The child inherits the environment, so `ACS_SANDBOX_CA_DIR` makes it sign with the CA
  * this process already trusts through `NODE_EXTRA_CA_CERTS`.
  */
 export async function startServerChild(worldArgs: string[]): Promise<ServerChild> {
-  const cli = join(packageRoot(), "dist", "harness", "cli.js");
+  const cli = join(packageRoot(), "dist", "harness", "cli", "index.js");
   const child = spawn(process.execPath, [cli, "serve", "--port", "0", "--json", ...worldArgs], {
     stdio: ["ignore", "pipe", "pipe"],
     env: process.env,

@@ -1,5 +1,5 @@
 import { parseDuration } from "../../core/duration.js";
-import type { Step } from "../scenario.js";
+import type { Step } from "./scenario.js";
 import { adminConsent } from "./actions/admin-consent.js";
 import { createUser, deleteUser, exchange, issueToken, revokeTokens } from "./actions/acs.js";
 import { signIn } from "./actions/sign-in.js";

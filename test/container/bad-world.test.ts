@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { AcsSandboxContainer, DEFAULT_IMAGE, WORLD_PATH } from "../../harness/testcontainers.js";
+import { AcsSandboxContainer, DEFAULT_IMAGE, WORLD_PATH } from "../../harness/transports/testcontainers.js";
 import { docker, removeContainersOfThisProcess, requireSandboxImage } from "./support.js";
 
 const BAD_WORLD = "tenants:\n  fabrikam:\n    users: 42\n";

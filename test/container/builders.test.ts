@@ -1,6 +1,6 @@
 // Builders fail at once, with what to do instead, before any container is created.
 import { describe, expect, it } from "vitest";
-import { AcsSandboxContainer } from "../../harness/testcontainers.js";
+import { AcsSandboxContainer } from "../../harness/transports/testcontainers.js";
 import { testCertificateAuthority } from "./support.js";
 
 describe("AcsSandboxContainer builders", () => {

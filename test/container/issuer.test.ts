@@ -6,7 +6,10 @@ import type { TLSSocket } from "node:tls";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
 import { customFetch, discovery } from "openid-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AcsSandboxContainer, type StartedAcsSandboxContainer } from "../../harness/testcontainers.js";
+import {
+  AcsSandboxContainer,
+  type StartedAcsSandboxContainer,
+} from "../../harness/transports/testcontainers.js";
 import { fetchTrusting, removeContainersOfThisProcess, requireSandboxImage } from "./support.js";
 
 // A name other containers might use for the sandbox (a compose service, a network alias).

@@ -3,7 +3,10 @@ import { randomUUID } from "node:crypto";
 import { Agent } from "node:https";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
 import { afterAll, describe, expect, it } from "vitest";
-import { AcsSandboxContainer, type StartedAcsSandboxContainer } from "../../harness/testcontainers.js";
+import {
+  AcsSandboxContainer,
+  type StartedAcsSandboxContainer,
+} from "../../harness/transports/testcontainers.js";
 import { docker, removeContainersOfThisProcess, requireSandboxImage } from "./support.js";
 
 async function identityClient(sandbox: StartedAcsSandboxContainer) {

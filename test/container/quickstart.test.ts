@@ -5,7 +5,10 @@ import { AzureCommunicationTokenCredential } from "@azure/communication-common";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
 import { PublicClientApplication } from "@azure/msal-node";
 import { afterAll, describe, expect, it } from "vitest";
-import { AcsSandboxContainer, type StartedAcsSandboxContainer } from "../../harness/testcontainers.js";
+import {
+  AcsSandboxContainer,
+  type StartedAcsSandboxContainer,
+} from "../../harness/transports/testcontainers.js";
 import { removeContainersOfThisProcess, requireSandboxImage, testCertificateAuthority } from "./support.js";
 
 describe("the sandbox container, driven by the real SDKs", { timeout: 120_000 }, () => {

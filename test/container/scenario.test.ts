@@ -1,7 +1,10 @@
 // A bundled scenario loaded into the container reproduces its misconfiguration for the real MSAL Node.
 import { PublicClientApplication } from "@azure/msal-node";
 import { afterAll, describe, expect, it } from "vitest";
-import { AcsSandboxContainer, type StartedAcsSandboxContainer } from "../../harness/testcontainers.js";
+import {
+  AcsSandboxContainer,
+  type StartedAcsSandboxContainer,
+} from "../../harness/transports/testcontainers.js";
 import { removeContainersOfThisProcess, requireSandboxImage, testCertificateAuthority } from "./support.js";
 
 describe("a scenario in the container", { timeout: 120_000 }, () => {

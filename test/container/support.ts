@@ -4,7 +4,7 @@ import { request } from "node:https";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { getContainerRuntimeClient, getReaper, LABEL_TESTCONTAINERS_SESSION_ID } from "testcontainers";
-import { DEFAULT_IMAGE } from "../../harness/testcontainers.js";
+import { DEFAULT_IMAGE } from "../../harness/transports/testcontainers.js";
 
 // Ryuk (testcontainers' reaper) is an image from a registry this machine cannot reach; every test stops
 // what it starts instead. Set before testcontainers first reads it, at the first container's start.

@@ -2,8 +2,8 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { catalog, explain, formatExplanation, scenariosByCode } from "../../harness/explain.js";
-import { packageRoot } from "../../harness/paths.js";
+import { catalog, explain, formatExplanation, scenariosByCode } from "../../harness/sandbox/explain.js";
+import { packageRoot } from "../../harness/sandbox/paths.js";
 import { aadCatalog } from "../../mock-aad/errors.js";
 import { acsCatalog } from "../../mock-acs/errors.js";
 
@@ -48,7 +48,7 @@ describe("explain", () => {
   });
 
   it("exits non-zero from the CLI for an unknown code", async () => {
-    const cli = join(packageRoot(), "dist", "harness", "cli.js");
+    const cli = join(packageRoot(), "dist", "harness", "cli", "index.js");
     const error = await run(process.execPath, [cli, "explain", "InvalidAccesToken"]).then(
       () => undefined,
       (err: { code: number; stderr: string }) => err,

@@ -1,9 +1,14 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SCENARIOS_DIR, packageRoot } from "../../harness/paths.js";
-import { loadScenario, parseScenario, ScenarioError, scenarioJsonSchema } from "../../harness/scenario.js";
-import { parseLocatedYaml } from "../../harness/yaml-location.js";
+import { SCENARIOS_DIR, packageRoot } from "../../harness/sandbox/paths.js";
+import {
+  loadScenario,
+  parseScenario,
+  ScenarioError,
+  scenarioJsonSchema,
+} from "../../harness/runner/scenario.js";
+import { parseLocatedYaml } from "../../harness/sandbox/yaml-location.js";
 
 const bundled = readdirSync(SCENARIOS_DIR).filter((f) => f.endsWith(".yaml"));
 

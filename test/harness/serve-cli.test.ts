@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
  * `acs-sandbox serve` as a user runs it: the built CLI in its own process (npm test builds it first).
  */
 
-const CLI = join(process.cwd(), "dist", "harness", "cli.js");
+const CLI = join(process.cwd(), "dist", "harness", "cli", "index.js");
 const children: ChildProcess[] = [];
 
 afterEach(() => {

@@ -1,6 +1,7 @@
 import { PublicClientApplication } from "@azure/msal-node";
 import { describe, expect, it } from "vitest";
-import { HeadlessUser, startSandbox } from "../../harness/index.js";
+import { startSandbox } from "../../harness/index.js";
+import { HeadlessUser } from "../../harness/runner/index.js";
 
 /* The README's interactive example; the region is copied into README.md verbatim. */
 

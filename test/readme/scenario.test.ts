@@ -1,7 +1,7 @@
 import { PublicClientApplication } from "@azure/msal-node";
 import { expect } from "vitest";
-import { runScenario } from "../../harness/index.js";
-import { scenarioTest, test } from "../../harness/vitest.js";
+import { runScenario } from "../../harness/runner/index.js";
+import { scenarioTest, test } from "../../harness/transports/vitest.js";
 
 /* The README's scenario and fixture examples; the regions are copied into README.md verbatim. */
 

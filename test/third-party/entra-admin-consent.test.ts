@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startSandbox, type RunningSandbox } from "../../harness/index.js";
-import { HeadlessUser } from "../../harness/user-agent.js";
+import { HeadlessUser } from "../../harness/runner/user-agent.js";
 import { MODES, clientId, tenantId, user } from "../support/modes.js";
 import { msalFailure, signInWithPassword } from "./entra-support.js";
 import { loginOrigin, person, signInInteractively } from "./entra-interactive-support.js";

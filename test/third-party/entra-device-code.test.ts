@@ -2,7 +2,7 @@ import { DeviceCodeCredential } from "@azure/identity";
 import type { DeviceCodeRequest } from "@azure/msal-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type RunningSandbox } from "../../harness/index.js";
-import { HeadlessUser, type Outcome, type Person } from "../../harness/user-agent.js";
+import { HeadlessUser, type Outcome, type Person } from "../../harness/runner/user-agent.js";
 import { MODES, clientId, identityOptions, tenantId, user } from "../support/modes.js";
 import { ACS_RESOURCE, ACS_SCOPES, claimsOf, msalFailure, publicClient } from "./entra-support.js";
 import { loginOrigin, person } from "./entra-interactive-support.js";

@@ -1,7 +1,7 @@
 import { CryptoProvider, PublicClientApplication } from "@azure/msal-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type RunningSandbox } from "../../harness/index.js";
-import { HeadlessUser, type Outcome } from "../../harness/user-agent.js";
+import { HeadlessUser, type Outcome } from "../../harness/runner/user-agent.js";
 import { MODES, clientId, msalAuth, tenantId, user } from "../support/modes.js";
 import { ACS_SCOPES, msalFailure } from "./entra-support.js";
 import { authorizeUrl, person, redeemCode, signInInteractively } from "./entra-interactive-support.js";

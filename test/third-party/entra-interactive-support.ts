@@ -1,5 +1,5 @@
 import { PublicClientApplication, type AuthenticationResult } from "@azure/msal-node";
-import { HeadlessUser, type Outcome, type Person } from "../../harness/user-agent.js";
+import { HeadlessUser, type Outcome, type Person } from "../../harness/runner/user-agent.js";
 import type { RunningSandbox } from "../../harness/index.js";
 import { clientId, msalAuth, user } from "../support/modes.js";
 import { ACS_SCOPES } from "./entra-support.js";

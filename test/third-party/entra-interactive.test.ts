@@ -1,7 +1,7 @@
 import { CryptoProvider, PublicClientApplication } from "@azure/msal-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type RunningSandbox } from "../../harness/index.js";
-import { HeadlessUser } from "../../harness/user-agent.js";
+import { HeadlessUser } from "../../harness/runner/user-agent.js";
 import { MODES, clientId, msalAuth, tenantId, user } from "../support/modes.js";
 import { ACS_RESOURCE, ACS_SCOPES, claimsOf } from "./entra-support.js";
 import { authorizeUrl, person, signInInteractively } from "./entra-interactive-support.js";

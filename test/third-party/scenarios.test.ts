@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { runScenario } from "../../harness/index.js";
-import { packageRoot, SCENARIOS_DIR } from "../../harness/paths.js";
+import { runScenario } from "../../harness/runner/index.js";
+import { packageRoot, SCENARIOS_DIR } from "../../harness/sandbox/paths.js";
 import { describeFailure } from "../../harness/runner/reporters/pretty.js";
 import { MODES } from "../support/modes.js";
 
@@ -24,7 +24,7 @@ describe.each(MODES)("the bundled scenario library, %s mode", (mode) => {
 describe("acs-sandbox run --server", () => {
   it("plays a scenario over HTTPS from the CLI, trusting the sandbox CA itself, and writes JUnit", async () => {
     const out = join(mkdtempSync(join(tmpdir(), "acs-sandbox-run-")), "report.xml");
-    const cli = join(packageRoot(), "dist", "harness", "cli.js");
+    const cli = join(packageRoot(), "dist", "harness", "cli", "index.js");
     // No NODE_EXTRA_CA_CERTS from the test workers: the command must make trust work on its own.
     const env = {
       ...process.env,

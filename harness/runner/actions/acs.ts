@@ -1,4 +1,4 @@
-import type { Step } from "../../scenario.js";
+import type { Step } from "../scenario.js";
 import { identityClient } from "../clients.js";
 import type { RunContext } from "../context.js";
 import { ScenarioRuntimeError } from "../errors.js";

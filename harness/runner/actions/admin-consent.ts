@@ -1,4 +1,4 @@
-import type { Step } from "../../scenario.js";
+import type { Step } from "../scenario.js";
 import { adminConsentInBrowser } from "../browser.js";
 import { entraOrigin, tenantSegment } from "../clients.js";
 import type { RunContext } from "../context.js";

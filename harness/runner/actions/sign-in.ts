@@ -4,7 +4,7 @@ import {
   PublicClientApplication,
   type AuthenticationResult,
 } from "@azure/msal-node";
-import type { Step } from "../../scenario.js";
+import type { Step } from "../scenario.js";
 import { authorizeInBrowser, enterDeviceCode, type Person } from "../browser.js";
 import { authorityFor, confidentialClient, publicClient, tenantSegment } from "../clients.js";
 import type { RunContext } from "../context.js";

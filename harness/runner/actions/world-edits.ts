@@ -1,6 +1,6 @@
 import { ZodError } from "zod";
-import type { Step } from "../../scenario.js";
-import { mergeWorld, type WorldDocument } from "../../world.js";
+import type { Step } from "../scenario.js";
+import { mergeWorld, type WorldDocument } from "../../sandbox/world.js";
 import type { RunContext } from "../context.js";
 import { ScenarioRuntimeError } from "../errors.js";
 import type { StepValue } from "../types.js";

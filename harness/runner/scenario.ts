@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { basename, extname } from "node:path";
 import { z } from "zod";
-import { UserConsentPolicySchema } from "../mock-aad/directory.js";
-import { parseWorld, WorldError, type World } from "./world.js";
-import { parseLocatedYaml, type LocatedYaml } from "./yaml-location.js";
+import { UserConsentPolicySchema } from "../../mock-aad/directory.js";
+import { parseWorld, WorldError, type World } from "../sandbox/world.js";
+import { parseLocatedYaml, type LocatedYaml } from "../sandbox/yaml-location.js";
 
 /*
  * Scenario files: a world (over the default) and a story of steps played through the real MSAL and

@@ -2,13 +2,13 @@ import { writeFileSync, readdirSync, statSync, existsSync } from "node:fs";
 import { basename, join } from "node:path";
 import { availableParallelism } from "node:os";
 import { Command, Option } from "commander";
-import { SCENARIOS_DIR } from "../paths.js";
+import { SCENARIOS_DIR } from "../sandbox/paths.js";
 import { jsonReporter } from "../runner/reporters/json.js";
 import { junitReporter } from "../runner/reporters/junit.js";
 import { prettyReporter } from "../runner/reporters/pretty.js";
 import type { Reporter } from "../runner/reporters/reporter.js";
 import { runAll } from "../runner/parallel.js";
-import { resolveScenarioPath } from "../start.js";
+import { resolveScenarioPath } from "../transports/start.js";
 
 const REPORTERS: Record<string, () => Reporter> = {
   pretty: prettyReporter,

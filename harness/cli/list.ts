@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { Command } from "commander";
 import pc from "picocolors";
 import { parse } from "yaml";
-import { SCENARIOS_DIR } from "../paths.js";
+import { SCENARIOS_DIR } from "../sandbox/paths.js";
 
 const MAX_WIDTH = 110;
 

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { x509 } from "../core/x509.js";
+import { x509 } from "../../core/x509.js";
 
 const ALG = {
   name: "RSASSA-PKCS1-v1_5",

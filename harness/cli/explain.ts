@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { explain, formatExplanation } from "../explain.js";
+import { explain, formatExplanation } from "../sandbox/explain.js";
 
 export function explainCommand(): Command {
   return new Command("explain")

@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
-import type { Descriptor } from "../descriptor.js";
-import { startSandbox } from "../start.js";
+import type { Descriptor } from "../sandbox/descriptor.js";
+import { startSandbox } from "../transports/start.js";
 
 /** The human banner `serve` prints: where everything is and how each client library points at it. */
 export function banner(d: Descriptor): string {

@@ -7,8 +7,8 @@ import {
   WorldReferenceError,
   type Directory,
   type DirectoryDocument,
-} from "../mock-aad/directory.js";
-import { buildResources, ResourcesSchema, type AcsResource } from "../mock-acs/resources.js";
+} from "../../mock-aad/directory.js";
+import { buildResources, ResourcesSchema, type AcsResource } from "../../mock-acs/resources.js";
 import { parseLocatedYaml, type LocatedYaml } from "./yaml-location.js";
 
 /*

@@ -1,6 +1,6 @@
 import { setupServer } from "msw/node";
 import { sandboxHandlers } from "./msw.js";
-import type { Sandbox } from "./sandbox.js";
+import type { Sandbox } from "../sandbox/sandbox.js";
 
 /*
  * Intercept mode shares one msw server per process (msw patches the process's HTTP modules once). The

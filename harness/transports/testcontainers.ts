@@ -19,8 +19,8 @@ import {
   Wait,
   type StartedTestContainer,
 } from "testcontainers";
-import type { Descriptor } from "./descriptor.js";
-import { SCENARIOS_DIR } from "./paths.js";
+import type { Descriptor } from "../sandbox/descriptor.js";
+import { SCENARIOS_DIR } from "../sandbox/paths.js";
 
 /** The image `scripts/docker-build.sh` builds. */
 export const DEFAULT_IMAGE = "acs-sandbox:local";

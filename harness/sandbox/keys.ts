@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
-import { loadSigningKey, processKeys, type SigningKey, type StoredSigningKey } from "../core/keyset.js";
+import { loadSigningKey, processKeys, type SigningKey, type StoredSigningKey } from "../../core/keyset.js";
 
 /** Who signs what: Entra's token keys (two published, one active) and ACS's own. */
 const KEY_SETS = {

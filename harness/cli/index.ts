@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { Command } from "commander";
-import { explainCommand } from "./commands/explain.js";
-import { listCommand } from "./commands/list.js";
-import { runCommand } from "./commands/run.js";
-import { serveCommand } from "./commands/serve.js";
+import { explainCommand } from "./explain.js";
+import { listCommand } from "./list.js";
+import { runCommand } from "./run.js";
+import { serveCommand } from "./serve.js";
 
 const program = new Command("acs-sandbox")
   .description(

@@ -1,13 +1,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
-import { defaultCaDir, tlsMaterial } from "./ca.js";
-import type { Descriptor } from "./descriptor.js";
+import { defaultCaDir, tlsMaterial } from "../sandbox/ca.js";
+import type { Descriptor } from "../sandbox/descriptor.js";
 import { attachInterception, detachInterception } from "./intercept.js";
-import { SCENARIOS_DIR } from "./paths.js";
-import { Sandbox } from "./sandbox.js";
-import { defaultWorld, loadWorldFile, parseWorld, World } from "./world.js";
-import { parseLocatedYaml } from "./yaml-location.js";
+import { SCENARIOS_DIR } from "../sandbox/paths.js";
+import { Sandbox } from "../sandbox/sandbox.js";
+import { defaultWorld, loadWorldFile, parseWorld, World } from "../sandbox/world.js";
+import { parseLocatedYaml } from "../sandbox/yaml-location.js";
 
 export interface StartSandboxOptions {
   /** Scenario whose `world:` to load: a file path or the name of a bundled scenario. */

@@ -1,5 +1,5 @@
 import { http, type HttpHandler } from "msw";
-import type { Sandbox } from "./sandbox.js";
+import type { Sandbox } from "../sandbox/sandbox.js";
 
 /** Requests intercept mode takes over: the real Entra ID host and every ACS resource host. */
 export const ENTRA_HOSTS = /^https:\/\/login\.microsoftonline\.com\//i;

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { createLocalJWKSet } from "jose";
-import { Clock } from "../core/clock.js";
-import { KeySet } from "../core/keyset.js";
-import { mockAad, type MockAad } from "../mock-aad/index.js";
-import { mockAcs, type MockAcs } from "../mock-acs/index.js";
-import type { AcsResource } from "../mock-acs/resources.js";
+import { Clock } from "../../core/clock.js";
+import { KeySet } from "../../core/keyset.js";
+import { mockAad, type MockAad } from "../../mock-aad/index.js";
+import { mockAcs, type MockAcs } from "../../mock-acs/index.js";
+import type { AcsResource } from "../../mock-acs/resources.js";
 import { adminRoutes } from "./admin.js";
 import { buildApp } from "./app.js";
 import { buildDescriptor, type Descriptor } from "./descriptor.js";

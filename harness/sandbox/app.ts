@@ -1,9 +1,9 @@
 import cookie from "@fastify/cookie";
 import formbody from "@fastify/formbody";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import "../core/outcome.js";
-import type { MockAad } from "../mock-aad/index.js";
-import type { MockAcs } from "../mock-acs/index.js";
+import "../../core/outcome.js";
+import type { MockAad } from "../../mock-aad/index.js";
+import type { MockAcs } from "../../mock-acs/index.js";
 import { journalRequestBody, journalResponseBody, type Journal } from "./journal.js";
 
 /** Largest request body accepted; bigger ones get the owning mock's "too large" error, never a crash. */
