@@ -4,10 +4,20 @@ declare module "fastify" {
   interface FastifyRequest {
     /** The catalogued error a mock answered with, for the request journal and reporters. */
     sandboxOutcome?: string;
+    /** What the sandbox would tell the caller beyond Azure's own answer (the journal and a response header carry it). */
+    sandboxHint?: string;
   }
 }
 
 /** Notes which catalogued error a request ended in (`AADSTS50126`, `InvalidAccessToken`). */
 export function recordOutcome(request: FastifyRequest, code: string): void {
   request.sandboxOutcome = code;
+}
+
+/**
+ * Notes advice for the caller that Azure's answer does not give (supported api-versions, `--loose`),
+ * kept out of the answer's body so the body stays what Azure sends.
+ */
+export function recordHint(request: FastifyRequest, hint: string): void {
+  request.sandboxHint = hint;
 }

@@ -18,6 +18,12 @@ export interface ApiVersion {
   exchangeBody: "token-only" | "token-app-user" | "none";
   /** `Repeatability-Request-ID` / `Repeatability-First-Sent` on create (2023-08-01 only). */
   repeatability: boolean;
+  /**
+   * 2021-03-31-preview1 only: the exchange's token lives 24 hours whatever the Entra token's lifetime,
+   * and a bad token gets a 401 with an empty body (recorded May 2021, test/parity/recorded.json).
+   * 2021-10-31-preview already follows the Entra token and answers the JSON error.
+   */
+  firstPreviewExchange?: true;
 }
 
 const BASE_SCOPES = ["chat", "voip"] as const;
@@ -38,6 +44,7 @@ export const API_VERSIONS: readonly ApiVersion[] = [
     scopes: BASE_SCOPES,
     exchangeBody: "token-only",
     repeatability: false,
+    firstPreviewExchange: true,
   },
   {
     name: "2021-10-31-preview",
@@ -92,7 +99,8 @@ export function supportedVersionsHeader(operation: AcsOperation): string {
 
 /**
  * The version a request is served as, or the `UnsupportedApiVersion` error. `requestUri` is the public
- * URI; the real message names the backend's internal address instead, which helps nobody.
+ * URI; the real message names the backend's internal address instead, which helps nobody. The message
+ * is Azure's word for word; the supported versions and `--loose` travel as the error's hint.
  *
  * @example
  * resolveApiVersion("issue", "2023-10-01", { loose: false, requestUri: "https://x/identities" }).expiresInMinutes // true
@@ -106,13 +114,15 @@ export function resolveApiVersion(
   if (known) return known;
   if (options.loose) return NEWEST_API_VERSION;
   const supported = supportedVersionsHeader(operation);
-  const remedy = `Supported api-versions: ${supported}. Use one of them (the Identity SDK 1.3.1 sends ${NEWEST_API_VERSION.name}), or start the sandbox with --loose to accept any version as the newest.`;
+  const hint = `Supported api-versions: ${supported}. Use one of them (the Identity SDK 1.3.1 sends ${NEWEST_API_VERSION.name}), or start the sandbox with --loose to accept any version as the newest.`;
   if (requested === undefined || requested === "") {
     throw new AcsError("ApiVersionUnspecified", {
-      message: `An API version is required, but was not specified. ${remedy}`,
+      message: "An API version is required, but was not specified.",
+      hint,
     });
   }
   throw new AcsError("UnsupportedApiVersion", {
-    message: `The HTTP resource that matches the request URI '${options.requestUri}' does not support the API version '${requested}'. ${remedy}`,
+    message: `The HTTP resource that matches the request URI '${options.requestUri}' does not support the API version '${requested}'.`,
+    hint,
   });
 }

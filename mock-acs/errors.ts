@@ -102,7 +102,7 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
       "The api-version query parameter names a version this operation does not support (often after an SDK upgrade).",
     fix: "Use one of the versions the message lists (the Identity SDK 1.3.1 sends 2023-10-01), or start the sandbox with --loose (looseApiVersion) to accept any version as the newest.",
     evidence:
-      "§1.1 (recorded wording, with a backend IP in the URI). [infer] the api-supported-versions header on this answer, and listing the supported versions and the --loose hint in the message, are the sandbox's.",
+      "§1.1 (recorded wording, with a backend IP in the URI; the sandbox names the public URI). [infer] the api-supported-versions header on this answer. The supported versions and the --loose advice go in the x-acs-sandbox-hint header and the journal, not the message.",
   },
   ApiVersionUnspecified: {
     status: 400,
@@ -110,7 +110,8 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
     fromController: true,
     cause: "The request has no api-version query parameter.",
     fix: "Add ?api-version=2023-10-01 (or another listed version) to the request URI; the SDKs always send it.",
-    evidence: "[infer] §1.1 guesses ASP.NET API Versioning's ApiVersionUnspecified; not verified.",
+    evidence:
+      "[infer] §1.1 guesses ASP.NET API Versioning's ApiVersionUnspecified; not verified. The sandbox's advice goes in the x-acs-sandbox-hint header.",
   },
   UnsupportedMediaType: {
     status: 415,
@@ -149,16 +150,19 @@ export class AcsError extends Error {
   readonly target: string | undefined;
   /** Whether the answer carries `api-supported-versions` (only controller responses do). */
   readonly fromController: boolean;
+  /** The sandbox's advice, sent beside Azure's body (header `x-acs-sandbox-hint`, journal), never in it. */
+  readonly hint: string | undefined;
 
   constructor(
     readonly code: AcsErrorCode,
-    options: { message?: string; target?: string; fromController?: boolean } = {},
+    options: { message?: string; target?: string; fromController?: boolean; hint?: string } = {},
   ) {
     const entry = CATALOG[code];
     super(options.message ?? entry.message);
     this.status = entry.status;
     this.target = options.target;
     this.fromController = options.fromController ?? entry.fromController;
+    this.hint = options.hint;
   }
 
   /** The `CommunicationErrorResponse` body. */

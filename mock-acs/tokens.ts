@@ -22,13 +22,17 @@ export interface IssuedToken {
 }
 
 /**
- * `expiresOn` as the real service writes it: seven fractional digits and `+00:00`.
+ * `expiresOn` as the real service writes it: up to seven fractional digits with the trailing zeros
+ * trimmed, and `+00:00` (the .NET `…ss.FFFFFFFK` pattern). Recorded: `2021-05-26T20:47:27.310081+00:00`
+ * (six digits) next to `2023-03-14T09:47:55.7553848+00:00` (seven), test/parity/recorded.json. A whole
+ * second has no fraction and no point at all.
  *
- * @example formatExpiresOn(1678700607560) // "2023-03-13T09:43:27.5600000+00:00"
+ * @example formatExpiresOn(1678700607560) // "2023-03-13T09:43:27.56+00:00"
  */
 export function formatExpiresOn(epochMs: number): string {
   const iso = new Date(epochMs).toISOString(); // 2023-03-13T09:43:27.560Z
-  return `${iso.slice(0, 23)}0000+00:00`;
+  const fraction = iso.slice(20, 23).replace(/0+$/, "");
+  return `${iso.slice(0, 19)}${fraction ? `.${fraction}` : ""}+00:00`;
 }
 
 /** An ACS user's token for `scopes`, valid `minutes` from `issuedAt` (seconds). */

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { recordOutcome } from "../core/outcome.js";
+import { recordHint, recordOutcome } from "../core/outcome.js";
 import { supportedVersionsHeader, type AcsOperation } from "./api-versions.js";
 import { AcsError } from "./errors.js";
 
@@ -16,6 +16,9 @@ declare module "fastify" {
     acsOperation?: AcsOperation;
   }
 }
+
+/** The sandbox's advice beside an answer (Azure sends no such header; clients ignore it). */
+export const SANDBOX_HINT_HEADER = "x-acs-sandbox-hint";
 
 /** Success bodies; errors use plain `application/json` like the real service. */
 export const SUCCESS_CONTENT_TYPE = "application/json; charset=utf-8";
@@ -59,6 +62,10 @@ function errorPayload(body: unknown): Buffer {
 /** Sends a catalogued error in its wire form, and notes it for the request journal. */
 export function sendAcsError(request: FastifyRequest, reply: FastifyReply, error: AcsError): FastifyReply {
   recordOutcome(request, error.code);
+  if (error.hint) {
+    recordHint(request, error.hint);
+    reply.header(SANDBOX_HINT_HEADER, error.hint);
+  }
   if (error.fromController) setControllerHeaders(request, reply);
   else reply.removeHeader("api-supported-versions");
   return reply.code(error.status).type(ERROR_CONTENT_TYPE).send(errorPayload(error.body()));

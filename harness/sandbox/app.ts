@@ -60,6 +60,7 @@ export async function buildApp(parts: AppParts, options: { https?: { key: string
       url: request.url,
       status: reply.statusCode,
       ...(request.sandboxOutcome ? { errorCode: request.sandboxOutcome } : {}),
+      ...(request.sandboxHint ? { hint: request.sandboxHint } : {}),
       durationMs: Math.round(reply.elapsedTime),
       ...(requestBody ? { requestBody } : {}),
       ...(responseBody ? { responseBody } : {}),

@@ -7,6 +7,8 @@ export interface JournalEntry {
   status: number;
   /** Catalogued error code (`AADSTS50126`, `InvalidAccessToken`) when the answer was an error. */
   errorCode?: string;
+  /** The sandbox's advice beyond Azure's answer (also sent as the `x-acs-sandbox-hint` header). */
+  hint?: string;
   durationMs: number;
   /** The request body as sent, secrets masked and long values cut (`password=***`). */
   requestBody?: string;

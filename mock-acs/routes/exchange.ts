@@ -3,6 +3,7 @@ import { recordOutcome } from "../../core/outcome.js";
 import { isGuid } from "../../core/ids.js";
 import type { AcsContext } from "../context.js";
 import { verifyEntraToken, type EntraClaims } from "../entra-token.js";
+import type { ApiVersion } from "../api-versions.js";
 import { AcsError } from "../errors.js";
 import { apiVersionOf, resourceOf, type AcsService } from "../service.js";
 import { formatExpiresOn, mintTeamsUserToken } from "../tokens.js";
@@ -11,8 +12,10 @@ import { jsonBody, sendJson } from "../wire.js";
 
 /*
  * `POST /teamsUser/:exchangeAccessToken`: an Entra ID token of a Teams user for a Communication
- * Services token of that user (reference §3). The checks run in the recorded order: model binding,
- * GUID formats, the Entra token, then appid and oid against the body.
+ * Services token of that user (reference §3). The checks run in the recorded order: the Entra token
+ * first (an invalid token with `userId: ""` is a 401, azure-sdk-for-python
+ * `tests/recordings/…test_get_token_for_teams_user_with_invalid_token[empty_token-].json`), then model
+ * binding, GUID formats, and appid and oid against the body.
  */
 
 /** The ACS first-party API: its identifier URI (with or without a slash) or its app id (a v1 `aud` may be either). */
@@ -25,7 +28,11 @@ export const TEAMS_EXCHANGE_AUDIENCES = [
 export const REQUIRED_TEAMS_SCOPES = ["Teams.ManageCalls", "Teams.ManageChats"];
 /** The 2021 previews took the single legacy permission of the seed quickstart (`.../VoIP`). */
 export const PREVIEW_TEAMS_SCOPES = [["VoIP"], REQUIRED_TEAMS_SCOPES];
-/** The 2021 preview exchange returned a token for 24 hours, whatever the Entra token's lifetime. */
+/**
+ * 2021-03-31-preview1 returned a token for 24 hours, whatever the Entra token's lifetime (recorded
+ * May 2021: request 18:52:11, expiresOn the next day 18:52:10, azure-sdk-for-net
+ * `SessionRecords/CommunicationIdentityClientLiveTests/ExchangeTeamsTokenWithValidToken.json`).
+ */
 export const PREVIEW_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
 
 type TeamsClaims = EntraClaims & { oid: string; tid: string; exp: number };
@@ -67,6 +74,8 @@ function requireTeamsLicense(ctx: AcsContext, claims: TeamsClaims): void {
 
 async function exchangeCurrent(service: AcsService, request: FastifyRequest, reply: FastifyReply) {
   const body = bodyObject(jsonBody(request), "TeamsUserExchangeTokenRequest");
+  const claims = await teamsUserClaims(service.ctx, body.token, [REQUIRED_TEAMS_SCOPES]);
+  if (!claims) throw new AcsError("InvalidAccessToken");
   const appId = requiredField(body, "appId", "AppId");
   const userId = requiredField(body, "userId", "UserId");
   if (!isGuid(appId))
@@ -77,8 +86,6 @@ async function exchangeCurrent(service: AcsService, request: FastifyRequest, rep
       target: "userId",
     });
 
-  const claims = await teamsUserClaims(service.ctx, body.token, [REQUIRED_TEAMS_SCOPES]);
-  if (!claims) throw new AcsError("InvalidAccessToken");
   const tokenAppId = claims.appid ?? claims.azp ?? "";
   if (tokenAppId.toLowerCase() !== appId.toLowerCase()) {
     throw new AcsError("ValidationError", {
@@ -106,10 +113,21 @@ async function exchangeCurrent(service: AcsService, request: FastifyRequest, rep
   });
 }
 
-/** 2021 previews: body `{token}` only; an invalid token gets a 401 with an empty body (recorded May 2021). */
-async function exchangePreview(service: AcsService, request: FastifyRequest, reply: FastifyReply) {
+/**
+ * 2021 previews: body `{token}` only. 2021-03-31-preview1 answers a bad token with an empty 401 and
+ * issues 24-hour tokens (recorded May 2021); 2021-10-31-preview answers the JSON `InvalidAccessToken`
+ * and its token expires with the Entra token (recorded Oct 2021, azure-sdk-for-net
+ * `…/ExchangeTeamsTokenWithInvalidTokenShouldThrow.json`, `…/ExchangeTeamsTokenWithValidTokenAsync.json`).
+ */
+async function exchangePreview(
+  service: AcsService,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  version: ApiVersion,
+) {
   const body = bodyObject(jsonBody(request), "TeamsUserAccessTokenRequest");
   const claims = await teamsUserClaims(service.ctx, body.token, PREVIEW_TEAMS_SCOPES);
+  if (!claims && !version.firstPreviewExchange) throw new AcsError("InvalidAccessToken");
   if (!claims) {
     recordOutcome(request, "InvalidAccessToken");
     reply.removeHeader("api-supported-versions");
@@ -122,7 +140,7 @@ async function exchangePreview(service: AcsService, request: FastifyRequest, rep
     resourceOf(request),
     claims,
     now,
-    now + PREVIEW_TOKEN_LIFETIME_SECONDS,
+    version.firstPreviewExchange ? now + PREVIEW_TOKEN_LIFETIME_SECONDS : claims.exp,
   );
   return sendJson(request, reply, 200, {
     token: issued.token,
@@ -130,17 +148,20 @@ async function exchangePreview(service: AcsService, request: FastifyRequest, rep
   });
 }
 
+/**
+ * `:exchangeAccessToken`, and `:getToken`, the same operation under the name the early-2022 beta SDKs
+ * used (azure-sdk-for-js recordings, Feb 2022: `POST /teamsUser/:getToken` with `{token}` → 200 or the
+ * JSON 401 `InvalidAccessToken`).
+ */
 export function exchangeRoutes(service: AcsService) {
   return async (api: FastifyInstance) => {
-    api.post(
-      "/teamsUser/::exchangeAccessToken",
-      { config: { acsOperation: "exchange" } },
-      async (request, reply) => {
+    for (const path of ["/teamsUser/::exchangeAccessToken", "/teamsUser/::getToken"]) {
+      api.post(path, { config: { acsOperation: "exchange" } }, async (request, reply) => {
         const version = apiVersionOf(service, request, "exchange");
         return version.exchangeBody === "token-only"
-          ? exchangePreview(service, request, reply)
+          ? exchangePreview(service, request, reply, version)
           : exchangeCurrent(service, request, reply);
-      },
-    );
+      });
+    }
   };
 }

@@ -45,9 +45,7 @@ describe("Teams token exchange, in the recorded order of checks", () => {
       exp: entraExp,
       aad_appid: TEAMS_APP_ID,
     });
-    expect(res.body.expiresOn).toBe(
-      new Date(entraExp * 1000).toISOString().replace(".000Z", ".0000000+00:00"),
-    );
+    expect(res.body.expiresOn).toBe(new Date(entraExp * 1000).toISOString().replace(".000Z", "+00:00"));
   });
 
   it("accepts the v2 issuer too", async () => {
@@ -55,8 +53,21 @@ describe("Teams token exchange, in the recorded order of checks", () => {
     expect((await exchange({ token, appId: TEAMS_APP_ID, userId: LICENSED_USER })).status).toBe(200);
   });
 
-  it("checks model binding first: appId, userId required (no api-supported-versions)", async () => {
-    const res = await exchange({ token: "invalid", appId: "", userId: "" });
+  it('judges the Entra token first: an empty or invalid token with userId "" is a 401', async () => {
+    for (const token of ["", "invalid"]) {
+      const res = await exchange({ token, appId: TEAMS_APP_ID, userId: "" });
+      expect(res).toMatchObject({
+        status: 401,
+        body: { error: { code: "InvalidAccessToken", message: "Provided access token is not valid." } },
+      });
+      expect(res.headers["api-supported-versions"]).toBeUndefined();
+    }
+    expect((await exchange({ token: "invalid", appId: "invalid", userId: "invalid" })).status).toBe(401);
+  });
+
+  it("then model binding: appId, userId required (no api-supported-versions)", async () => {
+    const token = await entraToken(t);
+    const res = await exchange({ token, appId: "", userId: "" });
     expect(res).toMatchObject({
       status: 400,
       body: {
@@ -65,7 +76,7 @@ describe("Teams token exchange, in the recorded order of checks", () => {
     });
     expect(res.headers["api-supported-versions"]).toBeUndefined();
     expect(res.headers["content-type"]).toBe("application/json");
-    const noUser = await exchange({ token: "invalid", appId: TEAMS_APP_ID, userId: "" });
+    const noUser = await exchange({ token, appId: TEAMS_APP_ID, userId: "" });
     expect(noUser.body.error).toEqual({
       code: "ValidationError",
       message: "UserId: The UserId field is required.",
@@ -74,14 +85,15 @@ describe("Teams token exchange, in the recorded order of checks", () => {
   });
 
   it("then GUID formats (with api-supported-versions)", async () => {
-    const res = await exchange({ token: "invalid", appId: "invalid", userId: LICENSED_USER });
+    const token = await entraToken(t);
+    const res = await exchange({ token, appId: "invalid", userId: LICENSED_USER });
     expect(res.body.error).toEqual({
       code: "ValidationError",
       message: "Provided AppId has invalid format.",
       target: "appId",
     });
     expect(res.headers["api-supported-versions"]).toBeDefined();
-    const user = await exchange({ token: "invalid", appId: TEAMS_APP_ID, userId: "invalid" });
+    const user = await exchange({ token, appId: TEAMS_APP_ID, userId: "invalid" });
     expect(user.body.error).toEqual({
       code: "ValidationError",
       message: "Provided UserId has invalid format.",
@@ -134,8 +146,8 @@ describe("Teams token exchange, in the recorded order of checks", () => {
     expect(res.body.error.code).toBe("TeamsLicenseRequired");
   });
 
-  it("2021 preview: {token} only, a 24-hour token, and an empty 401 for a bad token", async () => {
-    const url = "/teamsUser/:exchangeAccessToken?api-version=2021-10-31-preview";
+  it("2021-03-31-preview1: {token} only, a 24-hour token, and an empty 401 for a bad token", async () => {
+    const url = "/teamsUser/:exchangeAccessToken?api-version=2021-03-31-preview1";
     const now = t.clock.nowSeconds();
     const ok = await exchange({ token: await entraToken(t, { scp: "VoIP" }) }, url);
     expect(ok.status).toBe(200);
@@ -146,6 +158,35 @@ describe("Teams token exchange, in the recorded order of checks", () => {
     expect(bad.statusCode).toBe(401);
     expect(bad.body).toBe("");
     expect(bad.headers["content-length"]).toBe("0");
+  });
+
+  it("2021-10-31-preview: {token} only, the token expires with the Entra token, a JSON 401 for a bad token", async () => {
+    const url = "/teamsUser/:exchangeAccessToken?api-version=2021-10-31-preview";
+    const entra = await entraToken(t, { scp: "VoIP" });
+    const ok = await exchange({ token: entra }, url);
+    expect(ok.status).toBe(200);
+    expect(decodePayload(ok.body.token).exp).toBe(decodePayload(entra).exp);
+    expect(Date.parse(ok.body.expiresOn)).toBe((decodePayload(entra).exp as number) * 1000);
+    const bad = await exchange({ token: "invalid" }, url);
+    expect(bad).toMatchObject({
+      status: 401,
+      body: { error: { code: "InvalidAccessToken", message: "Provided access token is not valid." } },
+    });
+    expect(bad.headers["content-type"]).toBe("application/json");
+  });
+
+  it("answers POST /teamsUser/:getToken (the early-2022 beta path) as the exchange", async () => {
+    const url = "/teamsUser/:getToken?api-version=2021-10-31-preview";
+    const entra = await entraToken(t);
+    const ok = await exchange({ token: entra }, url);
+    expect(ok.status).toBe(200);
+    expect(decodePayload(ok.body.token).exp).toBe(decodePayload(entra).exp);
+    expect((await exchange({ token: "invalid" }, url)).body.error.code).toBe("InvalidAccessToken");
+    const current = await exchange(
+      { token: entra, appId: TEAMS_APP_ID, userId: LICENSED_USER },
+      "/teamsUser/:getToken?api-version=2023-10-01",
+    );
+    expect(current.status).toBe(200);
   });
 
   it("2021-03-07 has no exchange", async () => {

@@ -13,8 +13,10 @@ beforeAll(async () => {
 });
 
 describe("ACS access tokens", () => {
-  it("writes expiresOn with seven fractional digits and +00:00", () => {
-    expect(formatExpiresOn(Date.parse("2023-03-13T09:43:27.560Z"))).toBe("2023-03-13T09:43:27.5600000+00:00");
+  it("writes expiresOn with the fraction's trailing zeros trimmed and +00:00", () => {
+    expect(formatExpiresOn(Date.parse("2023-03-13T09:43:27.560Z"))).toBe("2023-03-13T09:43:27.56+00:00");
+    expect(formatExpiresOn(Date.parse("2023-03-13T09:43:27.001Z"))).toBe("2023-03-13T09:43:27.001+00:00");
+    expect(formatExpiresOn(Date.parse("2023-03-13T09:43:27.000Z"))).toBe("2023-03-13T09:43:27+00:00");
     expect(new Date(formatExpiresOn(1_700_000_000_000)).getTime()).toBe(1_700_000_000_000);
   });
 

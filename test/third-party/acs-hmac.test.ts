@@ -95,13 +95,15 @@ describe.each(MODES)("HMAC and api-version on the wire (%s mode)", (mode) => {
     }
   });
 
-  it("answers an unsupported api-version with 400 UnsupportedApiVersion naming the supported versions", async () => {
+  it("answers an unsupported api-version with Azure's 400 UnsupportedApiVersion; the supported versions are in a sandbox header", async () => {
     const res = await signedFetch(sb, "/identities?api-version=2020-07-20-preview2");
     expect(res.status).toBe(400);
     expect(res.body?.error?.code).toBe("UnsupportedApiVersion");
-    expect(res.body?.error?.message).toContain("does not support the API version '2020-07-20-preview2'");
-    expect(res.body?.error?.message).toContain("2023-10-01");
-    expect(res.body?.error?.message).toContain("--loose");
+    expect(res.body?.error?.message).toBe(
+      `The HTTP resource that matches the request URI '${endpoint(sb).origin}/identities' does not support the API version '2020-07-20-preview2'.`,
+    );
+    expect(res.headers.get("x-acs-sandbox-hint")).toContain("2023-10-01");
+    expect(res.headers.get("x-acs-sandbox-hint")).toContain("--loose");
     expect(res.headers.get("api-supported-versions")).toContain("2023-10-01");
   });
 
