@@ -6,6 +6,7 @@ import { deviceFlow, deviceLoginRoutes } from "./routes/device-login.js";
 import { discoveryRoutes } from "./routes/discovery.js";
 import { interactionRoutes } from "./routes/interaction.js";
 import { acceptAnyBody, installErrorHandler, notFoundRoutes } from "./routes/fallback.js";
+import { entraHeaders } from "./routes/respond.js";
 import { tokenRoutes } from "./routes/token.js";
 import { AadState } from "./state.js";
 
@@ -36,6 +37,9 @@ export function mockAad(ctx: AadContext): MockAad {
     plugin: async (app: FastifyInstance) => {
       installErrorHandler(app, ctx);
       acceptAnyBody(app);
+      app.addHook("onRequest", async (_request, reply) => {
+        entraHeaders(reply);
+      });
       await discoveryRoutes(app, ctx);
       await tokenRoutes(app, ctx, state);
       const flows = {

@@ -95,6 +95,8 @@ export interface PolicyGrant {
   amr: string[];
   /** True when the grant names only sign-in scopes (the access token then is for Microsoft Graph). */
   signInOnly: boolean;
+  /** `…/.default` was asked for: a delegated token response lists it after the granted scopes (recorded). */
+  requestedDefault?: boolean;
 }
 
 /** Authorize channel: the user could get the grant after consenting. The route shows a consent page or 90094. */
@@ -319,6 +321,7 @@ function delegated(
     audience,
     tokenVersion: resource.accessTokenVersion,
     signInOnly: false,
+    ...(wantsDefault ? { requestedDefault: true } : {}),
   };
 
   if (request.flow === "admin_consent") {

@@ -32,7 +32,8 @@ export interface TokenResponseBody {
 
 /**
  * Turns a grant into the token response: access token always, id_token with `openid`, a refresh token
- * with `offline_access`, `client_info` when asked for. App-only responses carry no scope, as recorded.
+ * with `offline_access`, `client_info` when asked for. App-only responses carry no scope, as recorded
+ * (client credentials for `https://vault.azure.net/.default`, azure-sdk-for-js identity recordings, Apr 2021).
  */
 export async function tokenResponse(
   grant: PolicyGrant,
@@ -50,9 +51,10 @@ export async function tokenResponse(
   const { user } = grant;
   if (!user) return body;
 
-  body.scope = grant.signInOnly
-    ? grant.scopes.join(" ")
-    : qualifiedScopes(grant.audience, grant.scopes).join(" ");
+  // ROPC for `…/.default` (azure-sdk-for-js communication-identity recordings, May 2021) answered
+  // "https://auth.msft.communication.azure.com/VoIP https://auth.msft.communication.azure.com/.default".
+  const names = grant.requestedDefault ? [...grant.scopes, ".default"] : grant.scopes;
+  body.scope = grant.signInOnly ? grant.scopes.join(" ") : qualifiedScopes(grant.audience, names).join(" ");
   const nowMs = ctx.clock.nowMs();
   if (grant.oidc.has("offline_access")) {
     const session: RefreshTokenGrant = {

@@ -24,13 +24,10 @@ export async function forward(sandbox: Sandbox, request: Request): Promise<Respo
   });
   const responseHeaders = new Headers();
   for (const [key, value] of Object.entries(res.headers)) {
-    if (
-      value === undefined ||
-      key === "content-length" ||
-      key === "transfer-encoding" ||
-      key === "connection"
-    )
-      continue;
+    // Content-Length is kept when it is the body's own length: some answers are recorded by it (the
+    // empty 401 of 2021-03-31-preview1 says `Content-Length: 0`), and server mode sends it too.
+    const staleLength = key === "content-length" && Number(value) !== res.rawPayload.length;
+    if (value === undefined || staleLength || key === "transfer-encoding" || key === "connection") continue;
     for (const v of Array.isArray(value) ? value : [value]) responseHeaders.append(key, String(v));
   }
   const noBody = res.statusCode === 204 || res.statusCode === 304 || request.method === "HEAD";

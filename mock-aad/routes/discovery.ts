@@ -168,18 +168,25 @@ export function openIdConfigurationV1(origin: string, t: DiscoveryTenant) {
   };
 }
 
-/** Instance discovery: the cloud's aliases, plus the sandbox host when it is not the real one. */
+/**
+ * Instance discovery: the cloud's aliases, plus the sandbox host when it is not the real one. A v1
+ * authorization endpoint (`…/oauth2/authorize`) is pointed at the v1 document, a v2 one at the v2
+ * document (v2 recorded: azure-sdk-for-js communication-identity recordings; v1 as MSAL's own tests
+ * fixture it: AzureAD/microsoft-authentication-library-common-for-objc, `…/common/.well-known/openid-configuration`).
+ */
 export function instanceDiscovery(origin: string, authorizationEndpoint: string | undefined) {
   const host = new URL(origin).host;
   const tenant = authorizationEndpoint
     ? /^https:\/\/[^/]+\/([^/?#]+)/.exec(authorizationEndpoint)?.[1]
     : undefined;
+  const v1 =
+    authorizationEndpoint !== undefined && /\/oauth2\/authorize\/?(?:[?#]|$)/.test(authorizationEndpoint);
   const metadata =
     host.toLowerCase() === REAL_HOST
       ? CLOUD_METADATA
       : [...CLOUD_METADATA, { preferred_network: host, preferred_cache: host, aliases: [host] }];
   return {
-    tenant_discovery_endpoint: `${origin}/${tenant ?? "{tenant}"}/v2.0/.well-known/openid-configuration`,
+    tenant_discovery_endpoint: `${origin}/${tenant ?? "{tenant}"}${v1 ? "" : "/v2.0"}/.well-known/openid-configuration`,
     "api-version": "1.1",
     metadata,
   };

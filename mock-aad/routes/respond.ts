@@ -12,7 +12,10 @@ import { renderAadError, type AadError } from "../errors.js";
 /** `x-ms-ests-server` names the front end that answered; MSAL only logs it. */
 const ESTS_SERVER = "2.1.0 - acs-sandbox";
 
-/** The client's `client-request-id` (query, form body or header), which Entra echoes as correlation id. */
+/**
+ * The client's `client-request-id` (query, form body, or the `client-request-id` / `x-ms-client-request-id`
+ * header: MSAL Python and MSAL.NET send the latter), which Entra echoes as correlation id.
+ */
 export function correlationIdOf(request: FastifyRequest): string | undefined {
   const query = request.query as Record<string, unknown> | undefined;
   const body = request.body as Record<string, unknown> | undefined;
@@ -20,8 +23,21 @@ export function correlationIdOf(request: FastifyRequest): string | undefined {
     query?.["client-request-id"],
     body && typeof body === "object" ? body["client-request-id"] : undefined,
     request.headers["client-request-id"],
+    request.headers["x-ms-client-request-id"],
   ];
   return candidates.find((c): c is string => typeof c === "string" && c.length > 0);
+}
+
+/**
+ * Headers on every login.microsoftonline.com answer, discovery, tokens, errors and pages alike
+ * (azure-sdk-for-js recordings 2021–2022, test/parity/recorded.json).
+ */
+export function entraHeaders(reply: FastifyReply): FastifyReply {
+  return reply.headers({
+    "strict-transport-security": "max-age=31536000; includeSubDomains",
+    "x-content-type-options": "nosniff",
+    p3p: 'CP="DSP CUR OTPi IND OTRi ONL FIN"',
+  });
 }
 
 /** Token endpoint headers: never cached, a request id MSAL copies to `result.requestId`. */
