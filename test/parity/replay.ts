@@ -19,6 +19,8 @@ export interface Interaction {
     path: string;
     apiVersion?: string;
     replayApiVersion?: string;
+    /** `bearer`: an Entra token of contoso-backend instead of the HMAC signature. */
+    auth?: "hmac" | "bearer";
     body?: Json;
     form?: Record<string, string>;
   };
@@ -144,6 +146,42 @@ async function signedAcsRequest(sb: RunningSandbox, method: string, pathAndQuery
   });
 }
 
+/** contoso-backend's client-credentials token for the ACS data plane (`https://communication.azure.com//.default`). */
+async function backendToken(values: Record<string, string>): Promise<string> {
+  const res = await fetch(`${values.entraOrigin}/${values.contosoTenantId}/oauth2/v2.0/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      client_id: values.backendId!,
+      client_secret: values.backendSecret!,
+      scope: "https://communication.azure.com//.default",
+      grant_type: "client_credentials",
+    }),
+  });
+  const body = (await res.json()) as { access_token?: string };
+  if (!body.access_token) throw new Error(`No client-credentials token: ${JSON.stringify(body)}`);
+  return body.access_token;
+}
+
+/** An ACS request with an Entra bearer token, as the SDKs send it with a TokenCredential. */
+async function bearerAcsRequest(
+  sb: RunningSandbox,
+  method: string,
+  pathAndQuery: string,
+  values: Record<string, string>,
+  body?: string,
+) {
+  return fetch(new URL(pathAndQuery, acsEndpoint(sb)), {
+    method,
+    headers: {
+      ...(body !== undefined ? { "content-type": "application/json" } : {}),
+      "x-ms-client-request-id": randomUUID(),
+      authorization: `Bearer ${await backendToken(values)}`,
+    },
+    ...(body !== undefined ? { body } : {}),
+  });
+}
+
 /** Sends one interaction's request with `values` filled in. */
 export async function replay(
   sb: RunningSandbox,
@@ -173,7 +211,10 @@ export async function replay(
     all.apiVersion = apiVersion;
     all.requestUri = new URL(path, acsEndpoint(sb)).href;
     const body = request.body === undefined ? undefined : JSON.stringify(fillJson(request.body, values));
-    res = await signedAcsRequest(sb, request.method, pathAndQuery, body);
+    res =
+      request.auth === "bearer"
+        ? await bearerAcsRequest(sb, request.method, pathAndQuery, values, body)
+        : await signedAcsRequest(sb, request.method, pathAndQuery, body);
   }
   return { status: res.status, headers: res.headers, text: await res.text(), values: all, sentAtMs };
 }
