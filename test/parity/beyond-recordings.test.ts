@@ -97,6 +97,7 @@ describe.each(MODES)("beyond the recordings (%s mode)", (mode) => {
       values,
     );
     expect(res.status).toBe(400);
+    // #region api-version-hint
     const hint = res.headers.get("x-acs-sandbox-hint");
     expect(hint).toContain("2023-10-01");
     expect(hint).toContain("--loose");
@@ -111,5 +112,6 @@ describe.each(MODES)("beyond the recordings (%s mode)", (mode) => {
     };
     const entry = journal.requests.find((r) => r.url.includes("api-version=2019-01-01"));
     expect(entry).toMatchObject({ errorCode: "UnsupportedApiVersion", hint });
+    // #endregion api-version-hint
   });
 });
