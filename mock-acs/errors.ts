@@ -100,7 +100,7 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
     fromController: true,
     cause:
       "The api-version query parameter names a version this operation does not support (often after an SDK upgrade).",
-    fix: "Use one of the versions the message lists (the Identity SDK 1.3.1 sends 2023-10-01), or start the sandbox with --loose (looseApiVersion) to accept any version as the newest.",
+    fix: "Use one of the versions the sandbox lists in the x-acs-sandbox-hint header, the api-supported-versions header and the request journal (the Identity SDK 1.3.1 sends 2023-10-01), or start the sandbox with --loose (looseApiVersion) to accept any version as the newest.",
     evidence:
       "§1.1 (recorded wording, with a backend IP in the URI; the sandbox names the public URI). [infer] the api-supported-versions header on this answer. The supported versions and the --loose advice go in the x-acs-sandbox-hint header and the journal, not the message.",
   },
