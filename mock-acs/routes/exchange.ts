@@ -12,8 +12,8 @@ import { jsonBody, sendJson } from "../wire.js";
 
 /*
  * `POST /teamsUser/:exchangeAccessToken`: an Entra ID token of a Teams user for a Communication
- * Services token of that user (reference §3). The checks run in the recorded order: the Entra token
- * first (an invalid token with `userId: ""` is a 401, azure-sdk-for-python
+ * Services token of that user (reference §3). The checks run in the recorded order: a token present,
+ * then the Entra token (an invalid token with `userId: ""` is a 401, azure-sdk-for-python
  * `tests/recordings/…test_get_token_for_teams_user_with_invalid_token[empty_token-].json`), then model
  * binding, GUID formats, and appid and oid against the body.
  */
@@ -74,6 +74,14 @@ function requireTeamsLicense(ctx: AcsContext, claims: TeamsClaims): void {
 
 async function exchangeCurrent(service: AcsService, request: FastifyRequest, reply: FastifyReply) {
   const body = bodyObject(jsonBody(request), "TeamsUserExchangeTokenRequest");
+  // Recorded Mar 2023 (azure-sdk-for-java `session-records/CommunicationIdentityAsyncTests.
+  // getTokenForTeamsUserWithNullParams[1].json`, `[2].json`): no token at all is a 400, an empty one a 401.
+  if (body.token === undefined || body.token === null) {
+    throw new AcsError("ValidationError", {
+      message: "The body is either missing or doesn't contain any token.",
+      fromController: false,
+    });
+  }
   const claims = await teamsUserClaims(service.ctx, body.token, [REQUIRED_TEAMS_SCOPES]);
   if (!claims) throw new AcsError("InvalidAccessToken");
   const appId = requiredField(body, "appId", "AppId");
