@@ -125,7 +125,13 @@ export async function entraToken(sb: RunningSandbox): Promise<string> {
 }
 
 /** An ACS request signed as the SDKs sign it, with the client's own clock. */
-async function signedAcsRequest(sb: RunningSandbox, method: string, pathAndQuery: string, body?: string) {
+async function signedAcsRequest(
+  sb: RunningSandbox,
+  method: string,
+  pathAndQuery: string,
+  clientRequestId: string,
+  body?: string,
+) {
   const url = new URL(pathAndQuery, acsEndpoint(sb));
   const payload = body ?? "";
   const date = new Date().toUTCString();
@@ -137,7 +143,7 @@ async function signedAcsRequest(sb: RunningSandbox, method: string, pathAndQuery
     method,
     headers: {
       ...(body !== undefined ? { "content-type": "application/json" } : {}),
-      "x-ms-client-request-id": randomUUID(),
+      "x-ms-client-request-id": clientRequestId,
       "x-ms-date": date,
       "x-ms-content-sha256": hash,
       authorization: `HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=${signature}`,
@@ -169,13 +175,14 @@ async function bearerAcsRequest(
   method: string,
   pathAndQuery: string,
   values: Record<string, string>,
+  clientRequestId: string,
   body?: string,
 ) {
   return fetch(new URL(pathAndQuery, acsEndpoint(sb)), {
     method,
     headers: {
       ...(body !== undefined ? { "content-type": "application/json" } : {}),
-      "x-ms-client-request-id": randomUUID(),
+      "x-ms-client-request-id": clientRequestId,
       authorization: `Bearer ${await backendToken(values)}`,
     },
     ...(body !== undefined ? { body } : {}),
@@ -211,10 +218,11 @@ export async function replay(
     all.apiVersion = apiVersion;
     all.requestUri = new URL(path, acsEndpoint(sb)).href;
     const body = request.body === undefined ? undefined : JSON.stringify(fillJson(request.body, values));
+    all.sentClientRequestId = randomUUID();
     res =
       request.auth === "bearer"
-        ? await bearerAcsRequest(sb, request.method, pathAndQuery, values, body)
-        : await signedAcsRequest(sb, request.method, pathAndQuery, body);
+        ? await bearerAcsRequest(sb, request.method, pathAndQuery, values, all.sentClientRequestId, body)
+        : await signedAcsRequest(sb, request.method, pathAndQuery, all.sentClientRequestId, body);
   }
   return { status: res.status, headers: res.headers, text: await res.text(), values: all, sentAtMs };
 }
