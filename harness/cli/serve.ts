@@ -22,6 +22,17 @@ export function banner(d: Descriptor): string {
     `ACS resources`,
     ...d.acs.map((r) => `  ${r.name.padEnd(14)}${r.endpoint}\n  ${"".padEnd(14)}${r.connectionString}`),
   ];
+  const machine = d.managedIdentities.filter((mi) => mi.assigned);
+  if (machine.length > 0) {
+    lines.push(
+      `Managed identities of this machine (DefaultAzureCredential with no secret)`,
+      ...machine.map(
+        (mi) => `  ${mi.name.padEnd(18)}${mi.type.padEnd(16)}client id ${mi.clientId}   (${mi.tenant})`,
+      ),
+      `  IMDS:        ${d.managedIdentityEnv.imds.join(" ") || "(no variable needed)"}`,
+      `  App Service: ${d.managedIdentityEnv.appService.join(" ")}`,
+    );
+  }
   if (d.caCertPath) {
     lines.push(
       ``,
