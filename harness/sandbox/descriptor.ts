@@ -1,3 +1,4 @@
+import { SANDBOX_ISSUER_PATH } from "../../mock-aad/federation.js";
 import { APP_SERVICE_IDENTITY_HEADER, machineIdentities } from "../../mock-aad/managed-identity.js";
 import { APP_SERVICE_TOKEN_PATH } from "../../mock-aad/routes/managed-identity.js";
 import type { World } from "./world.js";
@@ -36,6 +37,8 @@ export interface Descriptor {
     resourceId: string;
     assigned: boolean;
   }[];
+  /** The sandbox-hosted workload token issuer; `issuer: sandbox` in a federated credential names it. */
+  workloadIssuer: string;
   /** Environment lines that point the Azure SDKs' ManagedIdentityCredential at the sandbox. */
   managedIdentityEnv: { imds: string[]; appService: string[] };
 }
@@ -123,6 +126,7 @@ export function buildDescriptor(
         assigned: machineIdentities(directory).includes(mi),
       })),
     ),
+    workloadIssuer: `${baseUrl}${SANDBOX_ISSUER_PATH}`,
     managedIdentityEnv: managedIdentityEnv(mode, baseUrl),
   };
 }
