@@ -48,6 +48,11 @@ export function banner(d: Descriptor): string {
     `  @azure/identity   new UsernamePasswordCredential(tenantId, clientId, upn, password, { authorityHost: "${d.baseUrl}", disableInstanceDiscovery: true })`,
     `  MSAL.NET          .WithAuthority("${fabrikam?.authority ?? d.authority}", validateAuthority: false)   (or .WithInstanceDiscovery(false))`,
     `  MSAL Python       PublicClientApplication(client_id, authority="${fabrikam?.authority ?? d.authority}", instance_discovery=False)`,
+    ...(d.proxy
+      ? [
+          `  Unchanged code    export HTTPS_PROXY=${d.proxy}   (real login.microsoftonline.com, *.communication.azure.com and IMDS URLs reach the sandbox)`,
+        ]
+      : []),
     ``,
     `Admin API: ${d.baseUrl}/_sandbox/{descriptor,world,clock,reset,requests}   Ctrl+C stops.`,
   );

@@ -37,6 +37,11 @@ export interface Descriptor {
     resourceId: string;
     assigned: boolean;
   }[];
+  /**
+   * Server mode: the listener is also an HTTPS proxy for the real hosts it plays (login.microsoftonline.com,
+   * `<resource>.communication.azure.com`, IMDS), so `HTTPS_PROXY=<proxy>` points unmodified code at it.
+   */
+  proxy: string | null;
   /** The sandbox-hosted workload token issuer; `issuer: sandbox` in a federated credential names it. */
   workloadIssuer: string;
   /** Environment lines that point the Azure SDKs' ManagedIdentityCredential at the sandbox. */
@@ -126,6 +131,7 @@ export function buildDescriptor(
         assigned: machineIdentities(directory).includes(mi),
       })),
     ),
+    proxy: mode === "server" ? baseUrl : null,
     workloadIssuer: `${baseUrl}${SANDBOX_ISSUER_PATH}`,
     managedIdentityEnv: managedIdentityEnv(mode, baseUrl),
   };

@@ -10,7 +10,7 @@ import type { RunningSandbox } from "../../harness/index.js";
  * creating an identity with an Entra token (RBAC).
  */
 
-/** Every variable the Azure SDKs' credentials read; a test starts from none of them. */
+/** Every variable the Azure SDKs' credentials (and their HTTP pipeline) read; a test starts from none. */
 const AZURE_CREDENTIAL_ENV = [
   "AZURE_TENANT_ID",
   "AZURE_CLIENT_ID",
@@ -30,6 +30,10 @@ const AZURE_CREDENTIAL_ENV = [
   "IMDS_ENDPOINT",
   "MSI_ENDPOINT",
   "MSI_SECRET",
+  "HTTPS_PROXY",
+  "HTTP_PROXY",
+  "ALL_PROXY",
+  "NO_PROXY",
 ];
 
 /** Sets exactly `vars` among the credential variables; returns the function that restores the old ones. */
