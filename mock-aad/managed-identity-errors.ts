@@ -28,6 +28,14 @@ const CATALOG = {
     source:
       "Microsoft Learn, how-to-use-vm-token (error handling table) and the IMDS FAQ ('400 Bad Request, Required metadata header not specified')",
   },
+  ApiVersionMissing: {
+    status: 400,
+    error: "invalid_request",
+    message: "Required query variable 'api-version' is missing",
+    cause: "A token request without `api-version`; IMDS wants 2018-02-01 or later, App Service 2019-08-01.",
+    fix: "Send `api-version=2018-02-01` (IMDS) or `api-version=2019-08-01` (App Service), as the SDKs do.",
+    source: "[infer] message; Microsoft Learn documents the parameter as required",
+  },
   ResourceMissing: {
     status: 400,
     error: "invalid_request",

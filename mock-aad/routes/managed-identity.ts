@@ -55,6 +55,7 @@ interface IssuedToken {
 }
 
 async function issue(ctx: AadContext, request: TokenQuery): Promise<IssuedToken> {
+  if (!queryValue(request, "api-version")) throw new ManagedIdentityError("ApiVersionMissing");
   const resource = queryValue(request, "resource");
   if (!resource) throw new ManagedIdentityError("ResourceMissing");
   const directory = ctx.directory();

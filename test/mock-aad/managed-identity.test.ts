@@ -68,6 +68,14 @@ for (const mode of MODES) {
       });
     });
 
+    it("asks for the api-version", async () => {
+      const res = await fetch(`${imds}/metadata/identity/oauth2/token?resource=${RESOURCE}`, {
+        headers: { Metadata: "true" },
+      });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ error: "invalid_request" });
+    });
+
     it("answers App Service requests only with the identity header", async () => {
       const url = `${appService}?api-version=2019-08-01&resource=${RESOURCE}`;
       const refused = await fetch(url);
