@@ -22,6 +22,17 @@ export function banner(d: Descriptor): string {
     `ACS resources`,
     ...d.acs.map((r) => `  ${r.name.padEnd(14)}${r.endpoint}\n  ${"".padEnd(14)}${r.connectionString}`),
   ];
+  const machine = d.managedIdentities.filter((mi) => mi.assigned);
+  if (machine.length > 0) {
+    lines.push(
+      `Managed identities of this machine (DefaultAzureCredential with no secret)`,
+      ...machine.map(
+        (mi) => `  ${mi.name.padEnd(18)}${mi.type.padEnd(16)}client id ${mi.clientId}   (${mi.tenant})`,
+      ),
+      `  IMDS:        ${d.managedIdentityEnv.imds.join(" ") || "(no variable needed)"}`,
+      `  App Service: ${d.managedIdentityEnv.appService.join(" ")}`,
+    );
+  }
   if (d.caCertPath) {
     lines.push(
       ``,
@@ -37,6 +48,11 @@ export function banner(d: Descriptor): string {
     `  @azure/identity   new UsernamePasswordCredential(tenantId, clientId, upn, password, { authorityHost: "${d.baseUrl}", disableInstanceDiscovery: true })`,
     `  MSAL.NET          .WithAuthority("${fabrikam?.authority ?? d.authority}", validateAuthority: false)   (or .WithInstanceDiscovery(false))`,
     `  MSAL Python       PublicClientApplication(client_id, authority="${fabrikam?.authority ?? d.authority}", instance_discovery=False)`,
+    ...(d.proxy
+      ? [
+          `  Unchanged code    export HTTPS_PROXY=${d.proxy}   (real login.microsoftonline.com, *.communication.azure.com and IMDS URLs reach the sandbox)`,
+        ]
+      : []),
     ``,
     `Admin API: ${d.baseUrl}/_sandbox/{descriptor,world,clock,reset,requests}   Ctrl+C stops.`,
   );

@@ -1,3 +1,6 @@
+import { SANDBOX_ISSUER_PATH } from "../../mock-aad/federation.js";
+import { APP_SERVICE_IDENTITY_HEADER, machineIdentities } from "../../mock-aad/managed-identity.js";
+import { APP_SERVICE_TOKEN_PATH } from "../../mock-aad/routes/managed-identity.js";
 import type { World } from "./world.js";
 
 /**
@@ -24,6 +27,43 @@ export interface Descriptor {
     isAdmin: boolean;
   }[];
   acs: { name: string; endpoint: string; connectionString: string; resourceId: string }[];
+  /** Managed identities of the world; `assigned` ones are the machine's (IMDS and App Service answer for them). */
+  managedIdentities: {
+    name: string;
+    tenant: string;
+    type: "systemAssigned" | "userAssigned";
+    clientId: string;
+    objectId: string;
+    resourceId: string;
+    assigned: boolean;
+  }[];
+  /**
+   * Server mode: the listener is also an HTTPS proxy for the real hosts it plays (login.microsoftonline.com,
+   * `<resource>.communication.azure.com`, IMDS), so `HTTPS_PROXY=<proxy>` points unmodified code at it.
+   */
+  proxy: string | null;
+  /** The sandbox-hosted workload token issuer; `issuer: sandbox` in a federated credential names it. */
+  workloadIssuer: string;
+  /** Environment lines that point the Azure SDKs' ManagedIdentityCredential at the sandbox. */
+  managedIdentityEnv: { imds: string[]; appService: string[] };
+}
+
+/**
+ * Intercept mode answers at IMDS's own address (no variable needed for IMDS); on a port, the pod identity
+ * variable that every SDK's IMDS source reads names the sandbox.
+ */
+export function managedIdentityEnv(
+  mode: Descriptor["mode"],
+  baseUrl: string,
+): Descriptor["managedIdentityEnv"] {
+  const origin = mode === "server" ? baseUrl : "http://169.254.169.254";
+  return {
+    imds: mode === "server" ? [`AZURE_POD_IDENTITY_AUTHORITY_HOST=${baseUrl}`] : [],
+    appService: [
+      `IDENTITY_ENDPOINT=${origin}${APP_SERVICE_TOKEN_PATH}`,
+      `IDENTITY_HEADER=${APP_SERVICE_IDENTITY_HEADER}`,
+    ],
+  };
 }
 
 /** How a resource is reached: its own host when intercepting, the base URL (first) or a sub-host (others) on one port. */
@@ -79,5 +119,20 @@ export function buildDescriptor(
         resourceId: r.resourceId,
       };
     }),
+    managedIdentities: directory.tenants.flatMap((t) =>
+      t.managedIdentities.map((mi) => ({
+        name: mi.name,
+        tenant: t.name,
+        type: mi.type,
+        clientId: mi.clientId,
+        objectId: mi.objectId,
+        resourceId: mi.resourceId,
+        // Only one system-assigned identity is the machine's, whatever the world says.
+        assigned: machineIdentities(directory).includes(mi),
+      })),
+    ),
+    proxy: mode === "server" ? baseUrl : null,
+    workloadIssuer: `${baseUrl}${SANDBOX_ISSUER_PATH}`,
+    managedIdentityEnv: managedIdentityEnv(mode, baseUrl),
   };
 }

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { defaultCaDir, tlsMaterial } from "../sandbox/ca.js";
 import type { Descriptor } from "../sandbox/descriptor.js";
 import { attachInterception, detachInterception } from "./intercept.js";
+import { acceptTunnels } from "./tunnel.js";
 import { SCENARIOS_DIR } from "../sandbox/paths.js";
 import { Sandbox } from "../sandbox/sandbox.js";
 import { defaultWorld, loadWorldFile, parseWorld, World } from "../sandbox/world.js";
@@ -111,12 +112,19 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   }
 
   const publicHost = options.publicUrl ? new URL(options.publicUrl).hostname : undefined;
-  const tls = await tlsMaterial(options.dataDir ? join(options.dataDir, "ca") : defaultCaDir(), [
+  // The real service hosts too, for clients that reach the listener as their HTTPS proxy (tunnel.ts).
+  const realHosts = [
+    "login.microsoftonline.com",
+    ...world.resources.map((r) => `${r.name}.communication.azure.com`),
+  ];
+  const hostnames = [
     ...(options.hostnames ?? []),
     ...(publicHost ? [publicHost] : []),
     // Resources after the first answer at `<name>.<host>` on the same port (see acsEndpoint).
     ...world.resources.slice(1).map((r) => `${r.name}.localhost`),
-  ]);
+    ...realHosts,
+  ];
+  const tls = await tlsMaterial(options.dataDir ? join(options.dataDir, "ca") : defaultCaDir(), hostnames);
   const sandbox = await Sandbox.create({
     world,
     mode,
@@ -128,6 +136,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     ...(options.startTime ? { startTime: options.startTime } : {}),
   });
   const host = options.host ?? "127.0.0.1";
+  acceptTunnels(sandbox.app.server, ["localhost", "127.0.0.1", "::1", host, ...hostnames]);
   await sandbox.app.listen({ port: options.port ?? 8443, host });
   const { port } = sandbox.app.server.address() as AddressInfo;
   sandbox.defaultOrigin = options.publicUrl?.replace(/\/+$/, "") ?? `https://localhost:${port}`;
