@@ -9,6 +9,7 @@ import {
   type DirectoryDocument,
 } from "../../mock-aad/directory.js";
 import { buildResources, ResourcesSchema, type AcsResource } from "../../mock-acs/resources.js";
+import { resolveRoleAssignments } from "./role-assignments.js";
 import { parseLocatedYaml, type LocatedYaml } from "./yaml-location.js";
 
 /*
@@ -157,14 +158,7 @@ export class World {
 
   static #build(doc: WorldDocument): [Directory, AcsResource[]] {
     const directory = buildDirectory(doc as DirectoryDocument);
-    const resources = buildResources(doc.acs).map((r) => ({
-      ...r,
-      // Role assignments may name an app registration; ACS sees its client id (`appid`) in the token.
-      roleAssignments: r.roleAssignments.map((a) => ({
-        ...a,
-        principal: directory.apps.find((app) => app.name === a.principal)?.clientId ?? a.principal,
-      })),
-    }));
+    const resources = buildResources(doc.acs).map((r) => resolveRoleAssignments(directory, r));
     return [directory, resources];
   }
 
