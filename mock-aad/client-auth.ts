@@ -73,6 +73,25 @@ function certificateFor(app: AppRegistration, jwt: string): X509Certificate[] {
   return named.length > 0 ? named : certs;
 }
 
+/** .NET's round-trip form with seven fractional digits, as Entra prints instants in AADSTS700024. */
+function entraInstant(date: Date): string {
+  return date.toISOString().replace(/\.(\d{3})Z$/, ".$10000Z");
+}
+
+/**
+ * 700024 with the times Entra names. A missing `nbf` is printed as the epoch (recorded); [infer] a
+ * missing `exp` is read the same way, so such an assertion is always out of range.
+ */
+function outOfTimeRange(payload: { nbf?: unknown; exp?: unknown }, now: Date): AadError {
+  const instant = (claim: unknown) =>
+    entraInstant(new Date(typeof claim === "number" && Number.isFinite(claim) ? claim * 1000 : 0));
+  return new AadError("AADSTS700024", {
+    now: entraInstant(now),
+    validFrom: instant(payload.nbf),
+    expiry: instant(payload.exp),
+  });
+}
+
 async function checkAssertion(
   app: AppRegistration,
   credential: Extract<ClientCredential, { kind: "assertion" }>,
@@ -92,13 +111,15 @@ async function checkAssertion(
         issuer: app.clientId,
         subject: app.clientId,
         clockTolerance: 300,
+        // An assertion without `exp` would be a credential that never expires.
+        requiredClaims: ["exp"],
       });
       return "2";
     } catch (err) {
       if (err instanceof joseErrors.JWSSignatureVerificationFailed) continue;
-      if (err instanceof joseErrors.JWTExpired) throw new AadError("AADSTS700024");
+      if (err instanceof joseErrors.JWTExpired) throw outOfTimeRange(err.payload, now);
       if (err instanceof joseErrors.JWTClaimValidationFailed) {
-        if (err.claim === "nbf") throw new AadError("AADSTS700024");
+        if (err.claim === "nbf" || err.claim === "exp") throw outOfTimeRange(err.payload, now);
         throw new AadError("AADSTS50027", {
           reason: `The '${err.claim}' claim of the client assertion is not valid: expected ${err.claim === "aud" ? "the token endpoint" : "the client id"}.`,
         });
