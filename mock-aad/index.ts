@@ -5,6 +5,7 @@ import { authorizeFlow, authorizeRoutes } from "./routes/authorize.js";
 import { deviceFlow, deviceLoginRoutes } from "./routes/device-login.js";
 import { discoveryRoutes } from "./routes/discovery.js";
 import { interactionRoutes } from "./routes/interaction.js";
+import { logoutRoutes } from "./routes/logout.js";
 import { acceptAnyBody, installErrorHandler, notFoundRoutes } from "./routes/fallback.js";
 import { tokenRoutes } from "./routes/token.js";
 import { AadState } from "./state.js";
@@ -47,6 +48,7 @@ export function mockAad(ctx: AadContext): MockAad {
       await deviceLoginRoutes(app, ctx, state, flows.device);
       await adminConsentRoutes(app, ctx, state, flows.admin_consent);
       await interactionRoutes(app, ctx, state, flows);
+      await logoutRoutes(app, ctx, state);
       notFoundRoutes(app);
     },
     reset() {
