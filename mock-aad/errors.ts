@@ -196,6 +196,18 @@ const CATALOG = {
     cause: "The password is wrong.",
     fix: "Use the user's password (`/_sandbox/descriptor` lists the test users' passwords).",
   }),
+  AADSTS50053: entry({
+    // Recorded message: AzureAD/microsoft-authentication-library-for-python issue #211. [infer] error and status.
+    error: "invalid_grant",
+    status: 400,
+    surface: "json",
+    message: () =>
+      "The account is locked, you've tried to sign in too many times with an incorrect user ID or password.",
+    cause:
+      "Smart lockout: too many wrong passwords in a row (the tenant's `lockout.threshold`); it lasts `lockout.duration`.",
+    fix: "Wait for the lockout to pass (advance the sandbox clock past `lockout.duration`), then sign in with the right password.",
+    scenario: "account-locked",
+  }),
   AADSTS50057: entry({
     // [infer] error value (reference).
     error: "invalid_grant",

@@ -356,7 +356,14 @@ export async function interactionRoutes(
         login,
       );
     }
-    if (form.passwd !== found.user.password) return showSignIn(step, ctx, new AadError("AADSTS50126"), login);
+    const { lockouts } = state;
+    if (lockouts.locked(found.user.objectId))
+      return showSignIn(step, ctx, new AadError("AADSTS50053"), login);
+    if (form.passwd !== found.user.password) {
+      lockouts.failed(found.user.objectId, found.tenant.lockout);
+      return showSignIn(step, ctx, new AadError("AADSTS50126"), login);
+    }
+    lockouts.succeeded(found.user.objectId);
     if (!found.user.enabled) return showSignIn(step, ctx, new AadError("AADSTS50057"), login);
     startSession(reply, state, found.user);
     interaction.user = { tenantId: found.tenant.id, objectId: found.user.objectId };
