@@ -537,7 +537,8 @@ const CATALOG = {
     status: 400,
     surface: "json",
     message: (p) => `Assertion failed signature validation. [Reason - ${p.reason}]`,
-    cause: "The on-behalf-of assertion is not a valid user access token for the calling API.",
+    cause:
+      "The on-behalf-of assertion is not a user access token issued by Entra: a bad signature, or no iss/tid, or the issuer of another tenant.",
     fix: "Pass the access token the client got for this API (aud = the API's client id) as the assertion.",
   }),
   AADSTS500131: entry<"audience" | "clientId" | "displayName">({
@@ -557,7 +558,8 @@ const CATALOG = {
     surface: "json",
     message: () =>
       "Assertion is not within its valid time range. Ensure that the access token is not expired before using it for user assertion, or request a new token.",
-    cause: "The on-behalf-of assertion (the incoming access token) has expired.",
+    cause:
+      "The on-behalf-of assertion (the incoming access token) has expired, is not yet valid, or has no exp.",
     fix: "Have the client send a fresh access token.",
   }),
 };

@@ -35,11 +35,13 @@ const WORLD = {
   },
   acs: {
     "contoso-acs": {
+      // #region role-assignments
       roleAssignments: [
         { principal: "contoso-backend", role: "Contributor" },
         { principal: "contoso-service", role: "Contributor" },
         { principal: "contoso/carol", role: "Contributor" },
       ],
+      // #endregion role-assignments
     },
   },
 };

@@ -7,7 +7,9 @@ import { ACS_SCOPES, msalFailure, signInWithPassword } from "./entra-support.js"
 
 /* Smart lockout as a world setting: wrong passwords count across ROPC and the sign-in page alike. */
 
+// #region lockout-world
 const WORLD = { tenants: { fabrikam: { lockout: { threshold: 2, duration: "5m" } } } };
+// #endregion lockout-world
 
 describe.each(MODES)("smart lockout (%s mode)", (mode) => {
   let sb: RunningSandbox;
