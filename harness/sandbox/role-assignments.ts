@@ -13,8 +13,22 @@ import type { AcsResource } from "../../mock-acs/resources.js";
  * This is where the names become the object ids ACS compares with a token's `oid`.
  */
 
-/** A tenant as it may come to hold managed identities (`tenants.<t>.managedIdentities.<name>`). */
-type TenantWithIdentities = Tenant & { managedIdentities?: { name: string; objectId: string }[] };
+/**
+ * A tenant's managed identities (`tenants.<t>.managedIdentities.<name>`, shared contract), read as a
+ * list of `{ name, objectId }` or a map of name → `{ objectId }`, whichever the directory holds.
+ */
+function managedIdentityObjectId(tenant: Tenant, name: string): string | undefined {
+  const identities = (tenant as { managedIdentities?: unknown }).managedIdentities;
+  if (Array.isArray(identities)) {
+    const found = (identities as { name?: unknown; objectId?: unknown }[]).find((m) => m.name === name);
+    return typeof found?.objectId === "string" ? found.objectId : undefined;
+  }
+  if (typeof identities === "object" && identities !== null) {
+    const found = (identities as Record<string, { objectId?: unknown } | undefined>)[name];
+    return typeof found?.objectId === "string" ? found.objectId : undefined;
+  }
+  return undefined;
+}
 
 function resourceTenant(directory: Directory, resource: AcsResource): Tenant | undefined {
   return resource.tenant === undefined
@@ -51,11 +65,11 @@ export function principalObjectId(
     return sp?.objectId ?? servicePrincipalObjectId(tenantId, app.clientId);
   }
   const tenants = tenant ? [tenant, ...directory.tenants.filter((t) => t !== tenant)] : directory.tenants;
-  for (const t of tenants as TenantWithIdentities[]) {
+  for (const t of tenants) {
     const user = t.users.find((u) => u.name === principal || u.upn.toLowerCase() === principal.toLowerCase());
     if (user) return user.objectId;
-    const identity = t.managedIdentities?.find((m) => m.name === principal);
-    if (identity) return identity.objectId;
+    const identity = managedIdentityObjectId(t, principal);
+    if (identity) return identity;
   }
   if (isGuid(principal)) return principal.toLowerCase();
   throw new WorldReferenceError(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { servicePrincipalObjectId } from "../../mock-aad/directory.js";
+import { principalObjectId } from "../../harness/sandbox/role-assignments.js";
 import { parseWorld, WorldError } from "../../harness/sandbox/world.js";
 
 /* Role-assignment principals as a world names them, resolved to the object ids Azure RBAC stores. */
@@ -33,6 +34,15 @@ describe("role assignment principals", () => {
     const { ids } = resolved([backend.clientId]);
     expect(ids[0]).not.toBe(backend.clientId);
     expect(ids[0]).toBe(servicePrincipalObjectId(backend.homeTenantId, backend.clientId));
+  });
+
+  it("a managed identity's name means its object id, as the directory lists it or maps it", () => {
+    const directory = parseWorld({}).directory;
+    const objectId = "7d1c9e2a-4b3f-4c5d-8e6f-0a1b2c3d4e5f";
+    for (const managedIdentities of [[{ name: "billing-job", objectId }], { "billing-job": { objectId } }]) {
+      const tenants = directory.tenants.map((t) => (t.name === "contoso" ? { ...t, managedIdentities } : t));
+      expect(principalObjectId({ ...directory, tenants }, undefined, "billing-job", ["p"])).toBe(objectId);
+    }
   });
 
   it("a name that is no principal is refused with its path", () => {
