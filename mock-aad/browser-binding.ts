@@ -5,8 +5,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
  * Which browser a sign-in belongs to. Entra sets a session-context cookie (`esctx`, "for CSRF protection:
  * binds a request to a specific browser instance so the request can't be replayed outside the browser":
  * learn.microsoft.com/entra/identity/authentication/concept-authentication-web-browser-cookies) when a
- * sign-in starts, and each form post of that
- * sign-in must come back with it. The pages' `ctx` alone is not enough: whoever learns it (a shared
+ * sign-in starts, and each form post of that sign-in must come back with it. The pages' `ctx` alone is not enough: whoever learns it (a shared
  * link, a journal, a log) could otherwise finish someone else's sign-in, consent or device code.
  */
 
