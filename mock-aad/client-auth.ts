@@ -7,6 +7,7 @@ import {
   type JWTVerifyGetKey,
 } from "jose";
 import type { AppRegistration } from "./directory.js";
+import { outOfTimeRange } from "./assertion-time.js";
 import { checkFederatedAssertion } from "./federation.js";
 import { AadError } from "./errors.js";
 
@@ -113,13 +114,15 @@ async function checkAssertion(
         issuer: app.clientId,
         subject: app.clientId,
         clockTolerance: 300,
+        // An assertion without `exp` would be a credential that never expires.
+        requiredClaims: ["exp"],
       });
       return "2";
     } catch (err) {
       if (err instanceof joseErrors.JWSSignatureVerificationFailed) continue;
-      if (err instanceof joseErrors.JWTExpired) throw new AadError("AADSTS700024");
+      if (err instanceof joseErrors.JWTExpired) throw outOfTimeRange(err.payload, now);
       if (err instanceof joseErrors.JWTClaimValidationFailed) {
-        if (err.claim === "nbf") throw new AadError("AADSTS700024");
+        if (err.claim === "nbf" || err.claim === "exp") throw outOfTimeRange(err.payload, now);
         throw new AadError("AADSTS50027", {
           reason: `The '${err.claim}' claim of the client assertion is not valid: expected ${err.claim === "aud" ? "the token endpoint" : "the client id"}.`,
         });

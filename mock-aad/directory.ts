@@ -1,6 +1,8 @@
 import { z } from "zod";
+import { parseDuration } from "../core/duration.js";
 import { deterministicId } from "../core/ids.js";
 import { FIRST_PARTY_RESOURCES, findFirstParty, type DelegatedScope } from "./first-party.js";
+import type { LockoutPolicy } from "./lockout.js";
 
 /*
  * The Entra ID half of the world: tenants, their users, app registrations, service principals, consent
@@ -47,6 +49,17 @@ export const ManagedIdentitySchema = z.strictObject({
   assigned: z.boolean().default(true),
 });
 
+/** Smart lockout of a tenant: `threshold` wrong passwords lock an account for `duration` ("60s", or seconds). */
+export const LockoutSchema = z.strictObject({
+  threshold: z.number().int().min(1).default(10),
+  duration: z
+    .union([
+      z.string().regex(/^(\d+(\.\d+)?(ms|d|h|m|s))+$/, 'expected a duration such as "60s" or "5m"'),
+      z.number().positive(),
+    ])
+    .default("60s"),
+});
+
 export const TenantSchema = z.strictObject({
   id: guid.optional(),
   displayName: z.string().optional(),
@@ -56,6 +69,8 @@ export const TenantSchema = z.strictObject({
   /** Resources and apps this tenant has a service principal of: first-party keys or app registration names. */
   servicePrincipals: z.array(z.string()).default([]),
   grants: z.array(GrantSchema).default([]),
+  /** Smart lockout (AADSTS50053); absent: wrong passwords never lock an account. Entra's defaults are 10 and 60s. */
+  lockout: LockoutSchema.optional(),
   managedIdentities: z.record(z.string(), ManagedIdentitySchema).default({}),
 });
 
@@ -168,6 +183,7 @@ export interface Tenant {
   users: User[];
   servicePrincipals: ServicePrincipal[];
   grants: Grant[];
+  lockout: LockoutPolicy | undefined;
   managedIdentities: ManagedIdentity[];
 }
 
@@ -385,6 +401,13 @@ export function buildDirectory(doc: DirectoryDocument): Directory {
       servicePrincipals,
       grants,
       managedIdentities: buildManagedIdentities(name, id, t.managedIdentities),
+      lockout: t.lockout && {
+        threshold: t.lockout.threshold,
+        durationMs:
+          typeof t.lockout.duration === "number"
+            ? t.lockout.duration * 1000
+            : parseDuration(t.lockout.duration),
+      },
     };
   });
 

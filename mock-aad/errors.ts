@@ -145,14 +145,17 @@ const CATALOG = {
     cause: "The client assertion was not signed by a certificate registered on the app.",
     fix: "Upload the certificate's public key to the app registration (`certificates:`) and sign with its private key.",
   }),
-  AADSTS700024: entry({
-    // [infer] status and error value.
+  AADSTS700024: entry<"now" | "validFrom" | "expiry">({
+    // Recorded: AzureAD/microsoft-authentication-library-for-java issue #984 and Azure/login issue #372
+    // (message, invalid_client; a missing nbf shown as 1970-01-01). [infer] the 401 status.
     error: "invalid_client",
     status: 401,
     surface: "json",
-    message: () => "Client assertion is not within its valid time range.",
-    cause: "The client assertion's nbf/exp do not cover the current time.",
-    fix: "Create a fresh client assertion (they live ten minutes) and check the machine's clock.",
+    message: (p) =>
+      `Client assertion is not within its valid time range. Current time: ${p.now}, assertion valid from ${p.validFrom}, expiry time of assertion ${p.expiry}. Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials .`,
+    cause:
+      "The client assertion's nbf/exp do not cover the current time, or it has no exp (an assertion must expire).",
+    fix: "Create a fresh client assertion with an exp (MSAL's live ten minutes) and check the machine's clock.",
   }),
   AADSTS70021: entry<"issuer" | "subject" | "audience">({
     // Recorded (AKS workload identity and GitHub Actions logs, 2022–2023): 400 invalid_request with this
@@ -215,6 +218,18 @@ const CATALOG = {
     message: () => "Error validating credentials due to invalid username or password.",
     cause: "The password is wrong.",
     fix: "Use the user's password (`/_sandbox/descriptor` lists the test users' passwords).",
+  }),
+  AADSTS50053: entry({
+    // Recorded message: AzureAD/microsoft-authentication-library-for-python issue #211. [infer] error and status.
+    error: "invalid_grant",
+    status: 400,
+    surface: "json",
+    message: () =>
+      "The account is locked, you've tried to sign in too many times with an incorrect user ID or password.",
+    cause:
+      "Smart lockout: too many wrong passwords in a row (the tenant's `lockout.threshold`); it lasts `lockout.duration`.",
+    fix: "Wait for the lockout to pass (advance the sandbox clock past `lockout.duration`), then sign in with the right password.",
+    scenario: "account-locked",
   }),
   AADSTS50057: entry({
     // [infer] error value (reference).
@@ -545,8 +560,20 @@ const CATALOG = {
     status: 400,
     surface: "json",
     message: (p) => `Assertion failed signature validation. [Reason - ${p.reason}]`,
-    cause: "The on-behalf-of assertion is not a valid user access token for the calling API.",
+    cause:
+      "The on-behalf-of assertion is not a user access token issued by Entra: a bad signature, or no iss/tid, or the issuer of another tenant.",
     fix: "Pass the access token the client got for this API (aud = the API's client id) as the assertion.",
+  }),
+  AADSTS500131: entry<"audience" | "clientId" | "displayName">({
+    // Recorded: OfficeDev/microsoft-teams-apps-company-communicator issue #214 (the message, invalid_grant).
+    error: "invalid_grant",
+    status: 400,
+    surface: "json",
+    message: (p) =>
+      `Assertion audience does not match the Client app presenting the assertion. The audience in the assertion was '${p.audience}' and the expected audience is '${p.clientId}' or one of the Application Uris of this application with App ID '${p.clientId}'(${p.displayName}). The downstream client must request a token for the expected audience (the application that made the OBO request) and this application should use that token as the assertion.`,
+    cause:
+      "The on-behalf-of assertion is an access token for another API, not for the middle tier presenting it.",
+    fix: "Have the client request a token for the middle-tier API (aud = its client id or api:// URI) and pass that token on.",
   }),
   AADSTS500133: entry({
     error: "invalid_grant",
@@ -554,7 +581,8 @@ const CATALOG = {
     surface: "json",
     message: () =>
       "Assertion is not within its valid time range. Ensure that the access token is not expired before using it for user assertion, or request a new token.",
-    cause: "The on-behalf-of assertion (the incoming access token) has expired.",
+    cause:
+      "The on-behalf-of assertion (the incoming access token) has expired, is not yet valid, or has no exp.",
     fix: "Have the client send a fresh access token.",
   }),
 };

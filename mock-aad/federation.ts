@@ -1,5 +1,6 @@
 import { errors as joseErrors, decodeJwt, jwtVerify, type JWTVerifyGetKey } from "jose";
 import type { AppRegistration, FederatedCredential } from "./directory.js";
+import { outOfTimeRange } from "./assertion-time.js";
 import { AadError } from "./errors.js";
 
 /*
@@ -72,9 +73,11 @@ export async function checkFederatedAssertion(
     await jwtVerify(jwt, keys, { currentDate: now, clockTolerance: 300 });
     return "2";
   } catch (err) {
-    if (err instanceof joseErrors.JWTExpired) throw new AadError("AADSTS700024");
-    if (err instanceof joseErrors.JWTClaimValidationFailed && err.claim === "nbf") {
-      throw new AadError("AADSTS700024");
+    if (
+      err instanceof joseErrors.JWTExpired ||
+      (err instanceof joseErrors.JWTClaimValidationFailed && err.claim === "nbf")
+    ) {
+      throw outOfTimeRange(claims, now);
     }
     if (err instanceof joseErrors.JOSEError) throw new AadError("AADSTS700027");
     throw err;

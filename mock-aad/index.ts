@@ -6,6 +6,7 @@ import { deviceFlow, deviceLoginRoutes } from "./routes/device-login.js";
 import { discoveryRoutes } from "./routes/discovery.js";
 import { interactionRoutes } from "./routes/interaction.js";
 import { managedIdentityRoutes } from "./routes/managed-identity.js";
+import { logoutRoutes } from "./routes/logout.js";
 import { acceptAnyBody, installErrorHandler, notFoundRoutes } from "./routes/fallback.js";
 import { entraHeaders } from "./routes/respond.js";
 import { tokenRoutes } from "./routes/token.js";
@@ -55,6 +56,7 @@ export function mockAad(ctx: AadContext): MockAad {
       await deviceLoginRoutes(app, ctx, state, flows.device);
       await adminConsentRoutes(app, ctx, state, flows.admin_consent);
       await interactionRoutes(app, ctx, state, flows);
+      await logoutRoutes(app, ctx, state);
       notFoundRoutes(app);
     },
     reset() {

@@ -54,6 +54,8 @@ export interface Interaction {
   correlationId: string;
   loginHint: string | undefined;
   request: InteractionRequest;
+  /** The `esctx` cookie of the browser that started it; every post must carry the same (browser-binding.ts). */
+  browser: string;
   /** Set once the person signed in (or a session cookie identified them). */
   user: { tenantId: string; objectId: string } | undefined;
   /** Consent the person is being asked for, when a consent page is showing. */
@@ -71,7 +73,10 @@ export class Interactions {
   constructor(private readonly clock: Clock) {}
 
   start(
-    fields: Pick<Interaction, "authority" | "clientId" | "correlationId" | "loginHint" | "request">,
+    fields: Pick<
+      Interaction,
+      "authority" | "clientId" | "correlationId" | "loginHint" | "request" | "browser"
+    >,
   ): Interaction {
     const interaction: Interaction = {
       ...fields,

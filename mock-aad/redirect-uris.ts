@@ -9,28 +9,27 @@ export interface RedirectMatch {
   registered: string;
 }
 
-const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+/**
+ * `http://localhost` or `http://127.0.0.1` and an optional port, spelled exactly so: Entra compares the
+ * strings, not parsed URLs, so `http://LOCALHOST`, a leading space or `/./` are other URIs. reply-url.md
+ * also says the IPv6 loopback (`[::1]`) is not supported.
+ */
+const LOOPBACK_PORT = /^(http:\/\/(?:localhost|127\.0\.0\.1))(?::\d{1,5})?(?=[/?#]|$)/;
 
-function parse(uri: string): URL | undefined {
-  try {
-    return new URL(uri);
-  } catch {
-    return undefined;
-  }
+/** The URI without its loopback port; any other URI unchanged. */
+function withoutLoopbackPort(uri: string): string {
+  return uri.replace(LOOPBACK_PORT, "$1");
 }
 
 /**
- * Entra's rule (reply-url.md, "Localhost exceptions"): exact match, except that the port of an
+ * Entra's rule (reply-url.md, "Localhost exceptions"): the exact string, except that the port of an
  * `http://localhost` (or `127.0.0.1`) URI is ignored. The path is not: `http://localhost:3000/redirect`
  * needs `http://localhost/redirect` registered, not `http://localhost`.
  */
 export function redirectUriMatches(registered: string, requested: string): boolean {
   if (registered === requested) return true;
-  const r = parse(registered);
-  const q = parse(requested);
-  if (!r || !q || r.protocol !== "http:" || q.protocol !== "http:") return false;
-  if (!LOOPBACK_HOSTS.has(r.hostname) || r.hostname !== q.hostname) return false;
-  return r.pathname === q.pathname && r.search === q.search && r.hash === q.hash;
+  if (!LOOPBACK_PORT.test(registered) || !LOOPBACK_PORT.test(requested)) return false;
+  return withoutLoopbackPort(registered) === withoutLoopbackPort(requested);
 }
 
 // [infer] Entra picks one platform when only the port differs; mobile/desktop first, as the quickstart registers it.

@@ -36,6 +36,11 @@ export class Sessions {
     return session;
   }
 
+  /** Sign-out: the session ends; the cookie no longer identifies anyone. */
+  end(id: string | undefined): void {
+    if (id) this.#sessions.delete(id);
+  }
+
   clear(): void {
     this.#sessions.clear();
   }

@@ -3,6 +3,7 @@ import { Clock } from "../core/clock.js";
 import { AuthorizationCodes } from "./authorization-codes.js";
 import { DeviceCodes } from "./device-codes.js";
 import { Interactions } from "./interactions.js";
+import { Lockouts } from "./lockout.js";
 import { Sessions } from "./sessions.js";
 
 /** What a refresh token stands for: a signed-in user's session with one client in one tenant. */
@@ -63,6 +64,7 @@ export class AadState {
   readonly deviceCodes: DeviceCodes;
   readonly sessions: Sessions;
   readonly interactions: Interactions;
+  readonly lockouts: Lockouts;
 
   /** `clock`: the sandbox clock that code, device code and session lifetimes read. */
   constructor(clock: Clock = new Clock()) {
@@ -70,6 +72,7 @@ export class AadState {
     this.deviceCodes = new DeviceCodes(clock);
     this.sessions = new Sessions(clock);
     this.interactions = new Interactions(clock);
+    this.lockouts = new Lockouts(clock);
   }
 
   reset(): void {
@@ -78,5 +81,6 @@ export class AadState {
     this.deviceCodes.clear();
     this.sessions.clear();
     this.interactions.clear();
+    this.lockouts.clear();
   }
 }

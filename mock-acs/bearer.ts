@@ -16,13 +16,18 @@ import type { AcsResource } from "./resources.js";
 export const DATA_PLANE_AUDIENCES = ["https://communication.azure.com/", "https://communication.azure.com"];
 
 /**
- * The principal (object id or app id) that is allowed to call this resource, or undefined.
+ * The object id of the principal allowed to call this resource, or undefined.
+ *
+ * Azure RBAC binds a role to one principal: a user's object id, a service principal's object id in the
+ * resource's tenant, a managed identity's object id. So the token's `oid` must hold an assignment and its
+ * `tid` must be the resource's tenant; `appid`/`azp` never count (a user signed in through an app with a
+ * role has no role, and a multitenant app's token from another tenant carries another service principal).
  *
  * [infer] Any role assignment on the resource counts (Contributor in the quickstart, the "Communication
  * and Email Service Owner" role per a third-party note); real RBAC checks the role's data actions.
  *
  * @example
- * await authorizeBearer(token, ctx.entraKeys, ctx.clock, resource) // "a1b2…" (the appid) or undefined
+ * await authorizeBearer(token, ctx.entraKeys, ctx.clock, resource) // "5f0c…" (the oid) or undefined
  */
 export async function authorizeBearer(
   token: string,
@@ -31,8 +36,8 @@ export async function authorizeBearer(
   resource: AcsResource,
 ): Promise<string | undefined> {
   const claims = await verifyEntraToken(token, keys, clock, DATA_PLANE_AUDIENCES);
-  if (!claims) return undefined;
-  // RBAC assigns roles to principals; the world names them by object id, or by client id for apps.
-  const candidates = [claims.oid, claims.appid, claims.azp].filter((p): p is string => typeof p === "string");
-  return candidates.find((principal) => resource.roleAssignments.some((a) => a.principal === principal));
+  if (!claims || typeof claims.oid !== "string") return undefined;
+  if (resource.tenantId !== undefined && claims.tid !== resource.tenantId) return undefined;
+  const oid = claims.oid.toLowerCase();
+  return resource.roleAssignments.some((a) => a.principal.toLowerCase() === oid) ? claims.oid : undefined;
 }

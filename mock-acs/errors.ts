@@ -42,7 +42,7 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
     fromController: false,
     cause:
       "The request's authentication failed: the HMAC signature does not match (wrong access key, host, path, body or a date more than 15 minutes off), a header is missing, or the Entra bearer token's principal holds no role on the Communication Services resource.",
-    fix: "Use the resource's connection string as the portal shows it (admin step 6), keep the client clock in sync, and do not alter the request after signing. For Entra ID (RBAC) auth, assign the app or user a role such as Contributor on the resource (Access control (IAM)).",
+    fix: "Use the resource's connection string as the portal shows it (admin step 6), keep the client clock in sync, and do not alter the request after signing. For Entra ID (RBAC) auth, assign the principal that calls a role such as Contributor on the resource (Access control (IAM)): the user itself, or the app's service principal in the resource's tenant (a token from another tenant, or a user signed in through an app with a role, holds no role).",
     evidence:
       "§2.1, §2.2 ([3P] body). [infer] a stale date, a missing header and a body-hash mismatch give the same 401; the ±15 minute window is App Configuration's.",
   },

@@ -5,11 +5,15 @@ import { deterministicId } from "../core/ids.js";
 /*
  * The ACS half of the world: Communication Services resources, their access keys and the Entra
  * principals holding a role on them. Like the real service, nothing here knows about Entra tenants'
- * internals: a principal is just the `oid` or `appid` of a bearer token.
+ * internals: a principal is the object id (`oid`) a bearer token carries, in the resource's tenant (`tid`).
  */
 
 export const RoleAssignmentSchema = z.strictObject({
-  /** Object id or app (client) id of the Entra principal; the harness resolves app names to ids. */
+  /**
+   * The Entra principal holding the role: an object id, or a name the harness resolves to one (a user
+   * `alice` or `fabrikam/alice`, an app registration meaning its service principal in the resource's
+   * tenant, a managed identity).
+   */
   principal: z.string(),
   role: z.string().default("Contributor"),
 });
@@ -38,8 +42,14 @@ export interface AcsResource {
   /** Base64 access keys, as the portal shows them. */
   primaryKey: string;
   secondaryKey: string;
+  /** Object ids of the principals holding a role (Azure RBAC binds a role to one object id). */
   roleAssignments: { principal: string; role: string }[];
   tenant: string | undefined;
+  /**
+   * Entra tenant id of the resource's subscription, when known: a bearer token must be issued by this
+   * tenant (`tid`), as Azure checks the token's tenant against the resource's.
+   */
+  tenantId?: string;
 }
 
 /** A deterministic 32-byte key, base64, so connection strings are stable across runs. */

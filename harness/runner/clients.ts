@@ -68,11 +68,21 @@ export function confidentialClient(
   return new ConfidentialClientApplication({ ...config, auth: { ...config.auth, clientSecret } });
 }
 
-/** The Identity SDK with the resource's connection string (HMAC), optionally pinned to an api-version. */
+/** An Entra ID credential as the Identity SDK takes it (`@azure/core-auth`'s TokenCredential). */
+export type TokenCredential = Extract<
+  ConstructorParameters<typeof CommunicationIdentityClient>[1],
+  { getToken: unknown }
+>;
+
+/**
+ * The Identity SDK with the resource's connection string (HMAC), optionally pinned to an api-version;
+ * with a credential, the resource's endpoint and Entra ID (bearer) authentication instead.
+ */
 export function identityClient(
   descriptor: Descriptor,
   acs: string,
   apiVersion?: string,
+  credential?: TokenCredential,
 ): CommunicationIdentityClient {
   const resource = descriptor.acs.find((r) => r.name === acs);
   if (!resource) {
@@ -82,5 +92,7 @@ export function identityClient(
   }
   // `apiVersion` is honoured by the SDK's generated client though its public options type omits it.
   const options = apiVersion ? ({ apiVersion } as object) : {};
-  return new CommunicationIdentityClient(resource.connectionString, options);
+  return credential
+    ? new CommunicationIdentityClient(resource.endpoint, credential, options)
+    : new CommunicationIdentityClient(resource.connectionString, options);
 }

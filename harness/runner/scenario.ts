@@ -91,6 +91,9 @@ const CreateUser = z.strictObject({
   acs: Name,
   withToken: AcsScopes.optional().describe("Also issue a token with these scopes (chat, voip)"),
   expiresInMinutes: z.number().optional(),
+  entraToken: Alias.optional().describe(
+    "Authenticate with this Entra token (an alias of a signIn step) instead of the connection string (RBAC)",
+  ),
 });
 
 const IssueToken = z.strictObject({

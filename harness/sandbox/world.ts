@@ -9,6 +9,7 @@ import {
   type DirectoryDocument,
 } from "../../mock-aad/directory.js";
 import { buildResources, ResourcesSchema, type AcsResource } from "../../mock-acs/resources.js";
+import { resolveRoleAssignments } from "./role-assignments.js";
 import { parseLocatedYaml, type LocatedYaml } from "./yaml-location.js";
 
 /*
@@ -136,18 +137,6 @@ export function loadWorldFile(file: string): World {
   return parseWorld(located.value, file, located);
 }
 
-/**
- * A managed identity named `<tenant>/<name>` or `<name>`: ACS sees its object id (`oid`) in the token,
- * as Azure RBAC binds a role to the identity's service principal.
- */
-function managedIdentityObjectId(directory: Directory, principal: string): string | undefined {
-  const [tenantName, name] = principal.includes("/") ? principal.split("/", 2) : [undefined, principal];
-  return directory.tenants
-    .filter((t) => tenantName === undefined || t.name === tenantName)
-    .flatMap((t) => t.managedIdentities)
-    .find((mi) => mi.name === name)?.objectId;
-}
-
 /** The default world, freshly built. */
 export function defaultWorld(): World {
   return parseWorld({ extends: "default" }, DEFAULT_WORLD_PATH);
@@ -169,17 +158,7 @@ export class World {
 
   static #build(doc: WorldDocument): [Directory, AcsResource[]] {
     const directory = buildDirectory(doc as DirectoryDocument);
-    const resources = buildResources(doc.acs).map((r) => ({
-      ...r,
-      // Role assignments may name an app registration; ACS sees its client id (`appid`) in the token.
-      roleAssignments: r.roleAssignments.map((a) => ({
-        ...a,
-        principal:
-          directory.apps.find((app) => app.name === a.principal)?.clientId ??
-          managedIdentityObjectId(directory, a.principal) ??
-          a.principal,
-      })),
-    }));
+    const resources = buildResources(doc.acs).map((r) => resolveRoleAssignments(directory, r));
     return [directory, resources];
   }
 

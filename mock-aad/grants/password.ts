@@ -1,3 +1,5 @@
+import { findUserByUpn } from "../directory.js";
+import { AadError } from "../errors.js";
 import { decide } from "../policy.js";
 import { tokenResponse } from "../token-response.js";
 import { grantOf, requireParam, type GrantHandler } from "./context.js";
@@ -8,6 +10,8 @@ export const passwordGrant: GrantHandler = async (g) => {
   const scope = requireParam(g.body, "scope");
   const username = requireParam(g.body, "username");
   const password = requireParam(g.body, "password");
+  const account = findUserByUpn(g.ctx.directory(), username);
+  if (account && g.state.lockouts.locked(account.user.objectId)) throw new AadError("AADSTS50053");
   const decision = await decide(
     {
       flow: "password",
@@ -22,5 +26,8 @@ export const passwordGrant: GrantHandler = async (g) => {
     },
     g.ctx.directory(),
   );
+  if (account && decision.kind === "error" && decision.error.code === "AADSTS50126")
+    g.state.lockouts.failed(account.user.objectId, account.tenant.lockout);
+  if (account && decision.kind === "grant") g.state.lockouts.succeeded(account.user.objectId);
   return tokenResponse(grantOf(decision), g.mint, g.state, { clientInfo: g.body.client_info === "1" });
 };

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { browserOf } from "../browser-binding.js";
 import type { AadContext } from "../context.js";
 import type { AppRegistration, Resource } from "../directory.js";
 import { AadError } from "../errors.js";
@@ -151,6 +152,7 @@ export async function adminConsentRoutes(
       return target ? errorToApp({ request, reply }, ctx, target, err, correlationId) : page(err);
     }
     const interaction = state.interactions.start({
+      browser: browserOf(request, reply),
       authority: segment,
       clientId: registration.clientId,
       correlationId,

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { browserOf } from "../browser-binding.js";
 import type { AadContext } from "../context.js";
 import type { AppRegistration } from "../directory.js";
 import { AadError, type AadCode } from "../errors.js";
@@ -197,6 +198,7 @@ export async function authorizeRoutes(
     if (!q.scope) return toApp(new AadError("AADSTS900144", { parameter: "scope" }));
 
     const interaction = state.interactions.start({
+      browser: browserOf(request, reply),
       authority: segment,
       clientId: registration.clientId,
       correlationId,

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { browserOf, fromSameBrowser } from "../browser-binding.js";
 import type { AadContext } from "../context.js";
 import { DEVICE_CODE_INTERVAL_S, DEVICE_CODE_LIFETIME_S } from "../device-codes.js";
 import { AadError } from "../errors.js";
@@ -13,6 +14,7 @@ import {
   consentFromPrompt,
   paramsOf,
   sendErrorPage,
+  cookiesBlocked,
   sendMessage,
   sendPage,
   sessionUser,
@@ -172,6 +174,7 @@ export async function deviceLoginRoutes(
       return sendPage(reply, 400, enterCodePage(DEVICE_AUTH_PATH, { code: err.number, message }));
     }
     const interaction = state.interactions.start({
+      browser: browserOf(request, reply),
       authority: found.request.authoritySegment,
       clientId: found.request.clientId,
       correlationId: randomUUID(),
@@ -198,6 +201,7 @@ export async function deviceLoginRoutes(
         "This page is no longer valid. Enter the code from your device again.",
       ]);
     }
+    if (!fromSameBrowser(request, interaction)) return cookiesBlocked(reply);
     const step = { request, reply, interaction };
     if (form.decision !== "continue") return flow.returned(step);
     interaction.request.confirmed = true;

@@ -10,6 +10,7 @@ import {
   type Tenant,
   type User,
 } from "../directory.js";
+import { COOKIES_BLOCKED, fromSameBrowser } from "../browser-binding.js";
 import { AadError, entraTimestamp, renderAadError } from "../errors.js";
 import type { AppReturn, Interaction } from "../interactions.js";
 import { adminApprovalPage } from "../pages/admin-approval.js";
@@ -97,6 +98,11 @@ export function sendErrorPage(
 
 export function sendMessage(reply: FastifyReply, status: number, title: string, paragraphs: string[]) {
   return sendPage(reply, status, messagePage(title, paragraphs));
+}
+
+/** A post without the cookies of the browser that started the sign-in: Entra's "allow cookies" page. */
+export function cookiesBlocked(reply: FastifyReply): FastifyReply {
+  return sendMessage(reply, COOKIES_BLOCKED.status, COOKIES_BLOCKED.title, [COOKIES_BLOCKED.message]);
 }
 
 /** The URL a `query` or `fragment` answer goes to; `redirectUri`'s own query is kept. */
@@ -330,11 +336,14 @@ export async function interactionRoutes(
     sendMessage(reply, 400, "Sign-in session expired", [
       "This sign-in page is no longer valid. Go back to the application and sign in again.",
     ]);
+  const foreign = (request: FastifyRequest, interaction: Interaction) =>
+    !fromSameBrowser(request, interaction);
 
   app.post(SIGN_IN_PATH, async (request, reply) => {
     const form = paramsOf(request.body);
     const interaction = state.interactions.get(form.ctx);
     if (!interaction) return lost(reply);
+    if (foreign(request, interaction)) return cookiesBlocked(reply);
     const step = { request, reply, interaction };
     const login = (form.login ?? "").trim();
     const found = login ? findUserByUpn(ctx.directory(), login) : undefined;
@@ -347,7 +356,14 @@ export async function interactionRoutes(
         login,
       );
     }
-    if (form.passwd !== found.user.password) return showSignIn(step, ctx, new AadError("AADSTS50126"), login);
+    const { lockouts } = state;
+    if (lockouts.locked(found.user.objectId))
+      return showSignIn(step, ctx, new AadError("AADSTS50053"), login);
+    if (form.passwd !== found.user.password) {
+      lockouts.failed(found.user.objectId, found.tenant.lockout);
+      return showSignIn(step, ctx, new AadError("AADSTS50126"), login);
+    }
+    lockouts.succeeded(found.user.objectId);
     if (!found.user.enabled) return showSignIn(step, ctx, new AadError("AADSTS50057"), login);
     startSession(reply, state, found.user);
     interaction.user = { tenantId: found.tenant.id, objectId: found.user.objectId };
@@ -358,6 +374,7 @@ export async function interactionRoutes(
     const form = paramsOf(request.body);
     const interaction = state.interactions.get(form.ctx);
     if (!interaction?.consent || !interaction.user) return lost(reply);
+    if (foreign(request, interaction)) return cookiesBlocked(reply);
     return flows[interaction.request.kind].consented(
       { request, reply, interaction },
       form.decision === "accept",
@@ -368,6 +385,7 @@ export async function interactionRoutes(
     const query = paramsOf(request.query);
     const interaction = state.interactions.get(query.ctx);
     if (!interaction) return lost(reply);
+    if (foreign(request, interaction)) return cookiesBlocked(reply);
     const step = { request, reply, interaction };
     if (query.decision === "admin") {
       interaction.user = undefined;

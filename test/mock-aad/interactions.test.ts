@@ -7,6 +7,7 @@ const fields = {
   clientId: "c",
   correlationId: "corr",
   loginHint: undefined,
+  browser: "b",
   request: { kind: "device" as const, deviceCode: "d", scope: "openid", confirmed: false },
 };
 

@@ -40,6 +40,27 @@ describe("redirect URI matching (reply-url.md)", () => {
     expect(redirectUriMatches("http://localhost", "https://localhost")).toBe(false);
   });
 
+  it("compares strings as Entra does, not normalised URLs", () => {
+    for (const requested of [
+      " http://localhost",
+      "http://LOCALHOST",
+      "HTTP://localhost",
+      "http://localhost/./",
+      "http://localhost/",
+      "http://localhost:3000/",
+      "http://localhost%2F",
+      "http://localhost:99999999",
+      "http://localhost.evil.example",
+      "http://[::1]:3000",
+    ]) {
+      expect(redirectUriMatches("http://localhost", requested), JSON.stringify(requested)).toBe(false);
+    }
+    expect(redirectUriMatches("https://contoso.example/auth", "https://CONTOSO.example/auth")).toBe(false);
+    expect(redirectUriMatches("https://contoso.example/auth", "https://contoso.example/auth/")).toBe(false);
+    expect(redirectUriMatches("http://127.0.0.1:5000/cb", "http://127.0.0.1:6001/cb")).toBe(true);
+    expect(redirectUriMatches("http://localhost", "http://127.0.0.1:6001")).toBe(false);
+  });
+
   it("reports the platform the URI is registered under", () => {
     expect(matchRedirectUri(app("desktop"), "http://localhost:4000")).toEqual({
       platform: "publicClient",

@@ -256,7 +256,7 @@ const CASES: ErrorCase[] = [
     expected: { errorNo: "500133", errorCode: "invalid_grant" },
   },
   {
-    name: "50013 on-behalf-of with a token for another audience",
+    name: "500131 on-behalf-of with a token for another audience",
     world: OBO_WORLD,
     act: async (s) => {
       const forAcs = await signInWithPassword(s, { user: "alice" });
@@ -265,7 +265,7 @@ const CASES: ErrorCase[] = [
         scopes: ACS_SCOPES,
       });
     },
-    expected: { errorNo: "50013", errorCode: "invalid_grant" },
+    expected: { errorNo: "500131", errorCode: "invalid_grant" },
   },
 ];
 

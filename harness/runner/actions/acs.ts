@@ -1,5 +1,5 @@
 import type { Step } from "../scenario.js";
-import { identityClient } from "../clients.js";
+import { identityClient, type TokenCredential } from "../clients.js";
 import type { RunContext } from "../context.js";
 import { ScenarioRuntimeError } from "../errors.js";
 import { claimsOf } from "../tokens.js";
@@ -42,8 +42,16 @@ export async function exchange(ctx: RunContext, args: Args<"exchange">): Promise
   };
 }
 
+/** A saved Entra token as the Identity SDK's credential: the token MSAL gave, as it was given. */
+function savedCredential(ctx: RunContext, alias: string): TokenCredential {
+  const entra = ctx.savedValue(alias, "entraToken");
+  const exp = typeof entra.claims.exp === "number" ? entra.claims.exp : 0;
+  return { getToken: () => Promise.resolve({ token: entra.accessToken, expiresOnTimestamp: exp * 1000 }) };
+}
+
 export async function createUser(ctx: RunContext, args: Args<"createUser">): Promise<StepValue> {
-  const client = identityClient(await ctx.descriptor(), args.acs);
+  const credential = args.entraToken ? savedCredential(ctx, args.entraToken) : undefined;
+  const client = identityClient(await ctx.descriptor(), args.acs, undefined, credential);
   if (!args.withToken) {
     const user = await client.createUser();
     return { kind: "identity", communicationUserId: user.communicationUserId };

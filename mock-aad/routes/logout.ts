@@ -1,0 +1,76 @@
+import { createLocalJWKSet, jwtVerify } from "jose";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { BROWSER_COOKIE } from "../browser-binding.js";
+import type { AadContext } from "../context.js";
+import { findTenant, type AppRegistration } from "../directory.js";
+import { AadError } from "../errors.js";
+import { matchRedirectUri } from "../redirect-uris.js";
+import { SESSION_COOKIE } from "../sessions.js";
+import type { AadState } from "../state.js";
+import { appOf, paramsOf, sendErrorPage, sendMessage } from "./interaction.js";
+
+/*
+ * Sign-out, at the `end_session_endpoint` discovery advertises (v2 `/oauth2/v2.0/logout`, v1
+ * `/oauth2/logout`), GET or POST (v2-protocols-oidc.md "Send a sign-out request"): the browser's session
+ * ends, then the browser goes to `post_logout_redirect_uri` with `state` when that URI is registered for
+ * the app, else stays on "You signed out of your account" (recorded: AzureAD/azure-activedirectory-
+ * library-for-js issue #694, AzureAD/microsoft-identity-web issue #554; the URI must be a registered
+ * redirect URI: MicrosoftDocs/azure-docs issue #37242).
+ */
+
+const MULTI_TENANT_SEGMENTS = new Set(["common", "organizations", "consumers"]);
+
+type LogoutRequest = FastifyRequest<{ Params: { tenant: string } }>;
+
+/**
+ * The app signing out: `client_id`, else the audience of `id_token_hint` (one of our id_tokens, its
+ * expiry ignored: a hint is often an old token). [infer] Without either, Entra cannot check the URI.
+ */
+async function appSigningOut(
+  ctx: AadContext,
+  params: Record<string, string | undefined>,
+): Promise<AppRegistration | undefined> {
+  if (params.client_id) return appOf(ctx, params.client_id);
+  if (!params.id_token_hint) return undefined;
+  try {
+    const { payload } = await jwtVerify(params.id_token_hint, createLocalJWKSet(ctx.keys.jwks()), {
+      algorithms: ["RS256"],
+      currentDate: new Date(0),
+      clockTolerance: Number.MAX_SAFE_INTEGER,
+    });
+    return typeof payload.aud === "string" ? appOf(ctx, payload.aud) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The registered URI the browser may return to, with `state`, or undefined. */
+function returnUrl(app: AppRegistration | undefined, params: Record<string, string | undefined>) {
+  const target = params.post_logout_redirect_uri;
+  if (!app || !target || !matchRedirectUri(app, target)) return undefined;
+  const url = new URL(target);
+  if (params.state !== undefined) url.searchParams.append("state", params.state);
+  return url.toString();
+}
+
+export async function logoutRoutes(app: FastifyInstance, ctx: AadContext, state: AadState): Promise<void> {
+  const handler = async (request: LogoutRequest, reply: FastifyReply) => {
+    const segment = request.params.tenant;
+    const params = { ...paramsOf(request.query), ...paramsOf(request.body) };
+    if (!findTenant(ctx.directory(), segment) && !MULTI_TENANT_SEGMENTS.has(segment.toLowerCase())) {
+      return sendErrorPage({ request, reply }, ctx, new AadError("AADSTS90002", { tenant: segment }), "");
+    }
+    state.sessions.end(request.cookies[SESSION_COOKIE]);
+    for (const name of [SESSION_COOKIE, BROWSER_COOKIE]) {
+      reply.clearCookie(name, { path: "/", httpOnly: true, secure: true, sameSite: "none" });
+    }
+    const target = returnUrl(await appSigningOut(ctx, params), params);
+    if (target) return reply.code(302).header("cache-control", "no-store, no-cache").redirect(target);
+    return sendMessage(reply, 200, "You signed out of your account", [
+      "It's a good idea to close all browser windows.",
+    ]);
+  };
+  for (const url of ["/:tenant/oauth2/v2.0/logout", "/:tenant/oauth2/logout"]) {
+    app.route<{ Params: { tenant: string } }>({ method: ["GET", "POST"], url, handler });
+  }
+}
