@@ -18,7 +18,10 @@ export type AcsErrorCode =
   | "ApiVersionUnspecified"
   | "UnsupportedMediaType"
   | "RequestEntityTooLarge"
-  | "NotFound";
+  | "NotFound"
+  | "AccessAssignmentNotFound"
+  | "ClientNotAssigned"
+  | "AssignmentNotFound";
 
 interface CatalogEntry {
   status: number;
@@ -136,6 +139,36 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
     fix: "Check the path: /identities, /identities/{id}/:issueAccessToken, /identities/{id}/:revokeAccessTokens, /teamsUser/:exchangeAccessToken.",
     evidence: "[infer] The real 404 body for an unknown path is not recorded.",
   },
+  AccessAssignmentNotFound: {
+    status: 403,
+    message: "The user has no access assignment on this Communication Services resource.",
+    fromController: true,
+    cause:
+      "The Entra token is valid, but the resource holds no assignment for its user (Teams Phone extensibility: tenant and object id of the user; Entra ID users: the user, a group of the token's `groups`, or the user's tenant).",
+    fix: "Create the assignment: PUT /access/teamsExtension/tenants/{tenantId}/assignments/{objectId} (Teams Phone extensibility) or PUT /access/entra/assignments/{objectId} (Entra ID users), with the calling app's client id in clientIds; or list it under the resource's assignments in the world file.",
+    evidence:
+      "[infer] The /access/* errors are not documented publicly: status 403, this code and this message are the sandbox's.",
+    scenario: "teams-extension-user-not-assigned",
+  },
+  ClientNotAssigned: {
+    status: 403,
+    message: "The application is not allowed by the user's access assignment.",
+    fromController: true,
+    cause:
+      "The user has an assignment on the resource, but the client id of the app that acquired the Entra token (`appid`/`azp`) is not among its clientIds.",
+    fix: "Add the app's client id to the assignment's clientIds (PUT the assignment again), or sign in through an app the assignment lists.",
+    evidence:
+      "[infer] The /access/* errors are not documented publicly: status 403, this code and this message are the sandbox's.",
+    scenario: "teams-extension-app-not-assigned",
+  },
+  AssignmentNotFound: {
+    status: 404,
+    message: "Assignment was not found.",
+    fromController: true,
+    cause: "GET of an access assignment that does not exist on this resource.",
+    fix: "Check the tenant id and object id in the path, or create the assignment with PUT.",
+    evidence: "[infer] Not documented publicly: status 404, this code and this message are the sandbox's.",
+  },
 };
 
 /**
@@ -181,6 +214,7 @@ export function acsCatalog(): ExplainedError[] {
     status: e.status,
     cause: e.cause,
     fix: e.fix,
+    evidence: e.evidence,
     ...(e.scenario ? { scenario: e.scenario } : {}),
   }));
 }

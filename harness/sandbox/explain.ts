@@ -72,6 +72,9 @@ export function formatExplanation(e: Explanation): string {
     ``,
     `Cause  ${e.cause}`,
     `Fix    ${e.fix}`,
+    ...(e.evidence
+      ? [`Source ${e.evidence.includes("[infer]") ? "inferred, not recorded: " : ""}${e.evidence}`]
+      : []),
     ...(e.scenarios.length
       ? [
           ``,
