@@ -35,6 +35,23 @@ export const OPERATION_FAMILIES = {
 
 export type OperationFamily = keyof typeof OPERATION_FAMILIES;
 
+/** Method and path of each operation (the routes declare the same), for the compatibility table. */
+export const OPERATION_ROUTES: Record<AcsOperation, string> = {
+  create: "POST /identities",
+  delete: "DELETE /identities/{id}",
+  revoke: "POST /identities/{id}/:revokeAccessTokens",
+  issue: "POST /identities/{id}/:issueAccessToken",
+  issueLegacy: "POST /identities/{id}/token",
+  get: "GET /identities/{id}",
+  exchange: "POST /teamsUser/:exchangeAccessToken",
+  teamsExtensionExchange: "POST /access/teamsExtension/:exchangeAccessToken",
+  teamsExtensionAssignment:
+    "GET, PUT, DELETE /access/teamsExtension/tenants/{tenantId}/assignments/{objectId}",
+  entraExchange: "POST /access/entra/:exchangeAccessToken",
+  entraAssignment:
+    "GET, PATCH /access/entra/assignments; GET, PUT, DELETE /access/entra/assignments/{objectId}",
+};
+
 export function familyOf(operation: AcsOperation): OperationFamily {
   const entry = Object.entries(OPERATION_FAMILIES).find(([, ops]) =>
     (ops as readonly AcsOperation[]).includes(operation),

@@ -59,12 +59,25 @@ describe.each(MODES)("Entra ID users with EntraTokenCredential (%s mode)", (mode
   afterEach(() => vi.useRealTimers());
 
   it("exchanges Dave's token for the identity 8:acs:<resource>_wf_<tenant>_<user>, calling only", async () => {
-    const credential = communicationCredential(sb, signIn(sb, "dave"));
+    const dave = user(sb, "dave");
+    // #region entra-users-credential
+    const credential = new AzureCommunicationTokenCredential({
+      resourceEndpoint: credentialEndpoint(sb), // https://contoso-acs.communication.azure.com
+      tokenCredential: new UsernamePasswordCredential(
+        tenantId(sb, "contoso"),
+        clientId(sb, "contoso-calling"),
+        dave.upn,
+        dave.password,
+        identityOptions(sb),
+      ),
+      scopes: ["https://communication.azure.com/clients/VoIP"],
+    });
     const { token, expiresOnTimestamp } = await credential.getToken();
+    // #endregion entra-users-credential
     const resourceId = sb.descriptor.acs[0]!.resourceId;
     const claims = decode(token);
     expect(claims).toMatchObject({
-      skypeid: `acs:${resourceId}_wf_${tenantId(sb, "contoso")}_${user(sb, "dave").objectId}`,
+      skypeid: `acs:${resourceId}_wf_${tenantId(sb, "contoso")}_${dave.objectId}`,
       acsScope: "voip",
       aad_appid: clientId(sb, "contoso-calling"),
     });

@@ -50,9 +50,21 @@ describe.each(MODES)("Teams Phone extensibility with EntraTokenCredential (%s mo
   afterEach(() => vi.useRealTimers());
 
   it("exchanges alice's Entra token for the identity 8:acs:<resource>_<tenant>_<user>", async () => {
-    const credential = teamsPhoneCredential(sb, entraCredential(sb, "alice"));
-    const { token, expiresOnTimestamp } = await credential.getToken();
     const alice = user(sb, "alice");
+    // #region teams-phone-credential
+    const credential = new AzureCommunicationTokenCredential({
+      resourceEndpoint: credentialEndpoint(sb), // https://contoso-acs.communication.azure.com
+      tokenCredential: new UsernamePasswordCredential(
+        tenantId(sb, "fabrikam"),
+        clientId(sb, "contoso-phone"),
+        alice.upn,
+        alice.password,
+        identityOptions(sb),
+      ),
+      scopes: ["https://auth.msft.communication.azure.com/TeamsExtension.ManageCalls"],
+    });
+    const { token, expiresOnTimestamp } = await credential.getToken();
+    // #endregion teams-phone-credential
     const resourceId = sb.descriptor.acs[0]!.resourceId;
     const claims = decode(token);
     expect(claims).toMatchObject({
