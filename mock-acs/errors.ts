@@ -136,7 +136,7 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
     message: "The requested resource was not found.",
     fromController: false,
     cause: "No ACS Identity operation exists at this method and path.",
-    fix: "Check the path: /identities, /identities/{id}/:issueAccessToken, /identities/{id}/:revokeAccessTokens, /teamsUser/:exchangeAccessToken.",
+    fix: "Check the path: /identities, /identities/{id}, /identities/{id}/:issueAccessToken, /identities/{id}/:revokeAccessTokens, /teamsUser/:exchangeAccessToken, /access/teamsExtension/:exchangeAccessToken, /access/teamsExtension/tenants/{tenantId}/assignments/{objectId}, /access/entra/:exchangeAccessToken, /access/entra/assignments[/{objectId}] (docs/compatibility.md lists the versions of each).",
     evidence: "[infer] The real 404 body for an unknown path is not recorded.",
   },
   AccessAssignmentNotFound: {
