@@ -98,6 +98,16 @@ describe.each(MODES)("Entra ID users with EntraTokenCredential (%s mode)", (mode
     expect(decode(second.token).aad_iat).not.toBe(decode(first.token).aad_iat);
   });
 
+  it("exchanges again when the ACS token has expired on the clock the credential reads", async () => {
+    vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
+    const credential = communicationCredential(sb, signIn(sb, "dave"));
+    const first = await credential.getToken();
+    vi.setSystemTime(first.expiresOnTimestamp + 60_000);
+    const second = await credential.getToken();
+    expect(second.token).not.toBe(first.token);
+    expect(second.expiresOnTimestamp).toBeGreaterThan(Date.now());
+  });
+
   it("refuses Carol, who has no assignment, until her tenant is assigned through PATCH", async () => {
     await expect(communicationCredential(sb, signIn(sb, "carol")).getToken()).rejects.toThrow(
       'Status: 403, Body: {"error":{"code":"AccessAssignmentNotFound","message":"The user has no access assignment on this Communication Services resource."}}',

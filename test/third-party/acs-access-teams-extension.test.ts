@@ -1,4 +1,5 @@
 import { AzureCommunicationTokenCredential } from "@azure/communication-common";
+import type { TokenCredential } from "@azure/core-auth";
 import { UsernamePasswordCredential } from "@azure/identity";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { startSandbox, type RunningSandbox } from "../../harness/index.js";
@@ -28,11 +29,7 @@ function entraCredential(sb: RunningSandbox, name: "alice" | "bob", app = "conto
 }
 
 /** The credential exchanges in its constructor; a first getToken() right away takes that answer. */
-function teamsPhoneCredential(
-  sb: RunningSandbox,
-  tokenCredential: UsernamePasswordCredential,
-  scopes = [SCOPE],
-) {
+function teamsPhoneCredential(sb: RunningSandbox, tokenCredential: TokenCredential, scopes = [SCOPE]) {
   return new AzureCommunicationTokenCredential({
     resourceEndpoint: credentialEndpoint(sb),
     tokenCredential,
@@ -144,6 +141,20 @@ describe.each(MODES)("Teams Phone extensibility with EntraTokenCredential (%s mo
     await expect(credential.getToken()).rejects.toThrow(
       'Status: 401, Body: {"error":{"code":"InvalidAccessToken","message":"Provided access token is not valid."}}',
     );
+  });
+
+  it("exchanges again when the Entra token changes, before the ACS token expires", async () => {
+    vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
+    let entra = entraCredential(sb, "alice");
+    const credential = teamsPhoneCredential(sb, {
+      getToken: (scopes, options) => entra.getToken(scopes, options),
+    });
+    const first = await credential.getToken();
+    vi.setSystemTime(Date.now() + 60_000);
+    entra = entraCredential(sb, "alice"); // a fresh sign-in: another Entra token, a minute newer
+    const second = await credential.getToken();
+    expect(second.token).not.toBe(first.token);
+    expect(Number(decode(second.token).aad_iat)).toBeGreaterThan(Number(decode(first.token).aad_iat));
   });
 
   it("exchanges again when the ACS token has expired, with a new Entra token", async () => {
