@@ -1,5 +1,5 @@
 import { getClient, type Client } from "@azure-rest/core-client";
-import { AzureKeyCredential } from "@azure/core-auth";
+import { AzureKeyCredential, type TokenCredential } from "@azure/core-auth";
 import { createCommunicationAuthPolicy, parseConnectionString } from "@azure/communication-common";
 import type { RunningSandbox } from "../../harness/index.js";
 
@@ -16,18 +16,14 @@ export function credentialEndpoint(sb: RunningSandbox): string {
 
 /**
  * A REST client for the operations the Identity SDK has no methods for (the `/access/*` assignments):
- * the Azure SDK's own REST-level client, signing with the resource's access key (HMAC) through
- * communication-common's auth policy, as a generated client for these operations would.
+ * the Azure SDK's own REST-level client, signing with the resource's access key (HMAC), or with an Entra
+ * token credential (RBAC), through communication-common's auth policy, as a generated client would.
  */
-export function accessClient(sb: RunningSandbox): Client {
+export function accessClient(sb: RunningSandbox, tokenCredential?: TokenCredential): Client {
   const { endpoint, credential } = parseConnectionString(sb.descriptor.acs[0]!.connectionString);
+  const auth = tokenCredential ?? new AzureKeyCredential((credential as AzureKeyCredential).key);
   return getClient(endpoint, {
-    additionalPolicies: [
-      {
-        policy: createCommunicationAuthPolicy(new AzureKeyCredential((credential as AzureKeyCredential).key)),
-        position: "perCall",
-      },
-    ],
+    additionalPolicies: [{ policy: createCommunicationAuthPolicy(auth), position: "perCall" }],
   });
 }
 

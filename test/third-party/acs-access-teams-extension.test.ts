@@ -1,6 +1,6 @@
 import { AzureCommunicationTokenCredential } from "@azure/communication-common";
 import type { TokenCredential } from "@azure/core-auth";
-import { UsernamePasswordCredential } from "@azure/identity";
+import { ClientSecretCredential, UsernamePasswordCredential } from "@azure/identity";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { startSandbox, type RunningSandbox } from "../../harness/index.js";
 import { accessClient, credentialEndpoint, decodeToken as decode } from "../support/acs-access.js";
@@ -132,6 +132,25 @@ describe.each(MODES)("Teams Phone extensibility with EntraTokenCredential (%s mo
     const invalid = await assignment.put({ queryParameters: API_VERSION, body: { principalType: "robot" } });
     expect(invalid.status).toBe("400");
     expect(invalid.body).toMatchObject({ error: { code: "ValidationError", target: "principalType" } });
+  });
+
+  it("lets Contoso's back end manage assignments with its role on the resource (RBAC)", async () => {
+    const backend = new ClientSecretCredential(
+      tenantId(sb, "contoso"),
+      clientId(sb, "contoso-backend"),
+      "contoso-backend-secret",
+      identityOptions(sb),
+    );
+    const alice = user(sb, "alice");
+    const response = await accessClient(sb, backend)
+      .path(
+        "/access/teamsExtension/tenants/{tenantId}/assignments/{objectId}",
+        tenantId(sb, "fabrikam"),
+        alice.objectId,
+      )
+      .get({ queryParameters: API_VERSION });
+    expect(response.status).toBe("200");
+    expect(response.body).toMatchObject({ objectId: alice.objectId, principalType: "user" });
   });
 
   it("refuses a token without TeamsExtension.ManageCalls as an invalid access token", async () => {
