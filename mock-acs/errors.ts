@@ -82,9 +82,10 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
     message: "Provided access token is not valid.",
     fromController: false,
     cause:
-      "The Entra ID token given to getTokenForTeamsUser is empty, malformed, expired, not signed by Entra ID, or not issued for https://auth.msft.communication.azure.com with both Teams.ManageCalls and Teams.ManageChats.",
+      "The Entra ID token given to getTokenForTeamsUser is empty, malformed, expired, not signed by Entra ID, or not issued for https://auth.msft.communication.azure.com with both Teams.ManageCalls and Teams.ManageChats. For the /access/* exchanges: the bearer token lacks its exchange's audience and scope (TeamsExtension.ManageCalls; VoIP or VoIP.Join of https://communication.azure.com/clients).",
     fix: "Acquire the Entra token with scopes https://auth.msft.communication.azure.com/Teams.ManageCalls and .../Teams.ManageChats (admin step 4 adds them to the app), and exchange it before it expires.",
-    evidence: "§3 (recorded for empty, malformed and expired tokens; [3P] for a wrong audience).",
+    evidence:
+      "§3 (recorded for empty, malformed and expired tokens; [3P] for a wrong audience). [infer] the /access/* exchanges answer a bad bearer token the same way.",
   },
   TeamsLicenseRequired: {
     status: 403,
