@@ -16,4 +16,6 @@ export interface ExplainedError {
   fix: string;
   /** Bundled scenario that reproduces it, when there is one (file name without extension). */
   scenario?: string;
+  /** Where the wire form comes from; "[infer]" in it marks a guess, which `explain` says aloud. */
+  evidence?: string;
 }

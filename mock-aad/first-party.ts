@@ -82,6 +82,35 @@ export const ACS_DATA_PLANE: FirstPartyResource = {
   accessTokenVersion: 1,
 };
 
+/**
+ * "Azure Communication Services Clients": the resource of Entra ID users in ACS (2025-03-02-preview,
+ * `/access/entra/:exchangeAccessToken`). App id and identifier from @azure/communication-common 2.4.2
+ * (`https://communication.azure.com/clients/` scopes) and the ACS docs' "Entra ID users" setup.
+ * [infer] The scope ids are not published; these are sandbox values.
+ */
+export const ACS_CLIENTS: FirstPartyResource = {
+  key: "acs-clients",
+  appId: "2a04943b-b6a7-4f65-8786-2bb6131b59f6",
+  displayName: "Azure Communication Services Clients",
+  identifierUris: ["https://communication.azure.com/clients"],
+  scopes: [
+    {
+      name: "VoIP",
+      id: "b4b1e7a6-0d1f-4c4e-9e1b-2f6c0a6e7d01",
+      displayName: "Access Azure Communication Services calling as the signed-in user",
+      adminConsentRequired: false,
+    },
+    {
+      name: "VoIP.Join",
+      id: "b4b1e7a6-0d1f-4c4e-9e1b-2f6c0a6e7d02",
+      displayName: "Join Azure Communication Services calls as the signed-in user",
+      adminConsentRequired: false,
+    },
+  ],
+  appRoles: [],
+  accessTokenVersion: 1,
+};
+
 /** Microsoft Graph, for the `User.Read` sign-in permission most registrations carry. */
 export const GRAPH: FirstPartyResource = {
   key: "graph",
@@ -100,7 +129,7 @@ export const GRAPH: FirstPartyResource = {
   accessTokenVersion: 1,
 };
 
-export const FIRST_PARTY_RESOURCES: readonly FirstPartyResource[] = [ACS, ACS_DATA_PLANE, GRAPH];
+export const FIRST_PARTY_RESOURCES: readonly FirstPartyResource[] = [ACS, ACS_DATA_PLANE, ACS_CLIENTS, GRAPH];
 
 /** Looks a first-party resource up by its world-file key, app id or identifier URI. */
 export function findFirstParty(ref: string): FirstPartyResource | undefined {

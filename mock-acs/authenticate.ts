@@ -24,6 +24,7 @@ export async function authenticate(ctx: AcsContext, request: FastifyRequest): Pr
     throw new AcsError("NotFound", {
       message: `No Communication Services resource answers at ${request.headers.host ?? "this host"}.`,
     });
+  if (request.routeOptions.config.acsBearerIsCaller) return resource;
   const authorization = request.headers.authorization ?? "";
   const bearer = /^Bearer\s+(\S+)$/i.exec(authorization);
   if (bearer) {

@@ -18,7 +18,10 @@ export type AcsErrorCode =
   | "ApiVersionUnspecified"
   | "UnsupportedMediaType"
   | "RequestEntityTooLarge"
-  | "NotFound";
+  | "NotFound"
+  | "AccessAssignmentNotFound"
+  | "ClientNotAssigned"
+  | "AssignmentNotFound";
 
 interface CatalogEntry {
   status: number;
@@ -79,9 +82,10 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
     message: "Provided access token is not valid.",
     fromController: false,
     cause:
-      "The Entra ID token given to getTokenForTeamsUser is empty, malformed, expired, not signed by Entra ID, or not issued for https://auth.msft.communication.azure.com with both Teams.ManageCalls and Teams.ManageChats.",
+      "The Entra ID token given to getTokenForTeamsUser is empty, malformed, expired, not signed by Entra ID, or not issued for https://auth.msft.communication.azure.com with both Teams.ManageCalls and Teams.ManageChats. For the /access/* exchanges: the bearer token lacks its exchange's audience and scope (TeamsExtension.ManageCalls; VoIP or VoIP.Join of https://communication.azure.com/clients).",
     fix: "Acquire the Entra token with scopes https://auth.msft.communication.azure.com/Teams.ManageCalls and .../Teams.ManageChats (admin step 4 adds them to the app), and exchange it before it expires.",
-    evidence: "§3 (recorded for empty, malformed and expired tokens; [3P] for a wrong audience).",
+    evidence:
+      "§3 (recorded for empty, malformed and expired tokens; [3P] for a wrong audience). [infer] the /access/* exchanges answer a bad bearer token the same way.",
   },
   TeamsLicenseRequired: {
     status: 403,
@@ -134,8 +138,38 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
     message: "The requested resource was not found.",
     fromController: false,
     cause: "No ACS Identity operation exists at this method and path.",
-    fix: "Check the path: /identities, /identities/{id}/:issueAccessToken, /identities/{id}/:revokeAccessTokens, /teamsUser/:exchangeAccessToken.",
+    fix: "Check the path: /identities, /identities/{id}, /identities/{id}/:issueAccessToken, /identities/{id}/:revokeAccessTokens, /teamsUser/:exchangeAccessToken, /access/teamsExtension/:exchangeAccessToken, /access/teamsExtension/tenants/{tenantId}/assignments/{objectId}, /access/entra/:exchangeAccessToken, /access/entra/assignments[/{objectId}] (docs/compatibility.md lists the versions of each).",
     evidence: "[infer] The real 404 body for an unknown path is not recorded.",
+  },
+  AccessAssignmentNotFound: {
+    status: 403,
+    message: "The user has no access assignment on this Communication Services resource.",
+    fromController: true,
+    cause:
+      "The Entra token is valid, but the resource holds no assignment for its user (Teams Phone extensibility: tenant and object id of the user; Entra ID users: the user, a group of the token's `groups`, or the user's tenant).",
+    fix: "Create the assignment: PUT /access/teamsExtension/tenants/{tenantId}/assignments/{objectId} (Teams Phone extensibility) or PUT /access/entra/assignments/{objectId} (Entra ID users), with the calling app's client id in clientIds; or list it under the resource's assignments in the world file.",
+    evidence:
+      "[infer] The /access/* errors are not documented publicly: status 403, this code and this message are the sandbox's.",
+    scenario: "teams-extension-user-not-assigned",
+  },
+  ClientNotAssigned: {
+    status: 403,
+    message: "The application is not allowed by the user's access assignment.",
+    fromController: true,
+    cause:
+      "The user has an assignment on the resource, but the client id of the app that acquired the Entra token (`appid`/`azp`) is not among its clientIds.",
+    fix: "Add the app's client id to the assignment's clientIds (PUT the assignment again), or sign in through an app the assignment lists.",
+    evidence:
+      "[infer] The /access/* errors are not documented publicly: status 403, this code and this message are the sandbox's.",
+    scenario: "teams-extension-app-not-assigned",
+  },
+  AssignmentNotFound: {
+    status: 404,
+    message: "Assignment was not found.",
+    fromController: true,
+    cause: "GET of an access assignment that does not exist on this resource.",
+    fix: "Check the tenant id and object id in the path, or create the assignment with PUT.",
+    evidence: "[infer] Not documented publicly: status 404, this code and this message are the sandbox's.",
   },
 };
 
@@ -185,6 +219,7 @@ export function acsCatalog(): ExplainedError[] {
     status: e.status,
     cause: e.cause,
     fix: e.fix,
+    evidence: e.evidence,
     ...(e.scenario ? { scenario: e.scenario } : {}),
   }));
 }

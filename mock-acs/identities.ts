@@ -18,6 +18,10 @@ export interface IdentityRecord {
   revokedAtSeconds?: number;
   /** `Repeatability-Request-ID` of the create that made it (2023-08-01). */
   repeatabilityRequestId?: string;
+  /** The caller's own id for it (`customId`, 2025-03-02-preview): a create repeating it gets this identity. */
+  customId?: string;
+  /** `iat` of the newest token issued to it, for `lastTokenIssuedAt`. */
+  lastTokenIssuedAtSeconds?: number;
 }
 
 const ACS_USER_ID = /^8:acs:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})_(.+)$/i;
@@ -65,8 +69,25 @@ export class IdentityStore {
     return undefined;
   }
 
+  /** [infer] A deleted identity no longer holds its `customId`: a create repeating it mints a new one. */
+  findByCustomId(resourceId: string, customId: string): IdentityRecord | undefined {
+    for (const record of this.#records.values()) {
+      if (
+        record.resourceId === resourceId &&
+        record.customId === customId &&
+        record.deletedAtMs === undefined
+      )
+        return record;
+    }
+    return undefined;
+  }
+
   /** Mints an identity; resolves once it is durable, so the reply never promises more than the disk holds. */
-  async create(resourceId: string, repeatabilityRequestId?: string): Promise<IdentityRecord> {
+  async create(
+    resourceId: string,
+    options: { repeatabilityRequestId?: string; customId?: string } = {},
+  ): Promise<IdentityRecord> {
+    const { repeatabilityRequestId, customId } = options;
     const nowMs = this.clock.nowMs();
     this.#sequence = nowMs === this.#lastMs ? this.#sequence + 1 : 0;
     this.#lastMs = nowMs;
@@ -75,6 +96,7 @@ export class IdentityStore {
       resourceId,
       createdAtMs: nowMs,
       ...(repeatabilityRequestId ? { repeatabilityRequestId } : {}),
+      ...(customId !== undefined ? { customId } : {}),
     };
     this.#records.set(record.id, record);
     await this.#persist();
@@ -83,6 +105,11 @@ export class IdentityStore {
 
   async delete(record: IdentityRecord): Promise<void> {
     record.deletedAtMs ??= this.clock.nowMs();
+    await this.#persist();
+  }
+
+  async noteTokenIssued(record: IdentityRecord, issuedAt: number): Promise<void> {
+    record.lastTokenIssuedAtSeconds = issuedAt;
     await this.#persist();
   }
 

@@ -2,11 +2,14 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { authenticate } from "./authenticate.js";
 import type { AcsContext } from "./context.js";
 import { AcsError } from "./errors.js";
+import { AssignmentStore } from "./assignments.js";
 import { IdentityStore } from "./identities.js";
 import { identityFile } from "./persistence.js";
+import { entraUserRoutes } from "./routes/entra-users.js";
 import { exchangeRoutes } from "./routes/exchange.js";
 import { identityRoutes } from "./routes/identities.js";
 import { sandboxRoutes } from "./routes/sandbox.js";
+import { teamsExtensionRoutes } from "./routes/teams-extension.js";
 import type { AcsService } from "./service.js";
 import { installWire, sendAcsError, setServiceHeaders } from "./wire.js";
 
@@ -37,7 +40,7 @@ export interface MockAcs {
 export async function mockAcs(ctx: AcsContext): Promise<MockAcs> {
   const store = new IdentityStore(ctx.clock, ctx.dataDir ? identityFile(ctx.dataDir) : undefined);
   await store.load();
-  const service: AcsService = { ctx, store };
+  const service: AcsService = { ctx, store, assignments: new AssignmentStore() };
 
   const plugin: FastifyPluginAsync = async (app) => {
     await app.register(sandboxRoutes(service), { prefix: "/_sandbox/acs" });
@@ -49,6 +52,8 @@ export async function mockAcs(ctx: AcsContext): Promise<MockAcs> {
       });
       await api.register(identityRoutes(service));
       await api.register(exchangeRoutes(service));
+      await api.register(teamsExtensionRoutes(service));
+      await api.register(entraUserRoutes(service));
     });
   };
 
@@ -78,6 +83,7 @@ export async function mockAcs(ctx: AcsContext): Promise<MockAcs> {
     },
     async reset() {
       await store.clear();
+      service.assignments.clear();
     },
   };
 }

@@ -18,6 +18,30 @@ export const RoleAssignmentSchema = z.strictObject({
   role: z.string().default("Contributor"),
 });
 
+/**
+ * A Teams Phone extensibility assignment (`/access/teamsExtension/tenants/{tenantId}/assignments/{objectId}`).
+ * `user` is `<tenant>/<user>` (world names) or an object id with `tenant`; `clients` are app registration
+ * names or client ids. The harness resolves names to ids.
+ */
+export const TeamsExtensionAssignmentSchema = z.strictObject({
+  user: z.string(),
+  tenant: z.string().optional(),
+  principalType: z.enum(["user", "resourceAccount"]).default("user"),
+  clients: z.array(z.string()).default([]),
+});
+
+/**
+ * An Entra ID users assignment (`/access/entra/assignments/{objectId}`): a user (`<tenant>/<user>` or an
+ * object id with `tenant`), a group (its object id, with `tenant`), or a whole tenant (`principal` names
+ * the tenant).
+ */
+export const EntraAssignmentSchema = z.strictObject({
+  principal: z.string(),
+  tenant: z.string().optional(),
+  principalType: z.enum(["user", "group", "tenant"]).default("user"),
+  clients: z.array(z.string()).default([]),
+});
+
 export const AcsResourceSchema = z.strictObject({
   /** Owning tenant (world name), for the descriptor; ACS itself does not use it. */
   tenant: z.string().optional(),
@@ -28,6 +52,8 @@ export const AcsResourceSchema = z.strictObject({
   primaryKey: z.base64().optional(),
   secondaryKey: z.base64().optional(),
   roleAssignments: z.array(RoleAssignmentSchema).default([]),
+  teamsExtensionAssignments: z.array(TeamsExtensionAssignmentSchema).default([]),
+  entraAssignments: z.array(EntraAssignmentSchema).default([]),
 });
 
 export const ResourcesSchema = z.record(z.string(), AcsResourceSchema).default({});
@@ -44,6 +70,9 @@ export interface AcsResource {
   secondaryKey: string;
   /** Object ids of the principals holding a role (Azure RBAC binds a role to one object id). */
   roleAssignments: { principal: string; role: string }[];
+  /** Assignments the world starts with, by ids (the API's own changes live in the assignment store). */
+  teamsExtensionAssignments: TeamsExtensionAssignment[];
+  entraAssignments: EntraAssignment[];
   tenant: string | undefined;
   /**
    * Entra tenant id of the resource's subscription, when known: a bearer token must be issued by this
@@ -52,12 +81,45 @@ export interface AcsResource {
   tenantId?: string;
 }
 
+/** The wire form of a Teams Phone extensibility assignment (`TeamsExtensionAssignmentResponse`). */
+export interface TeamsExtensionAssignment {
+  objectId: string;
+  tenantId: string;
+  principalType: string;
+  clientIds: string[];
+}
+
+/** The wire form of an Entra ID users assignment (`EntraAssignment`). */
+export interface EntraAssignment {
+  objectId: string;
+  tenantId: string;
+  principalType: string;
+  clientIds: string[];
+}
+
+/** Names in a world's assignments resolved to ids (by the harness, which knows the directory). */
+export interface AssignmentResolver {
+  /** `<tenant>/<user>`, a user name, or an object id → the user's tenant id and object id. */
+  user(ref: string, tenant: string | undefined): { tenantId: string; objectId: string };
+  /** A tenant name or id → its id. */
+  tenant(ref: string): string;
+  /** An app registration name or client id → its client id. */
+  client(ref: string): string;
+}
+
 /** A deterministic 32-byte key, base64, so connection strings are stable across runs. */
 function derivedKey(name: string, which: string): string {
   return createHash("sha256").update(`acs-sandbox:${name}:${which}`).digest("base64");
 }
 
-export function buildResources(doc: ResourcesDocument): AcsResource[] {
+/** Ids are returned as given when no resolver is passed (a world of raw ids). */
+const rawIds: AssignmentResolver = {
+  user: (ref, tenant) => ({ tenantId: tenant ?? "", objectId: ref }),
+  tenant: (ref) => ref,
+  client: (ref) => ref,
+};
+
+export function buildResources(doc: ResourcesDocument, resolve: AssignmentResolver = rawIds): AcsResource[] {
   return Object.entries(doc).map(([name, r]) => ({
     name,
     resourceId: r.resourceId ?? deterministicId("acs-resource", name),
@@ -66,6 +128,27 @@ export function buildResources(doc: ResourcesDocument): AcsResource[] {
     primaryKey: r.primaryKey ?? derivedKey(name, "primary"),
     secondaryKey: r.secondaryKey ?? derivedKey(name, "secondary"),
     roleAssignments: r.roleAssignments,
+    teamsExtensionAssignments: r.teamsExtensionAssignments.map((a) => ({
+      ...resolve.user(a.user, a.tenant),
+      principalType: a.principalType,
+      clientIds: a.clients.map((c) => resolve.client(c)),
+    })),
+    entraAssignments: r.entraAssignments.map((a) => {
+      const clientIds = a.clients.map((c) => resolve.client(c));
+      if (a.principalType === "user") {
+        return { ...resolve.user(a.principal, a.tenant), principalType: a.principalType, clientIds };
+      }
+      if (a.principalType === "tenant") {
+        const tenantId = resolve.tenant(a.principal);
+        return { objectId: tenantId, tenantId, principalType: a.principalType, clientIds };
+      }
+      return {
+        objectId: a.principal,
+        tenantId: resolve.tenant(a.tenant ?? ""),
+        principalType: a.principalType,
+        clientIds,
+      };
+    }),
     tenant: r.tenant,
   }));
 }

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from "fastify";
 import type { AcsContext } from "./context.js";
 import { resolveApiVersion, type AcsOperation, type ApiVersion } from "./api-versions.js";
+import type { AssignmentStore } from "./assignments.js";
 import type { IdentityStore } from "./identities.js";
 import type { AcsResource } from "./resources.js";
 
@@ -8,6 +9,7 @@ import type { AcsResource } from "./resources.js";
 export interface AcsService {
   ctx: AcsContext;
   store: IdentityStore;
+  assignments: AssignmentStore;
 }
 
 /** The authenticated resource of a request (set by the scope's preHandler before any route runs). */

@@ -93,3 +93,41 @@ export async function mintTeamsUserToken(
   );
   return { token, expiresAt };
 }
+
+/** [infer] `acsScope` a Teams Phone extensibility token carries: calling only (the exchange asks for ManageCalls). */
+export const TEAMS_EXTENSION_ACS_SCOPE = "voip";
+
+/**
+ * The token of an identity minted by an `/access/*` exchange (`8:acs:<resourceId>_<tenantId>_<userId>`
+ * or `…_wf_…`): an ACS user token, with the Entra token's lifetime and origin. [infer] No decoded token
+ * of these exchanges is public; the layout follows the ACS user and Teams user tokens of §4.
+ */
+export async function mintExchangedToken(
+  keys: KeySet,
+  resource: AcsResource,
+  identityId: string,
+  scopes: string[],
+  entra: EntraClaims & { oid: string; tid: string; exp: number },
+  issuedAt: number,
+): Promise<IssuedToken> {
+  const entraIat = String(entra.iat ?? issuedAt);
+  const token = await keys.sign(
+    {
+      skypeid: identityId.replace(/^8:/, ""),
+      scp: ACS_USER_SCP,
+      csi: String(issuedAt),
+      exp: entra.exp,
+      rgn: resource.region,
+      tid: entra.tid,
+      acsScope: scopes.join(","),
+      resourceId: resource.resourceId,
+      resourceLocation: resource.location,
+      aad_iat: entraIat,
+      ...(entra.uti ? { aad_uti: entra.uti } : {}),
+      ...((entra.appid ?? entra.azp) ? { aad_appid: entra.appid ?? entra.azp } : {}),
+      iat: issuedAt,
+    },
+    { x5t: keys.active.x5t },
+  );
+  return { token, expiresAt: entra.exp };
+}

@@ -88,3 +88,29 @@ export function optionalScopes(value: unknown, version: ApiVersion): string[] {
   }
   return scopeList(value, version);
 }
+
+/** Longest `customId` the 2025-03-02-preview spec allows ("Maximum length is 256 characters"). */
+export const MAX_CUSTOM_ID_LENGTH = 256;
+
+/**
+ * `customId` of create: a non-empty string of at most 256 characters, on the versions whose spec has
+ * it. [infer] Older versions ignore unknown fields in ASP.NET; the sandbox refuses it there instead, so
+ * a caller relying on it learns that the version they chose drops it. Messages are ours.
+ */
+export function customId(value: unknown, version: ApiVersion): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!version.customId) {
+    throw new AcsError("ValidationError", {
+      message: `customId is not supported in api-version ${version.name}; use 2025-03-02-preview.`,
+      target: "customId",
+    });
+  }
+  if (typeof value !== "string") throw bindingError("$.customId", "System.String");
+  if (value.length < 1 || value.length > MAX_CUSTOM_ID_LENGTH) {
+    throw new AcsError("ValidationError", {
+      message: `CustomId length must be between 1 and ${MAX_CUSTOM_ID_LENGTH} characters.`,
+      target: "customId",
+    });
+  }
+  return value;
+}

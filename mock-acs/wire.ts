@@ -14,6 +14,11 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** The ACS operation a route serves; its controller answers carry `api-supported-versions`. */
     acsOperation?: AcsOperation;
+    /**
+     * The bearer token is the caller's Entra user token that the operation exchanges (the `/access/*`
+     * exchanges), not a credential of the resource: the route judges it itself.
+     */
+    acsBearerIsCaller?: boolean;
   }
 }
 

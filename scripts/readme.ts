@@ -4,9 +4,11 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { catalog } from "../harness/sandbox/explain.js";
+import { compatibilityTables } from "./compatibility.js";
 
 export const SNIPPET = /(<!-- snippet: (\S+)#(\S+) -->\s*```\w*\n)([\s\S]*?)```/g;
 const ERRORS = /(<!-- errors:begin -->\n)[\s\S]*?(<!-- errors:end -->)/;
+const COMPATIBILITY = /(<!-- compatibility:begin -->\n)[\s\S]*?(<!-- compatibility:end -->)/;
 
 /** The text between `// #region NAME` and `// #endregion NAME` of a file, dedented. */
 export function region(file: string, name: string): string {
@@ -41,7 +43,14 @@ export function errorTables(): string {
 }
 
 /** The documents whose examples come from tests. */
-export const DOCUMENTS = ["README.md", "docs/container.md", "docs/parity.md", "docs/clients.md", "docs/security.md"];
+export const DOCUMENTS = [
+  "README.md",
+  "docs/container.md",
+  "docs/parity.md",
+  "docs/clients.md",
+  "docs/security.md",
+  "docs/compatibility.md",
+];
 
 /** A document with its generated parts brought up to date. */
 export function syncedDocument(readme: string): string {
@@ -50,7 +59,8 @@ export function syncedDocument(readme: string): string {
       SNIPPET,
       (_all, head: string, file: string, name: string) => `${head}${region(file, name)}\`\`\``,
     )
-    .replace(ERRORS, (_all, begin: string, end: string) => `${begin}${errorTables()}${end}`);
+    .replace(ERRORS, (_all, begin: string, end: string) => `${begin}${errorTables()}${end}`)
+    .replace(COMPATIBILITY, (_all, begin: string, end: string) => `${begin}${compatibilityTables()}${end}`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

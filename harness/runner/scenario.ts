@@ -85,6 +85,22 @@ const Exchange = z
   })
   .describe("Exchanges an Entra token for a Teams access token (getTokenForTeamsUser)");
 
+const ExchangeEntraToken = z
+  .strictObject({
+    acs: Name.describe("ACS resource name"),
+    token: Alias.optional().describe("Entra token to exchange (an alias); default the last signed-in token"),
+    scopes: z
+      .array(Name)
+      .min(1)
+      .optional()
+      .describe(
+        "Scopes the credential is configured with; they choose the exchange (https://auth.msft.communication.azure.com/… Teams Phone extensibility, https://communication.azure.com/clients/… Entra ID users). Default: the token's audience",
+      ),
+  })
+  .describe(
+    "Exchanges an Entra token at /access/* with AzureCommunicationTokenCredential's Entra options (Teams Phone extensibility or Entra ID users)",
+  );
+
 const AcsScopes = z.array(Name).min(1);
 
 const CreateUser = z.strictObject({
@@ -160,6 +176,7 @@ export const ACTIONS = {
   signIn: SignIn,
   adminConsent: AdminConsent,
   exchange: Exchange,
+  exchangeEntraToken: ExchangeEntraToken,
   createUser: CreateUser,
   issueToken: IssueToken,
   revokeTokens: IdentityRef,

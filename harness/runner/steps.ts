@@ -2,6 +2,7 @@ import { parseDuration } from "../../core/duration.js";
 import type { Step } from "./scenario.js";
 import { adminConsent } from "./actions/admin-consent.js";
 import { createUser, deleteUser, exchange, issueToken, revokeTokens } from "./actions/acs.js";
+import { exchangeEntraToken } from "./actions/acs-access.js";
 import { signIn } from "./actions/sign-in.js";
 import { worldEdits } from "./actions/world-edits.js";
 import type { RunContext } from "./context.js";
@@ -25,6 +26,7 @@ const HANDLERS: { [A in Step["action"]]: Handler<A> } = {
   signIn,
   adminConsent,
   exchange,
+  exchangeEntraToken,
   createUser,
   issueToken,
   revokeTokens,
@@ -48,6 +50,8 @@ export function stepLabel(step: Step): string {
       return `adminConsent ${a.admin} ${a.approve ? "approves" : "refuses"} ${a.app} for ${a.tenant}`;
     case "exchange":
       return `exchange at ${a.acs}${a.token ? ` (${a.token})` : ""}${a.apiVersion ? ` api-version ${a.apiVersion}` : ""}`;
+    case "exchangeEntraToken":
+      return `exchangeEntraToken at ${a.acs}${a.token ? ` (${a.token})` : ""}${Array.isArray(a.scopes) ? ` for ${a.scopes.join(" ")}` : ""}`;
     case "advanceClock":
       return `advanceClock ${typeof step.args === "object" ? String(a.by) : String(step.args)}`;
     default:

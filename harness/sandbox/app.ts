@@ -20,7 +20,8 @@ export interface AppParts {
 export function isAcsRequest(request: FastifyRequest): boolean {
   const host = (request.headers.host ?? "").toLowerCase();
   if (host.includes(".communication.azure.com")) return true;
-  return /^\/(identities|teamsUser|access)(\/|\?|$)/.test(request.url);
+  // `//access/…`: the JS Entra credential's join of a trailing-slash endpoint.
+  return /^\/\/?(identities|teamsUser|access)(\/|\?|$)/.test(request.url);
 }
 
 /** The path and query of an absolute-form request target; origin-form targets unchanged. */

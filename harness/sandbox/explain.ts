@@ -63,6 +63,12 @@ export function explain(input: string): ExplainResult {
   return { found: undefined, nearest };
 }
 
+/** How sure the catalog is: "[infer]" leading the evidence marks a guess, inside it a guessed part. */
+function evidenceLabel(evidence: string): string {
+  if (evidence.startsWith("[infer]")) return "inferred, not recorded: ";
+  return evidence.includes("[infer]") ? "recorded, with inferred parts: " : "";
+}
+
 /** The text `explain` prints for a known code. */
 export function formatExplanation(e: Explanation): string {
   const status =
@@ -72,6 +78,7 @@ export function formatExplanation(e: Explanation): string {
     ``,
     `Cause  ${e.cause}`,
     `Fix    ${e.fix}`,
+    ...(e.evidence ? [`Source ${evidenceLabel(e.evidence)}${e.evidence}`] : []),
     ...(e.scenarios.length
       ? [
           ``,

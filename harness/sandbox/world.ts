@@ -8,7 +8,12 @@ import {
   type Directory,
   type DirectoryDocument,
 } from "../../mock-aad/directory.js";
-import { buildResources, ResourcesSchema, type AcsResource } from "../../mock-acs/resources.js";
+import {
+  buildResources,
+  ResourcesSchema,
+  type AcsResource,
+  type AssignmentResolver,
+} from "../../mock-acs/resources.js";
 import { resolveRoleAssignments } from "./role-assignments.js";
 import { parseLocatedYaml, type LocatedYaml } from "./yaml-location.js";
 
@@ -142,6 +147,44 @@ export function defaultWorld(): World {
   return parseWorld({ extends: "default" }, DEFAULT_WORLD_PATH);
 }
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * How ACS access assignments name their principals in a world file: users as `<tenant>/<user>` (or a
+ * user name unique across tenants), tenants and apps by name; raw ids pass through.
+ */
+function assignmentResolver(directory: Directory): AssignmentResolver {
+  const tenant = (ref: string) => {
+    const found = directory.tenants.find((t) => t.name === ref || t.id === ref || t.domain === ref);
+    if (found) return found.id;
+    if (GUID.test(ref)) return ref;
+    throw new WorldReferenceError(["acs"], `Unknown tenant "${ref}" in an ACS access assignment`);
+  };
+  return {
+    tenant,
+    user(ref, tenantRef) {
+      const [tenantName, userName] = ref.includes("/") ? ref.split("/", 2) : [tenantRef, ref];
+      const tenants = directory.tenants.filter(
+        (t) => tenantName === undefined || t.name === tenantName || t.id === tenantName,
+      );
+      for (const t of tenants) {
+        const found = t.users.find((u) => u.name === userName || u.objectId === userName);
+        if (found) return { tenantId: t.id, objectId: found.objectId };
+      }
+      if (GUID.test(userName!) && tenantName !== undefined) {
+        return { tenantId: tenant(tenantName), objectId: userName! };
+      }
+      throw new WorldReferenceError(
+        ["acs"],
+        `Unknown user "${ref}" in an ACS access assignment: expected <tenant>/<user>, or an object id with tenant`,
+      );
+    },
+    client(ref) {
+      return directory.apps.find((a) => a.name === ref)?.clientId ?? ref;
+    },
+  };
+}
+
 /**
  * The live world of one sandbox. Routes read `directory` and `resources`; admin consent and scenario world
  * edits change the document through `edit`, which re-validates and rebuilds the views atomically.
@@ -158,7 +201,9 @@ export class World {
 
   static #build(doc: WorldDocument): [Directory, AcsResource[]] {
     const directory = buildDirectory(doc as DirectoryDocument);
-    const resources = buildResources(doc.acs).map((r) => resolveRoleAssignments(directory, r));
+    const resources = buildResources(doc.acs, assignmentResolver(directory)).map((r) =>
+      resolveRoleAssignments(directory, r),
+    );
     return [directory, resources];
   }
 

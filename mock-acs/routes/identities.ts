@@ -5,7 +5,7 @@ import { resourceIdOf, type IdentityRecord } from "../identities.js";
 import type { AcsResource } from "../resources.js";
 import { apiVersionOf, resourceOf, type AcsService } from "../service.js";
 import { formatExpiresOn, mintUserToken } from "../tokens.js";
-import { bodyObject, expiresInMinutes, optionalScopes, requiredScopes } from "../validation.js";
+import { bodyObject, customId, expiresInMinutes, optionalScopes, requiredScopes } from "../validation.js";
 import { jsonBody, sendJson, sendNoContent } from "../wire.js";
 
 /*
@@ -48,7 +48,19 @@ async function issue(
     issuedAt,
     minutes,
   );
+  await service.store.noteTokenIssued(record, issuedAt);
   return { token, expiresOn: formatExpiresOn(expiresAt * 1000) };
+}
+
+/** The identity as `GET /identities/{id}` shows it (2025-03-02-preview `CommunicationIdentity`). */
+function identityView(record: IdentityRecord) {
+  return {
+    id: record.id,
+    ...(record.customId !== undefined ? { customId: record.customId } : {}),
+    ...(record.lastTokenIssuedAtSeconds !== undefined
+      ? { lastTokenIssuedAt: formatExpiresOn(record.lastTokenIssuedAtSeconds * 1000) }
+      : {}),
+  };
 }
 
 const RFC1123 = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
@@ -80,25 +92,45 @@ export function identityRoutes(service: AcsService) {
   return async (api: FastifyInstance) => {
     api.post("/identities", { config: { acsOperation: "create" } }, async (request, reply) => {
       const version = apiVersionOf(service, request, "create");
-      const body = bodyObject(jsonBody(request), "CommunicationIdentityCreateRequest");
       const resource = resourceOf(request);
+      // 2020-07-20-preview2 created a bare identity: no body, 200 `{id}` (its spec's CreateIdentity example).
+      if (version.legacyShapes) {
+        const record = await service.store.create(resource.resourceId);
+        return sendJson(request, reply, 200, { id: record.id });
+      }
+      const body = bodyObject(jsonBody(request), "CommunicationIdentityCreateRequest");
       const scopes = optionalScopes(body.createTokenWithScopes, version);
       const minutes = scopes.length > 0 ? expiresInMinutes(body.expiresInMinutes, version) : 0;
+      const custom = customId(body.customId, version);
 
       const requestId = version.repeatability ? repeatabilityRequestId(request) : undefined;
-      // A repeated request (same Repeatability-Request-ID) gets the identity the first one created.
+      // A repeated request (same Repeatability-Request-ID, or same customId) gets the identity the first
+      // one created; still 201, as the final 2025-03-02-preview spec has no 200 for create.
       const earlier = requestId
         ? service.store.findByRepeatabilityId(resource.resourceId, requestId)
-        : undefined;
-      const record = earlier ?? (await service.store.create(resource.resourceId, requestId));
+        : custom !== undefined
+          ? service.store.findByCustomId(resource.resourceId, custom)
+          : undefined;
+      const record =
+        earlier ??
+        (await service.store.create(resource.resourceId, {
+          ...(requestId ? { repeatabilityRequestId: requestId } : {}),
+          ...(custom !== undefined ? { customId: custom } : {}),
+        }));
       if (requestId) reply.header("Repeatability-Result", "accepted");
 
       const accessToken =
         scopes.length > 0 ? await issue(service, resource, record, scopes, minutes) : undefined;
       return sendJson(request, reply, 201, {
-        identity: { id: record.id },
+        identity: version.customId ? identityView(record) : { id: record.id },
         ...(accessToken ? { accessToken } : {}),
       });
+    });
+
+    api.get("/identities/:id", { config: { acsOperation: "get" } }, async (request: IdRequest, reply) => {
+      apiVersionOf(service, request, "get");
+      const record = ownedIdentity(service, resourceOf(request), request.params.id);
+      return sendJson(request, reply, 200, identityView(record));
     });
 
     api.delete(
@@ -137,6 +169,21 @@ export function identityRoutes(service: AcsService) {
         const scopes = requiredScopes(body.scopes, version);
         const minutes = expiresInMinutes(body.expiresInMinutes, version);
         return sendJson(request, reply, 200, await issue(service, resource, record, scopes, minutes));
+      },
+    );
+
+    /** 2020-07-20-preview2: `POST /identities/{id}/token` `{scopes}` → 200 `{id, token, expiresOn}`. */
+    api.post(
+      "/identities/:id/token",
+      { config: { acsOperation: "issueLegacy" } },
+      async (request: IdRequest, reply) => {
+        const version = apiVersionOf(service, request, "issueLegacy");
+        const body = bodyObject(jsonBody(request), "CommunicationTokenRequest");
+        const resource = resourceOf(request);
+        const record = ownedIdentity(service, resource, request.params.id);
+        const scopes = requiredScopes(body.scopes, version);
+        const issued = await issue(service, resource, record, scopes, 24 * 60);
+        return sendJson(request, reply, 200, { id: record.id, ...issued });
       },
     );
   };

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
+  newestFor,
   NEWEST_API_VERSION,
   resolveApiVersion,
+  SDK_DEFAULT_API_VERSION,
   supportedVersionsHeader,
 } from "../../mock-acs/api-versions.js";
 import { AcsError } from "../../mock-acs/errors.js";
@@ -23,7 +25,8 @@ describe("api-versions", () => {
     const v = resolveApiVersion("issue", "2023-10-01", strict);
     expect(v.scopes).toEqual(["chat", "voip", "chat.join", "chat.join.limited", "voip.join"]);
     expect(v.expiresInMinutes).toBe(true);
-    expect(NEWEST_API_VERSION.name).toBe("2023-10-01");
+    expect(SDK_DEFAULT_API_VERSION).toBe("2023-10-01");
+    expect(NEWEST_API_VERSION.name).toBe("2026-09-23");
   });
 
   it("knows what older versions lack", () => {
@@ -42,11 +45,11 @@ describe("api-versions", () => {
   });
 
   it("answers an unknown version with exactly the recorded wording; the supported list and what to do are the hint", () => {
-    const err = failure(() => resolveApiVersion("create", "2020-07-20-preview2", strict));
+    const err = failure(() => resolveApiVersion("create", "2020-07-20-preview", strict));
     expect(err.status).toBe(400);
     expect(err.code).toBe("UnsupportedApiVersion");
     expect(err.message).toBe(
-      "The HTTP resource that matches the request URI 'https://contoso-acs.communication.azure.com/identities' does not support the API version '2020-07-20-preview2'.",
+      "The HTTP resource that matches the request URI 'https://contoso-acs.communication.azure.com/identities' does not support the API version '2020-07-20-preview'.",
     );
     expect(err.hint).toContain("2023-10-01");
     expect(err.hint).toContain("--loose");
@@ -59,8 +62,37 @@ describe("api-versions", () => {
     expect(err.hint).toContain("--loose");
   });
 
-  it("in loose mode serves any version as the newest", () => {
+  it("in loose mode serves any version as the newest that has the operation", () => {
     expect(resolveApiVersion("create", "2099-01-01", { ...strict, loose: true })).toBe(NEWEST_API_VERSION);
     expect(resolveApiVersion("create", undefined, { ...strict, loose: true })).toBe(NEWEST_API_VERSION);
+    expect(resolveApiVersion("get", "2099-01-01", { ...strict, loose: true }).name).toBe(
+      "2025-03-02-preview",
+    );
+    expect(newestFor("entraExchange").name).toBe("2025-03-02-preview");
+  });
+
+  it("lists per operation what the real service lists (recorded Oct 2023, plus the 2025–2026 versions)", () => {
+    expect(supportedVersionsHeader("create")).toBe(
+      "2020-07-20-preview2, 2021-02-22-preview1, 2021-03-07, 2021-10-31-preview, 2021-11-01, 2022-06-01, 2022-10-01, 2023-10-01, 2025-03-02-preview, 2025-06-30, 2026-07-22, 2026-09-23",
+    );
+    expect(supportedVersionsHeader("issue")).toBe(supportedVersionsHeader("create"));
+    expect(supportedVersionsHeader("exchange")).toBe(
+      "2021-10-31-preview, 2022-06-01, 2022-10-01, 2023-10-01, 2025-03-02-preview, 2025-06-30, 2026-07-22, 2026-09-23",
+    );
+    expect(supportedVersionsHeader("teamsExtensionExchange")).toBe(
+      "2025-03-02-preview, 2025-06-30, 2026-07-22, 2026-09-23",
+    );
+    expect(supportedVersionsHeader("entraAssignment")).toBe("2025-03-02-preview");
+  });
+
+  it("serves the versions Azure accepts but no longer lists, and customId only where the spec has it", () => {
+    expect(resolveApiVersion("exchange", "2021-03-31-preview1", strict).exchangeBody).toBe("token-only");
+    expect(resolveApiVersion("create", "2020-07-20-preview2", strict).legacyShapes).toBe(true);
+    expect(resolveApiVersion("create", "2025-03-02-preview", strict).customId).toBe(true);
+    expect(resolveApiVersion("create", "2025-06-30", strict).customId).toBe(false);
+    expect(failure(() => resolveApiVersion("get", "2025-06-30", strict)).code).toBe("UnsupportedApiVersion");
+    expect(failure(() => resolveApiVersion("entraExchange", "2025-06-30", strict)).code).toBe(
+      "UnsupportedApiVersion",
+    );
   });
 });

@@ -1,0 +1,155 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { bearerToken, callingApp, verifyUserToken, type UserClaims } from "../access-token.js";
+import { clientIds, guidParameter, principalType, tenantIdField } from "../assignment-body.js";
+import type { AssignmentStore } from "../assignments.js";
+import { AcsError } from "../errors.js";
+import type { AcsResource, EntraAssignment } from "../resources.js";
+import { apiVersionOf, resourceOf, type AcsService } from "../service.js";
+import { formatExpiresOn, mintExchangedToken } from "../tokens.js";
+import { bindingError, bodyObject } from "../validation.js";
+import { jsonBody, sendJson, sendNoContent } from "../wire.js";
+
+/*
+ * Entra ID users in ACS (2025-03-02-preview; Azure/azure-rest-api-specs
+ * specification/communication/data-plane/Identity/preview/2025-03-02-preview/CommunicationIdentity.json,
+ * b2f7419): an Entra token for the first-party "Azure Communication Services Clients" app, sent as the
+ * bearer, for an ACS identity `8:acs:<resourceId>_wf_<tenantId>_<userId>`, allowed by an assignment of
+ * the user, one of its groups, or its whole tenant, listing the calling app.
+ */
+
+/** "Azure Communication Services Clients": its identifier URI (either spelling) and app id. */
+export const CLIENTS_AUDIENCES = [
+  "https://communication.azure.com/clients",
+  "https://communication.azure.com/clients/",
+  "2a04943b-b6a7-4f65-8786-2bb6131b59f6",
+];
+/** Delegated permissions of the Clients app, and the ACS scope each becomes. [infer] the mapping. */
+export const CLIENTS_SCOPES: Record<string, string> = { VoIP: "voip", "VoIP.Join": "voip.join" };
+export const ENTRA_PRINCIPAL_TYPES = ["user", "group", "tenant"] as const;
+
+type ObjectRequest = FastifyRequest<{ Params: { objectId: string } }>;
+
+/** The assignment that lets this token's user in: the user's own, then a group's, then the tenant's. */
+function assignmentFor(
+  store: AssignmentStore,
+  resource: AcsResource,
+  claims: UserClaims,
+): EntraAssignment | undefined {
+  const groups = Array.isArray(claims.groups) ? (claims.groups as unknown[]).map(String) : [];
+  const candidates = [claims.oid, ...groups, claims.tid];
+  return candidates
+    .map((id) => store.entra(resource, id))
+    .find((a) => a !== undefined && a.tenantId.toLowerCase() === claims.tid.toLowerCase());
+}
+
+async function exchange(service: AcsService, request: FastifyRequest, reply: FastifyReply) {
+  apiVersionOf(service, request, "entraExchange");
+  const resource = resourceOf(request);
+  const claims = await verifyUserToken(service.ctx, bearerToken(request.headers.authorization), {
+    audiences: CLIENTS_AUDIENCES,
+    anyScope: Object.keys(CLIENTS_SCOPES),
+  });
+  bodyObject(jsonBody(request), "EntraExchangeTokenRequest");
+
+  const assignment = assignmentFor(service.assignments, resource, claims);
+  if (!assignment) throw new AcsError("AccessAssignmentNotFound");
+  if (!assignment.clientIds.includes(callingApp(claims))) throw new AcsError("ClientNotAssigned");
+
+  const granted = String(claims.scp).split(" ");
+  const scopes = Object.entries(CLIENTS_SCOPES)
+    .filter(([scope]) => granted.includes(scope))
+    .map(([, acsScope]) => acsScope);
+  const id = `8:acs:${resource.resourceId}_wf_${claims.tid}_${claims.oid}`;
+  const issued = await mintExchangedToken(
+    service.ctx.keys,
+    resource,
+    id,
+    scopes,
+    claims,
+    service.ctx.clock.nowSeconds(),
+  );
+  return sendJson(request, reply, 200, {
+    identity: { id },
+    accessToken: { token: issued.token, expiresOn: formatExpiresOn(issued.expiresAt * 1000) },
+  });
+}
+
+/** An `EntraAssignmentCreateOrUpdateRequest` for `objectId`. */
+function assignmentBody(objectId: string, value: unknown): EntraAssignment {
+  const body = bodyObject(value, "EntraAssignmentCreateOrUpdateRequest");
+  return {
+    objectId,
+    tenantId: tenantIdField(body.tenantId),
+    principalType: principalType(body.principalType, ENTRA_PRINCIPAL_TYPES),
+    clientIds: clientIds(body.clientIds, true),
+  };
+}
+
+/** [infer] The spec's 204 for PATCH is not described; the sandbox always answers 200 with the list. */
+function patchAssignments(service: AcsService, resource: AcsResource, value: unknown): void {
+  const body = bodyObject(value, "EntraAssignmentUpdateBulkRequest");
+  // Validate every entry before changing anything: a bad entry leaves the assignments as they were.
+  const changes = Object.entries(body).map(([key, entry]) => {
+    const objectId = guidParameter(key, "objectId");
+    if (entry === null) return { objectId, assignment: null };
+    if (typeof entry !== "object" || Array.isArray(entry)) {
+      throw bindingError(`$.${key}`, "EntraAssignmentCreateOrUpdateRequest");
+    }
+    return { objectId, assignment: assignmentBody(objectId, entry) };
+  });
+  for (const { objectId, assignment } of changes) {
+    if (assignment) service.assignments.putEntra(resource, assignment);
+    else service.assignments.deleteEntra(resource, objectId);
+  }
+}
+
+export function entraUserRoutes(service: AcsService) {
+  return async (api: FastifyInstance) => {
+    const exchangeConfig = { acsOperation: "entraExchange", acsBearerIsCaller: true } as const;
+    // `//access/…` from a trailing-slash endpoint, as for the Teams extension exchange.
+    for (const prefix of ["", "/"]) {
+      api.post(`${prefix}/access/entra/::exchangeAccessToken`, { config: exchangeConfig }, (request, reply) =>
+        exchange(service, request, reply),
+      );
+    }
+
+    const config = { acsOperation: "entraAssignment" } as const;
+    const list = (resource: AcsResource) => ({ value: service.assignments.entraList(resource) });
+
+    api.get("/access/entra/assignments", { config }, async (request, reply) => {
+      apiVersionOf(service, request, "entraAssignment");
+      return sendJson(request, reply, 200, list(resourceOf(request)));
+    });
+
+    api.patch("/access/entra/assignments", { config }, async (request, reply) => {
+      apiVersionOf(service, request, "entraAssignment");
+      const resource = resourceOf(request);
+      patchAssignments(service, resource, jsonBody(request));
+      return sendJson(request, reply, 200, list(resource));
+    });
+
+    const one = "/access/entra/assignments/:objectId";
+    api.get(one, { config }, async (request: ObjectRequest, reply) => {
+      apiVersionOf(service, request, "entraAssignment");
+      const objectId = guidParameter(request.params.objectId, "objectId");
+      const assignment = service.assignments.entra(resourceOf(request), objectId);
+      if (!assignment) throw new AcsError("AssignmentNotFound");
+      return sendJson(request, reply, 200, assignment);
+    });
+
+    api.put(one, { config }, async (request: ObjectRequest, reply) => {
+      apiVersionOf(service, request, "entraAssignment");
+      const objectId = guidParameter(request.params.objectId, "objectId");
+      const assignment = assignmentBody(objectId, jsonBody(request));
+      const created = service.assignments.putEntra(resourceOf(request), assignment);
+      return sendJson(request, reply, created ? 201 : 200, assignment);
+    });
+
+    api.delete(one, { config }, async (request: ObjectRequest, reply) => {
+      apiVersionOf(service, request, "entraAssignment");
+      const objectId = guidParameter(request.params.objectId, "objectId");
+      service.assignments.deleteEntra(resourceOf(request), objectId);
+      return sendNoContent(request, reply);
+    });
+  };
+}
