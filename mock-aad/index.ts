@@ -7,6 +7,7 @@ import { discoveryRoutes } from "./routes/discovery.js";
 import { interactionRoutes } from "./routes/interaction.js";
 import { acceptAnyBody, installErrorHandler, notFoundRoutes } from "./routes/fallback.js";
 import { tokenRoutes } from "./routes/token.js";
+import { userRealmRoutes } from "./routes/user-realm.js";
 import { AadState } from "./state.js";
 
 export type { AadContext } from "./context.js";
@@ -38,6 +39,7 @@ export function mockAad(ctx: AadContext): MockAad {
       acceptAnyBody(app);
       await discoveryRoutes(app, ctx);
       await tokenRoutes(app, ctx, state);
+      await userRealmRoutes(app, ctx);
       const flows = {
         authorize: authorizeFlow(ctx, state),
         device: deviceFlow(ctx, state),
