@@ -8,10 +8,15 @@ import { catalog } from "../harness/sandbox/explain.js";
 export const SNIPPET = /(<!-- snippet: (\S+)#(\S+) -->\s*```\w*\n)([\s\S]*?)```/g;
 const ERRORS = /(<!-- errors:begin -->\n)[\s\S]*?(<!-- errors:end -->)/;
 
-/** The text between `// #region NAME` and `// #endregion NAME` of a file, dedented. */
+/**
+ * The text between `// #region NAME` and `// #endregion NAME` of a file (`# #region NAME` in Python and
+ * shell), dedented.
+ */
 export function region(file: string, name: string): string {
   const text = readFileSync(file, "utf8");
-  const match = new RegExp(`// #region ${name}\\n([\\s\\S]*?)\\n\\s*// #endregion ${name}`).exec(text);
+  const match = new RegExp(`(?://|#) #region ${name}\\n([\\s\\S]*?)\\n\\s*(?://|#) #endregion ${name}`).exec(
+    text,
+  );
   if (!match) throw new Error(`No region ${name} in ${file}`);
   const lines = match[1]!.split("\n");
   const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length));
@@ -41,7 +46,7 @@ export function errorTables(): string {
 }
 
 /** The documents whose examples come from tests. */
-export const DOCUMENTS = ["README.md", "docs/container.md"];
+export const DOCUMENTS = ["README.md", "docs/container.md", "docs/python.md", "docs/unmodified.md"];
 
 /** A document with its generated parts brought up to date. */
 export function syncedDocument(readme: string): string {

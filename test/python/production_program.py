@@ -16,6 +16,7 @@ SCOPES = [
     "https://auth.msft.communication.azure.com/Teams.ManageChats",
 ]
 
+# #region production-program
 app = msal.PublicClientApplication(client_id, authority="https://login.microsoftonline.com/" + tenant_id)
 result = app.acquire_token_by_username_password(upn, password, scopes=SCOPES)
 oid = result["id_token_claims"]["oid"]
@@ -27,5 +28,6 @@ teams_token = identity.get_token_for_teams_user(result["access_token"], client_i
 
 credential = ClientSecretCredential(backend_tenant, backend_id, backend_secret)
 user = CommunicationIdentityClient(ENDPOINT, credential).create_user()
+# #endregion production-program
 
 print(json.dumps({"oid": oid, "teamsToken": teams_token.token, "user": user.properties["id"]}))

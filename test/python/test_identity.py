@@ -22,6 +22,7 @@ def test_connection_string_creates_a_user_and_a_token(sandbox):
 
 
 def test_client_secret_credential_is_authorised_by_its_role(sandbox):
+    # #region client-secret
     credential = ClientSecretCredential(
         sandbox.tenant("contoso")["id"],
         sandbox.app("contoso-backend")["clientId"],
@@ -31,6 +32,7 @@ def test_client_secret_credential_is_authorised_by_its_role(sandbox):
     )
     client = CommunicationIdentityClient(sandbox.acs()["endpoint"], credential)
     user = client.create_user()
+    # #endregion client-secret
     token = client.get_token(user, scopes=[CommunicationTokenScope.VOIP])
     assert jwt.decode(token.token, options={"verify_signature": False})["skypeid"] == user.properties["id"][2:]
 

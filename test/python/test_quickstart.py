@@ -7,6 +7,7 @@ import threading
 from datetime import datetime, timezone
 
 import jwt
+import msal
 from azure.communication.identity import CommunicationIdentityClient
 
 from browser import sign_in_on_device_page
@@ -33,8 +34,14 @@ def exchange(sandbox, aad_token, client_id, user_object_id):
 
 def test_password_sign_in_then_exchange(sandbox):
     alice = sandbox.user("alice")
-    app = public_client(sandbox)
+    # #region ropc
+    app = msal.PublicClientApplication(
+        sandbox.app("contoso-teams")["clientId"],
+        authority=sandbox.tenant("fabrikam")["authority"],  # https://127.x.y.z:PORT/<tenant id>
+        instance_discovery=False,  # ask the sandbox, not the real login host, about its own host
+    )
     result = app.acquire_token_by_username_password(alice["upn"], alice["password"], scopes=ACS_SCOPES)
+    # #endregion ropc
     assert "access_token" in result, result
     claims = jwt.decode(result["access_token"], options={"verify_signature": False})
     assert claims["oid"] == alice["objectId"]
@@ -42,7 +49,10 @@ def test_password_sign_in_then_exchange(sandbox):
     assert claims["scp"] == "Teams.ManageCalls Teams.ManageChats"
     assert result["id_token_claims"]["preferred_username"] == alice["upn"]
 
-    acs = exchange(sandbox, result["access_token"], claims["appid"], alice["objectId"])
+    # #region exchange
+    client = CommunicationIdentityClient.from_connection_string(sandbox.acs()["connectionString"])
+    acs = client.get_token_for_teams_user(result["access_token"], claims["appid"], alice["objectId"])
+    # #endregion exchange
     acs_claims = jwt.decode(acs.token, options={"verify_signature": False})
     assert acs_claims["skypeid"].startswith("orgid:")
     assert expires_epoch(acs.expires_on) == claims["exp"]

@@ -41,11 +41,13 @@ def test_a_production_program_works_with_only_dns_and_ca_trust_changed(unmodifie
     address, descriptor, scratch = unmodified
     hosts = Path(scratch, "hosts")
     # The lines docs/unmodified.md gives for /etc/hosts.
+    # #region hosts
     hosts.write_text(
         "127.0.0.1 localhost\n"
         "%s login.microsoftonline.com\n"
         "%s contoso-acs.communication.azure.com\n" % (address, address)
     )
+    # #endregion hosts
     fabrikam = next(t for t in descriptor["tenants"] if t["name"] == "fabrikam")
     contoso = next(t for t in descriptor["tenants"] if t["name"] == "contoso")
     app = next(a for a in descriptor["apps"] if a["name"] == "contoso-teams")
@@ -58,11 +60,13 @@ def test_a_production_program_works_with_only_dns_and_ca_trust_changed(unmodifie
         contoso["id"], backend["clientId"], "contoso-backend-secret", access_key,
     ]
     env = dict(os.environ, REQUESTS_CA_BUNDLE=descriptor["caCertPath"])
+    # #region namespace
     script = 'mount --bind "$0" /etc/hosts && exec "$@"'
     run = subprocess.run(
         ["unshare", "-m", "sh", "-c", script, str(hosts), *program],
         env=env, capture_output=True, text=True, timeout=120,
     )
+    # #endregion namespace
     assert run.returncode == 0, run.stderr
     got = json.loads(run.stdout.strip().splitlines()[-1])
     assert got["oid"] == alice["objectId"]
