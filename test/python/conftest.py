@@ -8,6 +8,8 @@ import os
 import random
 import subprocess
 import tempfile
+import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -98,3 +100,46 @@ def fresh(sandbox):
     """The sandbox, set back to its starting world and clock after the test."""
     yield sandbox
     sandbox.admin("POST", "reset", {})
+
+
+IMAGE = os.environ.get("ACS_SANDBOX_IMAGE", "acs-sandbox:local")
+
+
+def docker(*args):
+    return subprocess.run(["docker", *args], check=True, capture_output=True, text=True).stdout.strip()
+
+
+@pytest.fixture(scope="session")
+def container():
+    """The image (`scripts/docker-build.sh`), its 443 published on a loopback address of its own (where
+    MSAL Python asks for the user realm) and its 8443 on a free port of that address."""
+    address = private_loopback_address()
+    cid = docker(
+        "run", "-d", "--rm",
+        "-p", "%s:443:443" % address,
+        "-p", "%s::8443" % address,
+        "-e", "ACS_SANDBOX_HOSTNAMES=%s" % address,
+        IMAGE,
+    )
+    try:
+        port = docker("port", cid, "8443/tcp").splitlines()[0].rsplit(":", 1)[1]
+        base_url = "https://%s:%s" % (address, port)
+        # Health before trust: the CA is read from the container once it answers.
+        for _ in range(120):
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    if requests.get(base_url + "/_sandbox/health", verify=False, timeout=2).ok:
+                        break
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.5)
+        with tempfile.TemporaryDirectory(prefix="acs-sandbox-container-") as scratch:
+            ca = Path(scratch, "ca.pem")
+            # The image has node and nothing else to read a file with.
+            script = 'process.stdout.write(require("fs").readFileSync("/data/ca/ca.pem", "utf8"))'
+            ca.write_text(docker("exec", cid, "node", "-e", script) + "\n")
+            os.environ["REQUESTS_CA_BUNDLE"] = str(ca)
+            yield Sandbox(requests.get(base_url + "/_sandbox/descriptor").json())
+    finally:
+        subprocess.run(["docker", "stop", cid], capture_output=True)
