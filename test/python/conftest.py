@@ -83,13 +83,29 @@ class Sandbox:
 
 
 @pytest.fixture(scope="session")
-def sandbox():
+def trust():
+    """REQUESTS_CA_BUNDLE for the session: a bundle each sandbox adds its CA to, so the server's and the
+    container's are trusted side by side (requests reads the file at each connection)."""
+    with tempfile.TemporaryDirectory(prefix="acs-sandbox-trust-") as scratch:
+        bundle = Path(scratch, "bundle.pem")
+        bundle.write_text("")
+        os.environ["REQUESTS_CA_BUNDLE"] = str(bundle)
+
+        def add(pem):
+            with bundle.open("a") as out:
+                out.write(pem if pem.endswith("\n") else pem + "\n")
+
+        yield add
+
+
+@pytest.fixture(scope="session")
+def sandbox(trust):
     with tempfile.TemporaryDirectory(prefix="acs-sandbox-ca-") as ca_dir:
         process, descriptor = start_serve("--port", "0", "--host", private_loopback_address(), ca_dir=ca_dir)
         try:
             port443 = descriptor.get("port443", {})
             assert port443.get("listening"), "serve could not listen on 443: %s" % port443
-            os.environ["REQUESTS_CA_BUNDLE"] = descriptor["caCertPath"]
+            trust(Path(descriptor["caCertPath"]).read_text())
             yield Sandbox(descriptor)
         finally:
             stop_serve(process)
@@ -110,7 +126,7 @@ def docker(*args):
 
 
 @pytest.fixture(scope="session")
-def container():
+def container(trust):
     """The image (`scripts/docker-build.sh`), its 443 published on a loopback address of its own (where
     MSAL Python asks for the user realm) and its 8443 on a free port of that address."""
     address = private_loopback_address()
@@ -134,12 +150,9 @@ def container():
             except requests.ConnectionError:
                 pass
             time.sleep(0.5)
-        with tempfile.TemporaryDirectory(prefix="acs-sandbox-container-") as scratch:
-            ca = Path(scratch, "ca.pem")
-            # The image has node and nothing else to read a file with.
-            script = 'process.stdout.write(require("fs").readFileSync("/data/ca/ca.pem", "utf8"))'
-            ca.write_text(docker("exec", cid, "node", "-e", script) + "\n")
-            os.environ["REQUESTS_CA_BUNDLE"] = str(ca)
-            yield Sandbox(requests.get(base_url + "/_sandbox/descriptor").json())
+        # The image has node and nothing else to read a file with.
+        script = 'process.stdout.write(require("fs").readFileSync("/data/ca/ca.pem", "utf8"))'
+        trust(docker("exec", cid, "node", "-e", script))
+        yield Sandbox(requests.get(base_url + "/_sandbox/descriptor").json())
     finally:
         subprocess.run(["docker", "stop", cid], capture_output=True)
