@@ -1,6 +1,13 @@
 import { X509Certificate, createHash } from "node:crypto";
-import { errors as joseErrors, decodeProtectedHeader, jwtVerify } from "jose";
+import {
+  errors as joseErrors,
+  decodeJwt,
+  decodeProtectedHeader,
+  jwtVerify,
+  type JWTVerifyGetKey,
+} from "jose";
 import type { AppRegistration } from "./directory.js";
+import { checkFederatedAssertion } from "./federation.js";
 import { AadError } from "./errors.js";
 
 /** How a request proved it is the client: nothing (public client), a secret, or a signed assertion. */
@@ -44,7 +51,7 @@ export function isPublicClient(app: AppRegistration): boolean {
 }
 
 function hasCredentials(app: AppRegistration): boolean {
-  return app.secrets.length > 0 || app.certificates.length > 0;
+  return app.secrets.length > 0 || app.certificates.length > 0 || app.federatedCredentials.length > 0;
 }
 
 function checkSecret(app: AppRegistration, value: string, nowMs: number): ClientAuthentication {
@@ -73,16 +80,30 @@ function certificateFor(app: AppRegistration, jwt: string): X509Certificate[] {
   return named.length > 0 ? named : certs;
 }
 
+function assertionIssuer(jwt: string): unknown {
+  try {
+    return decodeJwt(jwt).iss;
+  } catch {
+    throw new AadError("AADSTS50027", { reason: "The client assertion is not a JWT." });
+  }
+}
+
 async function checkAssertion(
   app: AppRegistration,
   credential: Extract<ClientCredential, { kind: "assertion" }>,
   audiences: string[],
   now: Date,
+  issuerKeys: IssuerKeys,
 ): Promise<ClientAuthentication> {
   if (credential.assertionType !== JWT_BEARER_ASSERTION) {
     throw new AadError("AADSTS50027", {
       reason: `client_assertion_type must be '${JWT_BEARER_ASSERTION}'.`,
     });
+  }
+  // An assertion the app signed itself names the app as issuer; any other issuer is an external
+  // identity provider the app trusts through a federated credential (workload identity federation).
+  if (assertionIssuer(credential.jwt) !== app.clientId) {
+    return checkFederatedAssertion(app, credential.jwt, issuerKeys, now);
   }
   for (const cert of certificateFor(app, credential.jwt)) {
     try {
@@ -112,6 +133,9 @@ async function checkAssertion(
   throw new AadError("AADSTS700027");
 }
 
+/** The signing keys of an external token issuer Entra can reach, or undefined (its discovery fails). */
+export type IssuerKeys = (issuer: string) => JWTVerifyGetKey | undefined;
+
 export interface ClientAuthenticationRequest {
   app: AppRegistration;
   credential: ClientCredential;
@@ -120,12 +144,15 @@ export interface ClientAuthenticationRequest {
   /** Token endpoint URLs a client assertion may name as `aud`. */
   assertionAudiences: string[];
   now: Date;
+  /** Issuers of federated assertions whose keys Entra can fetch; none by default. */
+  issuerKeys?: IssuerKeys;
 }
 
 /**
  * Checks the client's credential and says how it authenticated (`appidacr`), or throws the catalogued
  * error: 7000218 no credential where one is needed, 700025 a credential from a public client,
- * 7000215 / 7000222 wrong or expired secret, 700027 / 700024 / 50027 a bad assertion.
+ * 7000215 / 7000222 wrong or expired secret, 700027 / 700024 / 50027 a bad assertion, 70021 / 501661 a
+ * federated assertion no record matches or whose issuer cannot be reached.
  */
 export async function authenticateClient(
   request: ClientAuthenticationRequest,
@@ -138,5 +165,11 @@ export async function authenticateClient(
   // [infer] the reference gives 700025 for any credential sent by an app that has none registered.
   if (!hasCredentials(app) && isPublicClient(app)) throw new AadError("AADSTS700025");
   if (credential.kind === "secret") return checkSecret(app, credential.value, request.now.getTime());
-  return checkAssertion(app, credential, request.assertionAudiences, request.now);
+  return checkAssertion(
+    app,
+    credential,
+    request.assertionAudiences,
+    request.now,
+    request.issuerKeys ?? (() => undefined),
+  );
 }

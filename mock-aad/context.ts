@@ -1,6 +1,7 @@
 import type { FastifyRequest } from "fastify";
 import type { Clock } from "../core/clock.js";
 import type { KeySet } from "../core/keyset.js";
+import type { IssuerKeys } from "./client-auth.js";
 import type { Directory, DirectoryDocument } from "./directory.js";
 
 /**
@@ -14,4 +15,6 @@ export interface AadContext {
   editDirectory(change: (doc: DirectoryDocument) => void): void;
   /** Scheme and host the client used (`https://login.microsoftonline.com`, `https://localhost:8443`). */
   publicOrigin(request: FastifyRequest): string;
+  /** Keys of the external token issuers Entra can reach (workload identity federation); none if absent. */
+  issuerKeys?: IssuerKeys;
 }

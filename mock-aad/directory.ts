@@ -34,6 +34,19 @@ export const GrantSchema = z.strictObject({
 
 export const UserConsentPolicySchema = z.enum(["allowAll", "verifiedPublishersOnly", "none"]);
 
+/**
+ * A managed identity of the tenant (Entra "managed identity" service principal). `assigned` says whether
+ * the machine the sandbox plays (the VM or App Service calling IMDS) has it: the IMDS and App Service
+ * endpoints issue tokens for assigned identities only, and the system-assigned one is the first assigned
+ * `systemAssigned` identity of the world.
+ */
+export const ManagedIdentitySchema = z.strictObject({
+  type: z.enum(["systemAssigned", "userAssigned"]),
+  clientId: guid.optional(),
+  objectId: guid.optional(),
+  assigned: z.boolean().default(true),
+});
+
 export const TenantSchema = z.strictObject({
   id: guid.optional(),
   displayName: z.string().optional(),
@@ -43,6 +56,15 @@ export const TenantSchema = z.strictObject({
   /** Resources and apps this tenant has a service principal of: first-party keys or app registration names. */
   servicePrincipals: z.array(z.string()).default([]),
   grants: z.array(GrantSchema).default([]),
+  managedIdentities: z.record(z.string(), ManagedIdentitySchema).default({}),
+});
+
+/** A workload identity federation record (Certificates & secrets → Federated credentials). */
+export const FederatedCredentialSchema = z.strictObject({
+  name: z.string().optional(),
+  issuer: z.string().min(1),
+  subject: z.string().min(1),
+  audiences: z.array(z.string()).min(1).default(["api://AzureADTokenExchange"]),
 });
 
 export const ClientSecretSchema = z.strictObject({
@@ -68,6 +90,8 @@ export const AppRegistrationSchema = z.strictObject({
   secrets: z.array(ClientSecretSchema).default([]),
   /** PEM certificates whose keys may sign `client_assertion` JWTs (Certificates & secrets → Certificates). */
   certificates: z.array(z.string().includes("BEGIN CERTIFICATE")).default([]),
+  /** External tokens (Kubernetes service accounts, CI) this app accepts as its `client_assertion`. */
+  federatedCredentials: z.array(FederatedCredentialSchema).default([]),
   verifiedPublisher: z.boolean().default(false),
   /** Permissions the app asks for: resource (first-party key, app id, URI or app name) → scope names. */
   requiredResourceAccess: z.record(z.string(), z.array(z.string())).default({}),
@@ -122,6 +146,19 @@ export interface Grant {
   principalId: string | undefined;
 }
 
+export interface ManagedIdentity {
+  name: string;
+  type: "systemAssigned" | "userAssigned";
+  /** The identity's app id (`appid` in its tokens, `client_id` at IMDS). */
+  clientId: string;
+  /** Its service principal's object id (`oid`, `object_id`/`principal_id` at IMDS). */
+  objectId: string;
+  /** ARM id (`msi_res_id` / `mi_res_id`): a user-assigned identity resource, or the VM's own. */
+  resourceId: string;
+  tenantId: string;
+  assigned: boolean;
+}
+
 export interface Tenant {
   name: string;
   id: string;
@@ -131,6 +168,14 @@ export interface Tenant {
   users: User[];
   servicePrincipals: ServicePrincipal[];
   grants: Grant[];
+  managedIdentities: ManagedIdentity[];
+}
+
+export interface FederatedCredential {
+  name: string;
+  issuer: string;
+  subject: string;
+  audiences: string[];
 }
 
 export interface AppRegistration {
@@ -144,6 +189,7 @@ export interface AppRegistration {
   secrets: { value: string; expires: string | undefined }[];
   /** PEM certificates for client assertions. */
   certificates: string[];
+  federatedCredentials: FederatedCredential[];
   verifiedPublisher: boolean;
   requiredResourceAccess: { resourceAppId: string; scopes: string[] }[];
   /** The app as an API (for OBO), when it exposes scopes. */
@@ -180,6 +226,35 @@ export function servicePrincipalObjectId(tenantId: string, appId: string): strin
   return deterministicId("service-principal", tenantId, appId);
 }
 
+/**
+ * ARM ids of managed identities. [infer] The subscription and resource group are sandbox placeholders;
+ * the path layout is Azure's (`Microsoft.ManagedIdentity/userAssignedIdentities`, `Microsoft.Compute/
+ * virtualMachines` for a VM's system-assigned identity).
+ */
+export function managedIdentityResourceId(tenantName: string, name: string, type: ManagedIdentity["type"]) {
+  const subscription = deterministicId("subscription", tenantName);
+  const group = `/subscriptions/${subscription}/resourceGroups/${tenantName}-sandbox/providers`;
+  return type === "userAssigned"
+    ? `${group}/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`
+    : `${group}/Microsoft.Compute/virtualMachines/${name}`;
+}
+
+function buildManagedIdentities(
+  tenantName: string,
+  tenantId: string,
+  doc: Record<string, z.infer<typeof ManagedIdentitySchema>>,
+): ManagedIdentity[] {
+  return Object.entries(doc).map(([name, mi]) => ({
+    name,
+    type: mi.type,
+    clientId: mi.clientId ?? deterministicId("managed-identity-app", tenantId, name),
+    objectId: mi.objectId ?? deterministicId("managed-identity", tenantId, name),
+    resourceId: managedIdentityResourceId(tenantName, name, mi.type),
+    tenantId,
+    assigned: mi.assigned,
+  }));
+}
+
 /** Resolves a world document into the directory Entra would hold. */
 export function buildDirectory(doc: DirectoryDocument): Directory {
   const apps: AppRegistration[] = [];
@@ -201,6 +276,12 @@ export function buildDirectory(doc: DirectoryDocument): Directory {
       redirectUris: app.redirectUris,
       secrets: app.secrets.map((s) => ({ value: s.value, expires: s.expires })),
       certificates: app.certificates,
+      federatedCredentials: app.federatedCredentials.map((f, i) => ({
+        name: f.name ?? `federated-credential-${i + 1}`,
+        issuer: f.issuer,
+        subject: f.subject,
+        audiences: f.audiences,
+      })),
       verifiedPublisher: app.verifiedPublisher,
       requiredResourceAccess: [],
       asResource:
@@ -303,6 +384,7 @@ export function buildDirectory(doc: DirectoryDocument): Directory {
       users,
       servicePrincipals,
       grants,
+      managedIdentities: buildManagedIdentities(name, id, t.managedIdentities),
     };
   });
 

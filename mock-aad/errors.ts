@@ -154,6 +154,29 @@ const CATALOG = {
     cause: "The client assertion's nbf/exp do not cover the current time.",
     fix: "Create a fresh client assertion (they live ten minutes) and check the machine's clock.",
   }),
+  AADSTS70021: entry<"issuer" | "subject" | "audience">({
+    // Recorded (AKS workload identity and GitHub Actions logs, 2022–2023): 400 invalid_request with this
+    // wording; some later logs show 401 unauthorized_client for the same code.
+    error: "invalid_request",
+    status: 400,
+    surface: "json",
+    message: (p) =>
+      `No matching federated identity record found for presented assertion. Assertion Issuer: '${p.issuer}'. Assertion Subject: '${p.subject}'. Assertion Audience: '${p.audience}'. https://docs.microsoft.com/en-us/azure/active-directory/develop/workload-identity-federation`,
+    cause:
+      "The client assertion came from an external issuer (workload identity federation), and no federated credential of the app names its issuer, subject and audience exactly.",
+    fix: "Add a federated credential to the app registration with the token's exact issuer, subject and audience (`federatedCredentials: [{ issuer, subject, audiences }]`); all three compare case-sensitively.",
+  }),
+  AADSTS501661: entry({
+    // Message recorded in GitLab's Azure OIDC docs ("ERROR: AADSTS501661: Request to External OIDC
+    // endpoint failed."); [infer] error value and status.
+    error: "invalid_request",
+    status: 400,
+    surface: "json",
+    message: () => "Request to External OIDC endpoint failed.",
+    cause:
+      "A federated credential matched the assertion, but Entra could not fetch the issuer's OIDC discovery document or keys. The sandbox reaches only its own workload issuer.",
+    fix: "Mint the token with the sandbox's workload issuer (`POST /_sandbox/workload-issuer/token`) and name it `issuer: sandbox` in the federated credential.",
+  }),
   AADSTS50027: entry<"reason">({
     // [infer] used for client assertions whose claims are wrong (aud, iss, sub) or that are not JWTs.
     error: "invalid_request",

@@ -5,6 +5,7 @@ import { authorizeFlow, authorizeRoutes } from "./routes/authorize.js";
 import { deviceFlow, deviceLoginRoutes } from "./routes/device-login.js";
 import { discoveryRoutes } from "./routes/discovery.js";
 import { interactionRoutes } from "./routes/interaction.js";
+import { managedIdentityRoutes } from "./routes/managed-identity.js";
 import { acceptAnyBody, installErrorHandler, notFoundRoutes } from "./routes/fallback.js";
 import { tokenRoutes } from "./routes/token.js";
 import { userRealmRoutes } from "./routes/user-realm.js";
@@ -12,6 +13,8 @@ import { AadState } from "./state.js";
 
 export type { AadContext } from "./context.js";
 export { AadError, aadCatalog, type AadCode } from "./errors.js";
+export { APP_SERVICE_IDENTITY_HEADER, machineIdentities } from "./managed-identity.js";
+export { APP_SERVICE_TOKEN_PATH, IMDS_TOKEN_PATH } from "./routes/managed-identity.js";
 export { decide, type PolicyDecision, type PolicyGrant, type PolicyRequest } from "./policy.js";
 
 /** The fake Entra ID as a fastify plugin, plus a way to forget its transient state (codes, sessions). */
@@ -40,6 +43,7 @@ export function mockAad(ctx: AadContext): MockAad {
       await discoveryRoutes(app, ctx);
       await tokenRoutes(app, ctx, state);
       await userRealmRoutes(app, ctx);
+      await managedIdentityRoutes(app, ctx);
       const flows = {
         authorize: authorizeFlow(ctx, state),
         device: deviceFlow(ctx, state),

@@ -4,6 +4,7 @@ import {
   isPublicClient,
   type ClientAuthentication,
   type ClientCredential,
+  type IssuerKeys,
 } from "./client-auth.js";
 import {
   findTenant,
@@ -67,6 +68,8 @@ export interface PolicyRequest {
   mayBePublic?: boolean;
   /** Token endpoint URLs a client assertion may name as `aud`. */
   assertionAudiences?: string[];
+  /** Token channel: external issuers whose keys Entra can fetch, for federated assertions. */
+  issuerKeys?: IssuerKeys;
   /** The sandbox time of the decision. */
   now: Date;
 }
@@ -428,6 +431,7 @@ async function evaluate(request: PolicyRequest, directory: Directory): Promise<P
           mayBePublic: request.mayBePublic ?? defaultMayBePublic(request.flow, app),
           assertionAudiences: request.assertionAudiences ?? [],
           now: request.now,
+          ...(request.issuerKeys ? { issuerKeys: request.issuerKeys } : {}),
         });
   return request.subject.kind === "app"
     ? appOnly(request, directory, authority, app, clientAuthentication)

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { JWTPayload } from "jose";
 import type { Clock } from "../core/clock.js";
 import type { KeySet } from "../core/keyset.js";
-import { servicePrincipalObjectId, type Tenant, type User } from "./directory.js";
+import { servicePrincipalObjectId, type ManagedIdentity, type Tenant, type User } from "./directory.js";
 import type { PolicyGrant } from "./policy.js";
 
 /*
@@ -197,4 +197,44 @@ export async function mintIdToken(
     uti,
     ver: "2.0",
   });
+}
+
+/**
+ * Managed identity tokens live about 24 hours ([infer] the lifetime IMDS and App Service tokens are
+ * usually observed with; Entra's managed identity docs say they are cached for up to 24 hours).
+ */
+export const MANAGED_IDENTITY_LIFETIME_SECONDS = 86_399;
+
+/**
+ * Mints the v1 access token a managed identity gets from IMDS or App Service: app-only, `appid` its
+ * client id, `oid`/`sub` its service principal, `xms_mirid` its ARM id, as Entra issues them.
+ *
+ * @example
+ * const { accessToken } = await mintManagedIdentityToken(identity, "https://communication.azure.com/", ctx);
+ */
+export async function mintManagedIdentityToken(
+  identity: ManagedIdentity,
+  audience: string,
+  ctx: MintContext,
+): Promise<{ accessToken: string; iat: number; exp: number }> {
+  const iat = ctx.clock.nowSeconds();
+  const exp = iat + MANAGED_IDENTITY_LIFETIME_SECONDS;
+  const claims: JWTPayload = {
+    aud: audience,
+    iss: v1Issuer(identity.tenantId),
+    iat,
+    nbf: iat,
+    exp,
+    ...opaqueClaims(),
+    appid: identity.clientId,
+    appidacr: "2",
+    idp: v1Issuer(identity.tenantId),
+    idtyp: "app",
+    oid: identity.objectId,
+    sub: identity.objectId,
+    tid: identity.tenantId,
+    ver: "1.0",
+    xms_mirid: identity.resourceId,
+  };
+  return { accessToken: await ctx.keys.sign(claims, { x5t: ctx.keys.active.x5t }), iat, exp };
 }

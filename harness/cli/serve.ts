@@ -56,6 +56,17 @@ export function banner(d: Descriptor): string {
     ...d.acs.map((r) => `  ${r.name.padEnd(14)}${r.endpoint}\n  ${"".padEnd(14)}${r.connectionString}`),
     ...port443Lines(d),
   ];
+  const machine = d.managedIdentities.filter((mi) => mi.assigned);
+  if (machine.length > 0) {
+    lines.push(
+      `Managed identities of this machine (DefaultAzureCredential with no secret)`,
+      ...machine.map(
+        (mi) => `  ${mi.name.padEnd(18)}${mi.type.padEnd(16)}client id ${mi.clientId}   (${mi.tenant})`,
+      ),
+      `  IMDS:        ${d.managedIdentityEnv.imds.join(" ") || "(no variable needed)"}`,
+      `  App Service: ${d.managedIdentityEnv.appService.join(" ")}`,
+    );
+  }
   if (d.caCertPath) lines.push(``, ...trustLines(d.caCertPath));
   lines.push(
     ``,
@@ -66,6 +77,11 @@ export function banner(d: Descriptor): string {
     `  MSAL Python       PublicClientApplication(client_id, authority="${authority}", instance_discovery=False)`,
     `  azure-identity    UsernamePasswordCredential(client_id, upn, password, tenant_id=tenant_id, authority="${d.baseUrl}", disable_instance_discovery=True)`,
     `                    (azure-identity 1.13 betas, as Debian ships: instance_discovery=False)`,
+    ...(d.proxy
+      ? [
+          `  Unchanged code    export HTTPS_PROXY=${d.proxy}   (real login.microsoftonline.com, *.communication.azure.com and IMDS URLs reach the sandbox)`,
+        ]
+      : []),
     ``,
     `Admin API: ${d.baseUrl}/_sandbox/{descriptor,world,clock,reset,requests}   Ctrl+C stops.`,
   );

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { Sandbox } from "./sandbox.js";
+import { workloadIssuerRoutes } from "./workload-issuer.js";
 import { parseWorld, WorldError } from "./world.js";
 
 /**
@@ -52,5 +53,7 @@ export function adminRoutes(sandbox: Sandbox) {
     });
 
     app.get("/requests", async () => ({ requests: sandbox.journal.list() }));
+
+    workloadIssuerRoutes(app, sandbox.workloadIssuer, (request) => sandbox.originOf(request));
   };
 }

@@ -23,6 +23,17 @@ export function isAcsRequest(request: FastifyRequest): boolean {
   return /^\/(identities|teamsUser|access)(\/|\?|$)/.test(request.url);
 }
 
+/** The path and query of an absolute-form request target; origin-form targets unchanged. */
+export function absoluteFormPath(url: string): string {
+  if (!/^https?:\/\//i.test(url)) return url;
+  try {
+    const parsed = new URL(url);
+    return `${parsed.pathname}${parsed.search}`;
+  } catch {
+    return url;
+  }
+}
+
 /**
  * The one HTTP implementation: both mocks and the admin API in one fastify app. Server mode puts it
  * behind an HTTPS listener; intercept mode hands it requests through `inject()`.
@@ -41,6 +52,9 @@ export async function buildApp(parts: AppParts, options: { https?: { key: string
         .code(status)
         .send({ error: "Bad Request", code: error.code, message: error.message, statusCode: status });
     },
+    // A client that uses the listener as its proxy sends plain-HTTP requests in absolute form
+    // (`GET http://169.254.169.254/metadata/…`, RFC 9112 §3.2.2); route them by their path.
+    rewriteUrl: (request) => absoluteFormPath(request.url ?? "/"),
     ...(options.https ? { https: options.https } : {}),
   });
 

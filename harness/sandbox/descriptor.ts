@@ -1,3 +1,6 @@
+import { SANDBOX_ISSUER_PATH } from "../../mock-aad/federation.js";
+import { APP_SERVICE_IDENTITY_HEADER, machineIdentities } from "../../mock-aad/managed-identity.js";
+import { APP_SERVICE_TOKEN_PATH } from "../../mock-aad/routes/managed-identity.js";
 import type { World } from "./world.js";
 
 /**
@@ -29,6 +32,43 @@ export interface Descriptor {
    * port when it asks for the user realm before a password sign-in, so it asks 443 whatever the port.
    */
   port443?: Port443;
+  /** Managed identities of the world; `assigned` ones are the machine's (IMDS and App Service answer for them). */
+  managedIdentities: {
+    name: string;
+    tenant: string;
+    type: "systemAssigned" | "userAssigned";
+    clientId: string;
+    objectId: string;
+    resourceId: string;
+    assigned: boolean;
+  }[];
+  /**
+   * Server mode: the listener is also an HTTPS proxy for the real hosts it plays (login.microsoftonline.com,
+   * `<resource>.communication.azure.com`, IMDS), so `HTTPS_PROXY=<proxy>` points unmodified code at it.
+   */
+  proxy: string | null;
+  /** The sandbox-hosted workload token issuer; `issuer: sandbox` in a federated credential names it. */
+  workloadIssuer: string;
+  /** Environment lines that point the Azure SDKs' ManagedIdentityCredential at the sandbox. */
+  managedIdentityEnv: { imds: string[]; appService: string[] };
+}
+
+/**
+ * Intercept mode answers at IMDS's own address (no variable needed for IMDS); on a port, the pod identity
+ * variable that every SDK's IMDS source reads names the sandbox.
+ */
+export function managedIdentityEnv(
+  mode: Descriptor["mode"],
+  baseUrl: string,
+): Descriptor["managedIdentityEnv"] {
+  const origin = mode === "server" ? baseUrl : "http://169.254.169.254";
+  return {
+    imds: mode === "server" ? [`AZURE_POD_IDENTITY_AUTHORITY_HOST=${baseUrl}`] : [],
+    appService: [
+      `IDENTITY_ENDPOINT=${origin}${APP_SERVICE_TOKEN_PATH}`,
+      `IDENTITY_HEADER=${APP_SERVICE_IDENTITY_HEADER}`,
+    ],
+  };
 }
 
 /** The second listener on 443: its origin, or why there is none and what to do about it. */
@@ -111,5 +151,20 @@ export function buildDescriptor(
       };
     }),
     ...(port443 ? { port443 } : {}),
+    managedIdentities: directory.tenants.flatMap((t) =>
+      t.managedIdentities.map((mi) => ({
+        name: mi.name,
+        tenant: t.name,
+        type: mi.type,
+        clientId: mi.clientId,
+        objectId: mi.objectId,
+        resourceId: mi.resourceId,
+        // Only one system-assigned identity is the machine's, whatever the world says.
+        assigned: machineIdentities(directory).includes(mi),
+      })),
+    ),
+    proxy: mode === "server" ? baseUrl : null,
+    workloadIssuer: `${baseUrl}${SANDBOX_ISSUER_PATH}`,
+    managedIdentityEnv: managedIdentityEnv(mode, baseUrl),
   };
 }

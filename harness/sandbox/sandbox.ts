@@ -10,6 +10,7 @@ import { buildApp } from "./app.js";
 import { buildDescriptor, canonicalOrigin, type Descriptor, type Port443 } from "./descriptor.js";
 import { Journal } from "./journal.js";
 import { signingKeys } from "./keys.js";
+import { WorkloadIssuer } from "./workload-issuer.js";
 import { World } from "./world.js";
 
 export interface SandboxCoreOptions {
@@ -43,6 +44,7 @@ export class Sandbox {
   #aad!: MockAad;
   #acs!: MockAcs;
   #app!: FastifyInstance;
+  #workloadIssuer!: WorkloadIssuer;
   #options: SandboxCoreOptions;
   /** Origin used for the descriptor when no request tells (set by the transport once it knows its port). */
   defaultOrigin = "https://login.microsoftonline.com";
@@ -64,20 +66,22 @@ export class Sandbox {
   }
 
   async #init(): Promise<void> {
-    const [aadKeys, acsKeys] = await Promise.all([
+    const [aadKeys, acsKeys, workloadKeys] = await Promise.all([
       signingKeys("aad", this.#options.dataDir),
       signingKeys("acs", this.#options.dataDir),
+      signingKeys("workload", this.#options.dataDir),
     ]);
+    this.#workloadIssuer = new WorkloadIssuer(new KeySet(workloadKeys), this.clock);
     const aadKeySet = new KeySet(aadKeys);
-    const publicOrigin = (request: FastifyRequest) =>
-      this.#options.publicUrl?.replace(/\/+$/, "") ??
-      (request.headers.host ? canonicalOrigin(`https://${request.headers.host}`) : this.defaultOrigin);
+    const publicOrigin = (request: FastifyRequest) => this.originOf(request);
     this.#aad = mockAad({
       clock: this.clock,
       keys: aadKeySet,
       directory: () => this.world.directory,
       editDirectory: (change) => this.world.edit((doc) => change(doc)),
       publicOrigin,
+      // Entra reaches the sandbox's workload issuer only: no other issuer's keys are fetched.
+      issuerKeys: (issuer) => this.#workloadIssuer.keysFor(issuer),
     });
     this.#acs = await mockAcs({
       clock: this.clock,
@@ -99,6 +103,19 @@ export class Sandbox {
       this.#options.https ? { https: this.#options.https } : {},
     );
     await this.#app.ready();
+  }
+
+  /** The sandbox-hosted workload token issuer (`/_sandbox/workload-issuer`). */
+  get workloadIssuer(): WorkloadIssuer {
+    return this.#workloadIssuer;
+  }
+
+  /** The origin a request reached the sandbox at: `--public-url`, else its Host. */
+  originOf(request: FastifyRequest): string {
+    return (
+      this.#options.publicUrl?.replace(/\/+$/, "") ??
+      (request.headers.host ? canonicalOrigin(`https://${request.headers.host}`) : this.defaultOrigin)
+    );
   }
 
   get app(): FastifyInstance {

@@ -136,6 +136,18 @@ export function loadWorldFile(file: string): World {
   return parseWorld(located.value, file, located);
 }
 
+/**
+ * A managed identity named `<tenant>/<name>` or `<name>`: ACS sees its object id (`oid`) in the token,
+ * as Azure RBAC binds a role to the identity's service principal.
+ */
+function managedIdentityObjectId(directory: Directory, principal: string): string | undefined {
+  const [tenantName, name] = principal.includes("/") ? principal.split("/", 2) : [undefined, principal];
+  return directory.tenants
+    .filter((t) => tenantName === undefined || t.name === tenantName)
+    .flatMap((t) => t.managedIdentities)
+    .find((mi) => mi.name === name)?.objectId;
+}
+
 /** The default world, freshly built. */
 export function defaultWorld(): World {
   return parseWorld({ extends: "default" }, DEFAULT_WORLD_PATH);
@@ -162,7 +174,10 @@ export class World {
       // Role assignments may name an app registration; ACS sees its client id (`appid`) in the token.
       roleAssignments: r.roleAssignments.map((a) => ({
         ...a,
-        principal: directory.apps.find((app) => app.name === a.principal)?.clientId ?? a.principal,
+        principal:
+          directory.apps.find((app) => app.name === a.principal)?.clientId ??
+          managedIdentityObjectId(directory, a.principal) ??
+          a.principal,
       })),
     }));
     return [directory, resources];

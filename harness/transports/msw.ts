@@ -1,9 +1,11 @@
 import { http, type HttpHandler } from "msw";
 import type { Sandbox } from "../sandbox/sandbox.js";
 
-/** Requests intercept mode takes over: the real Entra ID host and every ACS resource host. */
+/** Requests intercept mode takes over: the real Entra ID host, every ACS resource host and IMDS. */
 export const ENTRA_HOSTS = /^https:\/\/login\.microsoftonline\.com\//i;
 export const ACS_HOSTS = /^https:\/\/[^/]+\.communication\.azure\.com\//i;
+/** The Instance Metadata Service address every Azure VM reaches its managed identity at (plain HTTP). */
+export const IMDS_HOSTS = /^http:\/\/169\.254\.169\.254\//;
 
 /** Hands one fetch-style request to the sandbox's fastify app in-process and returns its answer. */
 export async function forward(sandbox: Sandbox, request: Request): Promise<Response> {
@@ -55,5 +57,5 @@ export function sandboxHandlers(sandbox: Sandbox | (() => Sandbox | undefined)):
     const current = target();
     return current ? forward(current, request) : undefined;
   };
-  return [http.all(ENTRA_HOSTS, handle), http.all(ACS_HOSTS, handle)];
+  return [http.all(ENTRA_HOSTS, handle), http.all(ACS_HOSTS, handle), http.all(IMDS_HOSTS, handle)];
 }

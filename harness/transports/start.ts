@@ -5,6 +5,7 @@ import { defaultCaDir, tlsMaterial } from "../sandbox/ca.js";
 import { canonicalOrigin, type Descriptor } from "../sandbox/descriptor.js";
 import { attachInterception, detachInterception } from "./intercept.js";
 import { listenOn443 } from "./port443.js";
+import { acceptTunnels } from "./tunnel.js";
 import { SCENARIOS_DIR } from "../sandbox/paths.js";
 import { Sandbox } from "../sandbox/sandbox.js";
 import { defaultWorld, loadWorldFile, parseWorld, World } from "../sandbox/world.js";
@@ -125,14 +126,18 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   const publicHost = options.publicUrl ? new URL(options.publicUrl).hostname : undefined;
   const host = options.host ?? "127.0.0.1";
   const displayHost = clientHost(host);
-  const tls = await tlsMaterial(options.dataDir ? join(options.dataDir, "ca") : defaultCaDir(), [
+  // The real service hosts too, for clients that reach the listener as their HTTPS proxy (tunnel.ts)
+  // or by name in unmodified mode.
+  const realHosts = realHostNames(world);
+  const hostnames = [
     ...(options.hostnames ?? []),
     ...(publicHost ? [publicHost] : []),
     ...(WILDCARD_HOSTS.has(host) ? [] : [host]),
-    ...(options.unmodified ? realHostNames(world) : []),
     // Resources after the first answer at `<name>.<host>` on the same port (see acsEndpoint).
     ...world.resources.slice(1).map((r) => `${r.name}.localhost`),
-  ]);
+    ...realHosts,
+  ];
+  const tls = await tlsMaterial(options.dataDir ? join(options.dataDir, "ca") : defaultCaDir(), hostnames);
   const sandbox = await Sandbox.create({
     world,
     mode,
@@ -143,6 +148,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     caCertPath: tls.caCertPath,
     ...(options.startTime ? { startTime: options.startTime } : {}),
   });
+  acceptTunnels(sandbox.app.server, ["localhost", "127.0.0.1", "::1", host, ...hostnames]);
   await sandbox.app.listen({ port: options.port ?? 8443, host });
   const { port } = sandbox.app.server.address() as AddressInfo;
   sandbox.defaultOrigin = canonicalOrigin(

@@ -16,6 +16,8 @@ export const clientCredentialsGrant: GrantHandler = async (g) => {
       scope,
       credential: g.credential,
       assertionAudiences: g.assertionAudiences,
+      // A workload identity's federated token arrives as this grant's client assertion.
+      ...(g.ctx.issuerKeys ? { issuerKeys: g.ctx.issuerKeys } : {}),
       now: g.ctx.clock.now(),
     },
     g.ctx.directory(),

@@ -1,0 +1,3 @@
+import { describeManagedIdentity } from "./credentials-managed-identity.js";
+
+describeManagedIdentity("server", "appService");
