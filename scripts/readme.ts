@@ -46,7 +46,13 @@ export function errorTables(): string {
 }
 
 /** The documents whose examples come from tests. */
-export const DOCUMENTS = ["README.md", "docs/container.md", "docs/python.md", "docs/unmodified.md"];
+export const DOCUMENTS = [
+  "README.md",
+  "docs/container.md",
+  "docs/python.md",
+  "docs/java.md",
+  "docs/unmodified.md",
+];
 
 /** A document with its generated parts brought up to date. */
 export function syncedDocument(readme: string): string {

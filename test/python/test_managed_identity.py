@@ -24,7 +24,9 @@ def test_default_azure_credential_uses_the_machines_identity(sandbox, monkeypatc
         monkeypatch.setenv(name, value)
     machine = next(mi for mi in sandbox.descriptor["managedIdentities"] if mi["assigned"])
 
-    credential = DefaultAzureCredential()
+    # #region default-credential
+    credential = DefaultAzureCredential()  # with AZURE_POD_IDENTITY_AUTHORITY_HOST, or IDENTITY_ENDPOINT + IDENTITY_HEADER
+    # #endregion default-credential
     token = credential.get_token("https://communication.azure.com//.default")
     claims = jwt.decode(token.token, options={"verify_signature": False})
     assert claims["oid"] == machine["objectId"]

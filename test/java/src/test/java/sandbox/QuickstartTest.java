@@ -42,6 +42,7 @@ class QuickstartTest {
     String authority = named(d.get("tenants"), "fabrikam").get("authority").asText() + "/";
 
     // MSAL4J asks <authority host:port>/common/userrealm/<upn> first and fails on anything but 200.
+    // #region msal4j
     PublicClientApplication app =
         PublicClientApplication.builder(clientId)
             .authority(authority)
@@ -54,9 +55,11 @@ class QuickstartTest {
                         ACS_SCOPES, alice.get("upn").asText(), alice.get("password").asText().toCharArray())
                     .build())
             .get();
+    // #endregion msal4j
     JsonNode entra = claims(result.accessToken());
     assertEquals(alice.get("objectId").asText(), entra.get("oid").asText());
 
+    // #region exchange
     CommunicationIdentityClient client =
         new CommunicationIdentityClientBuilder()
             .connectionString(d.get("acs").get(0).get("connectionString").asText())
@@ -64,6 +67,7 @@ class QuickstartTest {
     AccessToken token =
         client.getTokenForTeamsUser(
             new GetTokenForTeamsUserOptions(result.accessToken(), clientId, entra.get("oid").asText()));
+    // #endregion exchange
     assertTrue(claims(token.getToken()).get("skypeid").asText().startsWith("orgid:"));
     assertEquals(entra.get("exp").asLong(), token.getExpiresAt().toEpochSecond());
   }
