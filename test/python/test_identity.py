@@ -2,11 +2,13 @@
 azure-identity's ClientSecretCredential, and the errors as the SDK surfaces them (HttpResponseError's
 status, code and message), for both client sets."""
 
+from urllib.parse import urlparse
+
 import jwt
 import pytest
 from azure.communication.identity import CommunicationIdentityClient, CommunicationTokenScope
 from azure.core.exceptions import HttpResponseError
-from azure.identity import ClientSecretCredential
+from azure.identity import ClientSecretCredential, UsernamePasswordCredential
 
 from clients import no_instance_discovery, public_client
 from conftest import ACS_SCOPES
@@ -79,3 +81,22 @@ def test_a_wrong_password_is_entras_invalid_grant(sandbox):
     assert result["error"] == "invalid_grant"
     assert result["error_codes"] == [50126]
     assert result["error_description"].startswith("AADSTS50126: Error validating credentials due to invalid username or password.")
+
+
+def test_username_password_credential_asks_the_user_realm_on_443_and_signs_in(sandbox):
+    alice = sandbox.user("alice")
+    credential = UsernamePasswordCredential(
+        sandbox.app("contoso-teams")["clientId"],
+        alice["upn"],
+        alice["password"],
+        tenant_id=sandbox.tenant("fabrikam")["id"],
+        authority=sandbox.base_url,
+        **no_instance_discovery(),
+    )
+    token = credential.get_token(*ACS_SCOPES)
+    claims = jwt.decode(token.token, options={"verify_signature": False})
+    assert (claims["upn"], claims["scp"]) == (alice["upn"], "Teams.ManageCalls Teams.ManageChats")
+    # The journal shows the realm request MSAL made to 443, port dropped, before the password grant.
+    realm = [e for e in sandbox.admin("GET", "requests")["requests"] if "/userrealm/" in e["url"]]
+    assert realm and realm[-1]["status"] == 200
+    assert realm[-1]["host"] == urlparse(sandbox.base_url).hostname  # no port: 443
