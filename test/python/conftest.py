@@ -1,4 +1,4 @@
-"""One sandbox for the whole pytest session: `acs-sandbox serve --port 0 --json` from the built package,
+"""One sandbox for the whole test run: `acs-sandbox serve --port 0 --json` from the built package,
 on a loopback address of its own so its second listener on 443 (which MSAL Python asks for the user realm)
 is not shared with anything else on the machine. Clients trust its CA through REQUESTS_CA_BUNDLE, the
 one setting requests, MSAL and azure-core read."""
@@ -84,7 +84,7 @@ class Sandbox:
 
 @pytest.fixture(scope="session")
 def trust():
-    """REQUESTS_CA_BUNDLE for the session: a bundle each sandbox adds its CA to, so the server's and the
+    """REQUESTS_CA_BUNDLE for the test run: a bundle each sandbox adds its CA to, so the server's and the
     container's are trusted side by side (requests reads the file at each connection)."""
     with tempfile.TemporaryDirectory(prefix="acs-sandbox-trust-") as scratch:
         bundle = Path(scratch, "bundle.pem")
