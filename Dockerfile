@@ -1,4 +1,5 @@
-# acs-sandbox: the fake Entra ID and ACS Identity service over HTTPS on 8443 (docs/container.md).
+# acs-sandbox: the fake Entra ID and ACS Identity service over HTTPS on 8443, and on 443 too (MSAL Python
+# asks 443 for the user realm; other containers reach it at https://<network alias>/) (docs/container.md).
 #
 # Two ways to get the application into the image, chosen with APP (BuildKit builds only the one chosen):
 #   APP=source (default)  npm ci and the TypeScript build run inside the build: needs the npm registry.
@@ -47,7 +48,9 @@ ENV NODE_ENV=production \
     ACS_SANDBOX_PORT=8443 \
     ACS_SANDBOX_DATA_DIR=/data
 VOLUME /data
-EXPOSE 8443
+# Docker lets unprivileged users bind ports below 1024 inside a container (net.ipv4.ip_unprivileged_port_start=0
+# since Docker 20.10); where it does not, serve says so in its descriptor (port443) and keeps 8443.
+EXPOSE 8443 443
 HEALTHCHECK --interval=5s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "require('https').get(`https://127.0.0.1:${process.env.ACS_SANDBOX_PORT||8443}/_sandbox/health`,{rejectUnauthorized:false},r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"]
 # A world file mounted at /etc/acs-sandbox/world.yaml is loaded unless a world or scenario is set.

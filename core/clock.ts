@@ -26,6 +26,15 @@ export class Clock {
     return Math.floor(this.nowMs() / 1000);
   }
 
+  /**
+   * Whole seconds of the wall clock that clients read and the sandbox cannot move. Tokens date their
+   * issue (`iat`, `nbf`) no later than this, so a client that checks them with its own clock accepts
+   * tokens issued after an `advance` (see mock-aad/tokens.ts `issueTimes`).
+   */
+  wallSeconds(): number {
+    return Math.floor(Date.now() / 1000);
+  }
+
   now(): Date {
     return new Date(this.nowMs());
   }

@@ -10,6 +10,7 @@ import { logoutRoutes } from "./routes/logout.js";
 import { acceptAnyBody, installErrorHandler, notFoundRoutes } from "./routes/fallback.js";
 import { entraHeaders } from "./routes/respond.js";
 import { tokenRoutes } from "./routes/token.js";
+import { userRealmRoutes } from "./routes/user-realm.js";
 import { AadState } from "./state.js";
 
 export type { AadContext } from "./context.js";
@@ -46,6 +47,7 @@ export function mockAad(ctx: AadContext): MockAad {
       });
       await discoveryRoutes(app, ctx);
       await tokenRoutes(app, ctx, state);
+      await userRealmRoutes(app, ctx);
       await managedIdentityRoutes(app, ctx);
       const flows = {
         authorize: authorizeFlow(ctx, state),

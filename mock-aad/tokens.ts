@@ -33,6 +33,21 @@ const LIFETIME_SPREAD_SECONDS = 1800;
 const ID_TOKEN_LIFETIME_SECONDS = 3900;
 
 /**
+ * `iat`/`nbf`/`exp` of a token issued now that is valid in both views of time. The sandbox clock may be
+ * ahead of the clients' wall clocks (after `advance`), and clients check `nbf` with their own clock: MSAL
+ * Python refuses an id_token whose `nbf` is in its future ("The ID token is not yet valid"). So a token
+ * is dated from the earlier of the two clocks while `exp` follows the sandbox clock: the client sees a
+ * token valid from now, the sandbox (and ACS, which checks with the sandbox clock) sees it expire on
+ * sandbox time. Behind the wall clock (`set` to the past), both are sandbox time, so a client sees
+ * tokens that expired long ago, as it would in that past.
+ */
+export function issueTimes(clock: Clock, lifetimeSeconds: number): { iat: number; nbf: number; exp: number } {
+  const now = clock.nowSeconds();
+  const issuedAt = Math.min(now, clock.wallSeconds());
+  return { iat: issuedAt, nbf: issuedAt, exp: now + lifetimeSeconds };
+}
+
+/**
  * Entra randomises access-token lifetimes; the sandbox derives them from the request so a replayed
  * scenario gets the same `expires_in`.
  */
@@ -147,11 +162,10 @@ export async function mintAccessToken(
   grant: PolicyGrant,
   ctx: MintContext,
 ): Promise<{ accessToken: string; expiresIn: number }> {
-  const iat = ctx.clock.nowSeconds();
   const expiresIn = accessTokenLifetime(
-    `${grant.app.clientId}:${grant.user?.objectId ?? "app"}:${grant.audience}:${iat}`,
+    `${grant.app.clientId}:${grant.user?.objectId ?? "app"}:${grant.audience}:${ctx.clock.nowSeconds()}`,
   );
-  const times = { iat, nbf: iat, exp: iat + expiresIn };
+  const times = issueTimes(ctx.clock, expiresIn);
   const accessToken =
     grant.tokenVersion === 1
       ? // v1 tokens carry `x5t` beside `kid` in the header.
@@ -166,15 +180,12 @@ export async function mintIdToken(
   ctx: MintContext,
   nonce?: string,
 ): Promise<string> {
-  const iat = ctx.clock.nowSeconds();
   const { user, app, tenant } = grant;
   const { uti, aio, rh } = opaqueClaims();
   return ctx.keys.sign({
     aud: app.clientId,
     iss: v2Issuer(ctx.origin, tenant.id),
-    iat,
-    nbf: iat,
-    exp: iat + ID_TOKEN_LIFETIME_SECONDS,
+    ...issueTimes(ctx.clock, ID_TOKEN_LIFETIME_SECONDS),
     aio,
     name: user.displayName,
     ...(nonce !== undefined ? { nonce } : {}),

@@ -10,10 +10,15 @@ export const SNIPPET = /(<!-- snippet: (\S+)#(\S+) -->\s*```\w*\n)([\s\S]*?)```/
 const ERRORS = /(<!-- errors:begin -->\n)[\s\S]*?(<!-- errors:end -->)/;
 const COMPATIBILITY = /(<!-- compatibility:begin -->\n)[\s\S]*?(<!-- compatibility:end -->)/;
 
-/** The text between `// #region NAME` and `// #endregion NAME` of a file, dedented. */
+/**
+ * The text between `// #region NAME` and `// #endregion NAME` of a file (`# #region NAME` in Python and
+ * shell), dedented.
+ */
 export function region(file: string, name: string): string {
   const text = readFileSync(file, "utf8");
-  const match = new RegExp(`// #region ${name}\\n([\\s\\S]*?)\\n\\s*// #endregion ${name}`).exec(text);
+  const match = new RegExp(`(?://|#) #region ${name}\\n([\\s\\S]*?)\\n\\s*(?://|#) #endregion ${name}`).exec(
+    text,
+  );
   if (!match) throw new Error(`No region ${name} in ${file}`);
   const lines = match[1]!.split("\n");
   const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length));
@@ -50,6 +55,9 @@ export const DOCUMENTS = [
   "docs/clients.md",
   "docs/security.md",
   "docs/compatibility.md",
+  "docs/python.md",
+  "docs/java.md",
+  "docs/unmodified.md",
 ];
 
 /** A document with its generated parts brought up to date. */

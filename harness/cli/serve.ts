@@ -2,11 +2,44 @@ import { Command, Option } from "commander";
 import type { Descriptor } from "../sandbox/descriptor.js";
 import { startSandbox } from "../transports/start.js";
 
+/** Where a client finds the CA, per ecosystem: each reads its own setting and ignores the others'. */
+export function trustLines(caCertPath: string): string[] {
+  return [
+    `Trust the sandbox CA: ${caCertPath}`,
+    `  Node          export NODE_EXTRA_CA_CERTS=${caCertPath}`,
+    `  Python        export REQUESTS_CA_BUNDLE=${caCertPath}   (requests, MSAL, azure-core; they ignore SSL_CERT_FILE)`,
+    `  .NET, Java    the OS trust store: cp ${caCertPath} /usr/local/share/ca-certificates/acs-sandbox.crt && update-ca-certificates`,
+    `                (Java on Debian/Ubuntu reads it through ca-certificates-java; elsewhere keytool -importcert -cacerts -file ${caCertPath})`,
+    `  Browser       a browser used for interactive or device-code sign-in must trust it too`,
+  ];
+}
+
+/** What the banner says about the 443 listener, when one was asked for. */
+function port443Lines(d: Descriptor): string[] {
+  const p = d.port443;
+  if (!p) return [];
+  if (p.listening) {
+    return p.origin === d.baseUrl
+      ? []
+      : [
+          ``,
+          `Also on 443    ${p.origin}   (MSAL Python asks the authority's host on 443 for the user realm)`,
+        ];
+  }
+  return [
+    ``,
+    `Not on 443     ${p.reason}.`,
+    `  MSAL Python password sign-in asks https://<authority host>/common/userrealm/… and will fail to connect.`,
+    `  ${p.fix}.`,
+  ];
+}
+
 /** The human banner `serve` prints: where everything is and how each client library points at it. */
 export function banner(d: Descriptor): string {
   const host = new URL(d.baseUrl).host;
   const fabrikam = d.tenants.find((t) => t.name === "fabrikam") ?? d.tenants[0];
   const app = d.apps[0];
+  const authority = fabrikam?.authority ?? d.authority;
   const lines = [
     `acs-sandbox is ready at ${d.baseUrl}`,
     ``,
@@ -21,6 +54,7 @@ export function banner(d: Descriptor): string {
     ),
     `ACS resources`,
     ...d.acs.map((r) => `  ${r.name.padEnd(14)}${r.endpoint}\n  ${"".padEnd(14)}${r.connectionString}`),
+    ...port443Lines(d),
   ];
   const machine = d.managedIdentities.filter((mi) => mi.assigned);
   if (machine.length > 0) {
@@ -33,21 +67,16 @@ export function banner(d: Descriptor): string {
       `  App Service: ${d.managedIdentityEnv.appService.join(" ")}`,
     );
   }
-  if (d.caCertPath) {
-    lines.push(
-      ``,
-      `Trust the sandbox CA: ${d.caCertPath}`,
-      `  export NODE_EXTRA_CA_CERTS=${d.caCertPath}`,
-      `  (.NET/Python/Java: add it to the OS or runtime trust store, or to REQUESTS_CA_BUNDLE / SSL_CERT_FILE)`,
-    );
-  }
+  if (d.caCertPath) lines.push(``, ...trustLines(d.caCertPath));
   lines.push(
     ``,
     `Point your client at it`,
-    `  MSAL Node         auth: { clientId: "${app?.clientId ?? "<client id>"}", authority: "${fabrikam?.authority ?? d.authority}", knownAuthorities: ["${host}"] }`,
+    `  MSAL Node         auth: { clientId: "${app?.clientId ?? "<client id>"}", authority: "${authority}", knownAuthorities: ["${host}"] }`,
     `  @azure/identity   new UsernamePasswordCredential(tenantId, clientId, upn, password, { authorityHost: "${d.baseUrl}", disableInstanceDiscovery: true })`,
-    `  MSAL.NET          .WithAuthority("${fabrikam?.authority ?? d.authority}", validateAuthority: false)   (or .WithInstanceDiscovery(false))`,
-    `  MSAL Python       PublicClientApplication(client_id, authority="${fabrikam?.authority ?? d.authority}", instance_discovery=False)`,
+    `  MSAL.NET          .WithAuthority("${authority}", validateAuthority: false)   (or .WithInstanceDiscovery(false))`,
+    `  MSAL Python       PublicClientApplication(client_id, authority="${authority}", instance_discovery=False)`,
+    `  azure-identity    UsernamePasswordCredential(client_id, upn, password, tenant_id=tenant_id, authority="${d.baseUrl}", disable_instance_discovery=True)`,
+    `                    (azure-identity 1.13 betas, as Debian ships: instance_discovery=False)`,
     ...(d.proxy
       ? [
           `  Unchanged code    export HTTPS_PROXY=${d.proxy}   (real login.microsoftonline.com, *.communication.azure.com and IMDS URLs reach the sandbox)`,
@@ -57,6 +86,11 @@ export function banner(d: Descriptor): string {
     `Admin API: ${d.baseUrl}/_sandbox/{descriptor,world,clock,reset,requests}   Ctrl+C stops.`,
   );
   return lines.join("\n");
+}
+
+/** A boolean flag that may come from the environment as a string ("0", "false" and "no" are off). */
+function flag(value: unknown): boolean {
+  return value === true || (typeof value === "string" && !/^(0|false|no)$/i.test(value));
 }
 
 export function serveCommand(): Command {
@@ -92,9 +126,22 @@ export function serveCommand(): Command {
       ),
     )
     .addOption(new Option("--loose", "accept any ACS api-version as the newest").env("ACS_SANDBOX_LOOSE"))
+    .addOption(
+      new Option(
+        "--unmodified",
+        "answer as login.microsoftonline.com and <resource>.communication.azure.com on 443 (docs/unmodified.md)",
+      ).env("ACS_SANDBOX_UNMODIFIED"),
+    )
+    .addOption(
+      new Option("--no-port-443", "do not also listen on 443 of the same address").env(
+        "ACS_SANDBOX_NO_PORT_443",
+      ),
+    )
     .option("--json", "print exactly one line: the descriptor as JSON")
-    .action(async (opts) => {
-      const port = Number(opts.port);
+    .action(async (opts, command: Command) => {
+      const unmodified = flag(opts.unmodified);
+      // The real hosts answer on 443; a port given on purpose still wins.
+      const port = Number(unmodified && command.getOptionValueSource("port") === "default" ? 443 : opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         throw new Error(`Invalid --port "${opts.port}": expected a number from 0 to 65535`);
       }
@@ -103,8 +150,7 @@ export function serveCommand(): Command {
       )
         .flatMap((h: string) => h.split(","))
         .filter(Boolean);
-      const loose =
-        opts.loose === true || (typeof opts.loose === "string" && !/^(0|false|no)$/i.test(opts.loose));
+      const loose = flag(opts.loose);
       let sb;
       try {
         sb = await startSandbox({
@@ -112,6 +158,8 @@ export function serveCommand(): Command {
           port,
           host: opts.host,
           hostnames,
+          unmodified,
+          listenOn443: opts.port443 !== false && !flag(process.env.ACS_SANDBOX_NO_PORT_443),
           looseApiVersion: loose,
           ...(opts.scenario ? { scenario: opts.scenario } : {}),
           ...(opts.world ? { world: opts.world } : {}),
@@ -122,6 +170,12 @@ export function serveCommand(): Command {
         if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {
           throw new Error(
             `Port ${port} on ${opts.host} is already in use: stop what holds it, or pass --port 0 to pick a free port`,
+          );
+        }
+        if ((err as NodeJS.ErrnoException).code === "EACCES") {
+          throw new Error(
+            `Port ${port} on ${opts.host} needs privileges this process lacks: run as root, or give node the ` +
+              `capability (sudo setcap cap_net_bind_service=+ep $(command -v node)), or pick a port above 1023`,
           );
         }
         throw err;

@@ -27,6 +27,11 @@ export interface Descriptor {
     isAdmin: boolean;
   }[];
   acs: { name: string; endpoint: string; connectionString: string; resourceId: string }[];
+  /**
+   * Server mode: whether port 443 of the same address answers as well. MSAL Python drops the authority's
+   * port when it asks for the user realm before a password sign-in, so it asks 443 whatever the port.
+   */
+  port443?: Port443;
   /** Managed identities of the world; `assigned` ones are the machine's (IMDS and App Service answer for them). */
   managedIdentities: {
     name: string;
@@ -66,9 +71,33 @@ export function managedIdentityEnv(
   };
 }
 
-/** How a resource is reached: its own host when intercepting, the base URL (first) or a sub-host (others) on one port. */
+/** The second listener on 443: its origin, or why there is none and what to do about it. */
+export type Port443 = { listening: true; origin: string } | { listening: false; reason: string; fix: string };
+
+/**
+ * The origin as a client must write it: an explicit default port is dropped (`https://localhost`, never
+ * `https://localhost:443`). Azure SDKs sign the endpoint's host with its port (the HMAC `host` header)
+ * while HTTP clients send `Host` without a default port, so a connection string with `:443` is denied.
+ */
+export function canonicalOrigin(origin: string): string {
+  try {
+    return new URL(origin).origin;
+  } catch {
+    // A Host header no URL can hold: echoed as sent, as before; the request fails further on.
+    return origin;
+  }
+}
+
+/**
+ * How a resource is reached: its own host when intercepting or when the sandbox answers as the real Entra
+ * host (unmodified mode), else the base URL (first) or a sub-host (others) on one port.
+ */
 export function acsEndpoint(mode: Descriptor["mode"], baseUrl: string, name: string, index: number): string {
-  if (mode !== "server") return `https://${name}.communication.azure.com/`;
+  const real = new URL(baseUrl).hostname === "login.microsoftonline.com";
+  if (mode !== "server" || real) {
+    const port = real ? new URL(baseUrl).port : "";
+    return `https://${name}.communication.azure.com${port ? `:${port}` : ""}/`;
+  }
   if (index === 0) return `${baseUrl}/`;
   const url = new URL(baseUrl);
   url.hostname = `${name}.${url.hostname}`;
@@ -80,8 +109,10 @@ export function buildDescriptor(
   mode: Descriptor["mode"],
   baseUrl: string,
   caCertPath: string | null,
+  port443?: Port443,
 ): Descriptor {
   const { directory, resources } = world;
+  baseUrl = canonicalOrigin(baseUrl);
   const tenantName = (id: string) => directory.tenants.find((t) => t.id === id)?.name ?? id;
   return {
     mode,
@@ -119,6 +150,7 @@ export function buildDescriptor(
         resourceId: r.resourceId,
       };
     }),
+    ...(port443 ? { port443 } : {}),
     managedIdentities: directory.tenants.flatMap((t) =>
       t.managedIdentities.map((mi) => ({
         name: mi.name,

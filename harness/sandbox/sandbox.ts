@@ -7,7 +7,7 @@ import { mockAcs, type MockAcs } from "../../mock-acs/index.js";
 import type { AcsResource } from "../../mock-acs/resources.js";
 import { adminRoutes } from "./admin.js";
 import { buildApp } from "./app.js";
-import { buildDescriptor, type Descriptor } from "./descriptor.js";
+import { buildDescriptor, canonicalOrigin, type Descriptor, type Port443 } from "./descriptor.js";
 import { Journal } from "./journal.js";
 import { signingKeys } from "./keys.js";
 import { WorkloadIssuer } from "./workload-issuer.js";
@@ -48,6 +48,8 @@ export class Sandbox {
   #options: SandboxCoreOptions;
   /** Origin used for the descriptor when no request tells (set by the transport once it knows its port). */
   defaultOrigin = "https://login.microsoftonline.com";
+  /** Server mode: the second listener on 443, set by the transport once it tried (see Descriptor.port443). */
+  port443: Port443 | undefined;
 
   private constructor(options: SandboxCoreOptions) {
     this.#options = options;
@@ -112,7 +114,7 @@ export class Sandbox {
   originOf(request: FastifyRequest): string {
     return (
       this.#options.publicUrl?.replace(/\/+$/, "") ??
-      (request.headers.host ? `https://${request.headers.host}` : this.defaultOrigin)
+      (request.headers.host ? canonicalOrigin(`https://${request.headers.host}`) : this.defaultOrigin)
     );
   }
 
@@ -139,7 +141,13 @@ export class Sandbox {
   }
 
   get descriptor(): Descriptor {
-    return buildDescriptor(this.world, this.mode, this.defaultOrigin, this.#options.caCertPath ?? null);
+    return buildDescriptor(
+      this.world,
+      this.mode,
+      this.defaultOrigin,
+      this.#options.caCertPath ?? null,
+      this.port443,
+    );
   }
 
   /** The descriptor as seen by the client that asked: its base URL follows the Host it used. */
@@ -149,7 +157,7 @@ export class Sandbox {
       (request.headers.host && this.mode === "server"
         ? `https://${request.headers.host}`
         : this.defaultOrigin);
-    return buildDescriptor(this.world, this.mode, origin, this.#options.caCertPath ?? null);
+    return buildDescriptor(this.world, this.mode, origin, this.#options.caCertPath ?? null, this.port443);
   }
 
   replaceWorld(next: World): void {

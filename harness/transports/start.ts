@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { AddressInfo } from "node:net";
+import { isIP, type AddressInfo } from "node:net";
 import { defaultCaDir, tlsMaterial } from "../sandbox/ca.js";
-import type { Descriptor } from "../sandbox/descriptor.js";
+import { canonicalOrigin, type Descriptor } from "../sandbox/descriptor.js";
 import { attachInterception, detachInterception } from "./intercept.js";
+import { listenOn443 } from "./port443.js";
 import { acceptTunnels } from "./tunnel.js";
 import { SCENARIOS_DIR } from "../sandbox/paths.js";
 import { Sandbox } from "../sandbox/sandbox.js";
@@ -24,6 +25,17 @@ export interface StartSandboxOptions {
   /** Server mode: port (0 picks a free one; default 8443) and host (default 127.0.0.1). */
   port?: number;
   host?: string;
+  /**
+   * Server mode: also answer on port 443 of the same address when the port is another, for clients that
+   * drop the port (MSAL Python's user realm discovery). `descriptor.port443` says whether it could.
+   */
+  listenOn443?: boolean;
+  /**
+   * Server mode: answer as the real hosts (`login.microsoftonline.com`, `<resource>.communication.azure.com`),
+   * for production code whose only changes are DNS and CA trust (docs/unmodified.md). The certificate
+   * names them and the descriptor uses them; give port 443, as `serve --unmodified` does.
+   */
+  unmodified?: boolean;
   /** Extra names for the TLS certificate (a container's hostname, a LAN name). */
   hostnames?: string[];
   /** Public origin clients use, when it differs from the Host they send (reverse proxies). */
@@ -112,14 +124,15 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   }
 
   const publicHost = options.publicUrl ? new URL(options.publicUrl).hostname : undefined;
-  // The real service hosts too, for clients that reach the listener as their HTTPS proxy (tunnel.ts).
-  const realHosts = [
-    "login.microsoftonline.com",
-    ...world.resources.map((r) => `${r.name}.communication.azure.com`),
-  ];
+  const host = options.host ?? "127.0.0.1";
+  const displayHost = clientHost(host);
+  // The real service hosts too, for clients that reach the listener as their HTTPS proxy (tunnel.ts)
+  // or by name in unmodified mode.
+  const realHosts = realHostNames(world);
   const hostnames = [
     ...(options.hostnames ?? []),
     ...(publicHost ? [publicHost] : []),
+    ...(WILDCARD_HOSTS.has(host) ? [] : [host]),
     // Resources after the first answer at `<name>.<host>` on the same port (see acsEndpoint).
     ...world.resources.slice(1).map((r) => `${r.name}.localhost`),
     ...realHosts,
@@ -135,11 +148,18 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     caCertPath: tls.caCertPath,
     ...(options.startTime ? { startTime: options.startTime } : {}),
   });
-  const host = options.host ?? "127.0.0.1";
   acceptTunnels(sandbox.app.server, ["localhost", "127.0.0.1", "::1", host, ...hostnames]);
   await sandbox.app.listen({ port: options.port ?? 8443, host });
   const { port } = sandbox.app.server.address() as AddressInfo;
-  sandbox.defaultOrigin = options.publicUrl?.replace(/\/+$/, "") ?? `https://localhost:${port}`;
+  sandbox.defaultOrigin = canonicalOrigin(
+    options.publicUrl ?? `https://${options.unmodified ? REAL_ENTRA_HOST : displayHost}:${port}`,
+  );
+  const extra =
+    options.listenOn443 && port !== 443
+      ? await listenOn443(sandbox.app, { key: tls.keyPem, cert: tls.certPem }, host, displayHost)
+      : undefined;
+  if (extra) sandbox.port443 = extra.status;
+  else if (options.listenOn443) sandbox.port443 = { listening: true, origin: sandbox.defaultOrigin };
   return {
     get descriptor() {
       return sandbox.descriptor;
@@ -148,6 +168,28 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     sandbox,
     caCertPem: tls.caCertPem,
     reset: () => sandbox.reset(),
-    close: () => sandbox.close(),
+    async close() {
+      await extra?.close();
+      await sandbox.close();
+    },
   };
+}
+
+const REAL_ENTRA_HOST = "login.microsoftonline.com";
+
+/** The names production code uses: Entra's host and each ACS resource's own. */
+export function realHostNames(world: World): string[] {
+  return [REAL_ENTRA_HOST, ...world.resources.map((r) => `${r.name}.communication.azure.com`)];
+}
+
+/** Addresses that mean "every interface": clients reach them as `localhost`. */
+const WILDCARD_HOSTS = new Set(["0.0.0.0", "::", "[::]"]);
+
+/**
+ * The host a client writes in URLs for a listening address: `localhost` for loopback's usual names and
+ * the wildcard addresses (the certificate names it), the address itself otherwise (IPv6 in brackets).
+ */
+export function clientHost(host: string): string {
+  if (WILDCARD_HOSTS.has(host) || host === "127.0.0.1" || host === "localhost") return "localhost";
+  return isIP(host) === 6 ? `[${host}]` : host;
 }

@@ -24,7 +24,10 @@ import { SCENARIOS_DIR } from "../sandbox/paths.js";
 
 /** The image `scripts/docker-build.sh` builds. */
 export const DEFAULT_IMAGE = "acs-sandbox:local";
-/** The port the sandbox listens on inside the container. */
+/**
+ * The port the sandbox listens on inside the container. It answers on 443 as well, for other containers
+ * that reach it by network alias (`withNetworkAliases`) at a URL without a port (docs/unmodified.md).
+ */
 export const SANDBOX_PORT = 8443;
 /** Where the image loads a world file from (docs/container.md). */
 export const WORLD_PATH = "/etc/acs-sandbox/world.yaml";

@@ -6,7 +6,7 @@ import { parseWorld } from "../../harness/index.js";
 import { decide } from "../../mock-aad/policy.js";
 import { AadState } from "../../mock-aad/state.js";
 import { tokenResponse } from "../../mock-aad/token-response.js";
-import { accessTokenLifetime, pairwiseSubject } from "../../mock-aad/tokens.js";
+import { accessTokenLifetime, issueTimes, pairwiseSubject } from "../../mock-aad/tokens.js";
 
 async function aliceGrant(scope: string) {
   const directory = parseWorld({}).directory;
@@ -115,5 +115,27 @@ describe("token minting", () => {
       signedInAtMs,
     });
     expect(body.refresh_token_expires_in).toBe(18 * 3600);
+  });
+});
+
+describe("token times after the sandbox clock moves", () => {
+  it("dates tokens no later than the wall clock while exp follows the sandbox clock", async () => {
+    const clock = new Clock();
+    clock.advance("2h");
+    const wallBefore = clock.wallSeconds();
+    const times = issueTimes(clock, 3900);
+    expect(times.iat).toBeGreaterThanOrEqual(wallBefore);
+    expect(times.iat).toBeLessThanOrEqual(clock.wallSeconds());
+    expect(times.nbf).toBe(times.iat);
+    expect(times.exp - clock.nowSeconds()).toBeGreaterThanOrEqual(3899);
+  });
+
+  it("keeps sandbox time for both when the sandbox is behind the wall clock", () => {
+    const clock = new Clock("2024-05-01T00:00:00Z");
+    const times = issueTimes(clock, 3600);
+    const start = Date.parse("2024-05-01T00:00:00Z") / 1000;
+    expect(times.iat).toBeGreaterThanOrEqual(start);
+    expect(times.iat).toBeLessThan(start + 60);
+    expect(times.exp).toBe(times.iat + 3600);
   });
 });
