@@ -534,6 +534,20 @@ const CATALOG = {
     cause: "The on-behalf-of assertion (the incoming access token) has expired.",
     fix: "Have the client send a fresh access token.",
   }),
+  // ── Service faults (answered only when a fault rule says so: /_sandbox/faults) ─────────────────
+  AADSTS90006: entry({
+    // [infer] The code and wording are the public error-code list's "ExternalServerRetryableError - The
+    // service is temporarily unavailable."; no recorded 429/5xx token-endpoint body was found, so the
+    // OAuth `error` (temporarily_unavailable, RFC 6749 §4.1.2.1) is ours. MSAL reads it as JSON.
+    error: "temporarily_unavailable",
+    status: 503,
+    surface: "json",
+    message: () => "The service is temporarily unavailable.",
+    cause:
+      "Entra ID is throttling the client (429) or is briefly unavailable (5xx). MSAL then refuses the same request itself until Retry-After has passed (60 s when absent).",
+    fix: "Cache tokens (acquireTokenSilent first) so the token endpoint is not called per request, and retry after the Retry-After the answer gives.",
+    scenario: "entra-token-endpoint-throttled",
+  }),
 };
 
 type Catalog = typeof CATALOG;

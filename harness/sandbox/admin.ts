@@ -1,4 +1,6 @@
 import type { FastifyInstance } from "fastify";
+import { faultRoutes } from "./faults/admin-routes.js";
+import { journalRoutes } from "./journal-routes.js";
 import type { Sandbox } from "./sandbox.js";
 import { parseWorld, WorldError } from "./world.js";
 
@@ -51,6 +53,7 @@ export function adminRoutes(sandbox: Sandbox) {
       return { status: "reset", now: sandbox.clock.now().toISOString() };
     });
 
-    app.get("/requests", async () => ({ requests: sandbox.journal.list() }));
+    journalRoutes(app, sandbox.journal);
+    faultRoutes(app, sandbox.faults);
   };
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { createLocalJWKSet } from "jose";
 import { Clock } from "../../core/clock.js";
+import { Scheduler } from "../../core/scheduler.js";
 import { KeySet } from "../../core/keyset.js";
 import { mockAad, type MockAad } from "../../mock-aad/index.js";
 import { mockAcs, type MockAcs } from "../../mock-acs/index.js";
@@ -8,6 +9,7 @@ import type { AcsResource } from "../../mock-acs/resources.js";
 import { adminRoutes } from "./admin.js";
 import { buildApp } from "./app.js";
 import { buildDescriptor, type Descriptor } from "./descriptor.js";
+import { FaultInjector } from "./faults/injector.js";
 import { Journal } from "./journal.js";
 import { signingKeys } from "./keys.js";
 import { World } from "./world.js";
@@ -37,6 +39,9 @@ function hostName(request: FastifyRequest): string {
 export class Sandbox {
   readonly clock: Clock;
   readonly journal = new Journal();
+  /** Waits that faults add (latency, held connections); cancelled on close. */
+  readonly scheduler = new Scheduler();
+  readonly faults: FaultInjector;
   readonly world: World;
   readonly mode: Descriptor["mode"];
   #initialWorld: World;
@@ -51,6 +56,7 @@ export class Sandbox {
     this.#options = options;
     this.mode = options.mode;
     this.clock = new Clock(options.startTime);
+    this.faults = new FaultInjector(this.clock);
     this.#initialWorld = options.world;
     this.world = new World(options.world.document);
   }
@@ -93,7 +99,18 @@ export class Sandbox {
           ?.users.find((u) => u.objectId === objectId)?.teamsLicense,
     });
     this.#app = await buildApp(
-      { aad: this.#aad, acs: this.#acs, admin: adminRoutes(this), journal: this.journal },
+      {
+        aad: this.#aad,
+        acs: this.#acs,
+        admin: adminRoutes(this),
+        journal: this.journal,
+        faults: {
+          faults: this.faults,
+          scheduler: this.scheduler,
+          clock: this.clock,
+          transport: () => (this.mode === "server" ? "socket" : "inject"),
+        },
+      },
       this.#options.https ? { https: this.#options.https } : {},
     );
     await this.#app.ready();
@@ -147,9 +164,11 @@ export class Sandbox {
     this.#aad.reset();
     await this.#acs.reset();
     this.journal.clear();
+    this.faults.clear();
   }
 
   async close(): Promise<void> {
+    this.scheduler.cancelAll();
     await this.#app.close();
   }
 }
