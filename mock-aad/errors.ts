@@ -29,12 +29,12 @@ function entry<P extends string = never>(e: CatalogEntry<NoInfer<P>>): CatalogEn
   return e;
 }
 
-const ADMIN_STEP_1 = "Admin step 1: in the app registration, set Supported account types";
-const ADMIN_STEP_2 =
+export const ADMIN_STEP_1 = "Admin step 1: in the app registration, set Supported account types";
+export const ADMIN_STEP_2 =
   "Admin step 2: on the app's Authentication pane, set Allow public client flows to Yes (`publicClientFlows: true`)";
-const ADMIN_STEP_7 =
+export const ADMIN_STEP_7 =
   "Admin step 7: create the ACS service principal in the user's tenant, `New-MgServicePrincipal -AppId 1fd5118e-2576-4263-8130-9503064c837a` (`servicePrincipals: [acs]`)";
-const ADMIN_STEP_8 =
+export const ADMIN_STEP_8 =
   "Admin step 8: a tenant admin grants consent, https://login.microsoftonline.com/{tenant}/adminconsent?client_id={app} (a tenant-wide grant in `grants:`)";
 
 const CATALOG = {

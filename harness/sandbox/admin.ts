@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { faultRoutes } from "./faults/admin-routes.js";
+import { inspectorRoutes } from "./inspector/routes.js";
 import { journalRoutes } from "./journal-routes.js";
 import type { Sandbox } from "./sandbox.js";
 import { parseWorld, WorldError } from "./world.js";
@@ -55,5 +56,6 @@ export function adminRoutes(sandbox: Sandbox) {
 
     journalRoutes(app, sandbox.journal);
     faultRoutes(app, sandbox.faults);
+    inspectorRoutes(app, sandbox);
   };
 }

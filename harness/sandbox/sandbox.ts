@@ -49,6 +49,8 @@ export class Sandbox {
   #acs!: MockAcs;
   #app!: FastifyInstance;
   #options: SandboxCoreOptions;
+  /** Key ids of each service's signing keys, so the inspector can say which key signed a token. */
+  signingKeyIds: { entra: string[]; acs: string[] } = { entra: [], acs: [] };
   /** Origin used for the descriptor when no request tells (set by the transport once it knows its port). */
   defaultOrigin = "https://login.microsoftonline.com";
 
@@ -73,6 +75,11 @@ export class Sandbox {
       signingKeys("acs", this.#options.dataDir),
     ]);
     const aadKeySet = new KeySet(aadKeys);
+    const acsKeySet = new KeySet(acsKeys);
+    this.signingKeyIds = {
+      entra: aadKeySet.jwks().keys.map((k) => String(k.kid)),
+      acs: acsKeySet.jwks().keys.map((k) => String(k.kid)),
+    };
     const publicOrigin = (request: FastifyRequest) =>
       this.#options.publicUrl?.replace(/\/+$/, "") ??
       (request.headers.host ? `https://${request.headers.host}` : this.defaultOrigin);
@@ -85,7 +92,7 @@ export class Sandbox {
     });
     this.#acs = await mockAcs({
       clock: this.clock,
-      keys: new KeySet(acsKeys),
+      keys: acsKeySet,
       // ACS trusts Entra through its published keys only, as the real service does.
       entraKeys: createLocalJWKSet(aadKeySet.jwks()),
       resources: () => this.world.resources,
