@@ -145,6 +145,7 @@ describe("/_sandbox/requests", () => {
     expect(await rejection(identityClient(sb).createUser())).toMatchObject({ statusCode: 503 });
     await identityClient(sb).createUser();
 
+    // #region journal-count
     const count = async (query: string) => (await admin("GET", `/requests/count?${query}`)).body.count;
     expect(await count("service=acs&operation=createIdentity")).toBe(2);
     expect(await count("service=acs&status=5xx")).toBe(1);
@@ -153,6 +154,7 @@ describe("/_sandbox/requests", () => {
     expect(await count("fault=true&status=201")).toBe(0);
     expect(await count("service=entra")).toBe(0);
     expect(await count("body=password")).toBe(0);
+    // #endregion journal-count
 
     const listed = await admin("GET", "/requests?operation=createIdentity&status=201");
     expect(listed.body.requests).toEqual([

@@ -40,6 +40,7 @@ describe("the inspector at /_sandbox/ in Chromium", () => {
         `Chromium is not installed at ${CHROMIUM}: run scripts/chromium-up.sh (apt-get install -y chromium)`,
       );
     }
+    // #region inspector-traffic
     sb = await startSandbox({ mode: "server", port: 0 });
     // Traffic a support engineer would look at: a sign-in, a wrong password, a throttled exchange.
     const signedIn = await signInWithPassword(sb, { user: "alice" });
@@ -58,6 +59,7 @@ describe("the inspector at /_sandbox/ in Chromium", () => {
       clientId: appId,
       userObjectId: signedIn!.uniqueId,
     });
+    // #endregion inspector-traffic
 
     profile = mkdtempSync(join(tmpdir(), "acs-sandbox-chromium-"));
     context = await chromium.launchPersistentContext(profile, {

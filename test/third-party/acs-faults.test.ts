@@ -30,6 +30,7 @@ describe.each(MODES)("ACS faults through the Identity SDK (%s mode)", (mode) => 
   });
 
   it("retries a 429 with Retry-After and succeeds once the rule is spent", async () => {
+    // #region acs-throttle
     const rule = sb.faults.add({
       service: "acs",
       operation: "createIdentity",
@@ -45,6 +46,7 @@ describe.each(MODES)("ACS faults through the Identity SDK (%s mode)", (mode) => 
     expect(throttled[0]!.fault).toEqual({ id: rule.id, kind: "status" });
     expect(throttled[0]!.errorCode).toBe("TooManyRequests");
     expect(sb.requests({ operation: "createIdentity", status: 201 })[0]!.fault).toBeUndefined();
+    // #endregion acs-throttle
   });
 
   it("does not retry a 429 without Retry-After: only that header makes the SDK wait and retry", async () => {

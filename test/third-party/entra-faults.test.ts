@@ -27,6 +27,7 @@ describe.each(MODES)("Entra ID faults through MSAL (%s mode)", (mode) => {
   });
 
   it("answers a 429 for one client id in the JSON MSAL reads, and MSAL throttles itself", async () => {
+    // #region entra-throttle
     const teams = clientId(sb, "contoso-teams");
     sb.faults.add({ service: "entra", operation: "token", clientId: teams, status: 429, retryAfter: 30 });
     const app = publicClient(sb, "fabrikam");
@@ -52,6 +53,7 @@ describe.each(MODES)("Entra ID faults through MSAL (%s mode)", (mode) => {
     const second = await msalFailure(app.acquireTokenByUsernamePassword(request));
     expect(second).toMatchObject({ name: "ServerError", errorCode: "90006" });
     expect(sb.countRequests({ operation: "token", client: teams })).toBe(1);
+    // #endregion entra-throttle
 
     // Another app is not throttled.
     const backend = confidentialClient(sb, "contoso", "contoso-backend", "contoso-backend-secret");
