@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { authenticate } from "./authenticate.js";
 import type { AcsContext } from "./context.js";
 import { AcsError } from "./errors.js";
-import { IdentityStore } from "./identities.js";
+import { IdentityStore, type IdentityRecord } from "./identities.js";
 import { identityFile } from "./persistence.js";
 import { exchangeRoutes } from "./routes/exchange.js";
 import { identityRoutes } from "./routes/identities.js";
@@ -27,6 +27,8 @@ export interface MockAcs {
    */
   frameworkError(error: Error, request: FastifyRequest, reply: FastifyReply): FastifyReply;
   reset(): Promise<void>;
+  /** The identities a resource has minted, for the inspector. */
+  identities(resourceId: string): IdentityRecord[];
 }
 
 /**
@@ -79,5 +81,6 @@ export async function mockAcs(ctx: AcsContext): Promise<MockAcs> {
     async reset() {
       await store.clear();
     },
+    identities: (resourceId) => store.list(resourceId),
   };
 }

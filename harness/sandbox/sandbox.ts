@@ -159,6 +159,11 @@ export class Sandbox {
     return buildDescriptor(this.world, this.mode, origin, this.#options.caCertPath ?? null);
   }
 
+  /** The identities an ACS resource has minted (ids, creation, revocation and deletion times). */
+  identitiesOf(resourceId: string) {
+    return this.#acs.identities(resourceId);
+  }
+
   replaceWorld(next: World): void {
     this.world.replace(next);
   }

@@ -33,6 +33,7 @@ describe("the inspector at /_sandbox/ in Chromium", () => {
   let context: BrowserContext;
   let page: Page;
   let profile: string;
+  let communicationUserId: string;
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
@@ -54,11 +55,13 @@ describe("the inspector at /_sandbox/ in Chromium", () => {
       retryAfter: 0,
       times: 1,
     });
-    await new CommunicationIdentityClient(sb.descriptor.acs[0]!.connectionString).getTokenForTeamsUser({
+    const identity = new CommunicationIdentityClient(sb.descriptor.acs[0]!.connectionString);
+    await identity.getTokenForTeamsUser({
       teamsUserAadToken: signedIn!.accessToken,
       clientId: appId,
       userObjectId: signedIn!.uniqueId,
     });
+    communicationUserId = (await identity.createUser()).communicationUserId;
     // #endregion inspector-traffic
 
     profile = mkdtempSync(join(tmpdir(), "acs-sandbox-chromium-"));
@@ -83,10 +86,12 @@ describe("the inspector at /_sandbox/ in Chromium", () => {
 
   it("lists the traffic newest first, with the fault marked", async () => {
     const summaries = await page.locator("#traffic > li summary").allTextContents();
-    expect(summaries[0]).toContain("200");
-    expect(summaries[0]).toContain("acs · exchange");
-    expect(summaries[1]).toContain("429");
-    expect(summaries[1]).toContain("fault throttle-exchange (status)");
+    expect(summaries[0]).toContain("201");
+    expect(summaries[0]).toContain("acs · createIdentity");
+    expect(summaries[1]).toContain("200");
+    expect(summaries[1]).toContain("acs · exchange");
+    expect(summaries[2]).toContain("429");
+    expect(summaries[2]).toContain("fault throttle-exchange (status)");
     expect(summaries.some((s) => s.includes("AADSTS50126"))).toBe(true);
   });
 
@@ -148,6 +153,8 @@ describe("the inspector at /_sandbox/ in Chromium", () => {
       .nth(1);
     expect(await teamsInFabrikam.textContent()).toContain("ready");
     await expect.poll(() => page.getByRole("heading", { name: /Tenant fabrikam/ }).count()).toBe(1);
+    const identities = page.getByRole("table", { name: /Identities of contoso-acs/ });
+    expect(await identities.textContent()).toContain(communicationUserId);
   });
 
   it("advances the sandbox clock through the admin API", async () => {

@@ -204,6 +204,10 @@ async function refreshWorld() {
     }
     parts.push(el("h3", { text: "ACS resources" }), table("Communication Services resources", ["Name", "Endpoint", "Resource id", "Location", "Role assignments"],
       w.acs.map((r) => [r.name, r.endpoint || "", r.resourceId, r.location, r.roleAssignments.map((a) => a.principal + ": " + a.role).join("\\n") || "none"])));
+    for (const r of w.acs) {
+      parts.push(table("Identities of " + r.name + " (created through the Identity SDK)", ["Identity", "Created", "State", "Tokens revoked before"],
+        r.identities.length ? r.identities.map((i) => [i.id, i.createdAt, i.state, i.tokensRevokedBefore || "—"]) : [["none yet", "", "", ""]]));
+    }
     target.replaceChildren(...parts);
   } catch (e) { target.replaceChildren(el("p", { text: "World unavailable: " + e.message })); }
 }

@@ -37,7 +37,9 @@ export function inspectorRoutes(app: FastifyInstance, sandbox: Sandbox): void {
     }
   });
 
-  app.get("/inspector/world", async (request) => worldView(sandbox.world, sandbox.descriptorFor(request)));
+  app.get("/inspector/world", async (request) =>
+    worldView(sandbox.world, sandbox.descriptorFor(request), (id) => sandbox.identitiesOf(id)),
+  );
 
   app.get<{ Params: { name: string } }>("/inspector/scenarios/:name", async (request, reply) => {
     const { name } = request.params;

@@ -26,7 +26,25 @@ function nameOf(world: World, appId: string): string {
   );
 }
 
-export function worldView(world: World, descriptor: Descriptor) {
+export interface IdentityView {
+  id: string;
+  createdAt: string;
+  state: "active" | "deleted";
+  tokensRevokedBefore?: string;
+}
+
+type IdentityRecordLike = {
+  id: string;
+  createdAtMs: number;
+  deletedAtMs?: number;
+  revokedAtSeconds?: number;
+};
+
+export function worldView(
+  world: World,
+  descriptor: Descriptor,
+  identitiesOf: (resourceId: string) => IdentityRecordLike[] = () => [],
+) {
   const { directory } = world;
   const tenants = directory.tenants.map((t) => ({
     name: t.name,
@@ -114,6 +132,14 @@ export function worldView(world: World, descriptor: Descriptor) {
     tenant: r.tenant,
     endpoint: descriptor.acs.find((d) => d.name === r.name)?.endpoint,
     roleAssignments: r.roleAssignments,
+    identities: identitiesOf(r.resourceId).map((i): IdentityView => ({
+      id: i.id,
+      createdAt: new Date(i.createdAtMs).toISOString(),
+      state: i.deletedAtMs !== undefined ? "deleted" : "active",
+      ...(i.revokedAtSeconds !== undefined
+        ? { tokensRevokedBefore: new Date(i.revokedAtSeconds * 1000).toISOString() }
+        : {}),
+    })),
   }));
   return { tenants, apps, matrix, acs };
 }
