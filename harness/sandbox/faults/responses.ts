@@ -12,6 +12,17 @@ import type { Service } from "./rules.js";
  * CommunicationErrorResponse (with the service headers its scope already set), Entra's token-endpoint
  * JSON (which MSAL parses; a plain-text body would surface as a parse error instead). Both catalogs
  * hold the codes; which ones are inferred is said there.
+ *
+ * What the clients read, from their sources:
+ * - msal-common `network/ThrottlingUtils` (AzureAD/microsoft-authentication-library-for-js): a 429 or
+ *   5xx is remembered per request thumbprint for `Retry-After` seconds (60 when absent, at most 3600),
+ *   and the same request is refused locally until then; the body is read as JSON (`msal-node
+ *   network/HttpClient`: a non-JSON body is a "Failed to parse response" error).
+ * - `@typespec/ts-http-runtime` `retryStrategies/throttlingRetryStrategy` (Azure Core's retry policy):
+ *   `Retry-After` (seconds or a date), `retry-after-ms` and `x-ms-retry-after-ms`, only on 429 and 503;
+ *   the exponential strategy retries 408 and 5xx but 501/505 (reference acs-identity-api.md §6).
+ * - AzureAD/microsoft-authentication-library-for-dotnet#2855 shows Entra answering a client-credentials
+ *   flood with 429 and `Retry-After: 60`.
  */
 
 /** Retry-After when the rule gives none: Azure's throttling answers always carry one. [infer] 1 s. */
