@@ -1,7 +1,9 @@
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { generateSigningKey } from "../../core/keyset.js";
+import { startSandbox } from "../../harness/index.js";
 import { displayBody, validityAt } from "../../harness/sandbox/inspector/tokens.js";
+import { worldView } from "../../harness/sandbox/inspector/world-view.js";
 
 /* What the inspector shows of a journaled body: no live credential, every JWT decoded. */
 
@@ -51,5 +53,26 @@ describe("inspector bodies", () => {
       state: "not yet valid",
       detail: "valid in 3 h",
     });
+  });
+});
+
+describe("inspector world picture", () => {
+  it("shows which app is blocked where and the admin step that fixes it", async () => {
+    const sb = await startSandbox({ mode: "handlers", scenario: "missing-service-principal" });
+    try {
+      const view = worldView(sb.sandbox.world, sb.descriptor);
+      expect(view.matrix.find((c) => c.app === "contoso-teams" && c.tenant === "fabrikam")).toMatchObject({
+        state: "blocked",
+        step: expect.stringContaining("Admin step 7"),
+      });
+      expect(view.tenants.find((t) => t.name === "fabrikam")?.missingAcsServicePrincipal).toContain(
+        "New-MgServicePrincipal",
+      );
+      expect(view.apps.find((a) => a.name === "contoso-backend")?.steps).toEqual([
+        expect.stringContaining("Admin step 1"),
+      ]);
+    } finally {
+      await sb.close();
+    }
   });
 });

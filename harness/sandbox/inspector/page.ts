@@ -191,15 +191,16 @@ async function refreshWorld() {
         const c = w.matrix.find((m) => m.app === a.name && m.tenant === t);
         return el("td", { class: c.state.replace(" ", "-") }, el("strong", { text: c.state }), el("div", { text: c.detail }), c.step ? el("div", { class: "muted", text: c.step }) : null);
       }))))));
-    parts.push(el("h3", { text: "App registrations" }), table("Registered apps", ["Name", "Client id", "Home", "Account types", "Public client flows", "Redirect URIs", "Required permissions", "Verified publisher"],
+    parts.push(el("h3", { text: "App registrations" }), table("Registered apps", ["Name", "Client id", "Home", "Account types", "Public client flows", "Redirect URIs", "Required permissions", "Verified publisher", "Admin steps that would change it"],
       w.apps.map((a) => [a.name, a.clientId, a.homeTenant, a.signInAudience === "multitenant" ? "any organisation (multitenant)" : "this tenant only", yesNo(a.publicClientFlows),
         [...a.redirectUris.publicClient.map((u) => "public: " + u), ...a.redirectUris.web.map((u) => "web: " + u), ...a.redirectUris.spa.map((u) => "spa: " + u)].join("\\n") || "none",
-        a.requiredResourceAccess.map((r) => r.resource + ": " + r.scopes.join(", ")).join("\\n") || "none", yesNo(a.verifiedPublisher)])));
+        a.requiredResourceAccess.map((r) => r.resource + ": " + r.scopes.join(", ")).join("\\n") || "none", yesNo(a.verifiedPublisher), a.steps.join("\\n") || "—"])));
     for (const t of w.tenants) {
       parts.push(el("h3", { text: "Tenant " + t.name + " (" + t.domain + ")" }),
         el("p", { class: "muted", text: "id " + t.id + " · user consent: " + t.userConsentPolicy }),
         table("Users of " + t.name, ["Name", "UPN", "Object id", "Admin", "Teams licence", "Enabled", "MFA"], t.users.map((u) => [u.name, u.upn, u.objectId, yesNo(u.isAdmin), yesNo(u.teamsLicense), yesNo(u.enabled), yesNo(u.mfaRequired)])),
         table("Service principals in " + t.name, ["Name", "App id"], t.servicePrincipals.map((s) => [s.displayName, s.appId])),
+        t.missingAcsServicePrincipal ? el("p", {}, el("strong", { text: "No ACS service principal in " + t.name + ": " }), t.missingAcsServicePrincipal) : null,
         table("Consent grants in " + t.name, ["Client", "Resource", "Scopes", "Consented by"], t.grants.map((g) => [g.client, g.resource, g.scopes.join(", "), g.consentedBy])));
     }
     parts.push(el("h3", { text: "ACS resources" }), table("Communication Services resources", ["Name", "Endpoint", "Resource id", "Location", "Role assignments"],
@@ -208,7 +209,7 @@ async function refreshWorld() {
       parts.push(table("Identities of " + r.name + " (created through the Identity SDK)", ["Identity", "Created", "State", "Tokens revoked before"],
         r.identities.length ? r.identities.map((i) => [i.id, i.createdAt, i.state, i.tokensRevokedBefore || "—"]) : [["none yet", "", "", ""]]));
     }
-    target.replaceChildren(...parts);
+    target.replaceChildren(...parts.filter(Boolean));
   } catch (e) { target.replaceChildren(el("p", { text: "World unavailable: " + e.message })); }
 }
 

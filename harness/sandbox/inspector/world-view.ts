@@ -1,4 +1,7 @@
-import { ADMIN_STEP_1, ADMIN_STEP_7, ADMIN_STEP_8 } from "../../../mock-aad/errors.js";
+import { ADMIN_STEP_1, ADMIN_STEP_2, ADMIN_STEP_7, ADMIN_STEP_8 } from "../../../mock-aad/errors.js";
+
+/** The ACS first-party app (quickstart admin step 7 creates its service principal). */
+const ACS_APP_ID = "1fd5118e-2576-4263-8130-9503064c837a";
 import type { Descriptor } from "../descriptor.js";
 import type { World } from "../world.js";
 
@@ -62,6 +65,9 @@ export function worldView(
       mfaRequired: u.mfaRequired,
     })),
     servicePrincipals: t.servicePrincipals.map((sp) => ({ appId: sp.appId, displayName: sp.displayName })),
+    ...(t.servicePrincipals.some((sp) => sp.appId === ACS_APP_ID)
+      ? {}
+      : { missingAcsServicePrincipal: ADMIN_STEP_7 }),
     grants: t.grants.map((g) => ({
       client: nameOf(world, g.clientAppId),
       resource: nameOf(world, g.resourceAppId),
@@ -84,6 +90,13 @@ export function worldView(
       resource: nameOf(world, r.resourceAppId),
       scopes: r.scopes,
     })),
+    // The registration settings the quickstart's admin steps would change for an ACS Teams client.
+    steps: [
+      ...(a.signInAudience === "single" ? [`${ADMIN_STEP_1} to multitenant (users of other tenants)`] : []),
+      ...(!a.publicClientFlows && a.requiredResourceAccess.some((r) => r.resourceAppId === ACS_APP_ID)
+        ? [`${ADMIN_STEP_2} (password and device code sign-in)`]
+        : []),
+    ],
   }));
   const matrix: AppInTenant[] = directory.apps.flatMap((app) =>
     directory.tenants.map((tenant): AppInTenant => {
