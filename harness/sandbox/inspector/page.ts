@@ -58,6 +58,7 @@ const el = (tag, props = {}, ...children) => {
 };
 const tokenInput = $("#admin-token");
 tokenInput.value = sessionStorage.getItem("acs-sandbox-admin-token") || "";
+$("#token-form").addEventListener("submit", (ev) => ev.preventDefault());
 tokenInput.addEventListener("change", () => { sessionStorage.setItem("acs-sandbox-admin-token", tokenInput.value); refreshAll(); });
 const say = (text) => { $("#announce").textContent = text; };
 async function api(path, init = {}) {
@@ -175,7 +176,7 @@ $("#filters").addEventListener("change", () => refreshTraffic());
 function table(caption, head, rows) {
   return el("table", {}, el("caption", { class: "muted", text: caption }),
     el("thead", {}, el("tr", {}, ...head.map((h) => el("th", { scope: "col", text: h })))),
-    el("tbody", {}, ...rows.map((r) => el("tr", {}, ...r.map((c) => c instanceof Node ? el("td", {}, c) : el("td", { text: String(c) }))))));
+    el("tbody", {}, ...(rows.length ? rows : [["none", ...head.slice(1).map(() => "")]]).map((r) => el("tr", {}, ...r.map((c) => c instanceof Node ? el("td", {}, c) : el("td", { text: String(c) }))))));
 }
 const yesNo = (b) => (b ? "yes" : "no");
 async function refreshWorld() {
@@ -234,7 +235,7 @@ export function inspectorPage(): string {
 <header>
   <h1>acs-sandbox inspector</h1>
   <nav aria-label="Sections"><a href="#traffic-section">Traffic</a><a href="#world-section">World</a><a href="#controls-section">Clock and controls</a></nav>
-  <label>Admin token <input id="admin-token" type="password" autocomplete="off" placeholder="only when the sandbox has one"></label>
+  <form id="token-form"><label>Admin token <input id="admin-token" type="password" autocomplete="off" placeholder="only when the sandbox has one"></label></form>
 </header>
 <main id="main">
 <p id="announce" role="status" aria-live="polite" class="muted"></p>
