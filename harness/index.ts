@@ -14,3 +14,6 @@ export { World, WorldError, parseWorld, loadWorldFile, defaultWorld } from "./sa
 export { Clock } from "../core/clock.js";
 export { parseDuration } from "../core/duration.js";
 export { explain, type Explanation } from "./sandbox/explain.js";
+export type { FaultRule, FaultRuleInput, SandboxFaults } from "./sandbox/faults/index.js";
+export type { JournalEntry } from "./sandbox/journal.js";
+export type { RequestFilter } from "./sandbox/journal-query.js";

@@ -29,12 +29,12 @@ function entry<P extends string = never>(e: CatalogEntry<NoInfer<P>>): CatalogEn
   return e;
 }
 
-const ADMIN_STEP_1 = "Admin step 1: in the app registration, set Supported account types";
-const ADMIN_STEP_2 =
+export const ADMIN_STEP_1 = "Admin step 1: in the app registration, set Supported account types";
+export const ADMIN_STEP_2 =
   "Admin step 2: on the app's Authentication pane, set Allow public client flows to Yes (`publicClientFlows: true`)";
-const ADMIN_STEP_7 =
+export const ADMIN_STEP_7 =
   "Admin step 7: create the ACS service principal in the user's tenant, `New-MgServicePrincipal -AppId 1fd5118e-2576-4263-8130-9503064c837a` (`servicePrincipals: [acs]`)";
-const ADMIN_STEP_8 =
+export const ADMIN_STEP_8 =
   "Admin step 8: a tenant admin grants consent, https://login.microsoftonline.com/{tenant}/adminconsent?client_id={app} (a tenant-wide grant in `grants:`)";
 
 const CATALOG = {
@@ -584,6 +584,20 @@ const CATALOG = {
     cause:
       "The on-behalf-of assertion (the incoming access token) has expired, is not yet valid, or has no exp.",
     fix: "Have the client send a fresh access token.",
+  }),
+  // ── Service faults (answered only when a fault rule says so: /_sandbox/faults) ─────────────────
+  AADSTS90006: entry({
+    // [infer] The code and wording are the public error-code list's "ExternalServerRetryableError - The
+    // service is temporarily unavailable."; no recorded 429/5xx token-endpoint body was found, so the
+    // OAuth `error` (temporarily_unavailable, RFC 6749 §4.1.2.1) is ours. MSAL reads it as JSON.
+    error: "temporarily_unavailable",
+    status: 503,
+    surface: "json",
+    message: () => "The service is temporarily unavailable.",
+    cause:
+      "Entra ID is throttling the client (429) or is briefly unavailable (5xx). MSAL then refuses the same request itself until Retry-After has passed (60 s when absent).",
+    fix: "Cache tokens (acquireTokenSilent first) so the token endpoint is not called per request, and retry after the Retry-After the answer gives.",
+    scenario: "entra-token-endpoint-throttled",
   }),
 };
 

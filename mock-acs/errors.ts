@@ -21,7 +21,10 @@ export type AcsErrorCode =
   | "NotFound"
   | "AccessAssignmentNotFound"
   | "ClientNotAssigned"
-  | "AssignmentNotFound";
+  | "AssignmentNotFound"
+  | "TooManyRequests"
+  | "ServiceUnavailable"
+  | "InternalServerError";
 
 interface CatalogEntry {
   status: number;
@@ -140,6 +143,32 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
     cause: "No ACS Identity operation exists at this method and path.",
     fix: "Check the path: /identities, /identities/{id}, /identities/{id}/:issueAccessToken, /identities/{id}/:revokeAccessTokens, /teamsUser/:exchangeAccessToken, /access/teamsExtension/:exchangeAccessToken, /access/teamsExtension/tenants/{tenantId}/assignments/{objectId}, /access/entra/:exchangeAccessToken, /access/entra/assignments[/{objectId}] (docs/compatibility.md lists the versions of each).",
     evidence: "[infer] The real 404 body for an unknown path is not recorded.",
+  }, // Service faults: answered only when a fault rule says so (`/_sandbox/faults`).
+  TooManyRequests: {
+    status: 429,
+    message: "Too many requests. Retry after the time the Retry-After header gives.",
+    fromController: false,
+    cause: "The Communication Services resource is throttling the caller: too many requests in a short time.",
+    fix: "Let the SDK's retry policy wait as Retry-After says (it does by default), cache Teams access tokens until they near expiry instead of exchanging per call, and spread bursts.",
+    evidence:
+      "[infer] No recorded ACS Identity 429 body; the code and message are the sandbox's, in the CommunicationErrorResponse shape. The Identity SDK reads Retry-After on 429 and 503 (reference §6).",
+    scenario: "acs-exchange-throttled",
+  },
+  ServiceUnavailable: {
+    status: 503,
+    message: "The service is temporarily unavailable. Please retry later.",
+    fromController: false,
+    cause: "The ACS Identity service is briefly unavailable.",
+    fix: "Retry with back-off; the Identity SDK retries 503 by itself (3 retries by default) and honours Retry-After.",
+    evidence: "[infer] No recorded 503 body; code and message are the sandbox's.",
+  },
+  InternalServerError: {
+    status: 500,
+    message: "An internal error occurred.",
+    fromController: false,
+    cause: "The ACS Identity service failed while answering.",
+    fix: "Retry; the Identity SDK retries 5xx answers by itself with exponential back-off. If it persists, open a support case with the request's MS-CV.",
+    evidence: "[infer] Body as this sandbox's own 500 (mock-acs/wire.ts); no recorded service 500.",
   },
   AccessAssignmentNotFound: {
     status: 403,

@@ -62,6 +62,11 @@ export class IdentityStore {
     return this.#records.get(id);
   }
 
+  /** Every identity a resource minted, oldest first (deleted ones included, marked). */
+  list(resourceId: string): IdentityRecord[] {
+    return [...this.#records.values()].filter((r) => r.resourceId === resourceId);
+  }
+
   findByRepeatabilityId(resourceId: string, requestId: string): IdentityRecord | undefined {
     for (const record of this.#records.values()) {
       if (record.resourceId === resourceId && record.repeatabilityRequestId === requestId) return record;

@@ -3,7 +3,7 @@ import { authenticate } from "./authenticate.js";
 import type { AcsContext } from "./context.js";
 import { AcsError } from "./errors.js";
 import { AssignmentStore } from "./assignments.js";
-import { IdentityStore } from "./identities.js";
+import { IdentityStore, type IdentityRecord } from "./identities.js";
 import { identityFile } from "./persistence.js";
 import { entraUserRoutes } from "./routes/entra-users.js";
 import { exchangeRoutes } from "./routes/exchange.js";
@@ -30,6 +30,8 @@ export interface MockAcs {
    */
   frameworkError(error: Error, request: FastifyRequest, reply: FastifyReply): FastifyReply;
   reset(): Promise<void>;
+  /** The identities a resource has minted, for the inspector. */
+  identities(resourceId: string): IdentityRecord[];
 }
 
 /**
@@ -85,5 +87,6 @@ export async function mockAcs(ctx: AcsContext): Promise<MockAcs> {
       await store.clear();
       service.assignments.clear();
     },
+    identities: (resourceId) => store.list(resourceId),
   };
 }

@@ -58,6 +58,8 @@ export const DOCUMENTS = [
   "docs/python.md",
   "docs/java.md",
   "docs/unmodified.md",
+  "docs/faults.md",
+  "docs/inspector.md",
 ];
 
 /** A document with its generated parts brought up to date. */

@@ -2,6 +2,7 @@ import { writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Descriptor } from "../sandbox/descriptor.js";
+import type { FaultRuleInput } from "../sandbox/faults/rules.js";
 import type { JournalEntry } from "../sandbox/journal.js";
 import { startSandbox } from "../transports/start.js";
 import type { World, WorldDocument } from "../sandbox/world.js";
@@ -23,6 +24,10 @@ export interface SandboxControl {
   /** Sandbox time, ms since the epoch. */
   now(): Promise<number>;
   journal(): Promise<JournalEntry[]>;
+  /** Adds a fault rule (as `POST /_sandbox/faults`); returns its id. */
+  addFault(rule: FaultRuleInput): Promise<string>;
+  /** Removes one fault rule, or all of them. */
+  clearFaults(id?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -40,6 +45,11 @@ async function interceptControl(world: World): Promise<SandboxControl> {
     advanceClock: async (ms) => void sb.clock.advance(ms),
     now: async () => sb.clock.nowMs(),
     journal: async () => sb.sandbox.journal.list(),
+    addFault: async (rule) => sb.faults.add(rule).id,
+    clearFaults: async (id) => {
+      if (id === undefined) sb.faults.clear();
+      else sb.faults.remove(id);
+    },
     close: () => sb.close(),
   };
 }
@@ -56,10 +66,12 @@ async function serverControl(world: World): Promise<SandboxControl> {
     rmSync(dir, { recursive: true, force: true });
   }
   const base = `${child.descriptor.baseUrl}/_sandbox`;
-  const admin = async <T>(path: string, init?: { method: string; body: unknown }): Promise<T> => {
+  const admin = async <T>(path: string, init?: { method: string; body?: unknown }): Promise<T> => {
     const res = await fetch(`${base}/${path}`, {
       method: init?.method ?? "GET",
-      ...(init ? { body: JSON.stringify(init.body), headers: { "content-type": "application/json" } } : {}),
+      ...(init?.body !== undefined
+        ? { body: JSON.stringify(init.body), headers: { "content-type": "application/json" } }
+        : {}),
     });
     const body = (await res.json()) as T & { message?: string };
     if (!res.ok) throw new Error(`${init?.method ?? "GET"} /_sandbox/${path}: ${body.message ?? res.status}`);
@@ -77,6 +89,11 @@ async function serverControl(world: World): Promise<SandboxControl> {
     advanceClock: async (ms) => void (await admin("clock", { method: "POST", body: { advance: ms } })),
     now: async () => Date.parse((await admin<{ now: string }>("clock")).now),
     journal: async () => (await admin<{ requests: JournalEntry[] }>("requests")).requests,
+    addFault: async (rule) => (await admin<{ id: string }>("faults", { method: "POST", body: rule })).id,
+    clearFaults: async (id) =>
+      void (await admin(id === undefined ? "faults" : `faults/${encodeURIComponent(id)}`, {
+        method: "DELETE",
+      })),
     close: () => child.stop(),
   };
 }

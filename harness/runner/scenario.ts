@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { basename, extname } from "node:path";
 import { z } from "zod";
 import { UserConsentPolicySchema } from "../../mock-aad/directory.js";
+import { FaultRuleSchema } from "../sandbox/faults/rules.js";
 import { parseWorld, WorldError, type World } from "../sandbox/world.js";
 import { parseLocatedYaml, type LocatedYaml } from "../sandbox/yaml-location.js";
 
@@ -171,6 +172,10 @@ const SetTenantPolicy = z.strictObject({ tenant: Name, userConsentPolicy: UserCo
 
 const AdvanceClock = z.union([Duration, z.strictObject({ by: Duration })]);
 
+const ClearFaults = z
+  .union([z.literal(true), z.strictObject({ id: Name })])
+  .describe("Removes every fault rule (true) or one by id");
+
 /** Every action a step may take, with its arguments. */
 export const ACTIONS = {
   signIn: SignIn,
@@ -189,6 +194,8 @@ export const ACTIONS = {
   setApp: SetApp,
   setUser: SetUser,
   setTenantPolicy: SetTenantPolicy,
+  fault: FaultRuleSchema,
+  clearFaults: ClearFaults,
 } as const;
 
 export type ActionName = keyof typeof ACTIONS;

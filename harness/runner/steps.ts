@@ -22,6 +22,26 @@ async function advanceClock(
   return { kind: "none" };
 }
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Adds a fault rule; `clientId` may name an app registration of the world. */
+async function fault(ctx: RunContext, args: Extract<Step, { action: "fault" }>["args"]): Promise<StepValue> {
+  const clientId =
+    args.clientId !== undefined && !GUID.test(args.clientId)
+      ? (await ctx.app(args.clientId)).clientId
+      : args.clientId;
+  await ctx.control.addFault({ ...args, ...(clientId !== undefined ? { clientId } : {}) });
+  return { kind: "none" };
+}
+
+async function clearFaults(
+  ctx: RunContext,
+  args: Extract<Step, { action: "clearFaults" }>["args"],
+): Promise<StepValue> {
+  await ctx.control.clearFaults(args === true ? undefined : args.id);
+  return { kind: "none" };
+}
+
 const HANDLERS: { [A in Step["action"]]: Handler<A> } = {
   signIn,
   adminConsent,
@@ -32,6 +52,8 @@ const HANDLERS: { [A in Step["action"]]: Handler<A> } = {
   revokeTokens,
   deleteUser,
   advanceClock,
+  fault,
+  clearFaults,
   ...worldEdits,
 };
 
@@ -52,6 +74,10 @@ export function stepLabel(step: Step): string {
       return `exchange at ${a.acs}${a.token ? ` (${a.token})` : ""}${a.apiVersion ? ` api-version ${a.apiVersion}` : ""}`;
     case "exchangeEntraToken":
       return `exchangeEntraToken at ${a.acs}${a.token ? ` (${a.token})` : ""}${Array.isArray(a.scopes) ? ` for ${a.scopes.join(" ")}` : ""}`;
+    case "fault": {
+      const what = a.status ?? (a.latency ? "latency" : a.drop ? "drop" : "timeout");
+      return `fault ${[a.service, a.operation].filter(Boolean).join(" ") || "any request"} → ${String(what)}${a.times ? ` ×${String(a.times)}` : ""}`;
+    }
     case "advanceClock":
       return `advanceClock ${typeof step.args === "object" ? String(a.by) : String(step.args)}`;
     default:

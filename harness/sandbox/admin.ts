@@ -1,4 +1,7 @@
 import type { FastifyInstance } from "fastify";
+import { faultRoutes } from "./faults/admin-routes.js";
+import { inspectorRoutes } from "./inspector/routes.js";
+import { journalRoutes } from "./journal-routes.js";
 import type { Sandbox } from "./sandbox.js";
 import { workloadIssuerRoutes } from "./workload-issuer.js";
 import { parseWorld, WorldError } from "./world.js";
@@ -52,8 +55,9 @@ export function adminRoutes(sandbox: Sandbox) {
       return { status: "reset", now: sandbox.clock.now().toISOString() };
     });
 
-    app.get("/requests", async () => ({ requests: sandbox.journal.list() }));
-
     workloadIssuerRoutes(app, sandbox.workloadIssuer, (request) => sandbox.originOf(request));
+    journalRoutes(app, sandbox.journal);
+    faultRoutes(app, sandbox.faults);
+    inspectorRoutes(app, sandbox);
   };
 }

@@ -4,7 +4,9 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import "../../core/outcome.js";
 import type { MockAad } from "../../mock-aad/index.js";
 import type { MockAcs } from "../../mock-acs/index.js";
-import { journalRequestBody, journalResponseBody, type Journal } from "./journal.js";
+import { faultHook, type FaultHookOptions } from "./faults/hook.js";
+import { clientOf, requestKind } from "./faults/operations.js";
+import { journalRequestBody, journalResponseBody, type Journal, type JournalEntry } from "./journal.js";
 
 /** Largest request body accepted; bigger ones get the owning mock's "too large" error, never a crash. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -14,6 +16,8 @@ export interface AppParts {
   acs: MockAcs;
   admin: (app: FastifyInstance) => Promise<void>;
   journal: Journal;
+  /** Fault injection (`/_sandbox/faults`); the journal's entries for dropped connections come from here. */
+  faults?: Omit<FaultHookOptions, "onDropped">;
 }
 
 /** True when a request is addressed to an ACS resource rather than to Entra ID or the admin API. */
@@ -59,28 +63,47 @@ export async function buildApp(parts: AppParts, options: { https?: { key: string
     ...(options.https ? { https: options.https } : {}),
   });
 
-  // The answer's body, kept until the response is done so the journal can show the whole exchange.
+  // The answer's body, as the journal shows it.
   const sentBodies = new WeakMap<object, string | undefined>();
-  app.addHook("onSend", async (request, reply, payload) => {
-    sentBodies.set(request, journalResponseBody(payload, String(reply.getHeader("content-type") ?? "")));
-    return payload;
-  });
-  app.addHook("onResponse", async (request, reply) => {
+  const entryOf = (request: FastifyRequest, status: number, durationMs: number): JournalEntry => {
     const requestBody = journalRequestBody(request.body);
     const responseBody = sentBodies.get(request);
-    parts.journal.add({
+    const kind = requestKind(request);
+    const client = clientOf(request);
+    return {
       at: new Date().toISOString(),
       method: request.method,
       host: request.headers.host ?? "",
       url: request.url,
-      status: reply.statusCode,
+      status,
+      service: kind.service,
+      ...(kind.operation ? { operation: kind.operation } : {}),
+      ...(client ? { client } : {}),
       ...(request.sandboxOutcome ? { errorCode: request.sandboxOutcome } : {}),
       ...(request.sandboxHint ? { hint: request.sandboxHint } : {}),
-      durationMs: Math.round(reply.elapsedTime),
+      ...(request.sandboxFault ? { fault: request.sandboxFault } : {}),
+      durationMs,
       ...(requestBody ? { requestBody } : {}),
       ...(responseBody ? { responseBody } : {}),
-    });
+    };
+  };
+  // Journaled as the answer leaves, so a client that has its answer always finds it in the journal.
+  app.addHook("onSend", async (request, reply, payload) => {
+    sentBodies.set(request, journalResponseBody(payload, String(reply.getHeader("content-type") ?? "")));
+    // Reads of the admin API change nothing; journaling the inspector's polling would crowd out traffic.
+    if (request.method === "GET" && request.url.startsWith("/_sandbox/")) return payload;
+    parts.journal.add(entryOf(request, reply.statusCode, Math.round(reply.elapsedTime)));
+    return payload;
   });
+  if (parts.faults) {
+    app.addHook(
+      "preHandler",
+      faultHook({
+        ...parts.faults,
+        onDropped: (request) => parts.journal.add(entryOf(request, 0, 0)),
+      }),
+    );
+  }
 
   await app.register(formbody);
   await app.register(cookie);

@@ -5,6 +5,7 @@ import { parse } from "yaml";
 import type { ExplainedError } from "../../core/catalog.js";
 import { aadCatalog } from "../../mock-aad/errors.js";
 import { acsCatalog } from "../../mock-acs/errors.js";
+import { clientSideCatalog } from "./faults/client-codes.js";
 import { SCENARIOS_DIR } from "./paths.js";
 import { normalizeCode } from "../runner/expectations.js";
 
@@ -43,7 +44,7 @@ export function scenariosByCode(dir = SCENARIOS_DIR): Map<string, string[]> {
 /** Every code either emulator emits, with its reproducing scenarios. */
 export function catalog(): Explanation[] {
   const byCode = scenariosByCode();
-  return [...aadCatalog(), ...acsCatalog()].map((entry) => ({
+  return [...aadCatalog(), ...acsCatalog(), ...clientSideCatalog()].map((entry) => ({
     ...entry,
     scenarios: byCode.get(normalizeCode(entry.code)) ?? (entry.scenario ? [entry.scenario] : []),
   }));
@@ -72,7 +73,13 @@ function evidenceLabel(evidence: string): string {
 /** The text `explain` prints for a known code. */
 export function formatExplanation(e: Explanation): string {
   const status =
-    typeof e.status === "number" ? `HTTP ${e.status}` : e.status === "page" ? "error page" : "error redirect";
+    e.status === 0
+      ? "no answer"
+      : typeof e.status === "number"
+        ? `HTTP ${e.status}`
+        : e.status === "page"
+          ? "error page"
+          : "error redirect";
   return [
     `${e.code}  (${e.service}, ${status})`,
     ``,

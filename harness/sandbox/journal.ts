@@ -4,7 +4,16 @@ export interface JournalEntry {
   method: string;
   host: string;
   url: string;
+  /** HTTP status; 0 when the connection was dropped without an answer. */
   status: number;
+  /** Which service answered (`entra`, `acs`) or the admin API (`admin`). */
+  service?: "entra" | "acs" | "admin";
+  /** The operation, when the request is one fault rules can name (`token`, `exchange`, …). */
+  operation?: string;
+  /** The client the request spoke for: Entra `client_id`, or the `appId` of an ACS exchange. */
+  client?: string;
+  /** The fault rule that changed this answer (`/_sandbox/faults`). */
+  fault?: { id: string; kind: "status" | "latency" | "drop" | "timeout" };
   /** Catalogued error code (`AADSTS50126`, `InvalidAccessToken`) when the answer was an error. */
   errorCode?: string;
   /** The sandbox's advice beyond Azure's answer (also sent as the `x-acs-sandbox-hint` header). */

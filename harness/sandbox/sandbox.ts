@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { createLocalJWKSet } from "jose";
 import { Clock } from "../../core/clock.js";
+import { Scheduler } from "../../core/scheduler.js";
 import { KeySet } from "../../core/keyset.js";
 import { mockAad, type MockAad } from "../../mock-aad/index.js";
 import { mockAcs, type MockAcs } from "../../mock-acs/index.js";
@@ -8,6 +9,7 @@ import type { AcsResource } from "../../mock-acs/resources.js";
 import { adminRoutes } from "./admin.js";
 import { buildApp } from "./app.js";
 import { buildDescriptor, canonicalOrigin, type Descriptor, type Port443 } from "./descriptor.js";
+import { FaultInjector } from "./faults/injector.js";
 import { Journal } from "./journal.js";
 import { signingKeys } from "./keys.js";
 import { WorkloadIssuer } from "./workload-issuer.js";
@@ -38,6 +40,9 @@ function hostName(request: FastifyRequest): string {
 export class Sandbox {
   readonly clock: Clock;
   readonly journal = new Journal();
+  /** Waits that faults add (latency, held connections); cancelled on close. */
+  readonly scheduler = new Scheduler();
+  readonly faults: FaultInjector;
   readonly world: World;
   readonly mode: Descriptor["mode"];
   #initialWorld: World;
@@ -46,6 +51,8 @@ export class Sandbox {
   #app!: FastifyInstance;
   #workloadIssuer!: WorkloadIssuer;
   #options: SandboxCoreOptions;
+  /** Key ids of each service's signing keys, so the inspector can say which key signed a token. */
+  signingKeyIds: { entra: string[]; acs: string[] } = { entra: [], acs: [] };
   /** Origin used for the descriptor when no request tells (set by the transport once it knows its port). */
   defaultOrigin = "https://login.microsoftonline.com";
   /** Server mode: the second listener on 443, set by the transport once it tried (see Descriptor.port443). */
@@ -55,6 +62,7 @@ export class Sandbox {
     this.#options = options;
     this.mode = options.mode;
     this.clock = new Clock(options.startTime);
+    this.faults = new FaultInjector(this.clock);
     this.#initialWorld = options.world;
     this.world = new World(options.world.document);
   }
@@ -73,6 +81,11 @@ export class Sandbox {
     ]);
     this.#workloadIssuer = new WorkloadIssuer(new KeySet(workloadKeys), this.clock);
     const aadKeySet = new KeySet(aadKeys);
+    const acsKeySet = new KeySet(acsKeys);
+    this.signingKeyIds = {
+      entra: aadKeySet.jwks().keys.map((k) => String(k.kid)),
+      acs: acsKeySet.jwks().keys.map((k) => String(k.kid)),
+    };
     const publicOrigin = (request: FastifyRequest) => this.originOf(request);
     this.#aad = mockAad({
       clock: this.clock,
@@ -85,7 +98,7 @@ export class Sandbox {
     });
     this.#acs = await mockAcs({
       clock: this.clock,
-      keys: new KeySet(acsKeys),
+      keys: acsKeySet,
       // ACS trusts Entra through its published keys only, as the real service does.
       entraKeys: createLocalJWKSet(aadKeySet.jwks()),
       resources: () => this.world.resources,
@@ -99,7 +112,18 @@ export class Sandbox {
           ?.users.find((u) => u.objectId === objectId)?.teamsLicense,
     });
     this.#app = await buildApp(
-      { aad: this.#aad, acs: this.#acs, admin: adminRoutes(this), journal: this.journal },
+      {
+        aad: this.#aad,
+        acs: this.#acs,
+        admin: adminRoutes(this),
+        journal: this.journal,
+        faults: {
+          faults: this.faults,
+          scheduler: this.scheduler,
+          clock: this.clock,
+          transport: () => (this.mode === "server" ? "socket" : "inject"),
+        },
+      },
       this.#options.https ? { https: this.#options.https } : {},
     );
     await this.#app.ready();
@@ -160,6 +184,11 @@ export class Sandbox {
     return buildDescriptor(this.world, this.mode, origin, this.#options.caCertPath ?? null, this.port443);
   }
 
+  /** The identities an ACS resource has minted (ids, creation, revocation and deletion times). */
+  identitiesOf(resourceId: string) {
+    return this.#acs.identities(resourceId);
+  }
+
   replaceWorld(next: World): void {
     this.world.replace(next);
   }
@@ -172,9 +201,11 @@ export class Sandbox {
     this.#aad.reset();
     await this.#acs.reset();
     this.journal.clear();
+    this.faults.clear();
   }
 
   async close(): Promise<void> {
+    this.scheduler.cancelAll();
     await this.#app.close();
   }
 }

@@ -1,5 +1,6 @@
 import { http, type HttpHandler } from "msw";
 import type { Sandbox } from "../sandbox/sandbox.js";
+import { DROP_MARKER } from "../sandbox/faults/drop-marker.js";
 
 /** Requests intercept mode takes over: the real Entra ID host, every ACS resource host and IMDS. */
 export const ENTRA_HOSTS = /^https:\/\/login\.microsoftonline\.com\//i;
@@ -24,6 +25,8 @@ export async function forward(sandbox: Sandbox, request: Request): Promise<Respo
     headers,
     ...(payload && payload.length > 0 ? { payload } : {}),
   });
+  // A fault dropped the connection: the client sees a network error, as from a reset socket.
+  if (res.headers[DROP_MARKER] !== undefined) return Response.error();
   const responseHeaders = new Headers();
   for (const [key, value] of Object.entries(res.headers)) {
     // Content-Length is kept when it is the body's own length: some answers are recorded by it (the

@@ -3,6 +3,9 @@ import { join } from "node:path";
 import { isIP, type AddressInfo } from "node:net";
 import { defaultCaDir, tlsMaterial } from "../sandbox/ca.js";
 import { canonicalOrigin, type Descriptor } from "../sandbox/descriptor.js";
+import { sandboxFaults, type SandboxFaults } from "../sandbox/faults/index.js";
+import type { JournalEntry } from "../sandbox/journal.js";
+import { queryJournal, type RequestFilter } from "../sandbox/journal-query.js";
 import { attachInterception, detachInterception } from "./intercept.js";
 import { listenOn443 } from "./port443.js";
 import { acceptTunnels } from "./tunnel.js";
@@ -55,8 +58,22 @@ export interface RunningSandbox {
   readonly sandbox: Sandbox;
   /** Server mode: the CA certificate PEM to trust. */
   readonly caCertPem: string | null;
+  /** Fault rules: `sb.faults.add({ service: "acs", operation: "exchange", status: 429 })`. */
+  readonly faults: SandboxFaults;
+  /** Journal entries matching a filter, oldest first: `sb.requests({ operation: "exchange" })`. */
+  requests(filter?: RequestFilter): JournalEntry[];
+  /** How many journal entries match: `sb.countRequests({ service: "acs", status: "5xx" })`. */
+  countRequests(filter?: RequestFilter): number;
   reset(): Promise<void>;
   close(): Promise<void>;
+}
+
+function journalAndFaults(sandbox: Sandbox): Pick<RunningSandbox, "faults" | "requests" | "countRequests"> {
+  return {
+    faults: sandboxFaults(sandbox.faults),
+    requests: (filter) => queryJournal(sandbox.journal.list(), filter),
+    countRequests: (filter) => queryJournal(sandbox.journal.list(), filter).length,
+  };
 }
 
 /** Finds a bundled scenario by name, or returns the path as given. */
@@ -115,6 +132,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       clock: sandbox.clock,
       sandbox,
       caCertPem: null,
+      ...journalAndFaults(sandbox),
       reset: () => sandbox.reset(),
       async close() {
         if (mode === "intercept") detachInterception(sandbox);
@@ -167,6 +185,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     clock: sandbox.clock,
     sandbox,
     caCertPem: tls.caCertPem,
+    ...journalAndFaults(sandbox),
     reset: () => sandbox.reset(),
     async close() {
       await extra?.close();

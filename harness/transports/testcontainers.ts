@@ -20,6 +20,10 @@ import {
   type StartedTestContainer,
 } from "testcontainers";
 import type { Descriptor } from "../sandbox/descriptor.js";
+import type { FaultRule } from "../sandbox/faults/injector.js";
+import type { FaultRuleInput } from "../sandbox/faults/rules.js";
+import type { JournalEntry } from "../sandbox/journal.js";
+import type { RequestFilter } from "../sandbox/journal-query.js";
 import { SCENARIOS_DIR } from "../sandbox/paths.js";
 
 /** The image `scripts/docker-build.sh` builds. */
@@ -161,6 +165,14 @@ export class AcsSandboxContainer extends GenericContainer {
   }
 }
 
+/** `?service=acs&status=429` from a filter. */
+function queryOf(filter: RequestFilter): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(filter)) if (value !== undefined) params.set(key, String(value));
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}
+
 /** YAML over several lines, or JSON: a document rather than a path or a name. */
 function isDocumentText(text: string): boolean {
   return text.includes("\n") || text.trimStart().startsWith("{");
@@ -234,13 +246,43 @@ export class StartedAcsSandboxContainer extends AbstractStartedContainer {
     return new Date(now);
   }
 
-  /** Back to the starting world and time, with no identities, codes or sessions. */
+  /** Back to the starting world and time, with no identities, codes, sessions or fault rules. */
   async reset(): Promise<void> {
     await this.#admin("POST", "/_sandbox/reset", {});
   }
 
+  /**
+   * Fault rules through `/_sandbox/faults`.
+   *
+   * @example
+   * await sandbox.faults.add({ service: "acs", operation: "exchange", status: 429, retryAfter: 1, times: 2 });
+   */
+  readonly faults = {
+    add: async (rule: FaultRuleInput): Promise<FaultRule> =>
+      (await this.#admin("POST", "/_sandbox/faults", rule)) as FaultRule,
+    list: async (): Promise<FaultRule[]> =>
+      ((await this.#admin("GET", "/_sandbox/faults")) as { faults: FaultRule[] }).faults,
+    remove: async (id: string): Promise<void> =>
+      void (await this.#admin("DELETE", `/_sandbox/faults/${encodeURIComponent(id)}`)),
+    clear: async (): Promise<void> => void (await this.#admin("DELETE", "/_sandbox/faults")),
+  };
+
+  /** Journal entries matching a filter, oldest first (`GET /_sandbox/requests?…`). */
+  async getRequests(filter: RequestFilter = {}): Promise<JournalEntry[]> {
+    const answer = (await this.#admin("GET", `/_sandbox/requests${queryOf(filter)}`)) as {
+      requests: JournalEntry[];
+    };
+    return answer.requests;
+  }
+
+  /** How many journal entries match (`GET /_sandbox/requests/count?…`). */
+  async countRequests(filter: RequestFilter = {}): Promise<number> {
+    return ((await this.#admin("GET", `/_sandbox/requests/count${queryOf(filter)}`)) as { count: number })
+      .count;
+  }
+
   /** One admin API call, trusting the sandbox's CA for this request only. */
-  async #admin(method: "GET" | "POST", path: string, body?: unknown): Promise<unknown> {
+  async #admin(method: "GET" | "POST" | "DELETE", path: string, body?: unknown): Promise<unknown> {
     const ca = await this.getCaCertPem();
     const payload = body === undefined ? undefined : JSON.stringify(body);
     return new Promise((resolve, reject) => {

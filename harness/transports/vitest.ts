@@ -1,4 +1,5 @@
 import { test as base } from "vitest";
+import type { FaultRuleInput } from "../sandbox/faults/rules.js";
 import { startSandbox, type RunningSandbox } from "./start.js";
 
 /*
@@ -9,6 +10,8 @@ import { startSandbox, type RunningSandbox } from "./start.js";
 export interface SandboxFixtures {
   /** Bundled scenario name or scenario file whose world the sandbox starts with; default: the bundled world. */
   sandboxScenario: string | undefined;
+  /** Fault rules in place before the test starts: `test.scoped({ sandboxFaults: [{ status: 503 }] })`. */
+  sandboxFaults: FaultRuleInput[];
   /** The running sandbox: `sandbox.descriptor`, `sandbox.clock.advance("25h")`. */
   sandbox: RunningSandbox;
 }
@@ -23,15 +26,18 @@ export interface SandboxFixtures {
  *   // MSAL with authority https://login.microsoftonline.com/<fabrikam.id> now talks to the sandbox
  * });
  * test.scoped({ sandboxScenario: "missing-service-principal" });
+ * test.scoped({ sandboxFaults: [{ service: "acs", operation: "exchange", status: 429, times: 1 }] });
  */
 export const test = base.extend<SandboxFixtures>({
   sandboxScenario: [undefined, { injected: false }],
-  sandbox: async ({ sandboxScenario }, use) => {
+  sandboxFaults: [[], { injected: false }],
+  sandbox: async ({ sandboxScenario, sandboxFaults }, use) => {
     const sandbox = await startSandbox({
       mode: "intercept",
       ...(sandboxScenario ? { scenario: sandboxScenario } : {}),
     });
     try {
+      for (const rule of sandboxFaults) sandbox.faults.add(rule);
       await use(sandbox);
     } finally {
       await sandbox.close();

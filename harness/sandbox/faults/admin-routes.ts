@@ -1,0 +1,34 @@
+import type { FastifyInstance } from "fastify";
+import { FaultRuleError, type FaultInjector } from "./injector.js";
+
+/**
+ * `/_sandbox/faults`: list the rules (GET), add one (POST, a rule object), remove one (DELETE
+ * /faults/:id) or all (DELETE /faults). Bad rules get a 400 naming the field, like the other admin routes.
+ */
+export function faultRoutes(app: FastifyInstance, faults: FaultInjector): void {
+  app.get("/faults", async () => ({ faults: faults.list() }));
+
+  app.post("/faults", async (request, reply) => {
+    try {
+      return reply.code(201).send(faults.add(request.body ?? {}));
+    } catch (err) {
+      if (err instanceof FaultRuleError)
+        return reply.code(400).send({ error: "invalid_fault", message: err.message });
+      throw err;
+    }
+  });
+
+  app.delete("/faults", async () => {
+    const removed = faults.list().length;
+    faults.clear();
+    return { removed };
+  });
+
+  app.delete<{ Params: { id: string } }>("/faults/:id", async (request, reply) => {
+    if (faults.remove(request.params.id)) return { removed: 1 };
+    return reply.code(404).send({
+      error: "not_found",
+      message: `No fault rule "${request.params.id}"; GET /_sandbox/faults lists them`,
+    });
+  });
+}

@@ -1,0 +1,65 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Clock } from "../../../core/clock.js";
+import { AadError } from "../../../mock-aad/errors.js";
+import { sendAadError } from "../../../mock-aad/routes/respond.js";
+import { AcsError, type AcsErrorCode } from "../../../mock-acs/errors.js";
+import { ERROR_CONTENT_TYPE } from "../../../mock-acs/wire.js";
+import { recordOutcome } from "../../../core/outcome.js";
+import type { Service } from "./rules.js";
+
+/*
+ * The answer a status fault gives, in the shape of the service it stands in for: ACS's
+ * CommunicationErrorResponse (with the service headers its scope already set), Entra's token-endpoint
+ * JSON (which MSAL parses; a plain-text body would surface as a parse error instead). Both catalogs
+ * hold the codes; which ones are inferred is said there.
+ *
+ * What the clients read, from their sources:
+ * - msal-common `network/ThrottlingUtils` (AzureAD/microsoft-authentication-library-for-js): a 429 or
+ *   5xx is remembered per request thumbprint for `Retry-After` seconds (60 when absent, at most 3600),
+ *   and the same request is refused locally until then; the body is read as JSON (`msal-node
+ *   network/HttpClient`: a non-JSON body is a "Failed to parse response" error).
+ * - `@typespec/ts-http-runtime` `retryStrategies/throttlingRetryStrategy` (Azure Core's retry policy):
+ *   `Retry-After` (seconds or a date), `retry-after-ms` and `x-ms-retry-after-ms`, only on 429 and 503;
+ *   the exponential strategy retries 408 and 5xx but 501/505 (reference acs-identity-api.md §6).
+ * - AzureAD/microsoft-authentication-library-for-dotnet#2855 shows Entra answering a client-credentials
+ *   flood with 429 and `Retry-After: 60`.
+ */
+
+/** Retry-After when the rule gives none: Azure's throttling answers always carry one. [infer] 1 s. */
+const DEFAULT_RETRY_AFTER_S = 1;
+
+function acsCode(status: number): AcsErrorCode {
+  if (status === 429) return "TooManyRequests";
+  if (status === 503) return "ServiceUnavailable";
+  if (status >= 500) return "InternalServerError";
+  return "ValidationError";
+}
+
+export function retryAfterOf(status: number, retryAfter: number | false | undefined): number | undefined {
+  if (retryAfter === false) return undefined;
+  if (retryAfter !== undefined) return retryAfter;
+  return status === 429 || status === 503 ? DEFAULT_RETRY_AFTER_S : undefined;
+}
+
+/** Sends `status` as the service would, with Retry-After where the rule or the status calls for one. */
+export function sendFaultStatus(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: { service: Service; status: number; retryAfter: number | false | undefined; clock: Clock },
+): FastifyReply {
+  const retryAfter = retryAfterOf(options.status, options.retryAfter);
+  if (retryAfter !== undefined) reply.header("retry-after", String(Math.ceil(retryAfter)));
+  if (options.service === "acs") {
+    const code = acsCode(options.status);
+    const error = new AcsError(code);
+    recordOutcome(request, code);
+    // The rule's status is sent even where it differs from the code's own (502, 504).
+    return reply
+      .code(options.status)
+      .type(ERROR_CONTENT_TYPE)
+      .send(Buffer.from(JSON.stringify(error.body())));
+  }
+  const error = new AadError("AADSTS90006");
+  if (options.status !== 429 && options.status !== 503) error.withError("server_error");
+  return sendAadError(reply, request, options.clock, error, options.status);
+}

@@ -1,0 +1,51 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { filterFromQuery } from "../journal-query.js";
+import { SCENARIOS_DIR } from "../paths.js";
+import type { Sandbox } from "../sandbox.js";
+import { inspectorPage } from "./page.js";
+import { trafficView } from "./traffic.js";
+import { worldView } from "./world-view.js";
+
+/**
+ * The inspector under `/_sandbox/`: the page itself at `/_sandbox/`, and the JSON it reads at
+ * `/_sandbox/inspector/traffic`, `/_sandbox/inspector/world` and `/_sandbox/inspector/scenarios/:name`.
+ */
+export function inspectorRoutes(app: FastifyInstance, sandbox: Sandbox): void {
+  const page = inspectorPage();
+  app.get("/", async (_request, reply) =>
+    reply
+      .type("text/html; charset=utf-8")
+      // The page runs only its own inline script and talks only to its own origin.
+      .header(
+        "content-security-policy",
+        "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; form-action 'none'; frame-ancestors 'none'",
+      )
+      .send(page),
+  );
+
+  app.get("/inspector/traffic", async (request, reply) => {
+    try {
+      const filter = filterFromQuery((request.query ?? {}) as Record<string, unknown>);
+      return {
+        now: sandbox.clock.now().toISOString(),
+        entries: trafficView(sandbox.journal.list(), filter, sandbox.clock.nowMs(), sandbox.signingKeyIds),
+      };
+    } catch (err) {
+      return reply.code(400).send({ error: "invalid_filter", message: (err as Error).message });
+    }
+  });
+
+  app.get("/inspector/world", async (request) =>
+    worldView(sandbox.world, sandbox.descriptorFor(request), (id) => sandbox.identitiesOf(id)),
+  );
+
+  app.get<{ Params: { name: string } }>("/inspector/scenarios/:name", async (request, reply) => {
+    const { name } = request.params;
+    const file = join(SCENARIOS_DIR, `${name}.yaml`);
+    if (!/^[\w-]+$/.test(name) || !existsSync(file))
+      return reply.code(404).send({ error: "not_found", message: `No bundled scenario "${name}"` });
+    return { name, run: `npx acs-sandbox run scenarios/${name}.yaml`, yaml: readFileSync(file, "utf8") };
+  });
+}

@@ -1,0 +1,190 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CommunicationIdentityClient } from "@azure/communication-identity";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSandbox, type RunningSandbox } from "../../harness/index.js";
+import { packageRoot } from "../../harness/sandbox/paths.js";
+import { signInWithPassword } from "../third-party/entra-support.js";
+
+/*
+ * The inspector in a real Chromium (Debian's /usr/bin/chromium driven by playwright-core), after real
+ * traffic from MSAL and the Identity SDK: the live list, an error's explanation and scenario, decoded
+ * tokens, the world picture, the clock controls, and an axe-core accessibility check. The screenshot in
+ * docs/inspector.md is taken here.
+ */
+
+const CHROMIUM = "/usr/bin/chromium";
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+describe("the inspector at /_sandbox/ in Chromium", () => {
+  let sb: RunningSandbox;
+  let context: BrowserContext;
+  let page: Page;
+  let profile: string;
+  let communicationUserId: string;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `Chromium is not installed at ${CHROMIUM}: run scripts/chromium-up.sh (apt-get install -y chromium)`,
+      );
+    }
+    // #region inspector-traffic
+    sb = await startSandbox({ mode: "server", port: 0 });
+    // Traffic a support engineer would look at: a sign-in, a wrong password, a throttled exchange.
+    const signedIn = await signInWithPassword(sb, { user: "alice" });
+    await signInWithPassword(sb, { user: "alice", password: "not-her-password" }).catch(() => undefined);
+    const appId = String((signedIn!.idTokenClaims as { aud?: string }).aud);
+    sb.faults.add({
+      id: "throttle-exchange",
+      service: "acs",
+      operation: "exchange",
+      status: 429,
+      retryAfter: 0,
+      times: 1,
+    });
+    const identity = new CommunicationIdentityClient(sb.descriptor.acs[0]!.connectionString);
+    await identity.getTokenForTeamsUser({
+      teamsUserAadToken: signedIn!.accessToken,
+      clientId: appId,
+      userObjectId: signedIn!.uniqueId,
+    });
+    communicationUserId = (await identity.createUser()).communicationUserId;
+    // #endregion inspector-traffic
+
+    profile = mkdtempSync(join(tmpdir(), "acs-sandbox-chromium-"));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      args: FLAGS,
+      headless: true,
+      // The sandbox's leaf certificate is signed by the test CA, which this browser profile does not trust.
+      ignoreHTTPSErrors: true,
+      viewport: { width: 1280, height: 900 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(`${sb.descriptor.baseUrl}/_sandbox/`);
+    await page.locator("#traffic > li").first().waitFor();
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await sb?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it("lists the traffic newest first, with the fault marked", async () => {
+    const summaries = await page.locator("#traffic > li summary").allTextContents();
+    expect(summaries[0]).toContain("201");
+    expect(summaries[0]).toContain("acs · createIdentity");
+    expect(summaries[1]).toContain("200");
+    expect(summaries[1]).toContain("acs · exchange");
+    expect(summaries[2]).toContain("429");
+    expect(summaries[2]).toContain("fault throttle-exchange (status)");
+    expect(summaries.some((s) => s.includes("AADSTS50126"))).toBe(true);
+  });
+
+  it("opens an error entry from the keyboard, with its explanation and reproducing scenario", async () => {
+    const entry = page.locator("#traffic > li", { hasText: "AADSTS50126" });
+    await entry.locator("summary").focus();
+    await page.keyboard.press("Enter");
+    await expect.poll(() => entry.locator("details").getAttribute("open")).not.toBeNull();
+    const text = await entry.textContent();
+    expect(text).toContain("Why AADSTS50126");
+    expect(text).toContain("Cause:");
+    expect(text).toContain('"password": "***"');
+    await entry.getByRole("button", { name: "Show scenario wrong-password" }).click();
+    await expect
+      .poll(() => entry.locator("pre.scenario-yaml").textContent())
+      .toContain("npx acs-sandbox run scenarios/wrong-password.yaml");
+  });
+
+  it("decodes the tokens of a successful sign-in, on the sandbox clock, naming the signing key", async () => {
+    const entry = page
+      .locator("#traffic > li", { hasText: "200" })
+      .filter({ hasText: "entra · token" })
+      .first();
+    await entry.locator("summary").click();
+    const text = (await entry.textContent()) ?? "";
+    expect(text).toContain("[jwt redacted]");
+    expect(text).toContain("Token in response.access_token");
+    expect(text).toMatch(/valid — expires in \d+ min \(sandbox clock\)/);
+    expect(text).toContain("Signed by: Entra ID signing key");
+    expect(text).toContain('"aud": "https://auth.msft.communication.azure.com"');
+    expect(text).not.toContain(".eyJ");
+  });
+
+  it("filters by status", async () => {
+    await page.getByLabel("Status").fill("4xx");
+    await page.getByRole("button", { name: "Filter" }).click();
+    const expected = sb.countRequests({ status: "4xx" });
+    expect(expected).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(() => page.locator("#traffic-count").textContent())
+      .toBe(`${expected} requests, newest first`);
+    const statuses = await page.locator("#traffic > li summary .status").allTextContents();
+    expect(statuses.every((s) => s.startsWith("4"))).toBe(true);
+    await page.getByLabel("Status").fill("");
+    await page.getByRole("button", { name: "Filter" }).click();
+  });
+
+  it("draws which app works in which tenant, with the admin step that would change it", async () => {
+    const matrix = page.getByRole("table", { name: "App registrations (rows) by tenant (columns)" });
+    const backendInFabrikam = matrix
+      .getByRole("row", { name: /contoso-backend/ })
+      .getByRole("cell")
+      .nth(1);
+    expect(await backendInFabrikam.textContent()).toContain("blocked");
+    expect(await backendInFabrikam.textContent()).toContain("Admin step 1");
+    const teamsInFabrikam = matrix
+      .getByRole("row", { name: /contoso-teams/ })
+      .getByRole("cell")
+      .nth(1);
+    expect(await teamsInFabrikam.textContent()).toContain("ready");
+    await expect.poll(() => page.getByRole("heading", { name: /Tenant fabrikam/ }).count()).toBe(1);
+    const identities = page.getByRole("table", { name: /Identities of contoso-acs/ });
+    expect(await identities.textContent()).toContain(communicationUserId);
+  });
+
+  it("advances the sandbox clock through the admin API", async () => {
+    const before = Date.parse((await page.locator("#clock-now").getAttribute("datetime"))!);
+    await page.getByLabel("Advance by").fill("25h");
+    await page.getByRole("button", { name: "Advance clock" }).click();
+    await expect.poll(() => page.locator("#announce").textContent()).toContain("Sandbox time is now");
+    expect(sb.clock.nowMs() - before).toBeGreaterThanOrEqual(25 * 3600_000);
+  });
+
+  it("passes axe-core's accessibility rules, and is saved as docs/inspector.png", async () => {
+    await page.getByLabel("Live").uncheck();
+    const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+    await page.addScriptTag({ content: axeSource });
+    const violations = await page.evaluate(async () => {
+      const axe = (
+        window as unknown as {
+          axe: { run: () => Promise<{ violations: { id: string; help: string; nodes: unknown[] }[] }> };
+        }
+      ).axe;
+      const result = await axe.run();
+      return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
+    });
+    expect(violations).toEqual([]);
+    await page.evaluate(() => {
+      document.querySelectorAll("details").forEach((d) => (d.open = false));
+    });
+    await page.locator("#traffic > li", { hasText: "AADSTS50126" }).locator("summary").click();
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(packageRoot(), "docs", "inspector.png"), fullPage: false });
+    expect(existsSync(join(packageRoot(), "docs", "inspector.png"))).toBe(true);
+  });
+});
