@@ -18,7 +18,8 @@ export type AcsErrorCode =
   | "ApiVersionUnspecified"
   | "UnsupportedMediaType"
   | "RequestEntityTooLarge"
-  | "NotFound";
+  | "NotFound"
+  | "InternalServerError";
 
 interface CatalogEntry {
   status: number;
@@ -135,6 +136,15 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
     cause: "No ACS Identity operation exists at this method and path.",
     fix: "Check the path: /identities, /identities/{id}/:issueAccessToken, /identities/{id}/:revokeAccessTokens, /teamsUser/:exchangeAccessToken.",
     evidence: "[infer] The real 404 body for an unknown path is not recorded.",
+  },
+  InternalServerError: {
+    status: 500,
+    message: "An internal error occurred.",
+    fromController: false,
+    cause: "The sandbox itself failed while answering: a bug in acs-sandbox, not a mistake in the request.",
+    fix: "Report it with the entry's `error.stack` from GET /_sandbox/requests (or the `serve --debug FILE` log); the Azure SDKs retry a 500 on their own.",
+    evidence:
+      "[infer] The code is the one ASP.NET services of Azure send for an unhandled exception; the message is ours.",
   },
 };
 

@@ -26,6 +26,8 @@ export interface MockAcs {
    * app's `frameworkErrors` option: those never reach a route's scope.
    */
   frameworkError(error: Error, request: FastifyRequest, reply: FastifyReply): FastifyReply;
+  /** The ACS-shaped 500 for a failure outside the service's scope that was addressed to a resource. */
+  serverError(request: FastifyRequest, reply: FastifyReply): FastifyReply;
   reset(): Promise<void>;
 }
 
@@ -75,6 +77,10 @@ export async function mockAcs(ctx: AcsContext): Promise<MockAcs> {
           fromController: false,
         }),
       );
+    },
+    serverError(request, reply) {
+      setServiceHeaders(request, reply);
+      return sendAcsError(request, reply, new AcsError("InternalServerError"));
     },
     async reset() {
       await store.clear();

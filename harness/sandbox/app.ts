@@ -1,10 +1,18 @@
 import cookie from "@fastify/cookie";
 import formbody from "@fastify/formbody";
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import "../../core/outcome.js";
+import Fastify, {
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyReply,
+  type FastifyRequest,
+} from "fastify";
+import { recordServerError } from "../../core/outcome.js";
 import type { MockAad } from "../../mock-aad/index.js";
 import type { MockAcs } from "../../mock-acs/index.js";
+import { checkAdminRequest, type AdminGuardOptions } from "./admin-guard.js";
+import { ADMIN_PREFIX } from "./admin-guard.js";
 import { journalRequestBody, journalResponseBody, type Journal } from "./journal.js";
+import { Redactor } from "./redaction.js";
 
 /** Largest request body accepted; bigger ones get the owning mock's "too large" error, never a crash. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -14,6 +22,10 @@ export interface AppParts {
   acs: MockAcs;
   admin: (app: FastifyInstance) => Promise<void>;
   journal: Journal;
+  /** Who may drive the admin API (JSON only, own origin, optional token). */
+  adminGuard: AdminGuardOptions;
+  /** Extra endpoints beside the mocks (a team's own test double), under the same journal and error rules. */
+  plugins?: FastifyPluginAsync[];
 }
 
 /** True when a request is addressed to an ACS resource rather than to Entra ID or the admin API. */
@@ -21,6 +33,14 @@ export function isAcsRequest(request: FastifyRequest): boolean {
   const host = (request.headers.host ?? "").toLowerCase();
   if (host.includes(".communication.azure.com")) return true;
   return /^\/(identities|teamsUser|access)(\/|\?|$)/.test(request.url);
+}
+
+function isAdminRequest(request: FastifyRequest): boolean {
+  return (
+    request.url === ADMIN_PREFIX ||
+    request.url.startsWith(`${ADMIN_PREFIX}/`) ||
+    request.url.startsWith(`${ADMIN_PREFIX}?`)
+  );
 }
 
 /**
@@ -44,25 +64,40 @@ export async function buildApp(parts: AppParts, options: { https?: { key: string
     ...(options.https ? { https: options.https } : {}),
   });
 
-  // The answer's body, kept until the response is done so the journal can show the whole exchange.
-  const sentBodies = new WeakMap<object, string | undefined>();
+  // Before any parser runs: a refused admin request never has its body read.
+  app.addHook("onRequest", async (request, reply) => {
+    const refused = checkAdminRequest(request, reply, parts.adminGuard);
+    if (refused) return refused;
+  });
+
+  // The answer's body, redacted, kept until the response is done so the journal can show the whole exchange.
+  const sent = new WeakMap<object, { redactor: Redactor; body: string | undefined }>();
   app.addHook("onSend", async (request, reply, payload) => {
-    sentBodies.set(request, journalResponseBody(payload, String(reply.getHeader("content-type") ?? "")));
+    const redactor = new Redactor();
+    // The admin API's answers (descriptor, world) hold the world's passwords and keys: not journaled.
+    const body = isAdminRequest(request)
+      ? undefined
+      : journalResponseBody(payload, String(reply.getHeader("content-type") ?? ""), redactor);
+    sent.set(request, { redactor, body });
     return payload;
   });
   app.addHook("onResponse", async (request, reply) => {
-    const requestBody = journalRequestBody(request.body);
-    const responseBody = sentBodies.get(request);
+    const redactor = sent.get(request)?.redactor ?? new Redactor();
+    const responseBody = sent.get(request)?.body;
+    const requestBody = journalRequestBody(request.body, redactor);
+    const url = redactor.url(request.url);
     parts.journal.add({
       at: new Date().toISOString(),
       method: request.method,
       host: request.headers.host ?? "",
-      url: request.url,
+      url,
       status: reply.statusCode,
       ...(request.sandboxOutcome ? { errorCode: request.sandboxOutcome } : {}),
       durationMs: Math.round(reply.elapsedTime),
       ...(requestBody ? { requestBody } : {}),
       ...(responseBody ? { responseBody } : {}),
+      ...(redactor.tokens.length > 0 ? { tokens: redactor.tokens } : {}),
+      ...(request.sandboxError ? { error: request.sandboxError } : {}),
     });
   });
 
@@ -71,6 +106,7 @@ export async function buildApp(parts: AppParts, options: { https?: { key: string
   await app.register(async (scope) => parts.admin(scope), { prefix: "/_sandbox" });
   await app.register(parts.aad.plugin);
   await app.register(parts.acs.plugin);
+  for (const plugin of parts.plugins ?? []) await app.register(plugin);
 
   // Last-resort answers; each mock installs its own handlers in its own scope first.
   app.setNotFoundHandler((request, reply) => {
@@ -79,10 +115,24 @@ export async function buildApp(parts: AppParts, options: { https?: { key: string
       .code(404)
       .send({ error: "not_found", message: `No sandbox endpoint for ${request.method} ${request.url}` });
   });
-  app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
-    const status =
-      error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
-    reply.code(status).send({ error: "bad_request", message: error.message });
+  // What the framework refuses (unreadable JSON, a wrong content type) is the client's; anything else
+  // thrown is the sandbox's own failure: a visible 500, journaled with its stack.
+  app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      // A body the root parser refused on a path no ACS route takes is still ACS's to answer.
+      if (isAcsRequest(request)) {
+        return request.is404
+          ? parts.acs.notFound(request, reply)
+          : parts.acs.frameworkError(error as Error, request, reply);
+      }
+      return reply.code(error.statusCode).send({ error: "bad_request", message: error.message });
+    }
+    recordServerError(request, error);
+    if (isAcsRequest(request)) return parts.acs.serverError(request, reply);
+    return reply.code(500).send({
+      error: "internal_error",
+      message: `The sandbox failed while answering ${request.method} ${request.url.split("?")[0]}: ${error.message}. This is a bug in acs-sandbox; the stack is in GET /_sandbox/requests and in the --debug log.`,
+    });
   });
   return app;
 }

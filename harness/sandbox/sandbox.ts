@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
 import { createLocalJWKSet } from "jose";
 import { Clock } from "../../core/clock.js";
 import { KeySet } from "../../core/keyset.js";
@@ -8,6 +8,7 @@ import type { AcsResource } from "../../mock-acs/resources.js";
 import { adminRoutes } from "./admin.js";
 import { buildApp } from "./app.js";
 import { buildDescriptor, type Descriptor } from "./descriptor.js";
+import { DebugLog } from "./debug-log.js";
 import { Journal } from "./journal.js";
 import { signingKeys } from "./keys.js";
 import { World } from "./world.js";
@@ -23,6 +24,12 @@ export interface SandboxCoreOptions {
   caCertPath?: string | null;
   /** Sandbox time to start at (ISO); default: now. */
   startTime?: string;
+  /** Extra fastify plugins served beside the mocks, journaled like them. */
+  plugins?: FastifyPluginAsync[] | undefined;
+  /** Appends every journal entry, failures with their stack, to this file (`--debug`). */
+  debugLogPath?: string | undefined;
+  /** When set, the admin API wants `Authorization: Bearer <adminToken>` (`--admin-token`). */
+  adminToken?: string | undefined;
 }
 
 /** The host name an ACS request was addressed to, minus port, lower-case. */
@@ -44,6 +51,7 @@ export class Sandbox {
   #acs!: MockAcs;
   #app!: FastifyInstance;
   #options: SandboxCoreOptions;
+  #debugLog: DebugLog | undefined;
   /** Origin used for the descriptor when no request tells (set by the transport once it knows its port). */
   defaultOrigin = "https://login.microsoftonline.com";
 
@@ -62,6 +70,11 @@ export class Sandbox {
   }
 
   async #init(): Promise<void> {
+    if (this.#options.debugLogPath) {
+      const log = DebugLog.open(this.#options.debugLogPath);
+      this.#debugLog = log;
+      this.journal.onEntry((entry) => log.write(entry));
+    }
     const [aadKeys, acsKeys] = await Promise.all([
       signingKeys("aad", this.#options.dataDir),
       signingKeys("acs", this.#options.dataDir),
@@ -93,7 +106,17 @@ export class Sandbox {
           ?.users.find((u) => u.objectId === objectId)?.teamsLicense,
     });
     this.#app = await buildApp(
-      { aad: this.#aad, acs: this.#acs, admin: adminRoutes(this), journal: this.journal },
+      {
+        aad: this.#aad,
+        acs: this.#acs,
+        admin: adminRoutes(this),
+        journal: this.journal,
+        plugins: this.#options.plugins ?? [],
+        adminGuard: {
+          adminToken: this.#options.adminToken,
+          ownOrigins: () => [this.#options.publicUrl ?? this.defaultOrigin],
+        },
+      },
       this.#options.https ? { https: this.#options.https } : {},
     );
     await this.#app.ready();
@@ -151,5 +174,6 @@ export class Sandbox {
 
   async close(): Promise<void> {
     await this.#app.close();
+    this.#debugLog?.close();
   }
 }
