@@ -148,11 +148,11 @@ export function serveCommand(): Command {
         }
         throw err;
       }
-      process.stdout.write((opts.json ? JSON.stringify(sb.descriptor) : banner(sb.descriptor)) + "\n");
       if (!opts.adminToken && !isLoopbackHost(opts.host)) {
-        // On stderr, so `--json` still prints exactly one line on stdout.
+        // Before the banner, and on stderr, so `--json` still prints exactly one line on stdout.
         process.stderr.write(`\n${exposedAdminWarning(opts.host)}\n`);
       }
+      process.stdout.write((opts.json ? JSON.stringify(sb.descriptor) : banner(sb.descriptor)) + "\n");
       const stop = async () => {
         await sb.close();
         process.exit(0);

@@ -38,7 +38,8 @@ export function adminRoutes(sandbox: Sandbox) {
         try {
           done(null, parseYaml(text as string, { maxAliasCount: 100 }) ?? {});
         } catch (err) {
-          const reason = err instanceof RangeError ? "it nests too deeply" : (err as Error).message;
+          const message = (err as Error).message;
+          const reason = /call stack/i.test(message) ? "it nests too deeply" : message;
           done(Object.assign(new Error(`The YAML world could not be read: ${reason}`), { statusCode: 400 }));
         }
       },

@@ -101,14 +101,8 @@ export async function buildApp(parts: AppParts, options: { https?: { key: string
     });
   });
 
-  await app.register(formbody);
-  await app.register(cookie);
-  await app.register(async (scope) => parts.admin(scope), { prefix: "/_sandbox" });
-  await app.register(parts.aad.plugin);
-  await app.register(parts.acs.plugin);
-  for (const plugin of parts.plugins ?? []) await app.register(plugin);
-
-  // Last-resort answers; each mock installs its own handlers in its own scope first.
+  // Last-resort answers, set before any scope is registered so every scope inherits them; each mock
+  // installs its own in its own scope.
   app.setNotFoundHandler((request, reply) => {
     if (isAcsRequest(request)) return parts.acs.notFound(request, reply);
     reply
@@ -134,5 +128,12 @@ export async function buildApp(parts: AppParts, options: { https?: { key: string
       message: `The sandbox failed while answering ${request.method} ${request.url.split("?")[0]}: ${error.message}. This is a bug in acs-sandbox; the stack is in GET /_sandbox/requests and in the --debug log.`,
     });
   });
+  await app.register(formbody);
+  await app.register(cookie);
+  await app.register(async (scope) => parts.admin(scope), { prefix: "/_sandbox" });
+  await app.register(parts.aad.plugin);
+  await app.register(parts.acs.plugin);
+  for (const plugin of parts.plugins ?? []) await app.register(plugin);
+
   return app;
 }
