@@ -29,6 +29,8 @@ export interface MockAcs {
   /** The ACS-shaped 500 for a failure outside the service's scope that was addressed to a resource. */
   serverError(request: FastifyRequest, reply: FastifyReply): FastifyReply;
   reset(): Promise<void>;
+  /** Closes the identity database, if any (no log files are left behind). */
+  close(): void;
 }
 
 /**
@@ -84,6 +86,9 @@ export async function mockAcs(ctx: AcsContext): Promise<MockAcs> {
     },
     async reset() {
       await store.clear();
+    },
+    close() {
+      store.close();
     },
   };
 }

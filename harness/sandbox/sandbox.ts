@@ -174,6 +174,7 @@ export class Sandbox {
 
   async close(): Promise<void> {
     await this.#app.close();
+    this.#acs.close();
     this.#debugLog?.close();
   }
 }
