@@ -41,7 +41,7 @@ export function errorTables(): string {
 }
 
 /** The documents whose examples come from tests. */
-export const DOCUMENTS = ["README.md", "docs/container.md"];
+export const DOCUMENTS = ["README.md", "docs/container.md", "docs/operations.md"];
 
 /** A document with its generated parts brought up to date. */
 export function syncedDocument(readme: string): string {

@@ -106,9 +106,17 @@ describe("admin API: no web page can drive it", () => {
   });
 
   it("with an admin token, wants it everywhere but health, descriptor and the ACS keys", async () => {
-    const token = "s3cr3t-admin-token-0123456789";
+    // #region admin-token
+    const token = "s3cr3t-admin-token-0123456789"; // e.g. crypto.randomUUID()
     sb = await startSandbox({ mode: "server", port: 0, adminToken: token });
     const base = sb.descriptor.baseUrl;
+    const reset = await fetch(`${base}/_sandbox/reset`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: "{}",
+    });
+    // #endregion admin-token
+    expect(reset.status).toBe(200);
     for (const open of ["/_sandbox/health", "/_sandbox/descriptor", "/_sandbox/acs/jwks"]) {
       expect((await fetch(`${base}${open}`)).status, open).toBe(200);
     }
