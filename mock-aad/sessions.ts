@@ -36,6 +36,12 @@ export class Sessions {
     return session;
   }
 
+  /** Forgets expired sessions (an expired cookie is already treated as no session). */
+  sweep(): void {
+    const cutoff = this.clock.nowMs() - SESSION_LIFETIME_MS;
+    for (const [id, session] of this.#sessions) if (session.signedInAtMs < cutoff) this.#sessions.delete(id);
+  }
+
   clear(): void {
     this.#sessions.clear();
   }
