@@ -56,7 +56,9 @@ function median(values: number[]): number {
 
 export async function runIdentityBenchmark(): Promise<void> {
   console.log(`\nIdentity creates per second (durable; ${ROUNDS} alternating rounds of ${ROUND_CREATES})`);
-  console.log(`${"identities".padStart(12)}${"store".padStart(10)}${"bare SQLite".padStart(13)}${"ratio".padStart(8)}`);
+  console.log(
+    `${"identities".padStart(12)}${"store".padStart(10)}${"bare SQLite".padStart(13)}${"ratio".padStart(8)}`,
+  );
   for (const count of COUNTS) {
     const dir = filledDir(count);
     const store = new IdentityStore(new Clock(), identityFile(dir));
