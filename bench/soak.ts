@@ -1,7 +1,7 @@
 import { startSandbox } from "../harness/transports/start.js";
 
 /*
- * `npm run bench -- soak --minutes 10`: the sandbox at saturation for a bounded time, RSS sampled every
+ * `npm run bench -- soak --minutes 10` (add `--expose-gc` to `node` for collected heaps): the sandbox at saturation for a bounded time, RSS sampled every
  * few seconds, to show the memory curve is flat. The load is what grew memory before: abandoned sign-ins
  * with 2 KB of state, device codes never polled, password sign-ins (refresh tokens), and the journal.
  * The sandbox clock advances ten minutes per round, so the sweeps run as they would over days.
@@ -46,7 +46,7 @@ export async function runSoak(args: string[]): Promise<void> {
     payload: new URLSearchParams({ client_id: clientId, scope: "openid" }).toString(),
   };
 
-  const samples: { second: number; rssMiB: number; requests: number }[] = [];
+  const samples: { second: number; rssMiB: number; heapMiB: number; requests: number }[] = [];
   const started = Date.now();
   let requests = 0;
   let nextSample = started;
@@ -59,14 +59,18 @@ export async function runSoak(args: string[]): Promise<void> {
     sb.clock.advance("10m");
     if (Date.now() >= nextSample) {
       nextSample += SAMPLE_EVERY_MS;
+      // With --expose-gc the heap is collected first, so the sample shows what is kept, not garbage.
+      (globalThis as { gc?: () => void }).gc?.();
+      const memory = process.memoryUsage();
       const sample = {
         second: Math.round((Date.now() - started) / 1000),
-        rssMiB: process.memoryUsage().rss / 2 ** 20,
+        rssMiB: memory.rss / 2 ** 20,
+        heapMiB: memory.heapUsed / 2 ** 20,
         requests,
       };
       samples.push(sample);
       console.log(
-        `${String(sample.second).padStart(6)} s  ${sample.rssMiB.toFixed(1).padStart(8)} MiB  ${requests} requests`,
+        `${String(sample.second).padStart(6)} s  RSS ${sample.rssMiB.toFixed(1).padStart(7)} MiB  heap ${sample.heapMiB.toFixed(1).padStart(7)} MiB  ${requests} requests`,
       );
     }
   }
