@@ -16,6 +16,8 @@ FROM ${BASE_IMAGE} AS app-from-source
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
+# better-sqlite3 is the one native module: its addon is fetched prebuilt or compiled here.
+RUN npm rebuild better-sqlite3
 COPY tsconfig.json tsconfig.build.json ./
 COPY core core
 COPY mock-aad mock-aad

@@ -16,4 +16,13 @@ if (process.env.NODE_EXTRA_CA_CERTS !== caCertPath) {
   process.exit(child.status ?? 1);
 }
 
-await runExchangeBenchmark();
+// `npm run bench -- soak --minutes 10` runs the soak alone; otherwise the throughput benchmarks run.
+const args = process.argv.slice(2);
+if (args[0] === "soak") {
+  const { runSoak } = await import("./soak.js");
+  await runSoak(args.slice(1));
+} else {
+  await runExchangeBenchmark();
+  const { runIdentityBenchmark } = await import("./identities.js");
+  await runIdentityBenchmark();
+}

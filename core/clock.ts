@@ -1,6 +1,14 @@
 import { parseDuration } from "./duration.js";
 
 /**
+ * The instants the sandbox can stand at: the Unix epoch through the last second of year 9999. Every
+ * later use of the time (`toISOString`, JWT `exp`, HTTP `Date` headers) can represent these; a clock
+ * moved past them would make every answer fail, so a move that would leave the range is refused.
+ */
+export const EARLIEST_INSTANT_MS = 0;
+export const LATEST_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
+
+/**
  * The sandbox's one source of time. It runs with the wall clock plus an offset, so time flows while a
  * developer works, and a scenario can jump ahead ("advance 25h") to see expiry without sleeping.
  *
@@ -48,9 +56,10 @@ export class Clock {
     return clientMs + this.#offsetMs;
   }
 
-  /** Moves time forward (or back, with a negative duration). */
+  /** Moves time forward (or back, with a negative duration). Refused, with time unchanged, past year 9999. */
   advance(duration: string | number): Date {
-    this.#offsetMs += parseDuration(duration);
+    const offset = this.#offsetMs + parseDuration(duration);
+    this.#offsetMs = checkedOffset(offset, `Advancing the clock by ${JSON.stringify(duration)}`);
     return this.now();
   }
 
@@ -59,7 +68,7 @@ export class Clock {
     const target = typeof instant === "string" ? Date.parse(instant) : instant.getTime();
     if (Number.isNaN(target))
       throw new RangeError(`Invalid instant "${String(instant)}": expected an ISO 8601 date`);
-    this.#offsetMs = target - Date.now();
+    this.#offsetMs = checkedOffset(target - Date.now(), `Setting the clock to "${String(instant)}"`);
     return this.now();
   }
 
@@ -67,4 +76,14 @@ export class Clock {
   reset(): void {
     this.#offsetMs = 0;
   }
+}
+
+function checkedOffset(offsetMs: number, what: string): number {
+  const target = Date.now() + offsetMs;
+  if (!Number.isFinite(target) || target < EARLIEST_INSTANT_MS || target > LATEST_INSTANT_MS) {
+    throw new RangeError(
+      `${what} would move it outside the instants the sandbox can represent (1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z); the clock is unchanged.`,
+    );
+  }
+  return offsetMs;
 }

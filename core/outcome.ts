@@ -6,6 +6,8 @@ declare module "fastify" {
     sandboxOutcome?: string;
     /** What the sandbox would tell the caller beyond Azure's own answer (the journal and a response header carry it). */
     sandboxHint?: string;
+    /** A failure of the sandbox itself while answering (a bug), for the journal and the debug log. */
+    sandboxError?: { message: string; stack?: string };
   }
 }
 
@@ -20,4 +22,13 @@ export function recordOutcome(request: FastifyRequest, code: string): void {
  */
 export function recordHint(request: FastifyRequest, hint: string): void {
   request.sandboxHint = hint;
+}
+
+/**
+ * Notes that answering a request failed through no fault of the client: the answer is a 500 in the
+ * owning service's shape, and the journal keeps the message and stack so the failure can be reported.
+ */
+export function recordServerError(request: FastifyRequest, error: unknown): void {
+  const failure = error instanceof Error ? error : new Error(String(error));
+  request.sandboxError = { message: failure.message, ...(failure.stack ? { stack: failure.stack } : {}) };
 }

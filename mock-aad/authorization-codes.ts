@@ -4,6 +4,9 @@ import type { Clock } from "../core/clock.js";
 /** Entra's authorization codes live about ten minutes (reference entra-id.md §1.2, §2.3). */
 export const AUTHORIZATION_CODE_LIFETIME_MS = 10 * 60_000;
 
+/** How long past its expiry an entry is still remembered, so its answer stays "expired" rather than "unknown". */
+export const FORGET_AFTER_MS = 24 * 3_600_000;
+
 /** What an authorization code stands for: who signed in, for which app, scopes and redirect. */
 export interface CodeGrant {
   clientId: string;
@@ -52,6 +55,16 @@ export class AuthorizationCodes {
       return { ok: false, reason: "expired" };
     stored.redeemed = true;
     return { ok: true, grant: stored.grant };
+  }
+
+  get size(): number {
+    return this.#codes.size;
+  }
+
+  /** Forgets codes a day past their lifetime: long enough that a late redemption still hears "expired". */
+  sweep(): void {
+    const cutoff = this.clock.nowMs() - AUTHORIZATION_CODE_LIFETIME_MS - FORGET_AFTER_MS;
+    for (const [code, stored] of this.#codes) if (stored.issuedAtMs < cutoff) this.#codes.delete(code);
   }
 
   clear(): void {

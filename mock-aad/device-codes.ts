@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from "node:crypto";
 import type { Clock } from "../core/clock.js";
+import { FORGET_AFTER_MS } from "./authorization-codes.js";
 
 /** Lifetime and polling interval Entra hands out (reference entra-id.md §1.3: 900 s, 5 s). */
 export const DEVICE_CODE_LIFETIME_S = 900;
@@ -89,6 +90,18 @@ export class DeviceCodes {
       return { status: "approved", request: stored.request, tenantId, userObjectId };
     }
     return { status: stored.state.status };
+  }
+
+  get size(): number {
+    return this.#byDeviceCode.size;
+  }
+
+  /** Forgets device codes a day past their lifetime, whatever became of them. */
+  sweep(): void {
+    const cutoff = this.clock.nowMs() - DEVICE_CODE_LIFETIME_S * 1000 - FORGET_AFTER_MS;
+    for (const [code, stored] of this.#byDeviceCode) {
+      if (stored.issuedAtMs < cutoff) this.#byDeviceCode.delete(code);
+    }
   }
 
   clear(): void {

@@ -38,6 +38,17 @@ export const ADMIN_STEP_8 =
   "Admin step 8: a tenant admin grants consent, https://login.microsoftonline.com/{tenant}/adminconsent?client_id={app} (a tenant-wide grant in `grants:`)";
 
 const CATALOG = {
+  // ── The service itself ───────────────────────────────────────────────────────────────────────────
+  AADSTS50000: entry({
+    // learn.microsoft.com/entra/identity-platform/reference-error-codes: "TokenIssuanceError - There's an
+    // issue with the sign-in service." [infer] The OAuth `error` value and the 500 status.
+    error: "server_error",
+    status: 500,
+    surface: "json",
+    message: () => "There was an error issuing a token or an issue with our sign-in service.",
+    cause: "The sandbox itself failed while answering: a bug in acs-sandbox, not a mistake in the request.",
+    fix: "Report it with the entry's `error.stack` from GET /_sandbox/requests (or the `serve --debug FILE` log); MSAL retries a 500 once on its own.",
+  }),
   // ── Tenants and endpoints ────────────────────────────────────────────────────────────────────────
   AADSTS90002: entry<"tenant">({
     error: "invalid_tenant",

@@ -19,6 +19,27 @@ export { APP_SERVICE_IDENTITY_HEADER, machineIdentities } from "./managed-identi
 export { APP_SERVICE_TOKEN_PATH, IMDS_TOKEN_PATH } from "./routes/managed-identity.js";
 export { decide, type PolicyDecision, type PolicyGrant, type PolicyRequest } from "./policy.js";
 
+/** How often expired state is swept: at most once a minute of sandbox time on access, and every minute. */
+const SWEEP_EVERY_MS = 60_000;
+
+/**
+ * Sweeps expired codes, sign-ins, sessions and refresh tokens on the sandbox clock: on a request when a
+ * minute of sandbox time has passed since the last sweep (so an advanced clock sweeps at once), and on a
+ * timer, so an idle sandbox lets go of them too.
+ */
+function sweepExpiredState(app: FastifyInstance, ctx: AadContext, state: AadState): void {
+  let lastMs = ctx.clock.nowMs();
+  const sweep = () => {
+    lastMs = ctx.clock.nowMs();
+    state.sweep();
+  };
+  app.addHook("onRequest", async () => {
+    if (Math.abs(ctx.clock.nowMs() - lastMs) >= SWEEP_EVERY_MS) sweep();
+  });
+  const timer = setInterval(sweep, SWEEP_EVERY_MS).unref();
+  app.addHook("onClose", async () => clearInterval(timer));
+}
+
 /** The fake Entra ID as a fastify plugin, plus a way to forget its transient state (codes, sessions). */
 export interface MockAad {
   plugin: FastifyPluginAsync;
@@ -41,6 +62,7 @@ export function mockAad(ctx: AadContext): MockAad {
     state,
     plugin: async (app: FastifyInstance) => {
       installErrorHandler(app, ctx);
+      sweepExpiredState(app, ctx, state);
       acceptAnyBody(app);
       app.addHook("onRequest", async (_request, reply) => {
         entraHeaders(reply);

@@ -65,6 +65,7 @@ export interface Interaction {
 
 /** [infer] How long a sign-in page may stay open: Entra's flow tokens last about an hour. */
 const INTERACTION_LIFETIME_MS = 60 * 60_000;
+const MAX_PENDING_INTERACTIONS = 10_000;
 
 /** Sign-ins in progress, keyed by the opaque `ctx` the pages carry. */
 export class Interactions {
@@ -86,6 +87,11 @@ export class Interactions {
       createdAtMs: this.clock.nowMs(),
     };
     this.#pending.set(interaction.id, interaction);
+    // [infer] A bound on sign-ins in progress, so a flood of /authorize cannot grow memory without end:
+    // past it the oldest is forgotten (Map order is creation order).
+    if (this.#pending.size > MAX_PENDING_INTERACTIONS) {
+      this.#pending.delete(this.#pending.keys().next().value!);
+    }
     return interaction;
   }
 
@@ -102,6 +108,19 @@ export class Interactions {
   /** A finished sign-in cannot be replayed by posting its page again. */
   finish(id: string): void {
     this.#pending.delete(id);
+  }
+
+  /** How many sign-ins are in progress (abandoned ones included until swept). */
+  get size(): number {
+    return this.#pending.size;
+  }
+
+  /** Forgets sign-ins abandoned past their lifetime (an expired one is already treated as unknown). */
+  sweep(): void {
+    const cutoff = this.clock.nowMs() - INTERACTION_LIFETIME_MS;
+    for (const [id, interaction] of this.#pending) {
+      if (interaction.createdAtMs < cutoff) this.#pending.delete(id);
+    }
   }
 
   clear(): void {

@@ -41,6 +41,12 @@ export class Sessions {
     if (id) this.#sessions.delete(id);
   }
 
+  /** Forgets expired sessions (an expired cookie is already treated as no session). */
+  sweep(): void {
+    const cutoff = this.clock.nowMs() - SESSION_LIFETIME_MS;
+    for (const [id, session] of this.#sessions) if (session.signedInAtMs < cutoff) this.#sessions.delete(id);
+  }
+
   clear(): void {
     this.#sessions.clear();
   }

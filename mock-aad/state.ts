@@ -6,6 +6,9 @@ import { Interactions } from "./interactions.js";
 import { Lockouts } from "./lockout.js";
 import { Sessions } from "./sessions.js";
 
+/** Entra's refresh tokens die after 90 days without use (grants/refresh-token.ts answers AADSTS700082). */
+const REFRESH_TOKEN_INACTIVITY_MS = 90 * 24 * 3_600_000;
+
 /** What a refresh token stands for: a signed-in user's session with one client in one tenant. */
 export interface RefreshTokenGrant {
   tenantId: string;
@@ -44,6 +47,15 @@ export class RefreshTokens {
     return this.#tokens.get(token);
   }
 
+  /**
+   * Forgets refresh tokens unused for twice their 90-day inactivity limit: until then a late use still
+   * gets the "inactive" answer (AADSTS700082) rather than "unknown".
+   */
+  sweep(nowMs: number): void {
+    const cutoff = nowMs - 2 * REFRESH_TOKEN_INACTIVITY_MS;
+    for (const [token, record] of this.#tokens) if (record.lastUsedMs < cutoff) this.#tokens.delete(token);
+  }
+
   markUsed(token: string, nowMs: number): void {
     const record = this.#tokens.get(token);
     if (record) record.lastUsedMs = nowMs;
@@ -67,12 +79,24 @@ export class AadState {
   readonly lockouts: Lockouts;
 
   /** `clock`: the sandbox clock that code, device code and session lifetimes read. */
+  readonly #clock: Clock;
+
   constructor(clock: Clock = new Clock()) {
+    this.#clock = clock;
     this.authorizationCodes = new AuthorizationCodes(clock);
     this.deviceCodes = new DeviceCodes(clock);
     this.sessions = new Sessions(clock);
     this.interactions = new Interactions(clock);
     this.lockouts = new Lockouts(clock);
+  }
+
+  /** Forgets what has expired (abandoned sign-ins, old codes, sessions, refresh tokens), on the sandbox clock. */
+  sweep(): void {
+    this.refreshTokens.sweep(this.#clock.nowMs());
+    this.authorizationCodes.sweep();
+    this.deviceCodes.sweep();
+    this.sessions.sweep();
+    this.interactions.sweep();
   }
 
   reset(): void {

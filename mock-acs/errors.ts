@@ -162,14 +162,6 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
     fix: "Retry with back-off; the Identity SDK retries 503 by itself (3 retries by default) and honours Retry-After.",
     evidence: "[infer] No recorded 503 body; code and message are the sandbox's.",
   },
-  InternalServerError: {
-    status: 500,
-    message: "An internal error occurred.",
-    fromController: false,
-    cause: "The ACS Identity service failed while answering.",
-    fix: "Retry; the Identity SDK retries 5xx answers by itself with exponential back-off. If it persists, open a support case with the request's MS-CV.",
-    evidence: "[infer] Body as this sandbox's own 500 (mock-acs/wire.ts); no recorded service 500.",
-  },
   AccessAssignmentNotFound: {
     status: 403,
     message: "The user has no access assignment on this Communication Services resource.",
@@ -199,6 +191,16 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
     cause: "GET of an access assignment that does not exist on this resource.",
     fix: "Check the tenant id and object id in the path, or create the assignment with PUT.",
     evidence: "[infer] Not documented publicly: status 404, this code and this message are the sandbox's.",
+  },
+  InternalServerError: {
+    status: 500,
+    message: "An internal error occurred.",
+    fromController: false,
+    cause:
+      "The service failed while answering: a fault rule asked for it (`/_sandbox/faults`; the journal entry names the rule), or the sandbox itself failed, a bug in acs-sandbox and not a mistake in the request.",
+    fix: "Retry: the Identity SDK retries 5xx answers by itself with exponential back-off. For a sandbox bug, report it with the entry's `error.stack` from GET /_sandbox/requests (or the `serve --debug FILE` log).",
+    evidence:
+      "[infer] The code is the one ASP.NET services of Azure send for an unhandled exception; the message is ours.",
   },
 };
 

@@ -1,28 +1,15 @@
 import { randomBytes } from "node:crypto";
 import type { Clock } from "../core/clock.js";
+import type { IdentityRecord } from "./identity-record.js";
 import type { IdentityFile } from "./persistence.js";
+
+export type { IdentityRecord } from "./identity-record.js";
 
 /*
  * The identities each resource has minted: who exists, who was deleted, and since when each one's
  * tokens are revoked. Revocation is a time per identity, not a list of tokens: every token issued at or
  * before it is void, every later one is good.
  */
-
-export interface IdentityRecord {
-  /** `8:acs:<resourceId>_<suffix>`. */
-  id: string;
-  resourceId: string;
-  createdAtMs: number;
-  deletedAtMs?: number;
-  /** Tokens with `iat` at or before this second are revoked. */
-  revokedAtSeconds?: number;
-  /** `Repeatability-Request-ID` of the create that made it (2023-08-01). */
-  repeatabilityRequestId?: string;
-  /** The caller's own id for it (`customId`, 2025-03-02-preview): a create repeating it gets this identity. */
-  customId?: string;
-  /** `iat` of the newest token issued to it, for `lastTokenIssuedAt`. */
-  lastTokenIssuedAtSeconds?: number;
-}
 
 const ACS_USER_ID = /^8:acs:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})_(.+)$/i;
 
@@ -103,24 +90,24 @@ export class IdentityStore {
       ...(repeatabilityRequestId ? { repeatabilityRequestId } : {}),
       ...(customId !== undefined ? { customId } : {}),
     };
+    await this.file?.write(record);
     this.#records.set(record.id, record);
-    await this.#persist();
     return record;
   }
 
   async delete(record: IdentityRecord): Promise<void> {
     record.deletedAtMs ??= this.clock.nowMs();
-    await this.#persist();
+    await this.file?.write(record);
   }
 
   async noteTokenIssued(record: IdentityRecord, issuedAt: number): Promise<void> {
     record.lastTokenIssuedAtSeconds = issuedAt;
-    await this.#persist();
+    await this.file?.write(record);
   }
 
   async revoke(record: IdentityRecord): Promise<void> {
     record.revokedAtSeconds = this.clock.nowSeconds();
-    await this.#persist();
+    await this.file?.write(record);
   }
 
   /**
@@ -141,7 +128,8 @@ export class IdentityStore {
     await this.file?.remove();
   }
 
-  async #persist(): Promise<void> {
-    await this.file?.write([...this.#records.values()]);
+  /** Lets go of the data file (the database checkpoints and removes its log). */
+  close(): void {
+    this.file?.close();
   }
 }

@@ -29,9 +29,13 @@ export interface MockAcs {
    * app's `frameworkErrors` option: those never reach a route's scope.
    */
   frameworkError(error: Error, request: FastifyRequest, reply: FastifyReply): FastifyReply;
+  /** The ACS-shaped 500 for a failure outside the service's scope that was addressed to a resource. */
+  serverError(request: FastifyRequest, reply: FastifyReply): FastifyReply;
   reset(): Promise<void>;
   /** The identities a resource has minted, for the inspector. */
   identities(resourceId: string): IdentityRecord[];
+  /** Closes the identity database, if any (no log files are left behind). */
+  close(): void;
 }
 
 /**
@@ -83,10 +87,17 @@ export async function mockAcs(ctx: AcsContext): Promise<MockAcs> {
         }),
       );
     },
+    serverError(request, reply) {
+      setServiceHeaders(request, reply);
+      return sendAcsError(request, reply, new AcsError("InternalServerError"));
+    },
     async reset() {
       await store.clear();
       service.assignments.clear();
     },
     identities: (resourceId) => store.list(resourceId),
+    close() {
+      store.close();
+    },
   };
 }

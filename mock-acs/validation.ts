@@ -43,17 +43,22 @@ export function expiresInMinutes(value: unknown, version: ApiVersion): number {
   return value;
 }
 
-/** Scope names, checked against the version's enum and kept in request order (they form `acsScope`). */
-export function scopeList(value: unknown[], version: ApiVersion): string[] {
-  for (const scope of value) {
-    if (typeof scope !== "string" || !version.scopes.includes(scope)) {
+/**
+ * Scope names, checked against the version's enum and kept in request order (they form `acsScope`).
+ * A member that is not a string never reaches the enum check: the model binder refuses it first, so
+ * its message names the member's path rather than its value (which may be any JSON, nested arbitrarily).
+ */
+export function scopeList(value: unknown[], version: ApiVersion, path: string): string[] {
+  value.forEach((scope, i) => {
+    if (typeof scope !== "string") throw bindingError(`${path}[${i}]`, "CommunicationIdentityTokenScope");
+    if (!version.scopes.includes(scope)) {
       throw new AcsError("ValidationError", {
         // [infer] No recording shows an unknown scope name; the prefix is the recorded one for [].
-        message: `Invalid scopes - Scope '${String(scope)}' is not supported. Supported scopes: ${version.scopes.join(", ")}.`,
+        message: `Invalid scopes - Scope '${scope.slice(0, 100)}' is not supported. Supported scopes: ${version.scopes.join(", ")}.`,
         target: "scopes",
       });
     }
-  }
+  });
   return value as string[];
 }
 
@@ -74,7 +79,7 @@ export function requiredScopes(value: unknown, version: ApiVersion): string[] {
       target: "scopes",
     });
   }
-  return scopeList(value, version);
+  return scopeList(value, version, "$.scopes");
 }
 
 /** `createTokenWithScopes` of create: absent, null or [] → no token. [infer] for []. */
@@ -86,7 +91,7 @@ export function optionalScopes(value: unknown, version: ApiVersion): string[] {
       "System.Collections.Generic.IList`1[CommunicationIdentityTokenScope]",
     );
   }
-  return scopeList(value, version);
+  return scopeList(value, version, "$.createTokenWithScopes");
 }
 
 /** Longest `customId` the 2025-03-02-preview spec allows ("Maximum length is 256 characters"). */

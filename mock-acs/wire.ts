@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { recordHint, recordOutcome } from "../core/outcome.js";
+import { recordHint, recordOutcome, recordServerError } from "../core/outcome.js";
 import { supportedVersionsHeader, type AcsOperation } from "./api-versions.js";
 import { AcsError } from "./errors.js";
 
@@ -76,6 +76,12 @@ export function sendAcsError(request: FastifyRequest, reply: FastifyReply, error
   return reply.code(error.status).type(ERROR_CONTENT_TYPE).send(errorPayload(error.body()));
 }
 
+/** The answer to the service's own failure (a bug): a 500 in ACS's shape, the error kept for the journal. */
+export function sendServerError(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
+  recordServerError(request, error);
+  return sendAcsError(request, reply, new AcsError("InternalServerError"));
+}
+
 /** Sends a success body with the controller headers. */
 export function sendJson(
   request: FastifyRequest,
@@ -119,14 +125,7 @@ export function installWire(scope: FastifyInstance): void {
         new AcsError("ValidationError", { message: error.message, fromController: false }),
       );
     }
-    request.log.error(error);
-    reply.removeHeader("api-supported-versions");
-    return reply
-      .code(500)
-      .type(ERROR_CONTENT_TYPE)
-      .send(
-        JSON.stringify({ error: { code: "InternalServerError", message: "An internal error occurred." } }),
-      );
+    return sendServerError(request, reply, error);
   });
 }
 

@@ -28,6 +28,11 @@ cp package-lock.json "$stage/opt/acs-sandbox/"
 # --omit=optional drops optional peers the sandbox never loads (msw's TypeScript: a quarter of the size).
 (cd "$stage/opt/acs-sandbox" &&
   npm ci --omit=dev --omit=optional --ignore-scripts --prefer-offline --no-audit --no-fund --loglevel=error)
+# better-sqlite3 is native: the install scripts were skipped above, so its addon built for this host's
+# node (the base image's node, see docker-base-image.sh) is copied in.
+mkdir -p "$stage/opt/acs-sandbox/node_modules/better-sqlite3/build/Release"
+cp node_modules/better-sqlite3/build/Release/better_sqlite3.node \
+  "$stage/opt/acs-sandbox/node_modules/better-sqlite3/build/Release/"
 
 # The Dockerfile picks its app stage with a build argument; only BuildKit then skips the other stage
 # (the classic builder would run `npm ci` inside the build). Docker CLIs before 23 have BuildKit built

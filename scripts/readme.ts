@@ -60,6 +60,7 @@ export const DOCUMENTS = [
   "docs/unmodified.md",
   "docs/faults.md",
   "docs/inspector.md",
+  "docs/operations.md",
 ];
 
 /** A document with its generated parts brought up to date. */

@@ -34,6 +34,21 @@ function port443Lines(d: Descriptor): string[] {
   ];
 }
 
+/** True for addresses only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return name === "localhost" || name === "::1" || /^127(\.\d{1,3}){3}$/.test(name);
+}
+
+/** The warning for a sandbox anyone on the network can drive: its admin API resets, edits and reads it. */
+export function exposedAdminWarning(host: string): string {
+  return [
+    `WARNING: listening on ${host} without an admin token: anyone who can reach this address can reset the`,
+    `sandbox, replace its world and read its journal. Start it with --admin-token <token> (or`,
+    `ACS_SANDBOX_ADMIN_TOKEN) and send Authorization: Bearer <token> to /_sandbox/*.`,
+  ].join("\n");
+}
+
 /** The human banner `serve` prints: where everything is and how each client library points at it. */
 export function banner(d: Descriptor): string {
   const host = new URL(d.baseUrl).host;
@@ -137,6 +152,17 @@ export function serveCommand(): Command {
         "ACS_SANDBOX_NO_PORT_443",
       ),
     )
+    .addOption(
+      new Option(
+        "--admin-token <token>",
+        "require Authorization: Bearer <token> on the admin API (/_sandbox/*, but health and descriptor)",
+      ).env("ACS_SANDBOX_ADMIN_TOKEN"),
+    )
+    .addOption(
+      new Option("--debug <file>", "append every request and every failure's stack to FILE (JSON lines)").env(
+        "ACS_SANDBOX_DEBUG",
+      ),
+    )
     .option("--json", "print exactly one line: the descriptor as JSON")
     .action(async (opts, command: Command) => {
       const unmodified = flag(opts.unmodified);
@@ -150,6 +176,16 @@ export function serveCommand(): Command {
       )
         .flatMap((h: string) => h.split(","))
         .filter(Boolean);
+      if (opts.scenario && opts.world) {
+        throw new Error(
+          "--scenario and --world cannot be combined: a scenario's world: section already extends the default world. Put your changes there, or drop --scenario.",
+        );
+      }
+      if (opts.adminToken !== undefined && !/^[\x21-\x7e]{16,}$/.test(opts.adminToken)) {
+        throw new Error(
+          "--admin-token: expected at least 16 visible ASCII characters without spaces (e.g. the output of `openssl rand -hex 16`)",
+        );
+      }
       const loose = flag(opts.loose);
       let sb;
       try {
@@ -165,6 +201,8 @@ export function serveCommand(): Command {
           ...(opts.world ? { world: opts.world } : {}),
           ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
           ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+          ...(opts.adminToken ? { adminToken: opts.adminToken } : {}),
+          ...(opts.debug ? { debugLog: opts.debug } : {}),
         });
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {
@@ -179,6 +217,10 @@ export function serveCommand(): Command {
           );
         }
         throw err;
+      }
+      if (!opts.adminToken && !isLoopbackHost(opts.host)) {
+        // Before the banner, and on stderr, so `--json` still prints exactly one line on stdout.
+        process.stderr.write(`\n${exposedAdminWarning(opts.host)}\n`);
       }
       process.stdout.write((opts.json ? JSON.stringify(sb.descriptor) : banner(sb.descriptor)) + "\n");
       const stop = async () => {

@@ -66,12 +66,15 @@ async function serverControl(world: World): Promise<SandboxControl> {
     rmSync(dir, { recursive: true, force: true });
   }
   const base = `${child.descriptor.baseUrl}/_sandbox`;
+  // The child inherits the environment, so it wants the same admin token this process can read.
+  const token = process.env.ACS_SANDBOX_ADMIN_TOKEN;
+  const authorization: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   const admin = async <T>(path: string, init?: { method: string; body?: unknown }): Promise<T> => {
+    const withBody = init?.body !== undefined;
     const res = await fetch(`${base}/${path}`, {
       method: init?.method ?? "GET",
-      ...(init?.body !== undefined
-        ? { body: JSON.stringify(init.body), headers: { "content-type": "application/json" } }
-        : {}),
+      headers: { ...authorization, ...(withBody ? { "content-type": "application/json" } : {}) },
+      ...(withBody ? { body: JSON.stringify(init.body) } : {}),
     });
     const body = (await res.json()) as T & { message?: string };
     if (!res.ok) throw new Error(`${init?.method ?? "GET"} /_sandbox/${path}: ${body.message ?? res.status}`);

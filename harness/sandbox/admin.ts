@@ -2,9 +2,31 @@ import type { FastifyInstance } from "fastify";
 import { faultRoutes } from "./faults/admin-routes.js";
 import { inspectorRoutes } from "./inspector/routes.js";
 import { journalRoutes } from "./journal-routes.js";
+import { parse as parseYaml } from "yaml";
 import type { Sandbox } from "./sandbox.js";
 import { workloadIssuerRoutes } from "./workload-issuer.js";
 import { parseWorld, WorldError } from "./world.js";
+
+/** Far deeper than any world; deeper documents are refused before anything walks them recursively. */
+const MAX_WORLD_DEPTH = 64;
+
+/** How deeply `value` nests, counted without recursion and given up past `limit`. */
+function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const pending: [unknown, number][] = [[value, 0]];
+  while (pending.length > 0) {
+    const [node, depth] = pending.pop()!;
+    if (node === null || typeof node !== "object") continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(node)) pending.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+function invalidWorld(message: string) {
+  return { error: "invalid_world", message, issues: [] };
+}
 
 /**
  * The admin API under `/_sandbox/`: descriptor, world (GET/PUT), clock, reset, request journal, health.
@@ -12,6 +34,21 @@ import { parseWorld, WorldError } from "./world.js";
  */
 export function adminRoutes(sandbox: Sandbox) {
   return async (app: FastifyInstance) => {
+    // Worlds are YAML files first: `PUT /_sandbox/world` takes them as written (the guard admits YAML there only).
+    app.addContentTypeParser(
+      ["application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"],
+      { parseAs: "string" },
+      (_request, text, done) => {
+        try {
+          done(null, parseYaml(text as string, { maxAliasCount: 100 }) ?? {});
+        } catch (err) {
+          const message = (err as Error).message;
+          const reason = /call stack/i.test(message) ? "it nests too deeply" : message;
+          done(Object.assign(new Error(`The YAML world could not be read: ${reason}`), { statusCode: 400 }));
+        }
+      },
+    );
+
     app.get("/health", async () => ({ status: "ok" }));
 
     app.get("/descriptor", async (request) => sandbox.descriptorFor(request));
@@ -19,6 +56,13 @@ export function adminRoutes(sandbox: Sandbox) {
     app.get("/world", async () => sandbox.world.document);
 
     app.put("/world", async (request, reply) => {
+      if (nestingDepth(request.body, MAX_WORLD_DEPTH) > MAX_WORLD_DEPTH) {
+        return reply
+          .code(400)
+          .send(
+            invalidWorld(`The world nests deeper than ${MAX_WORLD_DEPTH} levels; no world needs that many.`),
+          );
+      }
       try {
         sandbox.replaceWorld(parseWorld(request.body, "PUT /_sandbox/world"));
         return sandbox.world.document;

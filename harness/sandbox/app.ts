@@ -1,12 +1,19 @@
 import cookie from "@fastify/cookie";
 import formbody from "@fastify/formbody";
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import "../../core/outcome.js";
+import Fastify, {
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyReply,
+  type FastifyRequest,
+} from "fastify";
+import { recordServerError } from "../../core/outcome.js";
 import type { MockAad } from "../../mock-aad/index.js";
 import type { MockAcs } from "../../mock-acs/index.js";
+import { ADMIN_PREFIX, checkAdminRequest, type AdminGuardOptions } from "./admin-guard.js";
 import { faultHook, type FaultHookOptions } from "./faults/hook.js";
 import { clientOf, requestKind } from "./faults/operations.js";
 import { journalRequestBody, journalResponseBody, type Journal, type JournalEntry } from "./journal.js";
+import { Redactor } from "./redaction.js";
 
 /** Largest request body accepted; bigger ones get the owning mock's "too large" error, never a crash. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -16,8 +23,12 @@ export interface AppParts {
   acs: MockAcs;
   admin: (app: FastifyInstance) => Promise<void>;
   journal: Journal;
+  /** Who may drive the admin API (JSON only, own origin, optional token). */
+  adminGuard: AdminGuardOptions;
   /** Fault injection (`/_sandbox/faults`); the journal's entries for dropped connections come from here. */
   faults?: Omit<FaultHookOptions, "onDropped">;
+  /** Extra endpoints beside the mocks (a team's own test double), under the same journal and error rules. */
+  plugins?: FastifyPluginAsync[];
 }
 
 /** True when a request is addressed to an ACS resource rather than to Entra ID or the admin API. */
@@ -37,6 +48,14 @@ export function absoluteFormPath(url: string): string {
   } catch {
     return url;
   }
+}
+
+function isAdminRequest(request: FastifyRequest): boolean {
+  return (
+    request.url === ADMIN_PREFIX ||
+    request.url.startsWith(`${ADMIN_PREFIX}/`) ||
+    request.url.startsWith(`${ADMIN_PREFIX}?`)
+  );
 }
 
 /**
@@ -63,18 +82,33 @@ export async function buildApp(parts: AppParts, options: { https?: { key: string
     ...(options.https ? { https: options.https } : {}),
   });
 
-  // The answer's body, as the journal shows it.
-  const sentBodies = new WeakMap<object, string | undefined>();
-  const entryOf = (request: FastifyRequest, status: number, durationMs: number): JournalEntry => {
-    const requestBody = journalRequestBody(request.body);
-    const responseBody = sentBodies.get(request);
+  // Before any parser runs: a refused admin request never has its body read.
+  app.addHook("onRequest", async (request, reply) => {
+    const refused = checkAdminRequest(request, reply, parts.adminGuard);
+    if (refused) return refused;
+  });
+
+  // One journal entry per answer, redacted: no live credential is kept, JWTs are described instead.
+  const entryOf = (
+    request: FastifyRequest,
+    status: number,
+    durationMs: number,
+    response?: { payload: unknown; contentType: string },
+  ): JournalEntry => {
+    const redactor = new Redactor();
+    // The admin API's answers (descriptor, world) hold the world's passwords and keys: not journaled.
+    const responseBody =
+      response && !isAdminRequest(request)
+        ? journalResponseBody(response.payload, response.contentType, redactor)
+        : undefined;
+    const requestBody = journalRequestBody(request.body, redactor);
     const kind = requestKind(request);
     const client = clientOf(request);
     return {
       at: new Date().toISOString(),
       method: request.method,
       host: request.headers.host ?? "",
-      url: request.url,
+      url: redactor.url(request.url),
       status,
       service: kind.service,
       ...(kind.operation ? { operation: kind.operation } : {}),
@@ -85,14 +119,18 @@ export async function buildApp(parts: AppParts, options: { https?: { key: string
       durationMs,
       ...(requestBody ? { requestBody } : {}),
       ...(responseBody ? { responseBody } : {}),
+      ...(redactor.tokens.length > 0 ? { tokens: redactor.tokens } : {}),
+      ...(request.sandboxError ? { error: request.sandboxError } : {}),
     };
   };
   // Journaled as the answer leaves, so a client that has its answer always finds it in the journal.
   app.addHook("onSend", async (request, reply, payload) => {
-    sentBodies.set(request, journalResponseBody(payload, String(reply.getHeader("content-type") ?? "")));
     // Reads of the admin API change nothing; journaling the inspector's polling would crowd out traffic.
-    if (request.method === "GET" && request.url.startsWith("/_sandbox/")) return payload;
-    parts.journal.add(entryOf(request, reply.statusCode, Math.round(reply.elapsedTime)));
+    if (request.method === "GET" && isAdminRequest(request)) return payload;
+    const contentType = String(reply.getHeader("content-type") ?? "");
+    parts.journal.add(
+      entryOf(request, reply.statusCode, Math.round(reply.elapsedTime), { payload, contentType }),
+    );
     return payload;
   });
   if (parts.faults) {
@@ -105,23 +143,39 @@ export async function buildApp(parts: AppParts, options: { https?: { key: string
     );
   }
 
-  await app.register(formbody);
-  await app.register(cookie);
-  await app.register(async (scope) => parts.admin(scope), { prefix: "/_sandbox" });
-  await app.register(parts.aad.plugin);
-  await app.register(parts.acs.plugin);
-
-  // Last-resort answers; each mock installs its own handlers in its own scope first.
+  // Last-resort answers, set before any scope is registered so every scope inherits them; each mock
+  // installs its own in its own scope.
   app.setNotFoundHandler((request, reply) => {
     if (isAcsRequest(request)) return parts.acs.notFound(request, reply);
     reply
       .code(404)
       .send({ error: "not_found", message: `No sandbox endpoint for ${request.method} ${request.url}` });
   });
-  app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
-    const status =
-      error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
-    reply.code(status).send({ error: "bad_request", message: error.message });
+  // What the framework refuses (unreadable JSON, a wrong content type) is the client's; anything else
+  // thrown is the sandbox's own failure: a visible 500, journaled with its stack.
+  app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      // A body the root parser refused on a path no ACS route takes is still ACS's to answer.
+      if (isAcsRequest(request)) {
+        return request.is404
+          ? parts.acs.notFound(request, reply)
+          : parts.acs.frameworkError(error as Error, request, reply);
+      }
+      return reply.code(error.statusCode).send({ error: "bad_request", message: error.message });
+    }
+    recordServerError(request, error);
+    if (isAcsRequest(request)) return parts.acs.serverError(request, reply);
+    return reply.code(500).send({
+      error: "internal_error",
+      message: `The sandbox failed while answering ${request.method} ${request.url.split("?")[0]}: ${error.message}. This is a bug in acs-sandbox; the stack is in GET /_sandbox/requests and in the --debug log.`,
+    });
   });
+  await app.register(formbody);
+  await app.register(cookie);
+  await app.register(async (scope) => parts.admin(scope), { prefix: "/_sandbox" });
+  await app.register(parts.aad.plugin);
+  await app.register(parts.acs.plugin);
+  for (const plugin of parts.plugins ?? []) await app.register(plugin);
+
   return app;
 }

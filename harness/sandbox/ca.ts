@@ -1,5 +1,6 @@
 import { webcrypto, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import writeFileAtomic from "write-file-atomic";
 import { isIP } from "node:net";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -34,6 +35,17 @@ async function importKey(pemText: string): Promise<CryptoKey> {
   return webcrypto.subtle.importKey("pkcs8", der, ALG, true, ["sign"]) as Promise<CryptoKey>;
 }
 
+/** Parses a stored CA file; a damaged one is refused with its name and what to do. */
+function readStored<T>(path: string, parse: (text: string) => T): T {
+  try {
+    return parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new Error(
+      `${path} is damaged (${(err as Error).message}): delete its folder to make a new CA, and trust the new ca.pem in your clients`,
+    );
+  }
+}
+
 async function loadOrCreateCa(
   dir: string,
 ): Promise<{ cert: x509.X509Certificate; key: CryptoKey; path: string }> {
@@ -41,8 +53,8 @@ async function loadOrCreateCa(
   const keyPath = join(dir, "ca-key.pem");
   if (existsSync(certPath) && existsSync(keyPath)) {
     return {
-      cert: new x509.X509Certificate(readFileSync(certPath, "utf8")),
-      key: await importKey(readFileSync(keyPath, "utf8")),
+      cert: readStored(certPath, (text) => new x509.X509Certificate(text)),
+      key: await readStored(keyPath, importKey),
       path: certPath,
     };
   }
@@ -62,10 +74,11 @@ async function loadOrCreateCa(
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
-  writeFileSync(keyPath, pem("PRIVATE KEY", await webcrypto.subtle.exportKey("pkcs8", keys.privateKey)), {
-    mode: 0o600,
-  });
-  writeFileSync(certPath, cert.toString("pem") + "\n");
+  // Each file whole or not at all (temp file, fsync, rename); the key first, so a certificate on disk
+  // always has its key beside it, and a start killed in between makes a new pair next time.
+  const keyPem = pem("PRIVATE KEY", await webcrypto.subtle.exportKey("pkcs8", keys.privateKey));
+  writeFileAtomic.sync(keyPath, keyPem, { mode: 0o600, fsync: true });
+  writeFileAtomic.sync(certPath, cert.toString("pem") + "\n", { fsync: true });
   return { cert, key: keys.privateKey, path: certPath };
 }
 

@@ -1,8 +1,13 @@
+import { Redactor, type JournalToken } from "./redaction.js";
+
+export type { JournalToken } from "./redaction.js";
+
 /** One request the sandbox answered, with its outcome: what `GET /_sandbox/requests` lists. */
 export interface JournalEntry {
   at: string;
   method: string;
   host: string;
+  /** Path and query, credentials in the query redacted (`code=1.AbC9…`). */
   url: string;
   /** HTTP status; 0 when the connection was dropped without an answer. */
   status: number;
@@ -19,14 +24,16 @@ export interface JournalEntry {
   /** The sandbox's advice beyond Azure's answer (also sent as the `x-acs-sandbox-hint` header). */
   hint?: string;
   durationMs: number;
-  /** The request body as sent, secrets masked and long values cut (`password=***`). */
+  /** The request body as sent, credentials redacted and long values cut (`"password":"[redacted]"`). */
   requestBody?: string;
-  /** The answer's body: JSON as sent (cut past a few KB), an HTML page by its title. */
+  /** The answer's body: JSON with credentials redacted (cut past a few KB), an HTML page by its title. */
   responseBody?: string;
+  /** Every JWT the request or answer carried, decoded (its signature is never kept). */
+  tokens?: JournalToken[];
+  /** A failure of the sandbox itself (a bug): answered 500, reported here and in the `--debug` log. */
+  error?: { message: string; stack?: string };
 }
 
-/** Fields whose values never go into the journal: they would let a reader of the report sign in. */
-const SECRET_FIELDS = new Set(["password", "passwd", "client_secret", "client_assertion", "assertion"]);
 const MAX_VALUE = 80;
 const MAX_BODY = 4000;
 
@@ -34,29 +41,42 @@ function cut(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-/** A request body for the journal: form fields and JSON members with secrets masked, long values cut. */
-export function journalRequestBody(body: unknown): string | undefined {
-  if (body === undefined || body === null) return undefined;
-  if (Buffer.isBuffer(body)) {
-    if (body.length === 0) return undefined;
-    try {
-      return journalRequestBody(JSON.parse(body.toString("utf8")));
-    } catch {
-      return cut(body.toString("utf8"), MAX_BODY);
-    }
-  }
-  if (typeof body !== "object") return cut(String(body), MAX_BODY);
-  const masked = Object.fromEntries(
-    Object.entries(body as Record<string, unknown>).map(([key, value]) => [
-      key,
-      SECRET_FIELDS.has(key) ? "***" : typeof value === "string" ? cut(value, MAX_VALUE) : value,
-    ]),
-  );
-  return cut(JSON.stringify(masked), MAX_BODY);
+function cutValues(value: unknown, depth = 0): unknown {
+  if (typeof value === "string") return cut(value, MAX_VALUE);
+  if (value === null || typeof value !== "object" || depth > 40) return value;
+  if (Array.isArray(value)) return value.map((item) => cutValues(item, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cutValues(v, depth + 1)]));
 }
 
-/** A response body for the journal: JSON kept (cut), an HTML page named by its title. */
-export function journalResponseBody(payload: unknown, contentType: string | undefined): string | undefined {
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A request body for the journal: form fields and JSON members with credentials redacted, long values cut. */
+export function journalRequestBody(body: unknown, redactor = new Redactor()): string | undefined {
+  if (body === undefined || body === null) return undefined;
+  if (Buffer.isBuffer(body) || typeof body === "string") {
+    const text = body.toString("utf8");
+    if (text.length === 0) return undefined;
+    const parsed = parseJson(text);
+    if (parsed !== undefined && typeof parsed === "object" && parsed !== null)
+      return journalRequestBody(parsed, redactor);
+    return cut(redactor.text(text, "requestBody"), MAX_BODY);
+  }
+  if (typeof body !== "object") return cut(String(body), MAX_BODY);
+  return cut(JSON.stringify(cutValues(redactor.tree(body, "requestBody"))), MAX_BODY);
+}
+
+/** A response body for the journal: JSON kept with credentials redacted (cut), an HTML page by its title. */
+export function journalResponseBody(
+  payload: unknown,
+  contentType: string | undefined,
+  redactor = new Redactor(),
+): string | undefined {
   const text = Buffer.isBuffer(payload)
     ? payload.toString("utf8")
     : typeof payload === "string"
@@ -70,18 +90,29 @@ export function journalResponseBody(payload: unknown, contentType: string | unde
       .trim();
     return `<html page${title ? `: ${title}` : ""}>`;
   }
-  return cut(text, MAX_BODY);
+  const parsed = contentType?.includes("json") ? parseJson(text) : undefined;
+  if (parsed !== undefined && typeof parsed === "object" && parsed !== null) {
+    return cut(JSON.stringify(redactor.tree(parsed, "responseBody")), MAX_BODY);
+  }
+  return cut(redactor.text(text, "responseBody"), MAX_BODY);
 }
 
 /** A bounded list of recent requests, newest last; old entries drop off so memory stays flat. */
 export class Journal {
   #entries: JournalEntry[] = [];
+  #listeners: ((entry: JournalEntry) => void)[] = [];
 
   constructor(readonly capacity = 500) {}
 
   add(entry: JournalEntry): void {
     this.#entries.push(entry);
     if (this.#entries.length > this.capacity) this.#entries.splice(0, this.#entries.length - this.capacity);
+    for (const listener of this.#listeners) listener(entry);
+  }
+
+  /** Calls `listener` with every entry from now on (the `--debug` log writes them out). */
+  onEntry(listener: (entry: JournalEntry) => void): void {
+    this.#listeners.push(listener);
   }
 
   list(): JournalEntry[] {

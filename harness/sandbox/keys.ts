@@ -24,8 +24,15 @@ export async function signingKeys(name: KeySetName, dataDir: string | undefined)
   const dir = join(dataDir, "keys");
   const file = join(dir, `${name}.json`);
   if (existsSync(file)) {
-    const stored = JSON.parse(readFileSync(file, "utf8")) as StoredSigningKey[];
-    return Promise.all(stored.map(loadSigningKey));
+    try {
+      const stored = JSON.parse(readFileSync(file, "utf8")) as StoredSigningKey[];
+      if (!Array.isArray(stored) || stored.length !== count) throw new Error(`expected ${count} keys`);
+      return await Promise.all(stored.map(loadSigningKey));
+    } catch (err) {
+      throw new Error(
+        `${file} is damaged (${(err as Error).message}): delete it to make new signing keys (tokens signed with the old ones will no longer verify)`,
+      );
+    }
   }
   const keys = await processKeys(name, count, subject);
   mkdirSync(dir, { recursive: true });
@@ -33,6 +40,6 @@ export async function signingKeys(name: KeySetName, dataDir: string | undefined)
     privateKeyPem,
     certificatePem,
   }));
-  await writeFileAtomic(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
+  await writeFileAtomic(file, JSON.stringify(stored, null, 2), { mode: 0o600, fsync: true });
   return keys;
 }

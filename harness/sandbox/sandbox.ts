@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
 import { createLocalJWKSet } from "jose";
 import { Clock } from "../../core/clock.js";
 import { Scheduler } from "../../core/scheduler.js";
@@ -10,6 +10,7 @@ import { adminRoutes } from "./admin.js";
 import { buildApp } from "./app.js";
 import { buildDescriptor, canonicalOrigin, type Descriptor, type Port443 } from "./descriptor.js";
 import { FaultInjector } from "./faults/injector.js";
+import { DebugLog } from "./debug-log.js";
 import { Journal } from "./journal.js";
 import { signingKeys } from "./keys.js";
 import { WorkloadIssuer } from "./workload-issuer.js";
@@ -26,6 +27,12 @@ export interface SandboxCoreOptions {
   caCertPath?: string | null;
   /** Sandbox time to start at (ISO); default: now. */
   startTime?: string;
+  /** Extra fastify plugins served beside the mocks, journaled like them. */
+  plugins?: FastifyPluginAsync[] | undefined;
+  /** Appends every journal entry, failures with their stack, to this file (`--debug`). */
+  debugLogPath?: string | undefined;
+  /** When set, the admin API wants `Authorization: Bearer <adminToken>` (`--admin-token`). */
+  adminToken?: string | undefined;
 }
 
 /** The host name an ACS request was addressed to, minus port, lower-case. */
@@ -53,6 +60,7 @@ export class Sandbox {
   #options: SandboxCoreOptions;
   /** Key ids of each service's signing keys, so the inspector can say which key signed a token. */
   signingKeyIds: { entra: string[]; acs: string[] } = { entra: [], acs: [] };
+  #debugLog: DebugLog | undefined;
   /** Origin used for the descriptor when no request tells (set by the transport once it knows its port). */
   defaultOrigin = "https://login.microsoftonline.com";
   /** Server mode: the second listener on 443, set by the transport once it tried (see Descriptor.port443). */
@@ -74,6 +82,12 @@ export class Sandbox {
   }
 
   async #init(): Promise<void> {
+    if (this.#options.debugLogPath) {
+      const log = DebugLog.open(this.#options.debugLogPath);
+      this.#debugLog = log;
+      this.journal.onEntry((entry) => log.write(entry));
+    }
+
     const [aadKeys, acsKeys, workloadKeys] = await Promise.all([
       signingKeys("aad", this.#options.dataDir),
       signingKeys("acs", this.#options.dataDir),
@@ -122,6 +136,11 @@ export class Sandbox {
           scheduler: this.scheduler,
           clock: this.clock,
           transport: () => (this.mode === "server" ? "socket" : "inject"),
+        },
+        plugins: this.#options.plugins ?? [],
+        adminGuard: {
+          adminToken: this.#options.adminToken,
+          ownOrigins: () => [this.#options.publicUrl ?? this.defaultOrigin],
         },
       },
       this.#options.https ? { https: this.#options.https } : {},
@@ -207,5 +226,7 @@ export class Sandbox {
   async close(): Promise<void> {
     this.scheduler.cancelAll();
     await this.#app.close();
+    this.#acs.close();
+    this.#debugLog?.close();
   }
 }

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import type { FastifyPluginAsync } from "fastify";
 import { join } from "node:path";
 import { isIP, type AddressInfo } from "node:net";
 import { defaultCaDir, tlsMaterial } from "../sandbox/ca.js";
@@ -49,6 +50,15 @@ export interface StartSandboxOptions {
   looseApiVersion?: boolean;
   /** Sandbox time to start at (ISO 8601). */
   startTime?: string;
+  /** Requires `Authorization: Bearer <adminToken>` on the admin API (all but health, descriptor, inspector page). */
+  adminToken?: string;
+  /** Appends every request (credentials redacted) and every failure's stack to this file, one JSON line each. */
+  debugLog?: string;
+  /**
+   * Extra fastify plugins served on the sandbox's app beside the mocks (an endpoint of your own that your
+   * code under test calls); their requests are journaled, and a failure in them is a visible 500.
+   */
+  plugins?: FastifyPluginAsync[];
 }
 
 /** A running sandbox, whichever its transport. */
@@ -76,26 +86,60 @@ function journalAndFaults(sandbox: Sandbox): Pick<RunningSandbox, "faults" | "re
   };
 }
 
-/** Finds a bundled scenario by name, or returns the path as given. */
+/** A bundled scenario's name: what `acs-sandbox list` prints, never a path. */
+const BUNDLED_NAME = /^[a-z0-9][a-z0-9-]*(?:\.yaml)?$/i;
+/** Far above any scenario; a larger "scenario" is some other file. */
+const MAX_SCENARIO_BYTES = 1024 * 1024;
+
+/** Finds a bundled scenario by name, or returns the path as given. A name never leaves `scenarios/`. */
 export function resolveScenarioPath(nameOrPath: string): string {
   if (existsSync(nameOrPath)) return nameOrPath;
-  for (const candidate of [join(SCENARIOS_DIR, nameOrPath), join(SCENARIOS_DIR, `${nameOrPath}.yaml`)]) {
-    if (existsSync(candidate)) return candidate;
+  if (BUNDLED_NAME.test(nameOrPath)) {
+    for (const candidate of [join(SCENARIOS_DIR, nameOrPath), join(SCENARIOS_DIR, `${nameOrPath}.yaml`)]) {
+      if (existsSync(candidate)) return candidate;
+    }
   }
   throw new Error(
     `Scenario "${nameOrPath}" not found: give a file path or a bundled scenario name (acs-sandbox list)`,
   );
 }
 
+/** Reads a scenario file, refusing what is not one (a world file, a system file, a folder) with a sentence. */
+function readScenarioText(file: string): string {
+  const stat = statSync(file);
+  if (!stat.isFile()) throw new Error(`Scenario "${file}" is not a file: give a scenario's .yaml file`);
+  if (stat.size > MAX_SCENARIO_BYTES) {
+    throw new Error(
+      `"${file}" is not a scenario file (${stat.size} bytes; scenarios are small YAML files with name, description, world and steps)`,
+    );
+  }
+  return readFileSync(file, "utf8");
+}
+
 /** The world of a scenario file (its `world:` section, over the default). */
 export function scenarioWorld(nameOrPath: string): World {
   const file = resolveScenarioPath(nameOrPath);
-  const located = parseLocatedYaml(readFileSync(file, "utf8"), file);
-  const doc = (located.value ?? {}) as { world?: unknown };
-  return parseWorld(doc.world ?? {}, file, located, ["world"]);
+  const located = parseLocatedYaml(readScenarioText(file), file);
+  const doc = located.value;
+  const isMapping = typeof doc === "object" && doc !== null && !Array.isArray(doc);
+  const fields = isMapping ? (doc as Record<string, unknown>) : {};
+  if (!isMapping || !Array.isArray(fields.steps) || fields.steps.length === 0) {
+    const looksLikeWorld = isMapping && ("tenants" in fields || "extends" in fields || "acs" in fields);
+    throw new Error(
+      looksLikeWorld
+        ? `"${file}" is a world file, not a scenario: start it with --world ${file} (a scenario has a world: section and steps:)`
+        : `"${file}" is not a scenario file: a scenario is a YAML mapping with name, description, world and a non-empty steps: list (see acs-sandbox list)`,
+    );
+  }
+  return parseWorld(fields.world ?? {}, file, located, ["world"]);
 }
 
 function resolveWorld(options: StartSandboxOptions): World {
+  if (options.scenario !== undefined && options.world !== undefined) {
+    throw new Error(
+      "Give a scenario or a world, not both: a scenario's world: section already extends the default world (put your changes there, or drop --scenario)",
+    );
+  }
   if (options.scenario !== undefined) return scenarioWorld(options.scenario);
   const world = options.world;
   if (world === undefined) return defaultWorld();
@@ -122,6 +166,9 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       mode,
       looseApiVersion: options.looseApiVersion ?? false,
       dataDir: options.dataDir,
+      adminToken: options.adminToken,
+      debugLogPath: options.debugLog,
+      plugins: options.plugins,
       ...(options.startTime ? { startTime: options.startTime } : {}),
     });
     if (mode === "intercept") attachInterception(sandbox);
@@ -164,6 +211,9 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     dataDir: options.dataDir,
     https: { key: tls.keyPem, cert: tls.certPem },
     caCertPath: tls.caCertPath,
+    adminToken: options.adminToken,
+    debugLogPath: options.debugLog,
+    plugins: options.plugins,
     ...(options.startTime ? { startTime: options.startTime } : {}),
   });
   acceptTunnels(sandbox.app.server, ["localhost", "127.0.0.1", "::1", host, ...hostnames]);

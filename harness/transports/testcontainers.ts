@@ -52,6 +52,7 @@ export class AcsSandboxContainer extends GenericContainer {
   #hostnames: string[] = [];
   #dataVolume: string | undefined;
   #ownCa = false;
+  #adminToken: string | undefined;
 
   constructor(image = DEFAULT_IMAGE) {
     super(image);
@@ -92,6 +93,20 @@ export class AcsSandboxContainer extends GenericContainer {
     throw new Error(
       `withWorld("${world}"): no such file. Pass a world file's path, its YAML text, or a world object.`,
     );
+  }
+
+  /**
+   * Requires this token (`Authorization: Bearer`) on the sandbox's admin API, as `--admin-token` does;
+   * the started container's own admin calls (clock, reset, descriptor) send it.
+   */
+  withAdminToken(token: string): this {
+    if (!/^[\x21-\x7e]{16,}$/.test(token)) {
+      throw new Error(
+        "withAdminToken(): expected at least 16 visible ASCII characters without spaces, e.g. crypto.randomUUID()",
+      );
+    }
+    this.#adminToken = token;
+    return this.withEnvironment({ ACS_SANDBOX_ADMIN_TOKEN: token });
   }
 
   /** Accepts any ACS `api-version` as the newest, for SDKs newer than the sandbox. */
@@ -145,7 +160,7 @@ export class AcsSandboxContainer extends GenericContainer {
       (n) => !BUILT_IN_NAMES.has(n),
     );
     if (names.length > 0) this.withEnvironment({ ACS_SANDBOX_HOSTNAMES: names.join(",") });
-    return new StartedAcsSandboxContainer(await super.start());
+    return new StartedAcsSandboxContainer(await super.start(), this.#adminToken);
   }
 
   #setWorld(kind: WorldSource["kind"], builder: string, via: string): void {
@@ -188,9 +203,11 @@ function conflict(): Error {
 /** A running sandbox container, with its descriptor, authorities and admin API at the mapped port. */
 export class StartedAcsSandboxContainer extends AbstractStartedContainer {
   #caCertPem: string | undefined;
+  readonly #adminToken: string | undefined;
 
-  constructor(started: StartedTestContainer) {
+  constructor(started: StartedTestContainer, adminToken?: string) {
     super(started);
+    this.#adminToken = adminToken;
   }
 
   /** `https://<docker host>:<mapped port>`: the issuer's origin as this process sees it. */
@@ -288,7 +305,14 @@ export class StartedAcsSandboxContainer extends AbstractStartedContainer {
     return new Promise((resolve, reject) => {
       const req = request(
         new URL(path, this.getBaseUrl()),
-        { method, ca, headers: payload ? { "content-type": "application/json" } : {} },
+        {
+          method,
+          ca,
+          headers: {
+            ...(payload ? { "content-type": "application/json" } : {}),
+            ...(this.#adminToken ? { authorization: `Bearer ${this.#adminToken}` } : {}),
+          },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (chunk: Buffer) => chunks.push(chunk));

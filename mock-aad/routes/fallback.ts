@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { recordServerError } from "../../core/outcome.js";
 import type { AadContext } from "../context.js";
 import { AadError } from "../errors.js";
 import { sendAadError } from "./respond.js";
@@ -8,7 +9,10 @@ import { sendAadError } from "./respond.js";
  * stack trace. Installed in the mock's own scope, so ACS routes and the admin API keep their handlers.
  */
 
-/** Maps what fastify rejects before a handler runs (too large, unreadable) to catalogued errors. */
+/**
+ * Maps what fastify rejects before a handler runs (too large, unreadable) to catalogued errors, and any
+ * other exception, a bug, to Entra's own 500 (AADSTS50000) so that sweeps and users can see it.
+ */
 export function installErrorHandler(app: FastifyInstance, ctx: AadContext): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof AadError) return sendAadError(reply, request, ctx.clock, error);
@@ -22,12 +26,18 @@ export function installErrorHandler(app: FastifyInstance, ctx: AadContext): void
         413,
       );
     }
-    return sendAadError(
-      reply,
-      request,
-      ctx.clock,
-      new AadError("AADSTS9002313", { reason: "The request could not be read." }),
-    );
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+      // What the framework refused before a handler ran: unreadable or mistyped input.
+      return sendAadError(
+        reply,
+        request,
+        ctx.clock,
+        new AadError("AADSTS9002313", { reason: "The request could not be read." }),
+      );
+    }
+    // Anything else is the sandbox's own failure, not the client's: Entra's 500, with the stack journaled.
+    recordServerError(request, error);
+    return sendAadError(reply, request, ctx.clock, new AadError("AADSTS50000"));
   });
 }
 

@@ -86,4 +86,83 @@ describe("bad input", () => {
     // Nothing malformed replaced the world.
     expect(sb.descriptor.tenants.map((t) => t.name)).toEqual(["contoso", "fabrikam"]);
   });
+
+  it("answers the issue's small bodies in the owning service's shape, never 500", async () => {
+    // A real identity, so :issueAccessToken gets past the id check to the scopes.
+    const created = await signedAcsRequest("POST", "/identities", "{}");
+    const communicationUserId = (created.body as { identity: { id: string } }).identity.id;
+    const issue = (payload: string) =>
+      signedAcsRequest(
+        "POST",
+        `/identities/${encodeURIComponent(communicationUserId)}/:issueAccessToken`,
+        payload,
+      );
+    const deep = (n: number) => `{"scopes":${"[".repeat(n)}${"]".repeat(n)}}`;
+    for (const payload of ['{"scopes":[{"toString":null,"valueOf":null}]}', deep(400_000), deep(1000)]) {
+      const res = await issue(payload);
+      expect(res.status, payload.slice(0, 50)).toBe(400);
+      expect(res.body).toMatchObject({
+        error: {
+          code: "ValidationError",
+          message:
+            "The JSON value could not be converted to CommunicationIdentityTokenScope. Path: $.scopes[0].",
+        },
+      });
+    }
+
+    const world = (payload: string, type: string) =>
+      sb.sandbox.app.inject({
+        method: "PUT",
+        url: "/_sandbox/world",
+        headers: { "content-type": type },
+        payload,
+      });
+    for (const [payload, type] of [
+      [`${'{"a":'.repeat(100_000)}1${"}".repeat(100_000)}`, "application/json"],
+      [`${"[".repeat(100_000)}${"]".repeat(100_000)}`, "application/json"],
+      [`tenants: ${"[".repeat(100_000)}${"]".repeat(100_000)}`, "application/yaml"],
+    ] as const) {
+      const res = await world(payload, type);
+      expect(res.statusCode, `${type} ${payload.slice(0, 20)}`).toBe(400);
+      expect(res.json().message).toMatch(/nests (deeper than 64 levels|too deeply)/);
+    }
+    expect(sb.descriptor.tenants.map((t) => t.name)).toEqual(["contoso", "fabrikam"]);
+
+    const noRoute = await sb.sandbox.app.inject({
+      method: "POST",
+      url: "/identities/x/y/z?api-version=2023-10-01",
+      headers: { host: "contoso-acs.communication.azure.com", "content-type": "application/json" },
+    });
+    expect(noRoute.statusCode).toBe(404);
+    expect(noRoute.json()).toEqual({
+      error: { code: "NotFound", message: "No ACS Identity operation matches POST /identities/x/y/z." },
+    });
+  });
 });
+
+/** A request signed with the resource's access key, as the Identity SDK signs it (HMAC-SHA256). */
+async function signedAcsRequest(method: string, path: string, payload: string) {
+  const { createHash, createHmac } = await import("node:crypto");
+  const resource = sb.sandbox.world.resources[0]!;
+  const host = `${resource.name}.communication.azure.com`;
+  const pathAndQuery = `${path}?api-version=2023-10-01`;
+  const date = new Date().toUTCString();
+  const contentHash = createHash("sha256").update(payload).digest("base64");
+  const signed = `${method}\n${pathAndQuery}\n${date};${host};${contentHash}`;
+  const signature = createHmac("sha256", Buffer.from(resource.primaryKey, "base64"))
+    .update(signed)
+    .digest("base64");
+  const res = await sb.sandbox.app.inject({
+    method: method as "POST",
+    url: pathAndQuery,
+    headers: {
+      host,
+      "content-type": "application/json",
+      "x-ms-date": date,
+      "x-ms-content-sha256": contentHash,
+      authorization: `HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=${signature}`,
+    },
+    payload,
+  });
+  return { status: res.statusCode, body: res.json() as unknown };
+}

@@ -11,8 +11,8 @@ describe("request journal bodies", () => {
     });
     expect(JSON.parse(body!)).toEqual({
       grant_type: "password",
-      password: "***",
-      client_secret: "***",
+      password: "[redacted]",
+      client_secret: "[redacted]",
       scope: `${"x".repeat(79)}…`,
     });
   });

@@ -1,0 +1,145 @@
+import { decodeJwt, decodeProtectedHeader } from "jose";
+
+/*
+ * What the journal may keep of a credential. A reader of `GET /_sandbox/requests` (or of a CI report
+ * built from it) must not be able to sign in, redeem a code or finish someone else's sign-in with what
+ * it finds there, but should still see what was exchanged: a JWT becomes its decoded header and claims
+ * (never the signature), a code its first characters, a password nothing.
+ */
+
+export const JWT_REDACTED = "[jwt redacted]";
+export const REDACTED = "[redacted]";
+
+/** A JWT the journal saw, decoded: where it was, its protected header, its claims. */
+export interface JournalToken {
+  /** Where the token was: `requestBody.assertion`, `responseBody.accessToken.token`, `url.id_token`. */
+  field: string;
+  header: Record<string, unknown>;
+  claims: Record<string, unknown>;
+}
+
+/** Never kept at all: knowing them is signing in. */
+const SECRET_FIELDS = new Set([
+  "password",
+  "passwd",
+  "client_secret",
+  "secret",
+  "accesskey",
+  "access_key",
+  "primarykey",
+  "secondarykey",
+  "code_verifier",
+]);
+
+/**
+ * Kept as a short prefix, enough to match a code to the request that issued it: codes, device codes,
+ * refresh tokens, the sign-in `ctx`, session cookies, user codes, OTCs.
+ */
+const PREFIXED_FIELDS = new Set([
+  "code",
+  "device_code",
+  "devicecode",
+  "user_code",
+  "usercode",
+  "otc",
+  "refresh_token",
+  "ctx",
+  "flowtoken",
+  "sessionid",
+  "estsauth",
+  "cookie",
+  "set-cookie",
+  "token",
+  "access_token",
+  "id_token",
+  "client_assertion",
+  "assertion",
+]);
+
+const PREFIX_LENGTH = 6;
+/** Deeper than this a body is summarised: no credential field of any real request sits lower. */
+const MAX_DEPTH = 32;
+const JWT_SHAPE = /^[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*$/;
+/** A JWT inside a longer text (a connection string, an HTML form, a header value). */
+const JWT_IN_TEXT = /eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g;
+
+/** The first few characters and an ellipsis: `1.AbC9…`. */
+export function prefixOf(value: string): string {
+  return value.length <= PREFIX_LENGTH ? REDACTED : `${value.slice(0, PREFIX_LENGTH)}…`;
+}
+
+function decoded(token: string, field: string): JournalToken | undefined {
+  try {
+    return {
+      field,
+      header: decodeProtectedHeader(token) as Record<string, unknown>,
+      claims: decodeJwt(token) as Record<string, unknown>,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Collects the decoded JWTs of everything redacted in one journal entry. */
+export class Redactor {
+  readonly tokens: JournalToken[] = [];
+
+  /** A string value at `field` (its key in lower case decides how it is treated). */
+  value(key: string, value: string, field: string): string {
+    const name = key.toLowerCase();
+    if (SECRET_FIELDS.has(name)) return REDACTED;
+    if (JWT_SHAPE.test(value)) {
+      const token = decoded(value, field);
+      if (token) {
+        this.tokens.push(token);
+        return JWT_REDACTED;
+      }
+    }
+    if (PREFIXED_FIELDS.has(name)) return prefixOf(value);
+    return this.text(value, field);
+  }
+
+  /** Free text: any JWT inside it is replaced (connection strings and pages are not journaled whole). */
+  text(value: string, field: string): string {
+    return value.replace(JWT_IN_TEXT, (token) => {
+      const found = decoded(token, field);
+      if (!found) return token;
+      this.tokens.push(found);
+      return JWT_REDACTED;
+    });
+  }
+
+  /** A parsed body (form fields or JSON), redacted member by member; nothing deeper than MAX_DEPTH. */
+  tree(value: unknown, field: string, key = "", depth = 0): unknown {
+    if (typeof value === "string") return this.value(key, value, field);
+    if (value === null || typeof value !== "object") return value;
+    if (depth >= MAX_DEPTH) return "[nested too deep]";
+    if (Array.isArray(value))
+      return value.map((item, i) => this.tree(item, `${field}[${i}]`, key, depth + 1));
+    const out: Record<string, unknown> = {};
+    for (const [name, member] of Object.entries(value as Record<string, unknown>)) {
+      out[name] =
+        SECRET_FIELDS.has(name.toLowerCase()) && member !== null && member !== undefined
+          ? REDACTED
+          : this.tree(member, `${field}.${name}`, name, depth + 1);
+    }
+    return out;
+  }
+
+  /** A URL with its query parameters redacted like form fields. */
+  url(url: string): string {
+    const mark = url.indexOf("?");
+    if (mark < 0) return url;
+    const pairs = url
+      .slice(mark + 1)
+      .split("&")
+      .map((pair) => {
+        const [name = "", value] = [...new URLSearchParams(pair)][0] ?? [];
+        if (value === undefined) return pair;
+        const kept = this.value(name, value, `url.${name}`);
+        // A changed value is written as is, so the journal shows `code=1.AbC9…`, not its percent-encoding.
+        return kept === value ? pair : `${pair.slice(0, pair.indexOf("=") + 1) || `${name}=`}${kept}`;
+      });
+    return `${url.slice(0, mark)}?${pairs.join("&")}`;
+  }
+}
