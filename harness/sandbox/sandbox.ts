@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { createLocalJWKSet } from "jose";
 import { Clock } from "../../core/clock.js";
@@ -19,6 +20,8 @@ export interface SandboxCoreOptions {
   publicUrl?: string | undefined;
   looseApiVersion?: boolean;
   dataDir?: string | undefined;
+  /** Where the signing keys are kept; default `<dataDir>/keys`, or made per process without a data dir. */
+  keysDir?: string | undefined;
   https?: { key: string; cert: string };
   caCertPath?: string | null;
   /** Sandbox time to start at (ISO); default: now. */
@@ -62,10 +65,8 @@ export class Sandbox {
   }
 
   async #init(): Promise<void> {
-    const [aadKeys, acsKeys] = await Promise.all([
-      signingKeys("aad", this.#options.dataDir),
-      signingKeys("acs", this.#options.dataDir),
-    ]);
+    const { dataDir, keysDir = dataDir === undefined ? undefined : join(dataDir, "keys") } = this.#options;
+    const [aadKeys, acsKeys] = await Promise.all([signingKeys("aad", keysDir), signingKeys("acs", keysDir)]);
     const aadKeySet = new KeySet(aadKeys);
     const publicOrigin = (request: FastifyRequest) =>
       this.#options.publicUrl?.replace(/\/+$/, "") ??

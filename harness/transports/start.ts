@@ -3,7 +3,6 @@ import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { defaultCaDir, tlsMaterial } from "../sandbox/ca.js";
 import type { Descriptor } from "../sandbox/descriptor.js";
-import { attachInterception, detachInterception } from "./intercept.js";
 import { SCENARIOS_DIR } from "../sandbox/paths.js";
 import { Sandbox } from "../sandbox/sandbox.js";
 import { defaultWorld, loadWorldFile, parseWorld, World } from "../sandbox/world.js";
@@ -94,7 +93,9 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       dataDir: options.dataDir,
       ...(options.startTime ? { startTime: options.startTime } : {}),
     });
-    if (mode === "intercept") attachInterception(sandbox);
+    // msw is loaded only here: `serve` and handlers mode never pay for it.
+    const interception = mode === "intercept" ? await import("./intercept.js") : undefined;
+    interception?.attachInterception(sandbox);
     return {
       get descriptor() {
         return sandbox.descriptor;
@@ -104,14 +105,15 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       caCertPem: null,
       reset: () => sandbox.reset(),
       async close() {
-        if (mode === "intercept") detachInterception(sandbox);
+        interception?.detachInterception(sandbox);
         await sandbox.close();
       },
     };
   }
 
   const publicHost = options.publicUrl ? new URL(options.publicUrl).hostname : undefined;
-  const tls = await tlsMaterial(options.dataDir ? join(options.dataDir, "ca") : defaultCaDir(), [
+  const caDir = options.dataDir ? join(options.dataDir, "ca") : defaultCaDir();
+  const tls = await tlsMaterial(caDir, [
     ...(options.hostnames ?? []),
     ...(publicHost ? [publicHost] : []),
     // Resources after the first answer at `<name>.<host>` on the same port (see acsEndpoint).
@@ -123,6 +125,8 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     publicUrl: options.publicUrl,
     looseApiVersion: options.looseApiVersion ?? false,
     dataDir: options.dataDir,
+    // Kept beside the CA, as the CA is: a restart of `serve` costs no RSA key generation.
+    ...(options.dataDir ? {} : { keysDir: join(caDir, "signing-keys") }),
     https: { key: tls.keyPem, cert: tls.certPem },
     caCertPath: tls.caCertPath,
     ...(options.startTime ? { startTime: options.startTime } : {}),
