@@ -14,4 +14,9 @@ export interface AadContext {
   editDirectory(change: (doc: DirectoryDocument) => void): void;
   /** Scheme and host the client used (`https://login.microsoftonline.com`, `https://localhost:8443`). */
   publicOrigin(request: FastifyRequest): string;
+  /**
+   * Seconds the device code response tells clients to wait between polls; default Entra's 5. Test suites
+   * set it lower, since MSAL waits exactly this long ([infer] fractions: MSAL Node and Python accept them).
+   */
+  deviceCodeIntervalS?: number;
 }

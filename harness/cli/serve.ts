@@ -75,6 +75,12 @@ export function serveCommand(): Command {
         "ACS_SANDBOX_DATA_DIR",
       ),
     )
+    .addOption(
+      new Option(
+        "--device-code-interval <duration>",
+        'how long device code responses tell clients to wait between polls (default "5s", as Entra)',
+      ).env("ACS_SANDBOX_DEVICE_CODE_INTERVAL"),
+    )
     .addOption(new Option("--loose", "accept any ACS api-version as the newest").env("ACS_SANDBOX_LOOSE"))
     .option("--json", "print exactly one line: the descriptor as JSON")
     .action(async (opts) => {
@@ -101,6 +107,7 @@ export function serveCommand(): Command {
           ...(opts.world ? { world: opts.world } : {}),
           ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
           ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+          ...(opts.deviceCodeInterval ? { deviceCodeInterval: opts.deviceCodeInterval } : {}),
         });
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {

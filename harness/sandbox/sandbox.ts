@@ -26,6 +26,8 @@ export interface SandboxCoreOptions {
   caCertPath?: string | null;
   /** Sandbox time to start at (ISO); default: now. */
   startTime?: string;
+  /** Polling interval device code responses announce, in ms (see StartSandboxOptions). */
+  deviceCodeIntervalMs?: number;
 }
 
 /** The host name an ACS request was addressed to, minus port, lower-case. */
@@ -77,6 +79,9 @@ export class Sandbox {
       directory: () => this.world.directory,
       editDirectory: (change) => this.world.edit((doc) => change(doc)),
       publicOrigin,
+      ...(this.#options.deviceCodeIntervalMs === undefined
+        ? {}
+        : { deviceCodeIntervalS: this.#options.deviceCodeIntervalMs / 1000 }),
     });
     this.#acs = await mockAcs({
       clock: this.clock,

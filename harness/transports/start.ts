@@ -6,6 +6,7 @@ import type { Descriptor } from "../sandbox/descriptor.js";
 import { SCENARIOS_DIR } from "../sandbox/paths.js";
 import { Sandbox } from "../sandbox/sandbox.js";
 import { defaultWorld, loadWorldFile, parseWorld, World } from "../sandbox/world.js";
+import { parseDuration } from "../../core/duration.js";
 import { parseLocatedYaml } from "../sandbox/yaml-location.js";
 
 export interface StartSandboxOptions {
@@ -32,6 +33,12 @@ export interface StartSandboxOptions {
   looseApiVersion?: boolean;
   /** Sandbox time to start at (ISO 8601). */
   startTime?: string;
+  /**
+   * How long device code responses tell clients to wait between polls ("1s", "200ms"); Entra says 5 s
+   * and MSAL waits exactly that, so test suites set it lower. Default: `ACS_SANDBOX_DEVICE_CODE_INTERVAL`,
+   * else "5s". Whole seconds suit every client; MSAL Node and MSAL Python also accept fractions.
+   */
+  deviceCodeInterval?: string;
 }
 
 /** A running sandbox, whichever its transport. */
@@ -64,6 +71,14 @@ export function scenarioWorld(nameOrPath: string): World {
   return parseWorld(doc.world ?? {}, file, located, ["world"]);
 }
 
+function deviceCodeIntervalMs(options: StartSandboxOptions): { deviceCodeIntervalMs?: number } {
+  const given = options.deviceCodeInterval ?? process.env.ACS_SANDBOX_DEVICE_CODE_INTERVAL;
+  if (given === undefined || given === "") return {};
+  const ms = parseDuration(given);
+  if (ms < 0) throw new RangeError(`Invalid device code interval "${given}": expected a duration ≥ 0`);
+  return { deviceCodeIntervalMs: ms };
+}
+
 function resolveWorld(options: StartSandboxOptions): World {
   if (options.scenario !== undefined) return scenarioWorld(options.scenario);
   const world = options.world;
@@ -92,6 +107,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       looseApiVersion: options.looseApiVersion ?? false,
       dataDir: options.dataDir,
       ...(options.startTime ? { startTime: options.startTime } : {}),
+      ...deviceCodeIntervalMs(options),
     });
     // msw is loaded only here: `serve` and handlers mode never pay for it.
     const interception = mode === "intercept" ? await import("./intercept.js") : undefined;
@@ -130,6 +146,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     https: { key: tls.keyPem, cert: tls.certPem },
     caCertPath: tls.caCertPath,
     ...(options.startTime ? { startTime: options.startTime } : {}),
+    ...deviceCodeIntervalMs(options),
   });
   const host = options.host ?? "127.0.0.1";
   await sandbox.app.listen({ port: options.port ?? 8443, host });

@@ -1,26 +1,13 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { runScenario } from "../../harness/runner/index.js";
-import { packageRoot, SCENARIOS_DIR } from "../../harness/sandbox/paths.js";
-import { describeFailure } from "../../harness/runner/reporters/pretty.js";
-import { MODES } from "../support/modes.js";
+import { packageRoot } from "../../harness/sandbox/paths.js";
 
 const run = promisify(execFile);
-const bundled = readdirSync(SCENARIOS_DIR)
-  .filter((f) => f.endsWith(".yaml"))
-  .sort();
-
-describe.each(MODES)("the bundled scenario library, %s mode", (mode) => {
-  it.each(bundled)("%s holds", async (file) => {
-    const result = await runScenario(join(SCENARIOS_DIR, file), { mode });
-    expect(result.status, describeFailure(result)).toBe("passed");
-  });
-});
-
+// The bundled library itself is played by ./scenarios/part-*.test.ts, split so vitest runs it in parallel.
 describe("acs-sandbox run --server", () => {
   it("plays a scenario over HTTPS from the CLI, trusting the sandbox CA itself, and writes JUnit", async () => {
     const out = join(mkdtempSync(join(tmpdir(), "acs-sandbox-run-")), "report.xml");
