@@ -20,6 +20,11 @@ export const UserSchema = z.strictObject({
   enabled: z.boolean().default(true),
   mfaRequired: z.boolean().default(false),
   isAdmin: z.boolean().default(false),
+  /**
+   * Graph's `signInSessionsValidFromDateTime` (set by `revokeSignInSessions`): refresh tokens from sign-ins
+   * before this instant fail with AADSTS50173 once the sandbox clock has passed it.
+   */
+  signInSessionsValidFrom: z.iso.datetime({ offset: true }).optional(),
 });
 
 export const GrantSchema = z.strictObject({
@@ -96,6 +101,7 @@ export interface User {
   mfaRequired: boolean;
   isAdmin: boolean;
   tenantId: string;
+  signInSessionsValidFrom?: string | undefined;
 }
 
 /** Anything a token can be issued for: a first-party API or an app registration exposing scopes. */
@@ -259,6 +265,7 @@ export function buildDirectory(doc: DirectoryDocument): Directory {
       mfaRequired: u.mfaRequired,
       isAdmin: u.isAdmin,
       tenantId: id,
+      signInSessionsValidFrom: u.signInSessionsValidFrom,
     }));
     const servicePrincipals = t.servicePrincipals.map((ref, i) => {
       const appId = resolveAppId(ref, ["tenants", name, "servicePrincipals", i]);

@@ -72,11 +72,15 @@ export function formatExplanation(e: Explanation): string {
     ``,
     `Cause  ${e.cause}`,
     `Fix    ${e.fix}`,
+    ``,
+    ...(e.evidence.recorded ? [`Recorded  ${e.evidence.recorded}`] : []),
+    ...(e.evidence.inferred ? [`Inferred  ${e.evidence.inferred}`] : []),
     ...(e.scenarios.length
       ? [
           ``,
           `Reproduce it:`,
-          ...e.scenarios.map((s) => `  npx acs-sandbox run ${join("scenarios", `${s}.yaml`)}`),
+          // By bundled name, so the line works from any directory.
+          ...e.scenarios.map((s) => `  npx acs-sandbox run ${s}`),
         ]
       : []),
   ].join("\n");
