@@ -1,12 +1,20 @@
 import { spawnSync } from "node:child_process";
 import { defaultCaDir, tlsMaterial } from "../harness/sandbox/ca.js";
-import { runExchangeBenchmark } from "./exchange.js";
 
 /*
- * `npm run bench`. The benchmarks talk HTTPS to a sandbox whose certificate the sandbox CA signs; Node
- * reads NODE_EXTRA_CA_CERTS only at start-up, so unless it names that CA this script restarts itself with it
- * set (Node's bundled roots stay trusted).
+ * `npm run bench [-- NAME...]`: every benchmark, or the ones named. Each prints its figures beside its
+ * baseline, measured side by side in the same run. The exchange benchmark talks HTTPS to a sandbox whose
+ * certificate the sandbox CA signs; Node reads NODE_EXTRA_CA_CERTS only at start-up, so unless it names
+ * that CA this script restarts itself with it set (Node's bundled roots stay trusted).
  */
+const BENCHMARKS: Record<string, () => Promise<void>> = {
+  startup: async () => (await import("./startup.js")).runStartupBenchmark(),
+  "warm-start": async () => (await import("./warm-start.js")).runWarmStartBenchmark(),
+  "token-endpoint": async () => (await import("./token-endpoint.js")).runTokenEndpointBenchmark(),
+  exchange: async () => (await import("./exchange.js")).runExchangeBenchmark(),
+  memory: async () => (await import("./memory.js")).runMemoryBenchmark(),
+};
+
 const { caCertPath } = await tlsMaterial(defaultCaDir());
 if (process.env.NODE_EXTRA_CA_CERTS !== caCertPath) {
   const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
@@ -16,4 +24,13 @@ if (process.env.NODE_EXTRA_CA_CERTS !== caCertPath) {
   process.exit(child.status ?? 1);
 }
 
-await runExchangeBenchmark();
+const named = process.argv.slice(2);
+const unknown = named.filter((n) => !(n in BENCHMARKS));
+if (unknown.length) {
+  console.error(`Unknown benchmark ${unknown.join(", ")}: choose from ${Object.keys(BENCHMARKS).join(", ")}`);
+  process.exit(2);
+}
+for (const name of named.length ? named : Object.keys(BENCHMARKS)) {
+  await BENCHMARKS[name]!();
+  console.log("");
+}
