@@ -4,7 +4,8 @@
 // Prints "ready <port>" once listening. DATA_DIR keeps its TLS and signing keys; an empty one is a fresh start.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { randomUUID } from "node:crypto";
+import { randomUUID, webcrypto } from "node:crypto";
+import process from "node:process";
 import Fastify from "fastify";
 import formbody from "@fastify/formbody";
 import { SignJWT, exportPKCS8, generateKeyPair, importPKCS8 } from "jose";
@@ -18,9 +19,9 @@ async function tlsMaterial() {
   // A self-signed P-256 certificate, as the sandbox's leaf is.
   await import("reflect-metadata");
   const x509 = await import("@peculiar/x509");
-  x509.cryptoProvider.set(globalThis.crypto);
+  x509.cryptoProvider.set(webcrypto);
   const alg = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
-  const keys = await crypto.subtle.generateKey(alg, true, ["sign", "verify"]);
+  const keys = await webcrypto.subtle.generateKey(alg, true, ["sign", "verify"]);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: "01",
     name: "CN=localhost",
