@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import type { Clock } from "../core/clock.js";
-import type { IdentityFile } from "./persistence.js";
 
 /*
  * The identities each resource has minted: who exists, who was deleted, and since when each one's
@@ -18,6 +17,13 @@ export interface IdentityRecord {
   revokedAtSeconds?: number;
   /** `Repeatability-Request-ID` of the create that made it (2023-08-01). */
   repeatabilityRequestId?: string;
+}
+
+/** Where the store keeps its identities across restarts (./persistence.ts writes one for a data dir). */
+export interface IdentityFile {
+  read(): Promise<IdentityRecord[]>;
+  write(records: IdentityRecord[]): Promise<void>;
+  remove(): Promise<void>;
 }
 
 const ACS_USER_ID = /^8:acs:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})_(.+)$/i;

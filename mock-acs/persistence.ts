@@ -1,7 +1,9 @@
 import { mkdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
-import type { IdentityRecord } from "./identities.js";
+import type { IdentityFile, IdentityRecord } from "./identities.js";
+
+export type { IdentityFile };
 
 /*
  * Durable identity state for `--data-dir`. Each change rewrites one small JSON file atomically (temp
@@ -11,12 +13,6 @@ import type { IdentityRecord } from "./identities.js";
 
 const FILE_NAME = "acs-identities.json";
 const FORMAT_VERSION = 1;
-
-export interface IdentityFile {
-  read(): Promise<IdentityRecord[]>;
-  write(records: IdentityRecord[]): Promise<void>;
-  remove(): Promise<void>;
-}
 
 /**
  * @example

@@ -6,7 +6,6 @@ import { KeySet } from "../../core/keyset.js";
 import { mockAad, type MockAad } from "../../mock-aad/index.js";
 import { mockAcs, type MockAcs } from "../../mock-acs/index.js";
 import type { AcsResource } from "../../mock-acs/resources.js";
-import { adminRoutes } from "./admin.js";
 import { buildApp } from "./app.js";
 import { buildDescriptor, type Descriptor } from "./descriptor.js";
 import { Journal } from "./journal.js";
@@ -15,6 +14,11 @@ import { World } from "./world.js";
 
 export interface SandboxCoreOptions {
   world: World;
+  /**
+   * The admin API's routes for this sandbox (`adminRoutes` from ./admin.ts). Handed in by the transport,
+   * so the admin API may know the sandbox without the sandbox importing it back.
+   */
+  admin: (sandbox: Sandbox) => (app: FastifyInstance) => Promise<void>;
   mode: Descriptor["mode"];
   /** Fixed public origin (`--public-url`); otherwise taken from each request's Host. */
   publicUrl?: string | undefined;
@@ -99,7 +103,7 @@ export class Sandbox {
           ?.users.find((u) => u.objectId === objectId)?.teamsLicense,
     });
     this.#app = await buildApp(
-      { aad: this.#aad, acs: this.#acs, admin: adminRoutes(this), journal: this.journal },
+      { aad: this.#aad, acs: this.#acs, admin: this.#options.admin(this), journal: this.journal },
       this.#options.https ? { https: this.#options.https } : {},
     );
     await this.#app.ready();

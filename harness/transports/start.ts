@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { defaultCaDir, tlsMaterial } from "../sandbox/ca.js";
 import type { Descriptor } from "../sandbox/descriptor.js";
 import { SCENARIOS_DIR } from "../sandbox/paths.js";
+import { adminRoutes } from "../sandbox/admin.js";
 import { Sandbox } from "../sandbox/sandbox.js";
 import { defaultWorld, loadWorldFile, parseWorld, World } from "../sandbox/world.js";
 import { parseDuration } from "../../core/duration.js";
@@ -103,6 +104,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   if (mode !== "server") {
     const sandbox = await Sandbox.create({
       world,
+      admin: adminRoutes,
       mode,
       looseApiVersion: options.looseApiVersion ?? false,
       dataDir: options.dataDir,
@@ -137,6 +139,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   ]);
   const sandbox = await Sandbox.create({
     world,
+    admin: adminRoutes,
     mode,
     publicUrl: options.publicUrl,
     looseApiVersion: options.looseApiVersion ?? false,
