@@ -61,10 +61,12 @@ export function mergeWorld(base: unknown, override: unknown): unknown {
   return out;
 }
 
-let defaultWorldText: string | undefined;
+let defaultWorldValue: Record<string, unknown> | undefined;
+/** The bundled world as parsed YAML: read once per process, a fresh copy for each caller to merge into. */
 function defaultWorldInput(): Record<string, unknown> {
-  defaultWorldText ??= readFileSync(DEFAULT_WORLD_PATH, "utf8");
-  return parseLocatedYaml(defaultWorldText, DEFAULT_WORLD_PATH).value as Record<string, unknown>;
+  defaultWorldValue ??= parseLocatedYaml(readFileSync(DEFAULT_WORLD_PATH, "utf8"), DEFAULT_WORLD_PATH)
+    .value as Record<string, unknown>;
+  return structuredClone(defaultWorldValue);
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
