@@ -71,9 +71,10 @@ export function serveCommand(): Command {
       ),
     )
     .addOption(
-      new Option("--data-dir <dir>", "keep the CA and ACS identities here (default: in memory)").env(
-        "ACS_SANDBOX_DATA_DIR",
-      ),
+      new Option(
+        "--data-dir <dir>",
+        "keep the CA, signing keys and ACS identities here (default: CA, TLS leaf and signing keys in ~/.acs-sandbox/ca or $ACS_SANDBOX_CA_DIR; identities in memory)",
+      ).env("ACS_SANDBOX_DATA_DIR"),
     )
     .addOption(
       new Option(

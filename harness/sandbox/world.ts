@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { readUserFile } from "./user-file.js";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import {
@@ -134,7 +135,7 @@ export function parseWorld(
 
 /** Reads a world file (YAML or JSON). A scenario file's `world:` section is read by the scenario loader. */
 export function loadWorldFile(file: string): World {
-  const located = parseLocatedYaml(readFileSync(file, "utf8"), file);
+  const located = parseLocatedYaml(readUserFile(file, "world file"), file);
   return parseWorld(located.value, file, located);
 }
 

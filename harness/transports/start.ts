@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { defaultCaDir, tlsMaterial } from "../sandbox/ca.js";
@@ -8,6 +8,7 @@ import { adminRoutes } from "../sandbox/admin.js";
 import { Sandbox } from "../sandbox/sandbox.js";
 import { defaultWorld, loadWorldFile, parseWorld, World } from "../sandbox/world.js";
 import { parseDuration } from "../../core/duration.js";
+import { readUserFile } from "../sandbox/user-file.js";
 import { parseLocatedYaml } from "../sandbox/yaml-location.js";
 
 export interface StartSandboxOptions {
@@ -67,7 +68,7 @@ export function resolveScenarioPath(nameOrPath: string): string {
 /** The world of a scenario file (its `world:` section, over the default). */
 export function scenarioWorld(nameOrPath: string): World {
   const file = resolveScenarioPath(nameOrPath);
-  const located = parseLocatedYaml(readFileSync(file, "utf8"), file);
+  const located = parseLocatedYaml(readUserFile(file, "scenario file"), file);
   const doc = (located.value ?? {}) as { world?: unknown };
   return parseWorld(doc.world ?? {}, file, located, ["world"]);
 }
