@@ -174,12 +174,16 @@ export class WorldReferenceError extends Error {
   }
 }
 
+/*
+ * Ids a world file gives are kept lower-case, as Entra writes GUIDs: look-ups lower-case what a client
+ * sends, so a tenant written `6A1B…` in the world is found at `/6a1b…/` and at `/6A1B…/` alike.
+ */
 export function appClientId(name: string, given: string | undefined): string {
-  return given ?? deterministicId("app", name);
+  return given?.toLowerCase() ?? deterministicId("app", name);
 }
 
 export function tenantIdOf(name: string, given: string | undefined): string {
-  return given ?? deterministicId("tenant", name);
+  return given?.toLowerCase() ?? deterministicId("tenant", name);
 }
 
 export function servicePrincipalObjectId(tenantId: string, appId: string): string {
@@ -256,7 +260,7 @@ export function buildDirectory(doc: DirectoryDocument): Directory {
     const domain = t.domain ?? `${name}.onmicrosoft.com`;
     const users: User[] = Object.entries(t.users).map(([userName, u]) => ({
       name: userName,
-      objectId: u.objectId ?? deterministicId("user", id, userName),
+      objectId: u.objectId?.toLowerCase() ?? deterministicId("user", id, userName),
       upn: u.upn ?? `${userName}@${domain}`,
       displayName: u.displayName ?? userName.charAt(0).toUpperCase() + userName.slice(1),
       password: u.password,
