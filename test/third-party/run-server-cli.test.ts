@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -38,5 +38,20 @@ describe("acs-sandbox run --server", () => {
     const xml = readFileSync(out, "utf8");
     expect(xml).toContain('tests="1" failures="0"');
     expect(xml).toContain('name="quickstart-multitenant-password"');
+  });
+
+  it("leaves no temporary files behind, even when it bundles the CA with one already trusted", async () => {
+    const tmp = mkdtempSync(join(tmpdir(), "acs-sandbox-tmp-"));
+    const cli = join(packageRoot(), "dist", "harness", "cli", "index.js");
+    const env = {
+      ...process.env,
+      TMPDIR: tmp,
+      NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS!,
+      ACS_SANDBOX_CA_DIR: mkdtempSync(join(tmpdir(), "ca-")),
+    };
+    await run(process.execPath, [cli, "run", "--server", "--filter", "quickstart-multitenant-password"], {
+      env,
+    });
+    expect(readdirSync(tmp)).toEqual([]);
   });
 });
