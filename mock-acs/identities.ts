@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Clock } from "../core/clock.js";
+import { GUID_PATTERN } from "../core/ids.js";
 
 /*
  * The identities each resource has minted: who exists, who was deleted, and since when each one's
@@ -26,7 +27,7 @@ export interface IdentityFile {
   remove(): Promise<void>;
 }
 
-const ACS_USER_ID = /^8:acs:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})_(.+)$/i;
+const ACS_USER_ID = new RegExp(`^8:acs:(${GUID_PATTERN})_(.+)$`, "i");
 
 /** The resource id inside an ACS user id, or undefined when the id is not one. */
 export function resourceIdOf(identityId: string): string | undefined {
