@@ -82,10 +82,12 @@ function summariseProfile(dir: string): void {
   const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
   if (!file) return console.log("  (no profile written)");
   const { nodes } = JSON.parse(readFileSync(join(dir, file), "utf8")) as { nodes: ProfileNode[] };
-  const total = nodes.reduce((n, node) => n + (node.hitCount ?? 0), 0);
+  // Shares of the time the process was busy: idle samples say how loaded the machine was, not where CPU went.
+  const busy = nodes.filter((n) => !["(idle)", "(program)"].includes(n.callFrame.functionName));
+  const total = busy.reduce((n, node) => n + (node.hitCount ?? 0), 0);
   const byPackage = new Map<string, number>();
   const byFunction = new Map<string, number>();
-  for (const node of nodes) {
+  for (const node of busy) {
     const hits = node.hitCount ?? 0;
     const { url, functionName, lineNumber } = node.callFrame;
     const pkg =
@@ -101,7 +103,7 @@ function summariseProfile(dir: string): void {
       .sort((a, b) => b[1] - a[1])
       .slice(0, n)
       .map(([name, hits]) => `    ${((100 * hits) / total).toFixed(1).padStart(5)}%  ${name}`);
-  console.log("  where the sandbox's CPU went (self time, by package):");
+  console.log("  where the sandbox's busy CPU went (self time, by package):");
   console.log(top(byPackage, 12).join("\n"));
   console.log("  by function:");
   console.log(top(byFunction, 12).join("\n"));
