@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createHash, createHmac } from "node:crypto";
 import { createInterface } from "node:readline";
 import { PublicClientApplication } from "@azure/msal-node";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { KeySet, generateSigningKey } from "../core/keyset.js";
 import type { Descriptor } from "../harness/sandbox/descriptor.js";
+import { hmacHeaders, median } from "./support.js";
 
 /*
  * Teams token exchanges per second over HTTPS against `acs-sandbox serve` in its own process, beside
@@ -55,24 +55,9 @@ async function aliceToken(descriptor: Descriptor): Promise<{ token: string; appI
 function exchangeRequest(descriptor: Descriptor, body: string): { url: string; init: RequestInit } {
   const acs = descriptor.acs[0]!;
   const url = new URL("/teamsUser/:exchangeAccessToken?api-version=2023-10-01", acs.endpoint);
-  const key = acs.connectionString.split("accesskey=")[1]!;
-  const date = new Date().toUTCString();
-  const hash = createHash("sha256").update(body).digest("base64");
-  const signature = createHmac("sha256", Buffer.from(key, "base64"))
-    .update(`POST\n${url.pathname}${url.search}\n${date};${url.host};${hash}`)
-    .digest("base64");
   return {
     url: url.toString(),
-    init: {
-      method: "POST",
-      body,
-      headers: {
-        "content-type": "application/json",
-        "x-ms-date": date,
-        "x-ms-content-sha256": hash,
-        authorization: `HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=${signature}`,
-      },
-    },
+    init: { method: "POST", body, headers: hmacHeaders(url, body, acs.connectionString) },
   };
 }
 
@@ -119,11 +104,6 @@ async function joseMeter(): Promise<(ops: number) => Promise<number>> {
     for (let i = 0; i < ops; i++) await round();
     return ((performance.now() - started) * 1000) / ops;
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 export async function runExchangeBenchmark(): Promise<void> {

@@ -1,4 +1,12 @@
 /**
+ * How sure a catalog entry's wire form is: `recorded` names where the status, code and message were
+ * seen (a recording, a spec, a quoted response); `inferred` says what is our guess and why, alone or
+ * beside `recorded` when only part of the answer is a guess. Entries with `inferred` are the list in
+ * docs/differences-from-azure.md.
+ */
+export type Evidence = { recorded: string; inferred?: string } | { inferred: string; recorded?: undefined };
+
+/**
  * What both error catalogs (mock-aad/errors.ts, mock-acs/errors.ts) say about each code they emit, in a
  * form `acs-sandbox explain` can print. The wire shape (status, body) stays in each catalog; this is the
  * part a person reads.
@@ -16,6 +24,6 @@ export interface ExplainedError {
   fix: string;
   /** Bundled scenario that reproduces it, when there is one (file name without extension). */
   scenario?: string;
-  /** Where the wire form comes from; "[infer]" in it marks a guess, which `explain` says aloud. */
-  evidence?: string;
+  /** Where the wire form comes from, or why it is a guess. */
+  evidence: Evidence;
 }

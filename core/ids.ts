@@ -14,7 +14,9 @@ export function deterministicId(kind: string, ...names: string[]): string {
 
 export { isUuid };
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The one GUID shape (8-4-4-4-12 hex digits), for patterns that embed it. */
+export const GUID_PATTERN = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+const GUID = new RegExp(`^${GUID_PATTERN}$`, "i");
 
 /** True for any GUID-shaped string, as Entra and ACS accept them (no version or variant check). */
 export function isGuid(value: string): boolean {

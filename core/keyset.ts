@@ -1,5 +1,5 @@
 import { webcrypto, createHash, X509Certificate } from "node:crypto";
-import { x509 } from "./x509.js";
+import { loadX509 } from "./x509-loader.js";
 import { SignJWT, importPKCS8, exportPKCS8, type JWK, exportJWK, type JWTPayload } from "jose";
 
 const RSA_PARAMS = {
@@ -48,6 +48,7 @@ async function fromPem(stored: StoredSigningKey): Promise<SigningKey> {
 
 /** Generates a key pair and a self-signed certificate naming `subject` (a CN). */
 export async function generateSigningKey(subject: string): Promise<SigningKey> {
+  const x509 = await loadX509();
   const keys = (await webcrypto.subtle.generateKey(RSA_PARAMS, true, ["sign", "verify"])) as CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: createHash("sha1")

@@ -17,4 +17,9 @@ export interface AadContext {
   publicOrigin(request: FastifyRequest): string;
   /** Keys of the external token issuers Entra can reach (workload identity federation); none if absent. */
   issuerKeys?: IssuerKeys;
+  /**
+   * Seconds the device code response tells clients to wait between polls; default Entra's 5. Test suites
+   * set it lower, since MSAL waits exactly this long ([infer] fractions: MSAL Node and Python accept them).
+   */
+  deviceCodeIntervalS?: number;
 }

@@ -22,6 +22,11 @@ export const UserSchema = z.strictObject({
   enabled: z.boolean().default(true),
   mfaRequired: z.boolean().default(false),
   isAdmin: z.boolean().default(false),
+  /**
+   * Graph's `signInSessionsValidFromDateTime` (set by `revokeSignInSessions`): refresh tokens from sign-ins
+   * before this instant fail with AADSTS50173 once the sandbox clock has passed it.
+   */
+  signInSessionsValidFrom: z.iso.datetime({ offset: true }).optional(),
 });
 
 export const GrantSchema = z.strictObject({
@@ -135,6 +140,7 @@ export interface User {
   mfaRequired: boolean;
   isAdmin: boolean;
   tenantId: string;
+  signInSessionsValidFrom?: string | undefined;
 }
 
 /** Anything a token can be issued for: a first-party API or an app registration exposing scopes. */
@@ -230,12 +236,16 @@ export class WorldReferenceError extends Error {
   }
 }
 
+/*
+ * Ids a world file gives are kept lower-case, as Entra writes GUIDs: look-ups lower-case what a client
+ * sends, so a tenant written `6A1B…` in the world is found at `/6a1b…/` and at `/6A1B…/` alike.
+ */
 export function appClientId(name: string, given: string | undefined): string {
-  return given ?? deterministicId("app", name);
+  return given?.toLowerCase() ?? deterministicId("app", name);
 }
 
 export function tenantIdOf(name: string, given: string | undefined): string {
-  return given ?? deterministicId("tenant", name);
+  return given?.toLowerCase() ?? deterministicId("tenant", name);
 }
 
 export function servicePrincipalObjectId(tenantId: string, appId: string): string {
@@ -347,7 +357,7 @@ export function buildDirectory(doc: DirectoryDocument): Directory {
     const domain = t.domain ?? `${name}.onmicrosoft.com`;
     const users: User[] = Object.entries(t.users).map(([userName, u]) => ({
       name: userName,
-      objectId: u.objectId ?? deterministicId("user", id, userName),
+      objectId: u.objectId?.toLowerCase() ?? deterministicId("user", id, userName),
       upn: u.upn ?? `${userName}@${domain}`,
       displayName: u.displayName ?? userName.charAt(0).toUpperCase() + userName.slice(1),
       password: u.password,
@@ -356,6 +366,7 @@ export function buildDirectory(doc: DirectoryDocument): Directory {
       mfaRequired: u.mfaRequired,
       isAdmin: u.isAdmin,
       tenantId: id,
+      signInSessionsValidFrom: u.signInSessionsValidFrom,
     }));
     const servicePrincipals = t.servicePrincipals.map((ref, i) => {
       const appId = resolveAppId(ref, ["tenants", name, "servicePrincipals", i]);

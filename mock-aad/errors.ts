@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
-import type { ExplainedError } from "../core/catalog.js";
+import type { Evidence, ExplainedError } from "../core/catalog.js";
 
 /*
  * The catalog of AADSTS errors the fake Entra ID answers with: wire form (OAuth `error`, `suberror`,
  * HTTP status, message) and the explanation `acs-sandbox explain` prints. Messages follow
- * ../shared/reference/entra-id.md §3.3; where the reference gives no exact value, the entry says [infer].
+ * ../shared/reference/entra-id.md §3.3; where the reference gives no exact value, the entry's `evidence`
+ * says `inferred` and why. Routes ask the catalog how to deliver a code (`browserChannel`), never a list of their own.
  */
 
 /** Where a code usually reaches the user: a JSON body, a redirect to the app, or a login.microsoftonline.com page. */
@@ -17,12 +18,18 @@ interface CatalogEntry<P extends string> {
   /** HTTP status when answered as JSON (the token endpoint, discovery). */
   status: number;
   surface: Surface;
+  /**
+   * In a browser flow (authorize, device login, admin consent): Entra's own error page, when it cannot
+   * trust the redirect or the person is in the wrong place, or a redirect to the app with `error=`.
+   */
+  browser: "page" | "redirect";
   /** Message after `AADSTSnnnn: `, from the reference's wording. */
   message: (params: Record<P, string>) => string;
   cause: string;
   fix: string;
   /** Bundled scenario that reproduces the error (file name without extension). */
   scenario?: string;
+  evidence: Evidence;
 }
 
 function entry<P extends string = never>(e: CatalogEntry<NoInfer<P>>): CatalogEntry<P> {
@@ -45,6 +52,11 @@ const CATALOG = {
     error: "server_error",
     status: 500,
     surface: "json",
+    browser: "redirect",
+    evidence: {
+      recorded: "learn.microsoft.com/entra/identity-platform/reference-error-codes (TokenIssuanceError)",
+      inferred: "The OAuth error value and the 500 status.",
+    },
     message: () => "There was an error issuing a token or an issue with our sign-in service.",
     cause: "The sandbox itself failed while answering: a bug in acs-sandbox, not a mistake in the request.",
     fix: "Report it with the entry's `error.stack` from GET /_sandbox/requests (or the `serve --debug FILE` log); MSAL retries a 500 once on its own.",
@@ -54,28 +66,37 @@ const CATALOG = {
     error: "invalid_tenant",
     status: 400,
     surface: "json",
+    browser: "page",
     message: (p) =>
       `Tenant '${p.tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`,
     cause: "The authority names a tenant (GUID or domain) that does not exist.",
     fix: "Use the tenant id or verified domain of an existing tenant in the authority (`/_sandbox/descriptor` lists them).",
+    evidence: {
+      recorded:
+        "reference-error-codes.md; issues (entra-id.md §3.3): 400 JSON at discovery and token, a page at authorize",
+    },
   }),
   AADSTS9001023: entry({
     error: "invalid_request",
     status: 400,
     surface: "json",
+    browser: "redirect",
     message: () =>
       "The grant type is not supported over the /common or /consumers endpoints. Please use the /organizations or tenant-specific endpoint.",
     cause:
       "Username/password and client-credential requests need a tenant; /common and /consumers have none.",
     fix: "Use the tenant-specific authority (https://login.microsoftonline.com/<tenant id>) or /organizations.",
+    evidence: { recorded: "reference-error-codes.md; v2-oauth-ropc.md (entra-id.md §3.3)" },
   }),
   AADSTS50049: entry({
     error: "invalid_instance",
     status: 400,
     surface: "json",
+    browser: "redirect",
     message: () => "Unknown or invalid instance.",
     cause: "Instance discovery was asked about an authority host that is not an Entra ID cloud.",
     fix: "Point the authority at login.microsoftonline.com or the sandbox, or skip discovery (`knownAuthorities`, `disableInstanceDiscovery`).",
+    evidence: { recorded: "MSAL.NET docs (entra-id.md §3.3)" },
   }),
 
   // ── Applications and client authentication ──────────────────────────────────────────────────────
@@ -83,78 +104,101 @@ const CATALOG = {
     error: "unauthorized_client",
     status: 400,
     surface: "json",
+    browser: "page",
     message: (p) =>
       `Application with identifier '${p.clientId}' was not found in the directory '${p.directory}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
     cause:
       "The client id is unknown, or the app is single-tenant and the request went to another tenant's authority.",
     fix: `Check the client id; for users of other organisations, ${ADMIN_STEP_1} to "Accounts in any organizational directory" (\`signInAudience: multitenant\`).`,
+    evidence: {
+      recorded:
+        "reference-error-codes.md; AKS doc JSON, OneDrive#950 page (entra-id.md §3.3): 400 at token, a page at authorize",
+    },
   }),
   AADSTS50020: entry<"userTenantId" | "tenant" | "clientId" | "appName">({
-    // [infer] The token endpoint's `error` for this case is not in the reference; invalid_grant as for other user errors.
     error: "invalid_grant",
     status: 400,
     surface: "page",
+    browser: "page",
     message: (p) =>
       `User account '{EmailHidden}' from identity provider 'https://sts.windows.net/${p.userTenantId}/' does not exist in tenant '${p.tenant}' and cannot access the application '${p.clientId}'(${p.appName}) in that tenant. The account needs to be added as an external user in the tenant first. Sign out and sign in again with a different Azure Active Directory user account.`,
     cause:
       "A user signed in through another tenant's authority, typically the app's home tenant of a single-tenant app.",
     fix: `Sign in through the user's own tenant (or /organizations), and ${ADMIN_STEP_1} to multitenant (\`signInAudience: multitenant\`).`,
+    evidence: {
+      inferred:
+        "The token endpoint's `error` for this case is not in the reference; invalid_grant as for other user errors.",
+    },
   }),
   AADSTS50194: entry<"clientId" | "appName">({
     error: "invalid_request",
     status: 400,
-    surface: "page", // [infer] reference marks the surface as inferred
+    surface: "page",
+    browser: "page",
     message: (p) =>
       `Application '${p.clientId}'(${p.appName}) is not configured as a multi-tenant application. Usage of the /common endpoint is not supported for such applications created after '10/15/2018'. Use a tenant-specific endpoint or configure the application to be multi-tenant.`,
     cause: "A single-tenant app used the /common authority.",
     fix: `Use the app's tenant authority, or ${ADMIN_STEP_1} to multitenant.`,
+    evidence: { inferred: "Reference marks the surface as inferred" },
   }),
   AADSTS7000218: entry({
     error: "invalid_client",
     status: 401,
     surface: "json",
+    browser: "redirect",
     message: () =>
       "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
     cause:
       "The app is treated as a confidential client (public client flows off, or only Web redirect URIs) and the request carried no credential.",
     fix: `${ADMIN_STEP_2}, or send the app's client secret or certificate assertion.`,
+    evidence: {
+      recorded: "tamhinsf/ChannelSurf#38 (401 + JSON), Azure/azure-sdk-for-go#22386 (entra-id.md §3.3)",
+    },
   }),
   AADSTS7000215: entry<"clientId">({
     error: "invalid_client",
     status: 401,
     surface: "json",
+    browser: "redirect",
     message: (p) =>
       `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${p.clientId}'.`,
     cause: "The client secret does not match any secret of the app registration.",
     fix: "Send the secret's value (not its id) from Certificates & secrets; create a new secret if it was lost.",
+    evidence: {
+      recorded: "OfficeDev/microsoft-365-agents-toolkit#8621, Azure/sap-automation#418 (entra-id.md §3.3)",
+    },
   }),
   AADSTS7000222: entry<"clientId">({
-    // [infer] error value and status: the reference gives only the code and gist.
     error: "invalid_client",
     status: 401,
     surface: "json",
+    browser: "redirect",
     message: (p) =>
       `The provided client secret keys for app '${p.clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`,
     cause: "The client secret sent has passed its expiry date.",
     fix: "Create a new client secret for the app (Certificates & secrets) and use its value.",
+    evidence: { inferred: "Error value and status: the reference gives only the code and gist." },
   }),
   AADSTS700025: entry({
     error: "invalid_client",
     status: 401,
     surface: "json",
+    browser: "redirect",
     message: () => "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.",
     cause: "A public client (no secrets or certificates registered) sent a client credential.",
     fix: "Do not send a secret from a public client application, or register one for a confidential client.",
+    evidence: { recorded: "reference-error-codes.md; mocks (entra-id.md §3.3)" },
   }),
   AADSTS700027: entry({
-    // [infer] status: invalid_client answers are 401 elsewhere.
     error: "invalid_client",
     status: 401,
     surface: "json",
+    browser: "redirect",
     message: () =>
       "Client assertion failed signature validation. The key used to sign the assertion is not registered on the application.",
     cause: "The client assertion was not signed by a certificate registered on the app.",
     fix: "Upload the certificate's public key to the app registration (`certificates:`) and sign with its private key.",
+    evidence: { inferred: "Status: invalid_client answers are 401 elsewhere." },
   }),
   AADSTS700024: entry<"now" | "validFrom" | "expiry">({
     // Recorded: AzureAD/microsoft-authentication-library-for-java issue #984 and Azure/login issue #372
@@ -162,6 +206,12 @@ const CATALOG = {
     error: "invalid_client",
     status: 401,
     surface: "json",
+    browser: "redirect",
+    evidence: {
+      recorded:
+        "AzureAD/microsoft-authentication-library-for-java issue #984, Azure/login issue #372 (message, invalid_client, a missing nbf as 1970-01-01)",
+      inferred: "The 401 status; a missing exp read as 1970-01-01.",
+    },
     message: (p) =>
       `Client assertion is not within its valid time range. Current time: ${p.now}, assertion valid from ${p.validFrom}, expiry time of assertion ${p.expiry}. Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials .`,
     cause:
@@ -174,6 +224,12 @@ const CATALOG = {
     error: "invalid_request",
     status: 400,
     surface: "json",
+    browser: "redirect",
+    evidence: {
+      recorded:
+        "AKS workload identity and GitHub Actions logs, 2022–2023 (400 invalid_request and the wording)",
+      inferred: "Some later logs show 401 unauthorized_client for the same code.",
+    },
     message: (p) =>
       `No matching federated identity record found for presented assertion. Assertion Issuer: '${p.issuer}'. Assertion Subject: '${p.subject}'. Assertion Audience: '${p.audience}'. https://docs.microsoft.com/en-us/azure/active-directory/develop/workload-identity-federation`,
     cause:
@@ -186,30 +242,39 @@ const CATALOG = {
     error: "invalid_request",
     status: 400,
     surface: "json",
+    browser: "redirect",
+    evidence: { recorded: "GitLab's Azure OIDC docs (the message)", inferred: "The error value and status." },
     message: () => "Request to External OIDC endpoint failed.",
     cause:
       "A federated credential matched the assertion, but Entra could not fetch the issuer's OIDC discovery document or keys. The sandbox reaches only its own workload issuer.",
     fix: "Mint the token with the sandbox's workload issuer (`POST /_sandbox/workload-issuer/token`) and name it `issuer: sandbox` in the federated credential.",
   }),
   AADSTS50027: entry<"reason">({
-    // [infer] used for client assertions whose claims are wrong (aud, iss, sub) or that are not JWTs.
     error: "invalid_request",
     status: 400,
     surface: "json",
+    browser: "redirect",
     message: (p) => `JWT token is invalid or malformed. ${p.reason}`,
     cause:
       "The client assertion is not a JWT, or its aud/iss/sub claims do not name the token endpoint and client.",
     fix: "Build the assertion with aud = the token endpoint and iss = sub = the client id (MSAL does this).",
+    evidence: {
+      inferred: "Used for client assertions whose claims are wrong (aud, iss, sub) or that are not JWTs.",
+    },
   }),
   AADSTS7000229: entry<"clientId" | "tenant">({
-    // [infer] not in the reference: the code Entra gives when a multitenant app has no service principal in the tenant.
     error: "invalid_client",
     status: 400,
     surface: "json",
+    browser: "redirect",
     message: (p) =>
       `The client application ${p.clientId} is missing service principal in the tenant ${p.tenant}. See instructions here: https://go.microsoft.com/fwlink/?linkid=2225119`,
     cause: "An app asked for an app-only token in a tenant that has no service principal of it.",
     fix: "Have the tenant's admin consent to the app (admin consent creates its service principal).",
+    evidence: {
+      inferred:
+        "Not in the reference: the code Entra gives when a multitenant app has no service principal in the tenant.",
+    },
   }),
 
   // ── Users ───────────────────────────────────────────────────────────────────────────────────────
@@ -217,24 +282,33 @@ const CATALOG = {
     error: "invalid_grant",
     status: 400,
     surface: "json",
+    browser: "page",
     message: (p) =>
       `The user account {EmailHidden} does not exist in the ${p.tenantId} directory. To sign into this application, the account must be added to the directory.`,
     cause: "No user with that sign-in name exists.",
     fix: "Check the user name (UPN); create the user in the tenant (`users:` in the world).",
+    evidence: { recorded: "reference-error-codes.md; mock (entra-id.md §3.3)" },
   }),
   AADSTS50126: entry({
     error: "invalid_grant",
     status: 400,
     surface: "json",
+    browser: "redirect",
     message: () => "Error validating credentials due to invalid username or password.",
     cause: "The password is wrong.",
     fix: "Use the user's password (`/_sandbox/descriptor` lists the test users' passwords).",
+    evidence: { recorded: "reference-error-codes.md; mock; smoke (entra-id.md §3.3)" },
   }),
   AADSTS50053: entry({
     // Recorded message: AzureAD/microsoft-authentication-library-for-python issue #211. [infer] error and status.
     error: "invalid_grant",
     status: 400,
     surface: "json",
+    browser: "page",
+    evidence: {
+      recorded: "AzureAD/microsoft-authentication-library-for-python issue #211 (the message)",
+      inferred: "The error value and status; one fixed lockout duration.",
+    },
     message: () =>
       "The account is locked, you've tried to sign in too many times with an incorrect user ID or password.",
     cause:
@@ -243,23 +317,28 @@ const CATALOG = {
     scenario: "account-locked",
   }),
   AADSTS50057: entry({
-    // [infer] error value (reference).
     error: "invalid_grant",
     status: 400,
     surface: "json",
+    browser: "page",
     message: () => "The user account is disabled.",
     cause: "The user's account is disabled (`enabled: false`).",
     fix: "Enable the account in the tenant (`enabled: true`).",
+    evidence: { inferred: "Error value (reference)." },
   }),
   AADSTS50076: entry<"resourceAppId">({
     error: "invalid_grant",
     suberror: "basic_action",
     status: 400,
     surface: "json",
+    browser: "redirect",
     message: (p) =>
       `Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access '${p.resourceAppId}'.`,
     cause: "The user must pass multi-factor authentication, which a username/password request cannot do.",
     fix: "Sign in interactively (authorization code or device code flow) instead of with a password.",
+    evidence: {
+      recorded: "AzureAD/microsoft-authentication-library-for-js#5491, 2023 JSON (entra-id.md §3.3)",
+    },
   }),
 
   // ── Resources, scopes and consent ───────────────────────────────────────────────────────────────
@@ -267,96 +346,119 @@ const CATALOG = {
     error: "invalid_resource",
     status: 400,
     surface: "json",
+    browser: "redirect",
     message: (p) =>
       `The resource principal named ${p.resource} was not found in the tenant named ${p.tenantName}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
     cause:
       "The user's tenant has no service principal of the requested resource (for ACS: the Communication Services first-party app).",
     fix: ADMIN_STEP_7,
+    evidence: { recorded: "reference-error-codes.md; Microsoft support article text (entra-id.md §3.3)" },
   }),
   AADSTS650052: entry<"resourceAppId" | "resourceName" | "tenantId">({
     error: "invalid_client",
     status: 400,
     surface: "redirect",
+    browser: "redirect",
     message: (p) =>
       `The app is trying to access a service '${p.resourceAppId}'(${p.resourceName}) that your organization '${p.tenantId}' lacks a service principal for. Contact your IT Admin to review the configuration of your service subscriptions or consent to the application in order to create the required service principal.`,
     cause: "Interactive sign-in: the user's tenant has no service principal of the requested resource.",
     fix: ADMIN_STEP_7,
+    evidence: {
+      recorded: "reference-error-codes.md; the quickstart; PostHog/posthog#43486 (entra-id.md §3.3)",
+    },
   }),
   AADSTS65001: entry<"clientId" | "appName">({
     error: "invalid_grant",
     suberror: "consent_required",
     status: 400,
     surface: "json",
+    browser: "redirect",
     message: (p) =>
       `The user or administrator has not consented to use the application with ID '${p.clientId}' named '${p.appName}'. Send an interactive authorization request for this user and resource.`,
     cause:
       "Nobody in the user's tenant consented to the app for these scopes (no tenant-wide grant, no grant of the user), or the app has no service principal there.",
     fix: `${ADMIN_STEP_8}; or sign the user in interactively so they can consent.`,
+    evidence: { recorded: "MicrosoftDocs/azure-docs#39189, full JSON (entra-id.md §3.3)" },
   }),
   AADSTS70011: entry<"scope">({
     error: "invalid_scope",
     status: 400,
     surface: "json",
+    browser: "redirect",
     message: (p) =>
       `The provided value for the input parameter 'scope' is not valid. The scope ${p.scope} is not valid.`,
     cause: "A requested scope is not one the resource exposes, or is not a well-formed scope.",
     fix: "Request the resource's scopes by full URI, e.g. https://auth.msft.communication.azure.com/Teams.ManageCalls.",
+    evidence: {
+      recorded: "reference-error-codes.md; auth-code and client-credentials docs (entra-id.md §3.3)",
+    },
   }),
   AADSTS1002012: entry<"scope">({
-    // [infer] code from Entra's answers for client credentials; not in the reference.
     error: "invalid_scope",
     status: 400,
     surface: "json",
+    browser: "redirect",
     message: (p) =>
       `The provided value for scope ${p.scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
     cause: "A client-credentials request named individual scopes instead of `<resource>/.default`.",
     fix: "Request `<resource>/.default`, e.g. https://communication.azure.com//.default.",
+    evidence: { inferred: "Code from Entra's answers for client credentials; not in the reference." },
   }),
   AADSTS700022: entry<"scope">({
-    // [infer] error value; the reference names the code InvalidMultipleResourcesScope.
     error: "invalid_scope",
     status: 400,
     surface: "json",
+    browser: "redirect",
     message: (p) =>
       `The provided value for the input parameter scope is not valid because it contains more than one resource. Scope ${p.scope} is not valid.`,
     cause: "One token request named scopes of two different resources; a token has one audience.",
     fix: "Request one resource's scopes per token call.",
+    evidence: { inferred: "Error value; the reference names the code InvalidMultipleResourcesScope." },
   }),
   AADSTS650053: entry<"appName" | "scope" | "resourceAppId">({
     error: "invalid_client",
     status: 400,
     surface: "redirect",
+    browser: "redirect",
     message: (p) =>
       `The application '${p.appName}' asked for scope '${p.scope}' that doesn't exist on the resource '${p.resourceAppId}'. Contact the app vendor.`,
     cause: "Interactive sign-in asked for a scope the resource does not expose.",
     fix: "Admin step 4: request only the resource's scopes (for ACS: Teams.ManageCalls, Teams.ManageChats).",
+    evidence: {
+      recorded: "Azure-Samples openidconnect-v2#554, MicrosoftDocs/azure-docs#67211 (entra-id.md §3.3)",
+    },
   }),
   AADSTS90094: entry<"appName">({
     error: "access_denied",
     status: 400,
     surface: "page",
+    browser: "page",
     message: (p) =>
       `Administrator consent is required. '${p.appName}' needs permission to access resources in your organization that only an admin can grant. Please ask an admin to grant permission to this app before you can use it.`,
     cause:
       "The user may not consent to this app (tenant user-consent policy, or an unverified multitenant app) and no admin has.",
     fix: ADMIN_STEP_8,
+    evidence: { recorded: "reference-error-codes.md; Azure-Samples openidconnect-v2#44 (entra-id.md §3.3)" },
   }),
   AADSTS90093: entry({
-    // [infer] error value.
     error: "access_denied",
     status: 403,
     surface: "page",
+    browser: "page",
     message: () => "Calling principal cannot consent due to lack of permissions.",
     cause: "A user who is not an administrator opened the admin consent URL.",
     fix: `${ADMIN_STEP_8}, signed in as a tenant administrator.`,
+    evidence: { inferred: "Error value." },
   }),
   AADSTS65004: entry({
     error: "access_denied",
     status: 400,
     surface: "redirect",
+    browser: "redirect",
     message: () => "User declined to consent to access the app.",
     cause: "The user (or admin) cancelled the consent prompt.",
     fix: "Sign in again and accept the consent prompt, or have an admin consent for the tenant.",
+    evidence: { recorded: "v2-admin-consent.md; issue #114009 (entra-id.md §3.3)" },
   }),
 
   // ── Refresh tokens, codes, device codes ─────────────────────────────────────────────────────────
@@ -365,169 +467,208 @@ const CATALOG = {
     suberror: "bad_token",
     status: 400,
     surface: "json",
+    browser: "redirect",
     message: (p) =>
       `The refresh token has expired due to inactivity. The token was issued on ${p.issuedAt} and was inactive for ${p.inactiveFor}.`,
     cause: "The refresh token was not used for 90 days.",
     fix: "Sign the user in again; refresh tokens stay alive only while used.",
+    evidence: { recorded: "Azure/azure-cli#14244, microsoft/foundry-dev-tools#707 (entra-id.md §3.3)" },
   }),
   AADSTS700084: entry<"issuedAt">({
-    // [infer] error value.
     error: "invalid_grant",
     status: 400,
     surface: "json",
+    browser: "redirect",
     message: (p) =>
       `The refresh token was issued to a single page app (SPA), and therefore has a fixed, limited lifetime of 1.00:00:00, which cannot be extended. It is now expired and a new sign in request must be sent by the SPA to the sign in page. The token was issued on ${p.issuedAt}.`,
     cause: "A single-page app's refresh token is older than 24 hours.",
     fix: "Sign the user in again; SPA refresh tokens cannot be extended.",
+    evidence: { inferred: "Error value." },
   }),
   AADSTS70000: entry<"reason">({
     error: "invalid_grant",
     status: 400,
     surface: "json",
+    browser: "redirect",
     message: (p) => `Provided grant is invalid or malformed. ${p.reason}`,
     cause: "The grant (refresh token, code) belongs to another client.",
     fix: "Redeem the grant with the client id it was issued to.",
+    evidence: { recorded: "AzureAD/microsoft-authentication-library-for-js#3088 (entra-id.md §3.3)" },
   }),
   AADSTS700005: entry({
-    // [infer] error value and message.
     error: "invalid_grant",
     status: 400,
     surface: "json",
+    browser: "redirect",
     message: () => "Provided Authorization Code is intended to use against other tenant, thus rejected.",
     cause: "A grant issued in one tenant was redeemed through another tenant's authority.",
     fix: "Redeem the grant through the authority of the tenant that issued it.",
+    evidence: { inferred: "Error value and message." },
   }),
   AADSTS50173: entry({
-    // [infer] error value.
     error: "invalid_grant",
     status: 400,
     surface: "json",
+    browser: "redirect",
     message: () => "The provided grant has expired due to it being revoked, a fresh auth token is needed.",
     cause: "The user's or an admin's action revoked the user's refresh tokens.",
     fix: "Sign the user in again.",
+    evidence: { inferred: "Error value." },
   }),
   AADSTS70008: entry({
     error: "invalid_grant",
     status: 400,
     surface: "json",
+    browser: "redirect",
     message: () =>
       "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.",
     cause: "The authorization code (10 minutes) or grant expired before it was redeemed.",
     fix: "Redeem authorization codes right away; start a new sign-in.",
+    evidence: { recorded: "reference-error-codes.md; mocks (entra-id.md §3.3)" },
   }),
   AADSTS54005: entry({
     error: "invalid_grant",
     status: 400,
     surface: "json",
+    browser: "redirect",
     message: () =>
       "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.",
     cause: "An authorization code was redeemed twice.",
     fix: "Redeem each code once; use the refresh token afterwards.",
+    evidence: { recorded: "davidjrh/dnn.azureadprovider#17, JSON (entra-id.md §3.3)" },
   }),
   AADSTS501481: entry({
     error: "invalid_grant",
     status: 400,
     surface: "json",
+    browser: "redirect",
     message: () =>
       "The Code_Verifier does not match the code_challenge supplied in the authorization request.",
     cause: "The PKCE code_verifier does not hash to the code_challenge of the authorization request.",
     fix: "Send the verifier generated with the challenge of the same sign-in (MSAL's cryptoProvider.generatePkceCodes).",
+    evidence: { recorded: "AzureAD/microsoft-authentication-library-for-js#7425 (entra-id.md §3.3)" },
   }),
   AADSTS9002327: entry({
     error: "invalid_request",
     status: 400,
     surface: "json",
+    browser: "redirect",
     message: () =>
       "Tokens issued for the 'Single-Page Application' client-type may only be redeemed via cross-origin requests.",
     cause: "A code issued to an `spa` redirect URI was redeemed without an Origin header (from a server).",
     fix: "Redeem the code from the browser, or register the redirect URI under Mobile and desktop / Web instead of SPA.",
+    evidence: {
+      recorded: "Azure-Samples/communication-services-javascript-quickstarts#229 (entra-id.md §3.3)",
+    },
   }),
   AADSTS9002326: entry({
     error: "invalid_request",
     status: 400,
     surface: "json",
+    browser: "redirect",
     message: () =>
       "Cross-origin token redemption is permitted only for the 'Single-Page Application' client-type.",
     cause: "A code for a Web or desktop redirect URI was redeemed from a browser (with an Origin header).",
     fix: "Register the redirect URI under Single-page application, or redeem from a server.",
+    evidence: { recorded: "auth-code doc note; troubleshooting notes (entra-id.md §3.3)" },
   }),
   AADSTS70016: entry({
     error: "authorization_pending",
     status: 400,
     surface: "json",
+    browser: "redirect",
     message: () => "OAuth 2.0 device flow error. Authorization is pending. Continue polling.",
     cause: "The user has not finished signing in with the device code yet.",
     fix: "Keep polling (MSAL does) until the user completes sign-in.",
+    evidence: {
+      recorded: "MSAL fixture StringConstants.ts AUTHORIZATION_PENDING_RESPONSE (entra-id.md §3.3)",
+    },
   }),
   AADSTS70018: entry({
     error: "bad_verification_code",
     status: 400,
     surface: "json",
+    browser: "redirect",
     message: () => "Invalid verification code. Ensure that the code is correct and try again.",
     cause: "The device code is unknown.",
     fix: "Poll with the device_code of the devicecode response.",
+    evidence: { recorded: "reference-error-codes.md; device-code doc (entra-id.md §3.3)" },
   }),
   AADSTS70019: entry({
     error: "expired_token",
     status: 400,
     surface: "json",
+    browser: "redirect",
     message: () => "Verification code expired.",
     cause: "The device code expired (15 minutes) before the user signed in.",
     fix: "Start a new device code sign-in.",
+    evidence: { recorded: "reference-error-codes.md; mock (entra-id.md §3.3)" },
   }),
   AADSTS50058: entry({
     error: "login_required",
     status: 400,
     surface: "redirect",
+    browser: "redirect",
     message: () =>
       "A silent sign-in request was sent but no user is signed in. The cookies used to represent the user's session were not sent in the request to Azure AD.",
     cause: "prompt=none was asked but there is no session to sign in silently.",
     fix: "Send an interactive request (without prompt=none).",
+    evidence: { recorded: "MSAL fixture TEST_*_ERROR_HASH; azure-spring-boot#549 (entra-id.md §3.3)" },
   }),
   AADSTS50011: entry<"redirectUri" | "clientId">({
     error: "invalid_request",
     status: 400,
     surface: "page",
+    browser: "page",
     message: (p) =>
       `The redirect URI '${p.redirectUri}' specified in the request does not match the redirect URIs configured for the application '${p.clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn more about how to fix this.`,
     cause: "The redirect_uri is not registered (for http://localhost the port is ignored, the path is not).",
     fix: "Admin step 1: register the exact redirect URI (e.g. http://localhost/redirect) under Mobile and desktop applications.",
+    evidence: { recorded: "unoplatform/uno.todo#180, company-communicator#1035 (entra-id.md §3.3)" },
   }),
   AADSTS500113: entry({
     error: "invalid_request",
     status: 400,
     surface: "page",
+    browser: "page",
     message: () => "No reply address is registered for the application.",
     cause: "The app has no redirect URI to send the answer to (typical of daemon apps after /adminconsent).",
     fix: "Register a redirect URI on the app registration.",
+    evidence: { recorded: "third-party notes and tests (entra-id.md §3.3)" },
   }),
 
   AADSTS900971: entry({
     error: "invalid_request",
     status: 400,
     surface: "page",
+    browser: "page",
     message: () => "No reply address provided.",
     cause: "The authorize request named no redirect_uri.",
     fix: "Send the redirect_uri registered on the app (MSAL does).",
+    evidence: { recorded: "reference-error-codes.md (entra-id.md §3.3)" },
   }),
   AADSTS500112: entry<"requested" | "original">({
-    // [infer] error value; the message is the one issues quote for this code.
     error: "invalid_grant",
     status: 400,
     surface: "json",
+    browser: "redirect",
     message: (p) =>
       `The reply address '${p.requested}' does not match the reply address '${p.original}' provided when requesting Authorization code.`,
     cause: "The code was redeemed with another redirect_uri than the one sent to /authorize.",
     fix: "Redeem the code with the same redirect_uri the sign-in used.",
+    evidence: { inferred: "Error value; the message is the one issues quote for this code." },
   }),
   AADSTS70005: entry<"responseType">({
-    // [infer] wording; the reference lists `unsupported_response_type` among the authorize errors.
     error: "unsupported_response_type",
     status: 400,
     surface: "redirect",
+    browser: "redirect",
     message: (p) => `response_type '${p.responseType}' is not enabled for the application.`,
     cause: "The authorize request asked for a response type other than `code`.",
     fix: "Use the authorization code flow (response_type=code) with PKCE, as MSAL does.",
+    evidence: {
+      inferred: "Wording; the reference lists `unsupported_response_type` among the authorize errors.",
+    },
   }),
 
   // ── Malformed requests ──────────────────────────────────────────────────────────────────────────
@@ -535,51 +676,68 @@ const CATALOG = {
     error: "invalid_request",
     status: 400,
     surface: "json",
+    browser: "redirect",
     message: (p) => `The request body must contain the following parameter: '${p.parameter}'.`,
     cause: "A required parameter is missing (or the body was not application/x-www-form-urlencoded).",
     fix: "Send the parameter in a form-encoded body.",
+    evidence: { recorded: "reference-error-codes.md (entra-id.md §3.3)" },
   }),
   AADSTS70003: entry<"grantType">({
-    // [infer] code number: the reference gives the `error` value only.
     error: "unsupported_grant_type",
     status: 400,
     surface: "json",
+    browser: "redirect",
     message: (p) => `The app requested an unsupported grant type '${p.grantType}'.`,
     cause: "The grant_type is not one Entra ID supports.",
     fix: "Use authorization_code, refresh_token, password, client_credentials, device_code or the on-behalf-of grant.",
+    evidence: { inferred: "Code number: the reference gives the `error` value only." },
   }),
   AADSTS900561: entry<"method">({
-    // [infer] wording.
     error: "invalid_request",
     status: 400,
     surface: "json",
+    browser: "redirect",
     message: (p) => `The endpoint only accepts POST, OPTIONS requests. Received a ${p.method} request.`,
     cause: "The token endpoint was called with a method other than POST.",
     fix: "POST a form-encoded body to the token endpoint.",
+    evidence: { inferred: "Wording." },
   }),
   AADSTS9002313: entry<"reason">({
     error: "invalid_request",
     status: 400,
     surface: "json",
+    browser: "redirect",
     message: (p) => `Invalid request. Request is malformed or invalid. ${p.reason}`,
     cause:
       "The request could not be read: an unknown grant (refresh token, code), a repeated parameter, or a body that is too large.",
     fix: "Send each parameter once, in a form-encoded body under 1 MiB, with a grant this tenant issued.",
+    evidence: {
+      recorded: "AzureAD/microsoft-authentication-library-for-js#3088, QuePort#6 (entra-id.md §3.3)",
+    },
   }),
   AADSTS50013: entry<"reason">({
     error: "invalid_grant",
     status: 400,
     surface: "json",
+    browser: "redirect",
     message: (p) => `Assertion failed signature validation. [Reason - ${p.reason}]`,
     cause:
       "The on-behalf-of assertion is not a user access token issued by Entra: a bad signature, or no iss/tid, or the issuer of another tenant.",
     fix: "Pass the access token the client got for this API (aud = the API's client id) as the assertion.",
+    evidence: {
+      inferred:
+        "Not in the reference's catalog: error value and wording as Entra's on-behalf-of answers are quoted in issues.",
+    },
   }),
   AADSTS500131: entry<"audience" | "clientId" | "displayName">({
     // Recorded: OfficeDev/microsoft-teams-apps-company-communicator issue #214 (the message, invalid_grant).
     error: "invalid_grant",
     status: 400,
     surface: "json",
+    browser: "redirect",
+    evidence: {
+      recorded: "OfficeDev/microsoft-teams-apps-company-communicator issue #214 (the message, invalid_grant)",
+    },
     message: (p) =>
       `Assertion audience does not match the Client app presenting the assertion. The audience in the assertion was '${p.audience}' and the expected audience is '${p.clientId}' or one of the Application Uris of this application with App ID '${p.clientId}'(${p.displayName}). The downstream client must request a token for the expected audience (the application that made the OBO request) and this application should use that token as the assertion.`,
     cause:
@@ -590,11 +748,13 @@ const CATALOG = {
     error: "invalid_grant",
     status: 400,
     surface: "json",
+    browser: "redirect",
     message: () =>
       "Assertion is not within its valid time range. Ensure that the access token is not expired before using it for user assertion, or request a new token.",
     cause:
       "The on-behalf-of assertion (the incoming access token) has expired, is not yet valid, or has no exp.",
     fix: "Have the client send a fresh access token.",
+    evidence: { recorded: "reference-error-codes.md; AKS doc JSON (entra-id.md §3.3)" },
   }),
   // ── Service faults (answered only when a fault rule says so: /_sandbox/faults) ─────────────────
   AADSTS90006: entry({
@@ -604,6 +764,12 @@ const CATALOG = {
     error: "temporarily_unavailable",
     status: 503,
     surface: "json",
+    browser: "redirect",
+    evidence: {
+      recorded: "The public error-code list (ExternalServerRetryableError)",
+      inferred:
+        "No recorded 429/5xx token-endpoint body: the OAuth error value (temporarily_unavailable, RFC 6749 §4.1.2.1) and the shape are the sandbox's.",
+    },
     message: () => "The service is temporarily unavailable.",
     cause:
       "Entra ID is throttling the client (429) or is briefly unavailable (5xx). MSAL then refuses the same request itself until Retry-After has passed (60 s when absent).",
@@ -679,8 +845,14 @@ export function aadCatalog(): ExplainedError[] {
     status: e.surface === "json" ? e.status : e.surface,
     cause: e.cause,
     fix: e.fix,
+    evidence: e.evidence,
     ...(e.scenario ? { scenario: e.scenario } : {}),
   }));
+}
+
+/** How a browser flow delivers `code`: Entra's own page, or a redirect to the app. */
+export function browserChannel(code: AadCode): "page" | "redirect" {
+  return CATALOG[code].browser;
 }
 
 /** The token-endpoint JSON error body (reference §3.1). */

@@ -1,3 +1,4 @@
+import { isGuid } from "../core/ids.js";
 import { AadError } from "./errors.js";
 import type { Directory, Resource } from "./directory.js";
 
@@ -37,7 +38,7 @@ function splitScope(scope: string): { uri: string; name: string } | undefined {
   const uri = scope.slice(0, slash);
   const name = scope.slice(slash + 1);
   // A resource is a URI with a host (`https://x`, `api://guid`) or an app id; `https://host` alone is not a scope.
-  const looksLikeResource = /^[a-z][a-z0-9+.-]*:\/\/[^/]+/i.test(uri) || /^[0-9a-f-]{36}$/i.test(uri);
+  const looksLikeResource = /^[a-z][a-z0-9+.-]*:\/\/[^/]+/i.test(uri) || isGuid(uri);
   return looksLikeResource && name !== "" ? { uri, name } : undefined;
 }
 

@@ -1,9 +1,10 @@
-import type { ExplainedError } from "../core/catalog.js";
+import type { Evidence, ExplainedError } from "../core/catalog.js";
 
 /*
  * Every error the fake ACS Identity service answers with. Wire facts (status, code, message, target)
- * come from ../shared/reference/acs-identity-api.md; entries whose wire form is a guess say "[infer]"
- * in `evidence` and nowhere else in the code, so correcting one is a one-line change here.
+ * come from ../shared/reference/acs-identity-api.md (§ numbers below); an entry's `evidence` says which
+ * part is `recorded` and which is `inferred`, and nowhere else in the code, so correcting one is a
+ * one-line change here.
  */
 
 /** The ACS error codes this fake emits: `switch (err.code)` narrows. */
@@ -37,7 +38,7 @@ interface CatalogEntry {
   fromController: boolean;
   cause: string;
   fix: string;
-  evidence: string;
+  evidence: Evidence;
   scenario?: string;
 }
 
@@ -49,8 +50,11 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
     cause:
       "The request's authentication failed: the HMAC signature does not match (wrong access key, host, path, body or a date more than 15 minutes off), a header is missing, or the Entra bearer token's principal holds no role on the Communication Services resource.",
     fix: "Use the resource's connection string as the portal shows it (admin step 6), keep the client clock in sync, and do not alter the request after signing. For Entra ID (RBAC) auth, assign the principal that calls a role such as Contributor on the resource (Access control (IAM)): the user itself, or the app's service principal in the resource's tenant (a token from another tenant, or a user signed in through an app with a role, holds no role).",
-    evidence:
-      "§2.1, §2.2 ([3P] body). [infer] a stale date, a missing header and a body-hash mismatch give the same 401; the ±15 minute window is App Configuration's.",
+    evidence: {
+      recorded: "§2.1, §2.2 ([3P] body).",
+      inferred:
+        "a stale date, a missing header and a body-hash mismatch give the same 401; the ±15 minute window is App Configuration's.",
+    },
   },
   ValidationError: {
     status: 400,
@@ -59,8 +63,11 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
     cause:
       "A field of the request body is missing, malformed or out of range (scopes, expiresInMinutes, appId, userId).",
     fix: "Read `target` and `message`: they name the field. Scopes are chat, voip, chat.join, chat.join.limited, voip.join; expiresInMinutes is an integer from 60 to 1440; appId and userId are the GUIDs of the Entra token's `appid` and `oid`.",
-    evidence:
-      "§1.4, §3 (recorded messages). [infer] unknown scope names, malformed JSON, non-integer expiresInMinutes and bad Repeatability headers: message wording is ours.",
+    evidence: {
+      recorded: "§1.4, §3 (recorded messages).",
+      inferred:
+        "Unknown scope names, malformed JSON, non-integer expiresInMinutes and bad Repeatability headers: message wording is ours.",
+    },
   },
   IdentityNotOwned: {
     status: 401,
@@ -69,7 +76,10 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
     cause:
       "The identity id was not minted by this Communication Services resource (another resource's id, or not an ACS user id at all).",
     fix: "Use the `communicationUserId` that this resource returned from createUser, and the connection string of that same resource.",
-    evidence: "§1.4 (recorded). [infer] malformed ids and path tricks in {id} get the same answer.",
+    evidence: {
+      recorded: "§1.4 (recorded).",
+      inferred: "Malformed ids and path tricks in {id} get the same answer.",
+    },
   },
   IdentityNotFound: {
     status: 404,
@@ -77,8 +87,9 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
     fromController: true,
     cause: "The identity belongs to this resource but has been deleted (or was never created).",
     fix: "Create a new identity with createUser; a deleted identity cannot get tokens again.",
-    evidence:
-      "[infer] No recording covers an operation on a deleted identity; status, code and message are ours.",
+    evidence: {
+      inferred: "No recording covers an operation on a deleted identity; status, code and message are ours.",
+    },
   },
   InvalidAccessToken: {
     status: 401,
@@ -87,8 +98,10 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
     cause:
       "The Entra ID token given to getTokenForTeamsUser is empty, malformed, expired, not signed by Entra ID, or not issued for https://auth.msft.communication.azure.com with both Teams.ManageCalls and Teams.ManageChats. For the /access/* exchanges: the bearer token lacks its exchange's audience and scope (TeamsExtension.ManageCalls; VoIP or VoIP.Join of https://communication.azure.com/clients).",
     fix: "Acquire the Entra token with scopes https://auth.msft.communication.azure.com/Teams.ManageCalls and .../Teams.ManageChats (admin step 4 adds them to the app), and exchange it before it expires.",
-    evidence:
-      "§3 (recorded for empty, malformed and expired tokens; [3P] for a wrong audience). [infer] the /access/* exchanges answer a bad bearer token the same way.",
+    evidence: {
+      recorded: "§3 (recorded for empty, malformed and expired tokens; [3P] for a wrong audience).",
+      inferred: "the /access/* exchanges answer a bad bearer token the same way.",
+    },
   },
   TeamsLicenseRequired: {
     status: 403,
@@ -97,8 +110,10 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
     cause:
       "The user of the Entra token has no Microsoft Teams licence, so ACS cannot act as that Teams user.",
     fix: "Assign the user a licence that includes Microsoft Teams (prerequisite of the quickstart), then exchange a new token.",
-    evidence:
-      "[infer] The reference found no public evidence of the real answer for an unlicensed user; status 403, this code and this message are the sandbox's.",
+    evidence: {
+      inferred:
+        "The reference found no public evidence of the real answer for an unlicensed user; status 403, this code and this message are the sandbox's.",
+    },
   },
   UnsupportedApiVersion: {
     status: 400,
@@ -108,8 +123,11 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
     cause:
       "The api-version query parameter names a version this operation does not support (often after an SDK upgrade).",
     fix: "Use one of the versions the sandbox lists in the x-acs-sandbox-hint header, the api-supported-versions header and the request journal (the Identity SDK 1.3.1 sends 2023-10-01), or start the sandbox with --loose (looseApiVersion) to accept any version as the newest.",
-    evidence:
-      "§1.1 (recorded wording, with a backend IP in the URI; the sandbox names the public URI). [infer] the api-supported-versions header on this answer. The supported versions and the --loose advice go in the x-acs-sandbox-hint header and the journal, not the message.",
+    evidence: {
+      recorded: "§1.1 (recorded wording, with a backend IP in the URI; the sandbox names the public URI).",
+      inferred:
+        "the api-supported-versions header on this answer. The supported versions and the --loose advice go in the x-acs-sandbox-hint header and the journal, not the message.",
+    },
   },
   ApiVersionUnspecified: {
     status: 400,
@@ -117,8 +135,10 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
     fromController: true,
     cause: "The request has no api-version query parameter.",
     fix: "Add ?api-version=2023-10-01 (or another listed version) to the request URI; the SDKs always send it.",
-    evidence:
-      "[infer] §1.1 guesses ASP.NET API Versioning's ApiVersionUnspecified; not verified. The sandbox's advice goes in the x-acs-sandbox-hint header.",
+    evidence: {
+      inferred:
+        "§1.1 guesses ASP.NET API Versioning's ApiVersionUnspecified; not verified. The sandbox's advice goes in the x-acs-sandbox-hint header.",
+    },
   },
   UnsupportedMediaType: {
     status: 415,
@@ -126,7 +146,7 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
     fromController: false,
     cause: "A request body was sent with a Content-Type other than application/json.",
     fix: "Send `Content-Type: application/json` (the SDKs always do).",
-    evidence: "[infer] ASP.NET's 415 for [FromBody] with another media type; body wording is ours.",
+    evidence: { inferred: "ASP.NET's 415 for [FromBody] with another media type; body wording is ours." },
   },
   RequestEntityTooLarge: {
     status: 413,
@@ -134,7 +154,7 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
     fromController: false,
     cause: "The request body exceeds the size the service accepts.",
     fix: "Send the small JSON body the operation defines.",
-    evidence: "[infer] The real limit and answer are unknown; the sandbox rejects bodies over 1 MiB.",
+    evidence: { inferred: "The real limit and answer are unknown; the sandbox rejects bodies over 1 MiB." },
   },
   NotFound: {
     status: 404,
@@ -142,7 +162,7 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
     fromController: false,
     cause: "No ACS Identity operation exists at this method and path.",
     fix: "Check the path: /identities, /identities/{id}, /identities/{id}/:issueAccessToken, /identities/{id}/:revokeAccessTokens, /teamsUser/:exchangeAccessToken, /access/teamsExtension/:exchangeAccessToken, /access/teamsExtension/tenants/{tenantId}/assignments/{objectId}, /access/entra/:exchangeAccessToken, /access/entra/assignments[/{objectId}] (docs/compatibility.md lists the versions of each).",
-    evidence: "[infer] The real 404 body for an unknown path is not recorded.",
+    evidence: { inferred: "The real 404 body for an unknown path is not recorded." },
   }, // Service faults: answered only when a fault rule says so (`/_sandbox/faults`).
   TooManyRequests: {
     status: 429,
@@ -150,8 +170,10 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
     fromController: false,
     cause: "The Communication Services resource is throttling the caller: too many requests in a short time.",
     fix: "Let the SDK's retry policy wait as Retry-After says (it does by default), cache Teams access tokens until they near expiry instead of exchanging per call, and spread bursts.",
-    evidence:
-      "[infer] No recorded ACS Identity 429 body; the code and message are the sandbox's, in the CommunicationErrorResponse shape. The Identity SDK reads Retry-After on 429 and 503 (reference §6).",
+    evidence: {
+      inferred:
+        "No recorded ACS Identity 429 body; the code and message are the sandbox's, in the CommunicationErrorResponse shape. The Identity SDK reads Retry-After on 429 and 503 (reference §6).",
+    },
     scenario: "acs-exchange-throttled",
   },
   ServiceUnavailable: {
@@ -160,7 +182,7 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
     fromController: false,
     cause: "The ACS Identity service is briefly unavailable.",
     fix: "Retry with back-off; the Identity SDK retries 503 by itself (3 retries by default) and honours Retry-After.",
-    evidence: "[infer] No recorded 503 body; code and message are the sandbox's.",
+    evidence: { inferred: "No recorded 503 body; code and message are the sandbox's." },
   },
   AccessAssignmentNotFound: {
     status: 403,
@@ -169,8 +191,10 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
     cause:
       "The Entra token is valid, but the resource holds no assignment for its user (Teams Phone extensibility: tenant and object id of the user; Entra ID users: the user, a group of the token's `groups`, or the user's tenant).",
     fix: "Create the assignment: PUT /access/teamsExtension/tenants/{tenantId}/assignments/{objectId} (Teams Phone extensibility) or PUT /access/entra/assignments/{objectId} (Entra ID users), with the calling app's client id in clientIds; or list it under the resource's assignments in the world file.",
-    evidence:
-      "[infer] The /access/* errors are not documented publicly: status 403, this code and this message are the sandbox's.",
+    evidence: {
+      inferred:
+        "The /access/* errors are not documented publicly: status 403, this code and this message are the sandbox's.",
+    },
     scenario: "teams-extension-user-not-assigned",
   },
   ClientNotAssigned: {
@@ -180,8 +204,10 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
     cause:
       "The user has an assignment on the resource, but the client id of the app that acquired the Entra token (`appid`/`azp`) is not among its clientIds.",
     fix: "Add the app's client id to the assignment's clientIds (PUT the assignment again), or sign in through an app the assignment lists.",
-    evidence:
-      "[infer] The /access/* errors are not documented publicly: status 403, this code and this message are the sandbox's.",
+    evidence: {
+      inferred:
+        "The /access/* errors are not documented publicly: status 403, this code and this message are the sandbox's.",
+    },
     scenario: "teams-extension-app-not-assigned",
   },
   AssignmentNotFound: {
@@ -190,7 +216,9 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
     fromController: true,
     cause: "GET of an access assignment that does not exist on this resource.",
     fix: "Check the tenant id and object id in the path, or create the assignment with PUT.",
-    evidence: "[infer] Not documented publicly: status 404, this code and this message are the sandbox's.",
+    evidence: {
+      inferred: "Not documented publicly: status 404, this code and this message are the sandbox's.",
+    },
   },
   InternalServerError: {
     status: 500,
@@ -199,8 +227,10 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
     cause:
       "The service failed while answering: a fault rule asked for it (`/_sandbox/faults`; the journal entry names the rule), or the sandbox itself failed, a bug in acs-sandbox and not a mistake in the request.",
     fix: "Retry: the Identity SDK retries 5xx answers by itself with exponential back-off. For a sandbox bug, report it with the entry's `error.stack` from GET /_sandbox/requests (or the `serve --debug FILE` log).",
-    evidence:
-      "[infer] The code is the one ASP.NET services of Azure send for an unhandled exception; the message is ours.",
+    evidence: {
+      inferred:
+        "The code is the one ASP.NET services of Azure send for an unhandled exception; the message is ours.",
+    },
   },
 };
 

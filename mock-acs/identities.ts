@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Clock } from "../core/clock.js";
+import { GUID_PATTERN } from "../core/ids.js";
 import type { IdentityRecord } from "./identity-record.js";
 import type { IdentityFile } from "./persistence.js";
 
@@ -11,7 +12,7 @@ export type { IdentityRecord } from "./identity-record.js";
  * before it is void, every later one is good.
  */
 
-const ACS_USER_ID = /^8:acs:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})_(.+)$/i;
+const ACS_USER_ID = new RegExp(`^8:acs:(${GUID_PATTERN})_(.+)$`, "i");
 
 /** The resource id inside an ACS user id, or undefined when the id is not one. */
 export function resourceIdOf(identityId: string): string | undefined {

@@ -60,7 +60,7 @@ export function operationTable(): string {
 export function acsErrorTable(): string {
   const rows = acsCatalog().map(
     (e) =>
-      `| \`${e.code}\` | ${e.status} | ${e.evidence?.includes("[infer]") ? "inferred" : "recorded"} | ${cell(e.evidence ?? "")} |`,
+      `| \`${e.code}\` | ${e.status} | ${e.evidence.inferred ? (e.evidence.recorded ? "recorded, partly inferred" : "inferred") : "recorded"} | ${cell([e.evidence.recorded, e.evidence.inferred && `Inferred: ${e.evidence.inferred}`].filter(Boolean).join(" "))} |`,
   );
   return ["| Code | Status | Evidence | Source |", "|---|---|---|---|", ...rows].join("\n");
 }

@@ -1,5 +1,6 @@
 // The documents' generated parts: code blocks copied from test regions (`<!-- snippet: FILE#REGION -->`)
-// and the error tables rendered from the emulators' catalogs (`<!-- errors:begin -->`…`<!-- errors:end -->`).
+// and the tables rendered from the emulators' catalogs (`<!-- errors:begin -->`…`<!-- errors:end -->`, and the
+// inferred answers between `<!-- differences:begin -->` and `<!-- differences:end -->`).
 // `npm run readme` rewrites them; test/readme/snippets.test.ts fails when a document has drifted.
 import { readFileSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
@@ -9,6 +10,7 @@ import { compatibilityTables } from "./compatibility.js";
 export const SNIPPET = /(<!-- snippet: (\S+)#(\S+) -->\s*```\w*\n)([\s\S]*?)```/g;
 const ERRORS = /(<!-- errors:begin -->\n)[\s\S]*?(<!-- errors:end -->)/;
 const COMPATIBILITY = /(<!-- compatibility:begin -->\n)[\s\S]*?(<!-- compatibility:end -->)/;
+const DIFFERENCES = /(<!-- differences:begin -->\n)[\s\S]*?(<!-- differences:end -->)/;
 
 /**
  * The text between `// #region NAME` and `// #endregion NAME` of a file (`# #region NAME` in Python and
@@ -30,14 +32,14 @@ function cell(text: string): string {
 }
 
 /** Every code both emulators emit: where it shows, what it means, and the scenario reproducing it. */
-export function errorTables(): string {
+export function errorTables(root = ""): string {
   const entries = catalog();
   const table = (service: string) => {
     const rows = entries
       .filter((e) => e.service === service)
       .map((e) => {
         const where = typeof e.status === "number" ? `HTTP ${e.status}` : e.status;
-        const scenario = e.scenarios.map((s) => `[${s}](scenarios/${s}.yaml)`).join(", ");
+        const scenario = e.scenarios.map((s) => `[${s}](${root}scenarios/${s}.yaml)`).join(", ");
         return `| \`${e.code}\` | ${where} | ${cell(e.cause)} | ${scenario} |`;
       });
     return [`| Code | Answer | Cause | Scenario |`, `|---|---|---|---|`, ...rows].join("\n");
@@ -47,10 +49,23 @@ export function errorTables(): string {
   );
 }
 
-/** The documents whose examples come from tests. */
+/** Every catalogued answer that is partly or wholly a guess, by service, with why. */
+export function inferredTable(): string {
+  const rows = catalog()
+    .filter((e) => e.evidence.inferred)
+    .map((e) => {
+      const basis = e.evidence.recorded ? `Recorded: ${cell(e.evidence.recorded)}` : "—";
+      return `| \`${e.code}\` | ${e.service} | ${cell(e.evidence.inferred!)} | ${basis} |`;
+    });
+  return [`| Code | Service | What is inferred | Basis |`, `|---|---|---|---|`, ...rows, ``].join("\n");
+}
+
+/** The documents with generated parts: examples from tests, tables from the catalogs. */
 export const DOCUMENTS = [
   "README.md",
   "docs/container.md",
+  "docs/reference.md",
+  "docs/differences-from-azure.md",
   "docs/parity.md",
   "docs/clients.md",
   "docs/security.md",
@@ -63,17 +78,19 @@ export const DOCUMENTS = [
   "docs/operations.md",
 ];
 
-/** A document with its generated parts brought up to date. */
-export function syncedDocument(readme: string): string {
+/** A document with its generated parts brought up to date; `file` decides how links reach the root. */
+export function syncedDocument(readme: string, file = "README.md"): string {
+  const root = file.includes("/") ? "../" : "";
   return readme
     .replace(
       SNIPPET,
       (_all, head: string, file: string, name: string) => `${head}${region(file, name)}\`\`\``,
     )
-    .replace(ERRORS, (_all, begin: string, end: string) => `${begin}${errorTables()}${end}`)
-    .replace(COMPATIBILITY, (_all, begin: string, end: string) => `${begin}${compatibilityTables()}${end}`);
+    .replace(ERRORS, (_all, begin: string, end: string) => `${begin}${errorTables(root)}${end}`)
+    .replace(COMPATIBILITY, (_all, begin: string, end: string) => `${begin}${compatibilityTables()}${end}`)
+    .replace(DIFFERENCES, (_all, begin: string, end: string) => `${begin}${inferredTable()}${end}`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  for (const file of DOCUMENTS) writeFileSync(file, syncedDocument(readFileSync(file, "utf8")));
+  for (const file of DOCUMENTS) writeFileSync(file, syncedDocument(readFileSync(file, "utf8"), file));
 }

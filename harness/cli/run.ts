@@ -3,17 +3,14 @@ import { basename, join } from "node:path";
 import { availableParallelism } from "node:os";
 import { Command, Option } from "commander";
 import { SCENARIOS_DIR } from "../sandbox/paths.js";
-import { jsonReporter } from "../runner/reporters/json.js";
-import { junitReporter } from "../runner/reporters/junit.js";
-import { prettyReporter } from "../runner/reporters/pretty.js";
 import type { Reporter } from "../runner/reporters/reporter.js";
-import { runAll } from "../runner/parallel.js";
 import { resolveScenarioPath } from "../transports/start.js";
 
-const REPORTERS: Record<string, () => Reporter> = {
-  pretty: prettyReporter,
-  json: jsonReporter,
-  junit: junitReporter,
+/** Reporters load on use: JUnit brings xmlbuilder2, which no other command needs. */
+const REPORTERS: Record<string, () => Promise<Reporter>> = {
+  pretty: async () => (await import("../runner/reporters/pretty.js")).prettyReporter(),
+  json: async () => (await import("../runner/reporters/json.js")).jsonReporter(),
+  junit: async () => (await import("../runner/reporters/junit.js")).junitReporter(),
 };
 
 /** Scenario files named on the command line: files, folders (their *.yaml) or bundled names. */
@@ -59,7 +56,8 @@ export function runCommand(): Command {
       if (!Number.isInteger(workers) || workers < 1)
         throw new Error(`Invalid --workers "${opts.workers}": expected a positive number`);
       const mode = opts.server ? "server" : "intercept";
-      const reporter = REPORTERS[opts.reporter as string]!();
+      const reporter = await REPORTERS[opts.reporter as string]!();
+      const { runAll } = await import("../runner/parallel.js");
       // Progress goes to the terminal for the pretty reporter; the others print one document only.
       const progress = opts.reporter === "pretty" ? reporter : undefined;
       progress?.start({ total: files.length, workers: Math.min(workers, files.length), mode });

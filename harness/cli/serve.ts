@@ -136,9 +136,16 @@ export function serveCommand(): Command {
       ),
     )
     .addOption(
-      new Option("--data-dir <dir>", "keep the CA and ACS identities here (default: in memory)").env(
-        "ACS_SANDBOX_DATA_DIR",
-      ),
+      new Option(
+        "--data-dir <dir>",
+        "keep the CA, signing keys and ACS identities here (default: CA, TLS leaf and signing keys in ~/.acs-sandbox/ca or $ACS_SANDBOX_CA_DIR; identities in memory)",
+      ).env("ACS_SANDBOX_DATA_DIR"),
+    )
+    .addOption(
+      new Option(
+        "--device-code-interval <duration>",
+        'how long device code responses tell clients to wait between polls (default "5s", as Entra)',
+      ).env("ACS_SANDBOX_DEVICE_CODE_INTERVAL"),
     )
     .addOption(new Option("--loose", "accept any ACS api-version as the newest").env("ACS_SANDBOX_LOOSE"))
     .addOption(
@@ -203,6 +210,7 @@ export function serveCommand(): Command {
           ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
           ...(opts.adminToken ? { adminToken: opts.adminToken } : {}),
           ...(opts.debug ? { debugLog: opts.debug } : {}),
+          ...(opts.deviceCodeInterval ? { deviceCodeInterval: opts.deviceCodeInterval } : {}),
         });
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {

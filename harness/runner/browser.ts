@@ -1,4 +1,5 @@
 import { HeadlessUser, type Outcome } from "./user-agent.js";
+import type { Descriptor } from "../sandbox/descriptor.js";
 import { ScenarioRuntimeError, ServiceFailure } from "./errors.js";
 
 /*
@@ -7,11 +8,8 @@ import { ScenarioRuntimeError, ServiceFailure } from "./errors.js";
  * reproducing a customer's problem would use a private window.
  */
 
-/** Someone at the keyboard: a test user's sign-in name and password. */
-export interface Person {
-  upn: string;
-  password: string;
-}
+/** Someone at the keyboard: a test user's sign-in name and password, as the descriptor lists them. */
+export type TestUser = Pick<Descriptor["users"][number], "upn" | "password">;
 
 /** A page that asks nothing more (an error page, "Need admin approval") fails the step with its code. */
 function ended(outcome: Outcome): URL {
@@ -29,7 +27,7 @@ function ended(outcome: Outcome): URL {
  */
 export async function authorizeInBrowser(
   url: string,
-  person: Person,
+  person: TestUser,
   consent: "accept" | "decline",
 ): Promise<URL> {
   const user = new HeadlessUser({ username: person.upn, password: person.password, consent });
@@ -40,7 +38,7 @@ export async function authorizeInBrowser(
 export async function enterDeviceCode(
   verificationUri: string,
   userCode: string,
-  person: Person,
+  person: TestUser,
   consent: "accept" | "decline",
 ): Promise<void> {
   const user = new HeadlessUser({ username: person.upn, password: person.password, consent });
@@ -49,7 +47,7 @@ export async function enterDeviceCode(
 }
 
 /** An administrator opens an admin consent URL and approves or refuses; resolves with the final redirect. */
-export async function adminConsentInBrowser(url: string, admin: Person, approve: boolean): Promise<URL> {
+export async function adminConsentInBrowser(url: string, admin: TestUser, approve: boolean): Promise<URL> {
   const user = new HeadlessUser({
     username: admin.upn,
     password: admin.password,

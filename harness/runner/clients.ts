@@ -5,6 +5,7 @@ import {
   PublicClientApplication,
   type Configuration,
 } from "@azure/msal-node";
+import { isGuid } from "../../core/ids.js";
 import type { Descriptor } from "../sandbox/descriptor.js";
 
 /*
@@ -17,8 +18,7 @@ const SPECIAL_TENANTS = ["common", "organizations", "consumers"];
 
 /** The authority path segment for a tenant named in a scenario: world name → id; GUID, domain, common pass through. */
 export function tenantSegment(descriptor: Descriptor, tenant: string): string {
-  if (SPECIAL_TENANTS.includes(tenant) || tenant.includes(".") || /^[0-9a-f-]{36}$/i.test(tenant))
-    return tenant;
+  if (SPECIAL_TENANTS.includes(tenant) || tenant.includes(".") || isGuid(tenant)) return tenant;
   const found = descriptor.tenants.find((t) => t.name === tenant);
   if (!found) {
     throw new Error(

@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { dirname, extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,17 +18,22 @@ export interface RunAllOptions {
  * The environment server-mode workers need: the sandbox CA (made on first use) in NODE_EXTRA_CA_CERTS,
  * which Node reads only at start-up, and ACS_SANDBOX_CA_DIR so the `serve` children sign with that CA.
  */
-async function serverTrustEnv(): Promise<NodeJS.ProcessEnv> {
+async function serverTrustEnv(): Promise<{ env: NodeJS.ProcessEnv; cleanUp: () => void }> {
   const caDir = defaultCaDir();
   const { caCertPath, caCertPem } = await tlsMaterial(caDir);
   let bundle = caCertPath;
+  let bundleDir: string | undefined;
   const existing = process.env.NODE_EXTRA_CA_CERTS;
   if (existing && existing !== caCertPath) {
-    // Keep whatever the user already trusts: one file holding both.
-    bundle = join(mkdtempSync(join(tmpdir(), "acs-sandbox-ca-")), "bundle.pem");
+    // Keep whatever the user already trusts: one file holding both, removed when the run ends.
+    bundleDir = mkdtempSync(join(tmpdir(), "acs-sandbox-ca-"));
+    bundle = join(bundleDir, "bundle.pem");
     writeFileSync(bundle, readFileSync(existing, "utf8") + "\n" + caCertPem);
   }
-  return { ...process.env, ACS_SANDBOX_CA_DIR: caDir, NODE_EXTRA_CA_CERTS: bundle };
+  return {
+    env: { ...process.env, ACS_SANDBOX_CA_DIR: caDir, NODE_EXTRA_CA_CERTS: bundle },
+    cleanUp: () => bundleDir && rmSync(bundleDir, { recursive: true, force: true }),
+  };
 }
 
 function spawnWorker(env: NodeJS.ProcessEnv): ChildProcess {
@@ -48,7 +53,8 @@ function spawnWorker(env: NodeJS.ProcessEnv): ChildProcess {
  * one msw server per process, so that is the unit of safe parallelism). Results come in file order.
  */
 export async function runAll(files: string[], options: RunAllOptions): Promise<ScenarioResult[]> {
-  const env = options.mode === "server" ? await serverTrustEnv() : process.env;
+  const trust = options.mode === "server" ? await serverTrustEnv() : undefined;
+  const env = trust?.env ?? process.env;
   const count = Math.max(1, Math.min(options.workers ?? availableParallelism(), files.length));
   const results: ScenarioResult[] = new Array(files.length);
   let next = 0;
@@ -79,6 +85,10 @@ export async function runAll(files: string[], options: RunAllOptions): Promise<S
       give();
     });
 
-  await Promise.all(Array.from({ length: count }, () => drive(spawnWorker(env))));
+  try {
+    await Promise.all(Array.from({ length: count }, () => drive(spawnWorker(env))));
+  } finally {
+    trust?.cleanUp();
+  }
   return results;
 }

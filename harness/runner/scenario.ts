@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readUserFile } from "../sandbox/user-file.js";
 import { basename, extname } from "node:path";
 import { z } from "zod";
 import { UserConsentPolicySchema } from "../../mock-aad/directory.js";
@@ -386,7 +386,7 @@ export function parseScenario(input: unknown, file = "<scenario>", located?: Loc
 
 /** Reads and validates a scenario file. */
 export function loadScenario(file: string): Scenario {
-  const located = parseLocatedYaml(readFileSync(file, "utf8"), file);
+  const located = parseLocatedYaml(readUserFile(file, "scenario file"), file);
   return parseScenario(located.value, file, located);
 }
 

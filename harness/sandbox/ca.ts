@@ -1,21 +1,34 @@
-import { webcrypto, randomBytes } from "node:crypto";
+import { webcrypto, randomBytes, X509Certificate } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import writeFileAtomic from "write-file-atomic";
 import { isIP } from "node:net";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { x509 } from "../../core/x509.js";
+import writeFileAtomic from "write-file-atomic";
+import { loadX509, type X509 } from "../../core/x509-loader.js";
 
-const ALG = {
-  name: "RSASSA-PKCS1-v1_5",
-  hash: "SHA-256",
-  publicExponent: new Uint8Array([1, 0, 1]),
-  modulusLength: 2048,
-};
+/*
+ * New CAs and every leaf use ECDSA P-256: generating a key takes about a millisecond where RSA-2048 takes
+ * hundreds, and every TLS stack the clients use (Node, OpenSSL for Python, SChannel/.NET, Java) accepts it.
+ * A CA made by an older version is RSA and stays in use, so a CA trusted once stays trusted.
+ */
+const EC_KEY = { name: "ECDSA", namedCurve: "P-256" } as const;
+const EC_SIGNING = { name: "ECDSA", hash: "SHA-256" } as const;
+const RSA_SIGNING = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } as const;
+const DAY_MS = 86_400_000;
+/** A kept leaf is made anew this long before it expires. */
+const LEAF_RENEW_MS = 30 * DAY_MS;
 
 /** TLS material for server mode: a local CA (kept, so it is trusted once) and a leaf signed by it. */
 export interface TlsMaterial {
   caCertPath: string;
+  caCertPem: string;
+  certPem: string;
+  keyPem: string;
+}
+
+/** The leaf kept beside the CA, reused while it names the same hosts under the same CA. */
+interface StoredLeaf {
+  names: string[];
   caCertPem: string;
   certPem: string;
   keyPem: string;
@@ -26,47 +39,22 @@ export function defaultCaDir(): string {
   return process.env.ACS_SANDBOX_CA_DIR ?? join(homedir(), ".acs-sandbox", "ca");
 }
 
-function pem(label: string, der: ArrayBuffer): string {
-  return x509.PemConverter.encode(der, label) + "\n";
+async function exportPem(label: string, key: CryptoKey): Promise<string> {
+  const der = Buffer.from(await webcrypto.subtle.exportKey("pkcs8", key)).toString("base64");
+  return `-----BEGIN ${label}-----\n${der.replace(/.{1,64}/g, "$&\n")}-----END ${label}-----\n`;
 }
 
-async function importKey(pemText: string): Promise<CryptoKey> {
-  const der = Buffer.from(pemText.replace(/-----[^-]+-----|\s/g, ""), "base64");
-  return webcrypto.subtle.importKey("pkcs8", der, ALG, true, ["sign"]) as Promise<CryptoKey>;
-}
-
-/** Parses a stored CA file; a damaged one is refused with its name and what to do. */
-function readStored<T>(path: string, parse: (text: string) => T): T {
-  try {
-    return parse(readFileSync(path, "utf8"));
-  } catch (err) {
-    throw new Error(
-      `${path} is damaged (${(err as Error).message}): delete its folder to make a new CA, and trust the new ca.pem in your clients`,
-    );
-  }
-}
-
-async function loadOrCreateCa(
-  dir: string,
-): Promise<{ cert: x509.X509Certificate; key: CryptoKey; path: string }> {
-  const certPath = join(dir, "ca.pem");
-  const keyPath = join(dir, "ca-key.pem");
-  if (existsSync(certPath) && existsSync(keyPath)) {
-    return {
-      cert: readStored(certPath, (text) => new x509.X509Certificate(text)),
-      key: await readStored(keyPath, importKey),
-      path: certPath,
-    };
-  }
+async function createCa(dir: string, certPath: string, keyPath: string): Promise<void> {
+  const x509 = await loadX509();
   mkdirSync(dir, { recursive: true });
-  const keys = (await webcrypto.subtle.generateKey(ALG, true, ["sign", "verify"])) as CryptoKeyPair;
-  const now = new Date();
+  const keys = (await webcrypto.subtle.generateKey(EC_KEY, true, ["sign", "verify"])) as CryptoKeyPair;
+  const now = Date.now();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomBytes(8).toString("hex"),
     name: "CN=acs-sandbox local CA, O=acs-sandbox",
-    notBefore: new Date(now.getTime() - 86_400_000),
-    notAfter: new Date(now.getTime() + 10 * 365 * 86_400_000),
-    signingAlgorithm: ALG,
+    notBefore: new Date(now - DAY_MS),
+    notAfter: new Date(now + 10 * 365 * DAY_MS),
+    signingAlgorithm: EC_SIGNING,
     keys,
     extensions: [
       new x509.BasicConstraintsExtension(true, 0, true),
@@ -76,48 +64,104 @@ async function loadOrCreateCa(
   });
   // Each file whole or not at all (temp file, fsync, rename); the key first, so a certificate on disk
   // always has its key beside it, and a start killed in between makes a new pair next time.
-  const keyPem = pem("PRIVATE KEY", await webcrypto.subtle.exportKey("pkcs8", keys.privateKey));
-  writeFileAtomic.sync(keyPath, keyPem, { mode: 0o600, fsync: true });
+  writeFileAtomic.sync(keyPath, await exportPem("PRIVATE KEY", keys.privateKey), {
+    mode: 0o600,
+    fsync: true,
+  });
   writeFileAtomic.sync(certPath, cert.toString("pem") + "\n", { fsync: true });
-  return { cert, key: keys.privateKey, path: certPath };
 }
 
-/**
- * Returns the CA from `dir` (creating it on first use) and a fresh leaf for `localhost`, `127.0.0.1`,
- * `::1` and every extra host name, so the certificate names whatever address clients use.
- */
-export async function tlsMaterial(dir: string, extraHostnames: readonly string[] = []): Promise<TlsMaterial> {
-  const ca = await loadOrCreateCa(dir);
-  const names = [...new Set(["localhost", "127.0.0.1", "::1", ...extraHostnames])];
-  const keys = (await webcrypto.subtle.generateKey(ALG, true, ["sign", "verify"])) as CryptoKeyPair;
-  const now = new Date();
+/** Reads a stored CA file; a damaged one is refused with its name and what to do. */
+function readStored(path: string, check: (text: string) => void): string {
+  try {
+    const text = readFileSync(path, "utf8");
+    check(text);
+    return text;
+  } catch (err) {
+    throw new Error(
+      `${path} is damaged (${(err as Error).message}): delete its folder to make a new CA, and trust the new ca.pem in your clients`,
+    );
+  }
+}
+
+async function createLeaf(
+  x509: X509,
+  caCertPem: string,
+  caKeyPem: string,
+  names: string[],
+): Promise<{ certPem: string; keyPem: string }> {
+  const caCert = new x509.X509Certificate(caCertPem);
+  // A self-signed CA's signature algorithm is its own key's.
+  const signing = (caCert.signatureAlgorithm as Algorithm).name === "ECDSA" ? EC_SIGNING : RSA_SIGNING;
+  const caKey = (await webcrypto.subtle.importKey(
+    "pkcs8",
+    Buffer.from(caKeyPem.replace(/-----[^-]+-----|\s/g, ""), "base64"),
+    signing === EC_SIGNING ? EC_KEY : RSA_SIGNING,
+    false,
+    ["sign"],
+  )) as CryptoKey;
+  const keys = (await webcrypto.subtle.generateKey(EC_KEY, true, ["sign", "verify"])) as CryptoKeyPair;
+  const now = Date.now();
   const leaf = await x509.X509CertificateGenerator.create({
     serialNumber: randomBytes(8).toString("hex"),
     subject: "CN=localhost, O=acs-sandbox",
-    issuer: ca.cert.subject,
-    notBefore: new Date(now.getTime() - 86_400_000),
-    notAfter: new Date(now.getTime() + 365 * 86_400_000),
-    signingAlgorithm: ALG,
+    issuer: caCert.subject,
+    notBefore: new Date(now - DAY_MS),
+    notAfter: new Date(now + 365 * DAY_MS),
+    signingAlgorithm: signing,
     publicKey: keys.publicKey,
-    signingKey: ca.key,
+    signingKey: caKey,
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(
-        x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
-        true,
-      ),
+      // ECDSA keys sign the handshake; keyEncipherment is for RSA key transport only.
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
       new x509.SubjectAlternativeNameExtension(
         names.map((n) => (isIP(n) ? { type: "ip" as const, value: n } : { type: "dns" as const, value: n })),
       ),
-      await x509.AuthorityKeyIdentifierExtension.create(ca.cert),
+      await x509.AuthorityKeyIdentifierExtension.create(caCert),
     ],
   });
-  const caCertPem = ca.cert.toString("pem") + "\n";
-  return {
-    caCertPath: ca.path,
-    caCertPem,
-    certPem: leaf.toString("pem") + "\n" + caCertPem,
-    keyPem: pem("PRIVATE KEY", await webcrypto.subtle.exportKey("pkcs8", keys.privateKey)),
-  };
+  return { certPem: leaf.toString("pem") + "\n", keyPem: await exportPem("PRIVATE KEY", keys.privateKey) };
+}
+
+function keptLeaf(path: string, names: string[], caCertPem: string): StoredLeaf | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    const stored = JSON.parse(readFileSync(path, "utf8")) as StoredLeaf;
+    const fresh = Date.parse(new X509Certificate(stored.certPem).validTo) - Date.now() > LEAF_RENEW_MS;
+    const same = stored.caCertPem === caCertPem && stored.names.join(",") === names.join(",");
+    return fresh && same ? stored : undefined;
+  } catch {
+    return undefined; // unreadable or from another version: make a new one
+  }
+}
+
+/**
+ * Returns the CA from `dir` (creating it on first use) and a leaf for `localhost`, `127.0.0.1`, `::1` and
+ * every extra host name, so the certificate names whatever address clients use. The leaf is kept in
+ * `dir` too and made anew when the names or the CA change, or when it nears expiry.
+ */
+export async function tlsMaterial(dir: string, extraHostnames: readonly string[] = []): Promise<TlsMaterial> {
+  const certPath = join(dir, "ca.pem");
+  const keyPath = join(dir, "ca-key.pem");
+  if (!existsSync(certPath) || !existsSync(keyPath)) await createCa(dir, certPath, keyPath);
+  const caCertPem = readStored(certPath, (text) => void new X509Certificate(text));
+  const caKeyPem = readStored(keyPath, (text) => {
+    if (!/-----BEGIN PRIVATE KEY-----[\s\S]+-----END PRIVATE KEY-----/.test(text))
+      throw new Error("no private key");
+  });
+  const names = [...new Set(["localhost", "127.0.0.1", "::1", ...extraHostnames])];
+  const leafPath = join(dir, "leaf.json");
+  let leaf = keptLeaf(leafPath, names, caCertPem);
+  if (!leaf) {
+    leaf = {
+      names,
+      caCertPem,
+      ...(await createLeaf(await loadX509(), caCertPem, caKeyPem, names)),
+    };
+    // Atomic: sandboxes starting side by side share the CA folder and may read it while it is written.
+    await writeFileAtomic(leafPath, JSON.stringify(leaf), { mode: 0o600 });
+  }
+  return { caCertPath: certPath, caCertPem, certPem: leaf.certPem + caCertPem, keyPem: leaf.keyPem };
 }

@@ -64,12 +64,6 @@ export function explain(input: string): ExplainResult {
   return { found: undefined, nearest };
 }
 
-/** How sure the catalog is: "[infer]" leading the evidence marks a guess, inside it a guessed part. */
-function evidenceLabel(evidence: string): string {
-  if (evidence.startsWith("[infer]")) return "inferred, not recorded: ";
-  return evidence.includes("[infer]") ? "recorded, with inferred parts: " : "";
-}
-
 /** The text `explain` prints for a known code. */
 export function formatExplanation(e: Explanation): string {
   const status =
@@ -85,12 +79,15 @@ export function formatExplanation(e: Explanation): string {
     ``,
     `Cause  ${e.cause}`,
     `Fix    ${e.fix}`,
-    ...(e.evidence ? [`Source ${evidenceLabel(e.evidence)}${e.evidence}`] : []),
+    ``,
+    ...(e.evidence.recorded ? [`Recorded  ${e.evidence.recorded}`] : []),
+    ...(e.evidence.inferred ? [`Inferred  ${e.evidence.inferred}`] : []),
     ...(e.scenarios.length
       ? [
           ``,
           `Reproduce it:`,
-          ...e.scenarios.map((s) => `  npx acs-sandbox run ${join("scenarios", `${s}.yaml`)}`),
+          // By bundled name, so the line works from any directory.
+          ...e.scenarios.map((s) => `  npx acs-sandbox run ${s}`),
         ]
       : []),
   ].join("\n");

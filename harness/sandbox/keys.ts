@@ -14,14 +14,13 @@ const KEY_SETS = {
 export type KeySetName = keyof typeof KEY_SETS;
 
 /**
- * Signing keys of one sandbox. Without a data dir they are made once per process (cheap for test
- * runs); with one they are kept in `<dataDir>/keys/` so tokens issued before a restart still verify
- * after it, as identities do.
+ * Signing keys of one sandbox. Without a folder they are made once per process (cheap for test runs);
+ * with one (`<dataDir>/keys/`, or beside the CA for `serve`) they are kept there, so a restart skips
+ * three RSA generations and tokens issued before it still verify after it, as identities do.
  */
-export async function signingKeys(name: KeySetName, dataDir: string | undefined): Promise<SigningKey[]> {
+export async function signingKeys(name: KeySetName, dir: string | undefined): Promise<SigningKey[]> {
   const { count, subject } = KEY_SETS[name];
-  if (!dataDir) return processKeys(name, count, subject);
-  const dir = join(dataDir, "keys");
+  if (!dir) return processKeys(name, count, subject);
   const file = join(dir, `${name}.json`);
   if (existsSync(file)) {
     try {

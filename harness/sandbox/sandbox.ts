@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
 import { createLocalJWKSet } from "jose";
 import { Clock } from "../../core/clock.js";
@@ -6,7 +7,6 @@ import { KeySet } from "../../core/keyset.js";
 import { mockAad, type MockAad } from "../../mock-aad/index.js";
 import { mockAcs, type MockAcs } from "../../mock-acs/index.js";
 import type { AcsResource } from "../../mock-acs/resources.js";
-import { adminRoutes } from "./admin.js";
 import { buildApp } from "./app.js";
 import { buildDescriptor, canonicalOrigin, type Descriptor, type Port443 } from "./descriptor.js";
 import { FaultInjector } from "./faults/injector.js";
@@ -18,11 +18,18 @@ import { World } from "./world.js";
 
 export interface SandboxCoreOptions {
   world: World;
+  /**
+   * The admin API's routes for this sandbox (`adminRoutes` from ./admin.ts). Handed in by the transport,
+   * so the admin API may know the sandbox without the sandbox importing it back.
+   */
+  admin: (sandbox: Sandbox) => (app: FastifyInstance) => Promise<void>;
   mode: Descriptor["mode"];
   /** Fixed public origin (`--public-url`); otherwise taken from each request's Host. */
   publicUrl?: string | undefined;
   looseApiVersion?: boolean;
   dataDir?: string | undefined;
+  /** Where the signing keys are kept; default `<dataDir>/keys`, or made per process without a data dir. */
+  keysDir?: string | undefined;
   https?: { key: string; cert: string };
   caCertPath?: string | null;
   /** Sandbox time to start at (ISO); default: now. */
@@ -33,6 +40,8 @@ export interface SandboxCoreOptions {
   debugLogPath?: string | undefined;
   /** When set, the admin API wants `Authorization: Bearer <adminToken>` (`--admin-token`). */
   adminToken?: string | undefined;
+  /** Polling interval device code responses announce, in ms (see StartSandboxOptions). */
+  deviceCodeIntervalMs?: number;
 }
 
 /** The host name an ACS request was addressed to, minus port, lower-case. */
@@ -88,10 +97,11 @@ export class Sandbox {
       this.journal.onEntry((entry) => log.write(entry));
     }
 
+    const { dataDir, keysDir = dataDir === undefined ? undefined : join(dataDir, "keys") } = this.#options;
     const [aadKeys, acsKeys, workloadKeys] = await Promise.all([
-      signingKeys("aad", this.#options.dataDir),
-      signingKeys("acs", this.#options.dataDir),
-      signingKeys("workload", this.#options.dataDir),
+      signingKeys("aad", keysDir),
+      signingKeys("acs", keysDir),
+      signingKeys("workload", keysDir),
     ]);
     this.#workloadIssuer = new WorkloadIssuer(new KeySet(workloadKeys), this.clock);
     const aadKeySet = new KeySet(aadKeys);
@@ -109,6 +119,9 @@ export class Sandbox {
       publicOrigin,
       // Entra reaches the sandbox's workload issuer only: no other issuer's keys are fetched.
       issuerKeys: (issuer) => this.#workloadIssuer.keysFor(issuer),
+      ...(this.#options.deviceCodeIntervalMs === undefined
+        ? {}
+        : { deviceCodeIntervalS: this.#options.deviceCodeIntervalMs / 1000 }),
     });
     this.#acs = await mockAcs({
       clock: this.clock,
@@ -129,7 +142,7 @@ export class Sandbox {
       {
         aad: this.#aad,
         acs: this.#acs,
-        admin: adminRoutes(this),
+        admin: this.#options.admin(this),
         journal: this.journal,
         faults: {
           faults: this.faults,

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { readUserFile } from "./user-file.js";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import {
@@ -67,10 +68,12 @@ export function mergeWorld(base: unknown, override: unknown): unknown {
   return out;
 }
 
-let defaultWorldText: string | undefined;
+let defaultWorldValue: Record<string, unknown> | undefined;
+/** The bundled world as parsed YAML: read once per process, a fresh copy for each caller to merge into. */
 function defaultWorldInput(): Record<string, unknown> {
-  defaultWorldText ??= readFileSync(DEFAULT_WORLD_PATH, "utf8");
-  return parseLocatedYaml(defaultWorldText, DEFAULT_WORLD_PATH).value as Record<string, unknown>;
+  defaultWorldValue ??= parseLocatedYaml(readFileSync(DEFAULT_WORLD_PATH, "utf8"), DEFAULT_WORLD_PATH)
+    .value as Record<string, unknown>;
+  return structuredClone(defaultWorldValue);
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
@@ -138,7 +141,7 @@ export function parseWorld(
 
 /** Reads a world file (YAML or JSON). A scenario file's `world:` section is read by the scenario loader. */
 export function loadWorldFile(file: string): World {
-  const located = parseLocatedYaml(readFileSync(file, "utf8"), file);
+  const located = parseLocatedYaml(readUserFile(file, "world file"), file);
   return parseWorld(located.value, file, located);
 }
 

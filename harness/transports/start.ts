@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import type { FastifyPluginAsync } from "fastify";
 import { join } from "node:path";
 import { isIP, type AddressInfo } from "node:net";
@@ -7,12 +7,14 @@ import { canonicalOrigin, type Descriptor } from "../sandbox/descriptor.js";
 import { sandboxFaults, type SandboxFaults } from "../sandbox/faults/index.js";
 import type { JournalEntry } from "../sandbox/journal.js";
 import { queryJournal, type RequestFilter } from "../sandbox/journal-query.js";
-import { attachInterception, detachInterception } from "./intercept.js";
 import { listenOn443 } from "./port443.js";
 import { acceptTunnels } from "./tunnel.js";
 import { SCENARIOS_DIR } from "../sandbox/paths.js";
+import { adminRoutes } from "../sandbox/admin.js";
 import { Sandbox } from "../sandbox/sandbox.js";
 import { defaultWorld, loadWorldFile, parseWorld, World } from "../sandbox/world.js";
+import { parseDuration } from "../../core/duration.js";
+import { readUserFile } from "../sandbox/user-file.js";
 import { parseLocatedYaml } from "../sandbox/yaml-location.js";
 
 export interface StartSandboxOptions {
@@ -59,6 +61,12 @@ export interface StartSandboxOptions {
    * code under test calls); their requests are journaled, and a failure in them is a visible 500.
    */
   plugins?: FastifyPluginAsync[];
+  /**
+   * How long device code responses tell clients to wait between polls ("1s", "200ms"); Entra says 5 s
+   * and MSAL waits exactly that, so test suites set it lower. Default: `ACS_SANDBOX_DEVICE_CODE_INTERVAL`,
+   * else "5s". Whole seconds suit every client; MSAL Node and MSAL Python also accept fractions.
+   */
+  deviceCodeInterval?: string;
 }
 
 /** A running sandbox, whichever its transport. */
@@ -113,7 +121,7 @@ function readScenarioText(file: string): string {
       `"${file}" is not a scenario file (${stat.size} bytes; scenarios are small YAML files with name, description, world and steps)`,
     );
   }
-  return readFileSync(file, "utf8");
+  return readUserFile(file, "scenario file");
 }
 
 /** The world of a scenario file (its `world:` section, over the default). */
@@ -132,6 +140,14 @@ export function scenarioWorld(nameOrPath: string): World {
     );
   }
   return parseWorld(fields.world ?? {}, file, located, ["world"]);
+}
+
+function deviceCodeIntervalMs(options: StartSandboxOptions): { deviceCodeIntervalMs?: number } {
+  const given = options.deviceCodeInterval ?? process.env.ACS_SANDBOX_DEVICE_CODE_INTERVAL;
+  if (given === undefined || given === "") return {};
+  const ms = parseDuration(given);
+  if (ms < 0) throw new RangeError(`Invalid device code interval "${given}": expected a duration ≥ 0`);
+  return { deviceCodeIntervalMs: ms };
 }
 
 function resolveWorld(options: StartSandboxOptions): World {
@@ -163,6 +179,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   if (mode !== "server") {
     const sandbox = await Sandbox.create({
       world,
+      admin: adminRoutes,
       mode,
       looseApiVersion: options.looseApiVersion ?? false,
       dataDir: options.dataDir,
@@ -170,8 +187,11 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       debugLogPath: options.debugLog,
       plugins: options.plugins,
       ...(options.startTime ? { startTime: options.startTime } : {}),
+      ...deviceCodeIntervalMs(options),
     });
-    if (mode === "intercept") attachInterception(sandbox);
+    // msw is loaded only here: `serve` and handlers mode never pay for it.
+    const interception = mode === "intercept" ? await import("./intercept.js") : undefined;
+    interception?.attachInterception(sandbox);
     return {
       get descriptor() {
         return sandbox.descriptor;
@@ -182,7 +202,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       ...journalAndFaults(sandbox),
       reset: () => sandbox.reset(),
       async close() {
-        if (mode === "intercept") detachInterception(sandbox);
+        interception?.detachInterception(sandbox);
         await sandbox.close();
       },
     };
@@ -194,6 +214,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   // The real service hosts too, for clients that reach the listener as their HTTPS proxy (tunnel.ts)
   // or by name in unmodified mode.
   const realHosts = realHostNames(world);
+  const caDir = options.dataDir ? join(options.dataDir, "ca") : defaultCaDir();
   const hostnames = [
     ...(options.hostnames ?? []),
     ...(publicHost ? [publicHost] : []),
@@ -202,19 +223,23 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     ...world.resources.slice(1).map((r) => `${r.name}.localhost`),
     ...realHosts,
   ];
-  const tls = await tlsMaterial(options.dataDir ? join(options.dataDir, "ca") : defaultCaDir(), hostnames);
+  const tls = await tlsMaterial(caDir, hostnames);
   const sandbox = await Sandbox.create({
     world,
+    admin: adminRoutes,
     mode,
     publicUrl: options.publicUrl,
     looseApiVersion: options.looseApiVersion ?? false,
     dataDir: options.dataDir,
+    // Kept beside the CA, as the CA is: a restart of `serve` costs no RSA key generation.
+    ...(options.dataDir ? {} : { keysDir: join(caDir, "signing-keys") }),
     https: { key: tls.keyPem, cert: tls.certPem },
     caCertPath: tls.caCertPath,
     adminToken: options.adminToken,
     debugLogPath: options.debugLog,
     plugins: options.plugins,
     ...(options.startTime ? { startTime: options.startTime } : {}),
+    ...deviceCodeIntervalMs(options),
   });
   acceptTunnels(sandbox.app.server, ["localhost", "127.0.0.1", "::1", host, ...hostnames]);
   await sandbox.app.listen({ port: options.port ?? 8443, host });

@@ -37,6 +37,13 @@ export const refreshTokenGrant: GrantHandler = async (g) => {
       inactiveFor: "90.00:00:00",
     });
   }
+  const validFrom = findTenant(g.ctx.directory(), record.tenantId)?.users.find(
+    (u) => u.objectId === record.userObjectId,
+  )?.signInSessionsValidFrom;
+  if (validFrom !== undefined) {
+    const revokedAtMs = Date.parse(validFrom);
+    if (revokedAtMs <= nowMs && record.signedInAtMs < revokedAtMs) throw new AadError("AADSTS50173");
+  }
   const authorityTenant = findTenant(g.ctx.directory(), g.authority);
   if (authorityTenant && authorityTenant.id !== record.tenantId) throw new AadError("AADSTS700005");
 

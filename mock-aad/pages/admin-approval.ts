@@ -2,6 +2,8 @@ import { html, page } from "./layout.js";
 
 export interface AdminApprovalPageInput {
   appName: string;
+  /** `AADSTS90094: Administrator consent is required.` */
+  detail: string;
   /** The app's redirect with `error=access_denied&error_subcode=cancel`. */
   returnUrl: string;
   /** Sign in again, as an admin, to the same request. */
@@ -22,7 +24,7 @@ export function adminApprovalPage(input: AdminApprovalPageInput): string {
       <p><a href="${input.adminSignInUrl}">Have an admin account? Sign in with that account</a></p>
       <p><a href="${input.returnUrl}">Return to the application without granting consent</a></p>
       <p class="details">
-        AADSTS90094: Administrator consent is required.<br />
+        ${input.detail}<br />
         Correlation Id: ${input.correlationId}<br />Timestamp: ${input.timestamp}
       </p>`,
   );

@@ -98,7 +98,7 @@ export function adminConsentFlow(ctx: AadContext, state: AadState): InteractionF
       if (!req.return) {
         return sendMessage(step.reply, 400, "Permissions granted", [
           `You granted ${app.displayName} the permissions it asked for, for everyone in ${signedIn.tenant.displayName}.`,
-          "AADSTS500113: No reply address is registered for the application.",
+          new AadError("AADSTS500113").message,
         ]);
       }
       return returnToApp(step.reply, req.return, {

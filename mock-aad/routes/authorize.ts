@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { browserOf } from "../browser-binding.js";
 import type { AadContext } from "../context.js";
 import type { AppRegistration } from "../directory.js";
-import { AadError, type AadCode } from "../errors.js";
+import { AadError, browserChannel } from "../errors.js";
 import type { AppReturn, AuthorizeInteraction } from "../interactions.js";
 import { decide, type ConsentPrompt } from "../policy.js";
 import { matchRedirectUri } from "../redirect-uris.js";
@@ -33,18 +33,6 @@ import {
  * asks the policy, and answers the app with a code or an error, in the response mode it asked for.
  */
 
-/** Errors Entra shows on its own page: it cannot trust the redirect, or the person is in the wrong place. */
-const PAGE_ERRORS: ReadonlySet<AadCode> = new Set<AadCode>([
-  "AADSTS90002",
-  "AADSTS700016",
-  "AADSTS50011",
-  "AADSTS900971",
-  "AADSTS50020",
-  "AADSTS50194",
-  "AADSTS50034",
-  "AADSTS50057",
-]);
-
 function responseModeOf(value: string | undefined): AppReturn["responseMode"] {
   return value === "fragment" || value === "form_post" ? value : "query";
 }
@@ -64,7 +52,7 @@ export function authorizeFlow(ctx: AadContext, state: AadState): InteractionFlow
       const { interaction } = step;
       const req = authorizeRequest(step);
       const fail = (err: AadError) =>
-        PAGE_ERRORS.has(err.code)
+        browserChannel(err.code) === "page"
           ? sendErrorPage(step, ctx, err, interaction.correlationId)
           : errorToApp(step, ctx, req.return, err, interaction.correlationId);
       const decision = await decide(

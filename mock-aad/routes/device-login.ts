@@ -151,7 +151,7 @@ export async function deviceLoginRoutes(
           device_code: deviceCode,
           verification_uri: verificationUri,
           expires_in: DEVICE_CODE_LIFETIME_S,
-          interval: DEVICE_CODE_INTERVAL_S,
+          interval: ctx.deviceCodeIntervalS ?? DEVICE_CODE_INTERVAL_S,
           message: `To sign in, use a web browser to open the page ${verificationUri} and enter the code ${userCode} to authenticate.`,
         });
     } catch (err) {

@@ -284,6 +284,8 @@ export function showAdminApproval(step: Step, ctx: AadContext, appName: string):
     200,
     adminApprovalPage({
       appName,
+      // The page's details line is the catalog message's first sentence.
+      detail: new AadError("AADSTS90094", { appName }).message.replace(/\.\s.*$/s, "."),
       returnUrl: link("cancel"),
       adminSignInUrl: link("admin"),
       correlationId: step.interaction.correlationId,

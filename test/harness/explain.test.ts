@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -22,6 +23,26 @@ describe("explain", () => {
     },
   );
 
+  it("says how sure each entry is: recorded with its source, or inferred and why", () => {
+    for (const e of catalog()) {
+      const text = formatExplanation(e);
+      expect(e.evidence.recorded ?? e.evidence.inferred).toBeTruthy();
+      if (e.evidence.recorded) expect(text).toContain(`Recorded  ${e.evidence.recorded}`);
+      if (e.evidence.inferred) expect(text).toContain(`Inferred  ${e.evidence.inferred}`);
+    }
+    expect(formatExplanation(explain("AADSTS50173").found!)).toContain("Inferred  ");
+    expect(formatExplanation(explain("AADSTS650052").found!)).toMatch(/Recorded {2}.*entra-id\.md/);
+  });
+
+  it("prints a reproduce line that works from another directory", async () => {
+    const cli = join(packageRoot(), "dist", "harness", "cli", "index.js");
+    const { stdout } = await run(process.execPath, [cli, "explain", "AADSTS7000218"], { cwd: tmpdir() });
+    const line = stdout.split("\n").find((l) => l.includes("npx acs-sandbox run "))!;
+    const name = line.trim().split(" ").at(-1)!;
+    const listed = await run(process.execPath, [cli, "run", name, "--reporter", "json"], { cwd: tmpdir() });
+    expect(JSON.parse(listed.stdout)).toMatchObject({ passed: 1, failed: 0 });
+  });
+
   it("accepts codes as people write them", () => {
     expect(explain("650052").found?.code).toBe("AADSTS650052");
     expect(explain("aadsts650052").found?.code).toBe("AADSTS650052");
@@ -31,7 +52,7 @@ describe("explain", () => {
   it("names the bundled scenario reproducing a code, found by reading the scenario files", () => {
     expect(explain("AADSTS500011").found?.scenarios).toContain("missing-service-principal");
     expect(formatExplanation(explain("AADSTS7000218").found!)).toContain(
-      "npx acs-sandbox run scenarios/public-client-flows-disabled.yaml",
+      "npx acs-sandbox run public-client-flows-disabled",
     );
   });
 

@@ -64,7 +64,7 @@ describe.each(MODES)("device code flow (%s)", (mode) => {
     const shown = flow.shown();
     expect(shown.verificationUri).toBe(`${loginOrigin(sb)}/common/oauth2/deviceauth`);
     expect(shown.expiresIn).toBe(900);
-    expect(shown.interval).toBe(5);
+    expect(shown.interval).toBe(1); // vitest.config.ts sets ACS_SANDBOX_DEVICE_CODE_INTERVAL
     expect(shown.message).toContain(shown.userCode);
     const claims = claimsOf(result!.accessToken);
     expect(claims.aud).toBe(ACS_RESOURCE);
@@ -86,6 +86,21 @@ describe.each(MODES)("device code flow (%s)", (mode) => {
     const token = await credential.getToken(ACS_SCOPES);
     expect((await outcome!).kind).toBe("page");
     expect(claimsOf(token.token).oid).toBe(user(sb, "bob").objectId);
+  });
+
+  it("announces Entra's 5 s polling interval, or the one the sandbox was started with", async () => {
+    // One at a time: in intercept mode the newest sandbox answers.
+    for (const [interval, seconds] of [
+      ["5s", 5],
+      ["2s", 2],
+    ] as const) {
+      const other = await startSandbox({ mode, port: 0, deviceCodeInterval: interval });
+      try {
+        expect((await requestDeviceCode(other)).interval).toBe(seconds);
+      } finally {
+        await other.close();
+      }
+    }
   });
 
   it("authorization_declined when the person presses Cancel on 'Are you trying to sign in?'", async () => {

@@ -17,6 +17,7 @@ import {
   publicClient,
   signInWithPassword,
 } from "./entra-support.js";
+import { loginOrigin } from "./entra-interactive-support.js";
 
 let sb: RunningSandbox | undefined;
 afterEach(async () => {
@@ -238,6 +239,34 @@ const CASES: ErrorCase[] = [
       subError: "bad_token",
       name: "InteractionRequiredAuthError",
     },
+  },
+  {
+    name: "50173 refresh after an admin revoked the user's sign-in sessions",
+    act: async (s) => {
+      const app = publicClient(s, "fabrikam");
+      const alice = user(s, "alice");
+      const first = await app.acquireTokenByUsernamePassword({
+        username: alice.upn,
+        password: alice.password,
+        scopes: ACS_SCOPES,
+      });
+      s.clock.advance("1m");
+      // As Graph's revokeSignInSessions would, through the admin API.
+      const admin = `${loginOrigin(s)}/_sandbox/world`;
+      const world = (await (await fetch(admin)).json()) as {
+        tenants: Record<string, { users: Record<string, Record<string, unknown>> }>;
+      };
+      world.tenants.fabrikam!.users.alice!.signInSessionsValidFrom = s.clock.now().toISOString();
+      const put = await fetch(admin, {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(world),
+      });
+      expect(put.status).toBe(200);
+      s.clock.advance("1m");
+      return app.acquireTokenSilent({ account: first!.account!, scopes: ACS_SCOPES, forceRefresh: true });
+    },
+    expected: { errorNo: "50173", errorCode: "invalid_grant" },
   },
   {
     name: "500133 on-behalf-of with an expired assertion",

@@ -1,3 +1,4 @@
+import { isGuid } from "../../../core/ids.js";
 import type { Step } from "../scenario.js";
 import { identityClient, type TokenCredential } from "../clients.js";
 import type { RunContext } from "../context.js";
@@ -6,8 +7,6 @@ import { claimsOf } from "../tokens.js";
 import type { StepValue } from "../types.js";
 
 type Args<A extends Step["action"]> = Extract<Step, { action: A }>["args"];
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The quickstart's back end: `getTokenForTeamsUser` with the Entra token, and by default its own `appid`
@@ -18,12 +17,12 @@ export async function exchange(ctx: RunContext, args: Args<"exchange">): Promise
   if (!entra)
     throw new ScenarioRuntimeError("exchange needs an Entra token: sign in first, or name one with token:");
   const clientId = args.appId
-    ? GUID.test(args.appId)
+    ? isGuid(args.appId)
       ? args.appId
       : (await ctx.app(args.appId)).clientId
     : String(entra.claims.appid ?? entra.claims.azp ?? "");
   const userObjectId = args.userId
-    ? GUID.test(args.userId)
+    ? isGuid(args.userId)
       ? args.userId
       : (await ctx.user(args.userId)).objectId
     : String(entra.claims.oid ?? entra.uniqueId);

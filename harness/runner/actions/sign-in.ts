@@ -5,7 +5,7 @@ import {
   type AuthenticationResult,
 } from "@azure/msal-node";
 import type { Step } from "../scenario.js";
-import { authorizeInBrowser, enterDeviceCode, type Person } from "../browser.js";
+import { authorizeInBrowser, enterDeviceCode, type TestUser } from "../browser.js";
 import { authorityFor, confidentialClient, publicClient, tenantSegment } from "../clients.js";
 import type { RunContext } from "../context.js";
 import { redirectError, ScenarioRuntimeError, ServiceFailure } from "../errors.js";
@@ -42,7 +42,7 @@ export async function signIn(ctx: RunContext, args: SignInArgs): Promise<StepVal
     ctx.msalApps.set(key, client);
   }
   const authority = authorityFor(descriptor, segment);
-  const person = (): Person => {
+  const person = (): TestUser => {
     if (!user) throw new ScenarioRuntimeError(`signIn with flow ${args.flow} needs a user`);
     return { upn: user.upn, password: args.password ?? user.password };
   };
@@ -63,7 +63,7 @@ export async function signIn(ctx: RunContext, args: SignInArgs): Promise<StepVal
 interface Request {
   authority: string;
   scopes: string[];
-  person: () => Person;
+  person: () => TestUser;
 }
 
 async function acquire(

@@ -4,23 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { runScenario } from "../../harness/runner/index.js";
-import { packageRoot, SCENARIOS_DIR } from "../../harness/sandbox/paths.js";
-import { describeFailure } from "../../harness/runner/reporters/pretty.js";
-import { MODES } from "../support/modes.js";
+import { packageRoot } from "../../harness/sandbox/paths.js";
 
 const run = promisify(execFile);
-const bundled = readdirSync(SCENARIOS_DIR)
-  .filter((f) => f.endsWith(".yaml"))
-  .sort();
-
-describe.each(MODES)("the bundled scenario library, %s mode", (mode) => {
-  it.each(bundled)("%s holds", async (file) => {
-    const result = await runScenario(join(SCENARIOS_DIR, file), { mode });
-    expect(result.status, describeFailure(result)).toBe("passed");
-  });
-});
-
+// The bundled library itself is played by ./scenarios/part-*.test.ts, split so vitest runs it in parallel.
 describe("acs-sandbox run --server", () => {
   it("plays a scenario over HTTPS from the CLI, trusting the sandbox CA itself, and writes JUnit", async () => {
     const out = join(mkdtempSync(join(tmpdir(), "acs-sandbox-run-")), "report.xml");
@@ -51,5 +38,20 @@ describe("acs-sandbox run --server", () => {
     const xml = readFileSync(out, "utf8");
     expect(xml).toContain('tests="1" failures="0"');
     expect(xml).toContain('name="quickstart-multitenant-password"');
+  });
+
+  it("leaves no temporary files behind, even when it bundles the CA with one already trusted", async () => {
+    const tmp = mkdtempSync(join(tmpdir(), "acs-sandbox-tmp-"));
+    const cli = join(packageRoot(), "dist", "harness", "cli", "index.js");
+    const env = {
+      ...process.env,
+      TMPDIR: tmp,
+      NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS!,
+      ACS_SANDBOX_CA_DIR: mkdtempSync(join(tmpdir(), "ca-")),
+    };
+    await run(process.execPath, [cli, "run", "--server", "--filter", "quickstart-multitenant-password"], {
+      env,
+    });
+    expect(readdirSync(tmp)).toEqual([]);
   });
 });

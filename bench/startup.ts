@@ -1,0 +1,81 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { goal, median, spawnUntilReady } from "./support.js";
+
+/*
+ * `serve` ready, from spawn to its descriptor line, fresh (an empty data dir: CA, leaf and signing keys
+ * made) and kept (the same data dir again), beside the bare fastify + jose server (bench/baseline-server.mjs)
+ * and axa's oauth2-mock-server doing the same. Goals: kept ≤ 1.3×, fresh ≤ 1.5× the bare server.
+ */
+
+const ROUNDS = 5;
+const CLI = "dist/harness/cli/index.js";
+const BASELINE = "bench/baseline-server.mjs";
+const AXA = "node_modules/oauth2-mock-server/dist/oauth2-mock-server.mjs";
+
+type Target = "serve" | "bare" | "axa";
+type Kind = "fresh" | "kept";
+
+const scratch = () => mkdtempSync(join(tmpdir(), "acs-sandbox-bench-"));
+
+function args(target: Target, dir: string, kind: Kind): string[] {
+  if (target === "serve") return [CLI, "serve", "--port", "0", "--json", "--data-dir", dir];
+  if (target === "bare") return [BASELINE, dir];
+  const tls = JSON.parse(readFileSync(join(dir, "tls.json"), "utf8")) as { cert: string; key: string };
+  writeFileSync(join(dir, "cert.pem"), tls.cert);
+  writeFileSync(join(dir, "key.pem"), tls.key);
+  const jwk = kind === "kept" ? ["--jwk", join(dir, "axa.json")] : [];
+  return [AXA, "-a", "127.0.0.1", "-p", "0", "-c", join(dir, "cert.pem"), "-k", join(dir, "key.pem"), ...jwk];
+}
+
+async function readyMs(target: Target, dir: string, kind: Kind): Promise<number> {
+  const child = await spawnUntilReady(args(target, dir, kind), {
+    ...(target === "axa" ? { ready: /listening on/ } : {}),
+  });
+  await child.stop();
+  return child.readyMs;
+}
+
+export async function runStartupBenchmark(): Promise<void> {
+  const kept: Record<Target, string> = { serve: scratch(), bare: scratch(), axa: scratch() };
+  // axa's kept start reads a key it saved; its TLS files come from a bare server's data dir.
+  await readyMs("serve", kept.serve, "fresh");
+  await readyMs("bare", kept.bare, "fresh");
+  await readyMs("bare", kept.axa, "fresh");
+  const { generateKeyPair, exportJWK } = await import("jose");
+  const { privateKey } = await generateKeyPair("RS256", { extractable: true });
+  writeFileSync(
+    join(kept.axa, "axa.json"),
+    JSON.stringify({ ...(await exportJWK(privateKey)), alg: "RS256" }),
+  );
+
+  const times: Record<`${Target}:${Kind}`, number[]> = {
+    "serve:fresh": [],
+    "serve:kept": [],
+    "bare:fresh": [],
+    "bare:kept": [],
+    "axa:fresh": [],
+    "axa:kept": [],
+  };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const target of ["serve", "bare", "axa"] as const) {
+      const fresh = scratch();
+      // axa makes no TLS material: a bare server's, made outside the timing.
+      if (target === "axa") await readyMs("bare", fresh, "fresh");
+      times[`${target}:fresh`].push(await readyMs(target, fresh, "fresh"));
+      times[`${target}:kept`].push(await readyMs(target, kept[target], "kept"));
+    }
+  }
+  const ms = (key: keyof typeof times) => median(times[key]);
+  console.log(`Start-up: spawn to ready line, median of ${ROUNDS} alternating rounds`);
+  for (const kind of ["kept", "fresh"] as const) {
+    const ratio = ms(`serve:${kind}`) / ms(`bare:${kind}`);
+    const limit = kind === "kept" ? 1.3 : 1.5;
+    console.log(
+      `  ${kind.padEnd(5)}  serve ${ms(`serve:${kind}`).toFixed(0)} ms · bare fastify+jose ${ms(`bare:${kind}`).toFixed(0)} ms · ` +
+        `axa oauth2-mock-server ${ms(`axa:${kind}`).toFixed(0)} ms · serve/bare ${ratio.toFixed(2)}× ` +
+        `(goal ≤ ${limit}×: ${goal(ratio <= limit)})`,
+    );
+  }
+}

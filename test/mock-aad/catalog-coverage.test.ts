@@ -1,0 +1,57 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { packageRoot } from "../../harness/sandbox/paths.js";
+import { aadCatalog } from "../../mock-aad/errors.js";
+import { acsCatalog } from "../../mock-acs/errors.js";
+
+/*
+ * The catalogs are the single source of truth: every code in them is emitted somewhere, and every code
+ * the mocks emit comes from them. Read from the sources, so a code added anywhere is checked.
+ */
+
+function sources(dir: string): { file: string; text: string }[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith(".ts"))
+    .map((f) => join(dir, f))
+    .map((file) => ({ file: relative(packageRoot(), file), text: readFileSync(file, "utf8") }));
+}
+
+/** Source text with comments removed, so a code named in a comment is neither use nor bypass. */
+function code(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:])\/\/.*$/gm, "$1");
+}
+
+const aad = sources(join(packageRoot(), "mock-aad")).filter((s) => !s.file.endsWith("errors.ts"));
+const acs = sources(join(packageRoot(), "mock-acs")).filter((s) => !s.file.endsWith("errors.ts"));
+
+describe("the Entra ID catalog", () => {
+  it.each(aadCatalog().map((e) => e.code))("%s is emitted through AadError", (catalogued) => {
+    const users = aad.filter((s) => code(s.text).includes(`AadError("${catalogued}"`));
+    expect(
+      users.map((s) => s.file),
+      `${catalogued} is catalogued but never emitted`,
+    ).not.toEqual([]);
+  });
+
+  it("is the only place an AADSTS code is written", () => {
+    const bypasses = aad.flatMap((s) =>
+      code(s.text)
+        .split("\n")
+        .filter((line) => /AADSTS\d+/.test(line) && !/AadError(<"AADSTS\d+">|\("AADSTS\d+")/.test(line))
+        .filter((line) => !/\.code (===|!==) "AADSTS\d+"|recordOutcome\([^)]*"AADSTS\d+"\)/.test(line))
+        .map((line) => `${s.file}: ${line.trim()}`),
+    );
+    expect(bypasses).toEqual([]);
+  });
+});
+
+describe("the ACS Identity catalog", () => {
+  it.each(acsCatalog().map((e) => e.code))("%s is emitted through AcsError", (catalogued) => {
+    const users = acs.filter((s) => code(s.text).includes(`AcsError("${catalogued}"`));
+    expect(
+      users.map((s) => s.file),
+      `${catalogued} is catalogued but never emitted`,
+    ).not.toEqual([]);
+  });
+});

@@ -1,0 +1,25 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runScenario } from "../../../harness/runner/index.js";
+import { SCENARIOS_DIR } from "../../../harness/sandbox/paths.js";
+import { describeFailure } from "../../../harness/runner/reporters/pretty.js";
+import { MODES } from "../../support/modes.js";
+
+/** Files of the library are split across this many test files, so vitest runs them side by side. */
+export const SHARDS = 4;
+
+const bundled = readdirSync(SCENARIOS_DIR)
+  .filter((f) => f.endsWith(".yaml"))
+  .sort();
+
+/** Plays every `SHARDS`-th bundled scenario, from `shard` (1-based), in each mode. */
+export function scenarioShard(shard: number): void {
+  const files = bundled.filter((_, index) => index % SHARDS === shard - 1);
+  describe.each(MODES)(`the bundled scenario library (part ${shard} of ${SHARDS}), %s mode`, (mode) => {
+    it.each(files)("%s holds", async (file) => {
+      const result = await runScenario(join(SCENARIOS_DIR, file), { mode });
+      expect(result.status, describeFailure(result)).toBe("passed");
+    });
+  });
+}

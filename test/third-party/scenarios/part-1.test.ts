@@ -1,0 +1,3 @@
+import { scenarioShard } from "./library.js";
+
+scenarioShard(1);
