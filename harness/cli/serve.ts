@@ -213,12 +213,13 @@ export function serveCommand(): Command {
           ...(opts.deviceCodeInterval ? { deviceCodeInterval: opts.deviceCodeInterval } : {}),
         });
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {
+        const failure = err as NodeJS.ErrnoException;
+        if (failure.code === "EADDRINUSE" && failure.syscall === "listen") {
           throw new Error(
             `Port ${port} on ${opts.host} is already in use: stop what holds it, or pass --port 0 to pick a free port`,
           );
         }
-        if ((err as NodeJS.ErrnoException).code === "EACCES") {
+        if (failure.code === "EACCES" && failure.syscall === "listen") {
           throw new Error(
             `Port ${port} on ${opts.host} needs privileges this process lacks: run as root, or give node the ` +
               `capability (sudo setcap cap_net_bind_service=+ep $(command -v node)), or pick a port above 1023`,

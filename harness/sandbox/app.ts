@@ -9,11 +9,14 @@ import Fastify, {
 import { recordServerError } from "../../core/outcome.js";
 import type { MockAad } from "../../mock-aad/index.js";
 import type { MockAcs } from "../../mock-acs/index.js";
+import { absoluteFormPath, isAcsRequest } from "./addressing.js";
 import { ADMIN_PREFIX, checkAdminRequest, type AdminGuardOptions } from "./admin-guard.js";
 import { faultHook, type FaultHookOptions } from "./faults/hook.js";
 import { clientOf, requestKind } from "./faults/operations.js";
 import { journalRequestBody, journalResponseBody, type Journal, type JournalEntry } from "./journal.js";
 import { Redactor } from "./redaction.js";
+
+export { absoluteFormPath, isAcsRequest };
 
 /** Largest request body accepted; bigger ones get the owning mock's "too large" error, never a crash. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -29,25 +32,6 @@ export interface AppParts {
   faults?: Omit<FaultHookOptions, "onDropped">;
   /** Extra endpoints beside the mocks (a team's own test double), under the same journal and error rules. */
   plugins?: FastifyPluginAsync[];
-}
-
-/** True when a request is addressed to an ACS resource rather than to Entra ID or the admin API. */
-export function isAcsRequest(request: FastifyRequest): boolean {
-  const host = (request.headers.host ?? "").toLowerCase();
-  if (host.includes(".communication.azure.com")) return true;
-  // `//access/…`: the JS Entra credential's join of a trailing-slash endpoint.
-  return /^\/\/?(identities|teamsUser|access)(\/|\?|$)/.test(request.url);
-}
-
-/** The path and query of an absolute-form request target; origin-form targets unchanged. */
-export function absoluteFormPath(url: string): string {
-  if (!/^https?:\/\//i.test(url)) return url;
-  try {
-    const parsed = new URL(url);
-    return `${parsed.pathname}${parsed.search}`;
-  } catch {
-    return url;
-  }
 }
 
 function isAdminRequest(request: FastifyRequest): boolean {

@@ -161,7 +161,13 @@ export async function tlsMaterial(dir: string, extraHostnames: readonly string[]
       ...(await createLeaf(await loadX509(), caCertPem, caKeyPem, names)),
     };
     // Atomic: sandboxes starting side by side share the CA folder and may read it while it is written.
-    await writeFileAtomic(leafPath, JSON.stringify(leaf), { mode: 0o600 });
+    // Keeping the leaf only saves the next start a key generation: a CA folder this process may read but
+    // not write (a CA handed to a container) still serves.
+    await writeFileAtomic(leafPath, JSON.stringify(leaf), { mode: 0o600 }).catch(
+      (err: NodeJS.ErrnoException) => {
+        if (err.code !== "EACCES" && err.code !== "EPERM" && err.code !== "EROFS") throw err;
+      },
+    );
   }
   return { caCertPath: certPath, caCertPem, certPem: leaf.certPem + caCertPem, keyPem: leaf.keyPem };
 }

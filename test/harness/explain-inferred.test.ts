@@ -8,20 +8,18 @@ describe("explain and the evidence of ACS errors", () => {
     const found = explain("AccessAssignmentNotFound").found!;
     const text = formatExplanation(found);
     expect(text).toContain("AccessAssignmentNotFound  (ACS Identity, HTTP 403)");
-    expect(text).toContain(
-      "Source inferred, not recorded: [infer] The /access/* errors are not documented publicly",
-    );
-    expect(text).toContain("scenarios/teams-extension-user-not-assigned.yaml");
+    expect(text).toContain("Inferred  The /access/* errors are not documented publicly");
+    expect(text).not.toContain("Recorded  ");
+    expect(text).toContain("npx acs-sandbox run teams-extension-user-not-assigned");
     expect(found.scenarios).toContain("entra-users-no-assignment");
   });
 
   it("marks the guessed parts of a partly recorded answer", () => {
     const partly = formatExplanation(explain("InvalidAccessToken").found!);
-    expect(partly).toContain(
-      "Source recorded, with inferred parts: §3 (recorded for empty, malformed and expired tokens",
-    );
-    expect(formatExplanation(explain("IdentityNotOwned").found!)).toContain(
-      "Source recorded, with inferred parts: §1.4 (recorded).",
-    );
+    expect(partly).toContain("Recorded  §3 (recorded for empty, malformed and expired tokens");
+    expect(partly).toContain("Inferred  the /access/* exchanges answer a bad bearer token the same way.");
+    const notOwned = formatExplanation(explain("IdentityNotOwned").found!);
+    expect(notOwned).toContain("Recorded  §1.4 (recorded).");
+    expect(notOwned).toContain("Inferred  ");
   });
 });

@@ -103,11 +103,14 @@ describe("the inspector at /_sandbox/ in Chromium", () => {
     const text = await entry.textContent();
     expect(text).toContain("Why AADSTS50126");
     expect(text).toContain("Cause:");
-    expect(text).toContain('"password": "***"');
+    expect(text).toContain('"password": "[redacted]"');
     await entry.getByRole("button", { name: "Show scenario wrong-password" }).click();
+    // Each reproducing scenario opens its own panel; the one asked for shows how to run it.
     await expect
-      .poll(() => entry.locator("pre.scenario-yaml").textContent())
-      .toContain("npx acs-sandbox run scenarios/wrong-password.yaml");
+      .poll(() =>
+        entry.locator("pre.scenario-yaml").filter({ hasText: "name: wrong-password" }).textContent(),
+      )
+      .toContain("npx acs-sandbox run wrong-password");
   });
 
   it("decodes the tokens of a successful sign-in, on the sandbox clock, naming the signing key", async () => {

@@ -22,8 +22,14 @@ function code(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:])\/\/.*$/gm, "$1");
 }
 
-const aad = sources(join(packageRoot(), "mock-aad")).filter((s) => !s.file.endsWith("errors.ts"));
-const acs = sources(join(packageRoot(), "mock-acs")).filter((s) => !s.file.endsWith("errors.ts"));
+// Fault rules (harness/sandbox/faults) answer in each service's own catalogued shape too.
+const faults = sources(join(packageRoot(), "harness", "sandbox", "faults"));
+const aad = [...sources(join(packageRoot(), "mock-aad")), ...faults].filter(
+  (s) => !s.file.endsWith("errors.ts"),
+);
+const acs = [...sources(join(packageRoot(), "mock-acs")), ...faults].filter(
+  (s) => !s.file.endsWith("errors.ts"),
+);
 
 describe("the Entra ID catalog", () => {
   it.each(aadCatalog().map((e) => e.code))("%s is emitted through AadError", (catalogued) => {

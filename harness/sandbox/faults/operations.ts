@@ -1,5 +1,5 @@
 import type { FastifyRequest } from "fastify";
-import { isAcsRequest } from "../app.js";
+import { isAcsRequest } from "../addressing.js";
 import type { Operation, Service } from "./rules.js";
 
 /*

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Clock } from "../../../core/clock.js";
 import { AadError } from "../../../mock-aad/errors.js";
 import { sendAadError } from "../../../mock-aad/routes/respond.js";
-import { AcsError, type AcsErrorCode } from "../../../mock-acs/errors.js";
+import { AcsError } from "../../../mock-acs/errors.js";
 import { ERROR_CONTENT_TYPE } from "../../../mock-acs/wire.js";
 import { recordOutcome } from "../../../core/outcome.js";
 import type { Service } from "./rules.js";
@@ -28,11 +28,11 @@ import type { Service } from "./rules.js";
 /** Retry-After when the rule gives none: Azure's throttling answers always carry one. [infer] 1 s. */
 const DEFAULT_RETRY_AFTER_S = 1;
 
-function acsCode(status: number): AcsErrorCode {
-  if (status === 429) return "TooManyRequests";
-  if (status === 503) return "ServiceUnavailable";
-  if (status >= 500) return "InternalServerError";
-  return "ValidationError";
+function acsFault(status: number): AcsError {
+  if (status === 429) return new AcsError("TooManyRequests");
+  if (status === 503) return new AcsError("ServiceUnavailable");
+  if (status >= 500) return new AcsError("InternalServerError");
+  return new AcsError("ValidationError");
 }
 
 export function retryAfterOf(status: number, retryAfter: number | false | undefined): number | undefined {
@@ -50,9 +50,8 @@ export function sendFaultStatus(
   const retryAfter = retryAfterOf(options.status, options.retryAfter);
   if (retryAfter !== undefined) reply.header("retry-after", String(Math.ceil(retryAfter)));
   if (options.service === "acs") {
-    const code = acsCode(options.status);
-    const error = new AcsError(code);
-    recordOutcome(request, code);
+    const error = acsFault(options.status);
+    recordOutcome(request, error.code);
     // The rule's status is sent even where it differs from the code's own (502, 504).
     return reply
       .code(options.status)

@@ -46,6 +46,6 @@ export function inspectorRoutes(app: FastifyInstance, sandbox: Sandbox): void {
     const file = join(SCENARIOS_DIR, `${name}.yaml`);
     if (!/^[\w-]+$/.test(name) || !existsSync(file))
       return reply.code(404).send({ error: "not_found", message: `No bundled scenario "${name}"` });
-    return { name, run: `npx acs-sandbox run scenarios/${name}.yaml`, yaml: readFileSync(file, "utf8") };
+    return { name, run: `npx acs-sandbox run ${name}`, yaml: readFileSync(file, "utf8") };
   });
 }

@@ -106,7 +106,9 @@ export function displayBody(
   const walk = (value: unknown, field: string): unknown => {
     if (typeof value === "string") {
       const key = field.split(".").at(-1) ?? field;
-      return SECRET_FIELDS.has(key) && value !== "***" ? maskValue(value) : scrub(value, field);
+      // The journal has already redacted what it keeps ("[redacted]", a prefix and "…"): shown as it is.
+      const redacted = value === "***" || value === "[redacted]" || value.endsWith("…");
+      return SECRET_FIELDS.has(key) && !redacted ? maskValue(value) : scrub(value, field);
     }
     if (Array.isArray(value)) return value.map((v, i) => walk(v, `${field}[${i}]`));
     if (value && typeof value === "object")

@@ -20,7 +20,10 @@ function journaledTokens(entry: JournalEntry, nowMs: number, keys: KeyIds): Deco
     const header = t.header ?? {};
     const claims = t.claims ?? {};
     return {
-      field: t.field ?? "token",
+      // The journal names where a token was (`responseBody.access_token`); the page says request/response.
+      field: (t.field ?? "token")
+        .replace(/^responseBody\./, "response.")
+        .replace(/^requestBody\./, "request."),
       header,
       claims,
       validity: validityAt(claims, nowMs),
