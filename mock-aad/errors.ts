@@ -299,6 +299,25 @@ const CATALOG = {
     fix: "Use the user's password (`/_sandbox/descriptor` lists the test users' passwords).",
     evidence: { recorded: "reference-error-codes.md; mock; smoke (entra-id.md §3.3)" },
   }),
+  AADSTS50196: entry({
+    // Recorded: the public error-code list ("LoopDetected - A client loop has been detected") and MSAL.NET's
+    // client-and-server throttling doc (invalid_grant, this message, for user flows). [infer] the page/redirect
+    // channel, and that too many sign-ins in progress from one address is what trips it.
+    error: "invalid_grant",
+    status: 400,
+    surface: "json",
+    browser: "redirect",
+    message: () =>
+      "The server terminated an operation because it encountered a client request loop. Please contact your app vendor.",
+    cause:
+      "One client address started too many sign-ins without finishing them (a loop that keeps opening /authorize or /adminconsent).",
+    fix: "Finish or abandon sign-ins before starting new ones, and cache tokens instead of signing in per request; abandoned sign-ins expire after an hour on the sandbox clock.",
+    evidence: {
+      recorded:
+        "reference-error-codes (LoopDetected); MSAL.NET docs, client-and-server throttling (invalid_grant and the message)",
+      inferred: "The browser channel, and the bound of 1,000 sign-ins in progress per client address.",
+    },
+  }),
   AADSTS50053: entry({
     // Recorded message: AzureAD/microsoft-authentication-library-for-python issue #211. [infer] error and status.
     error: "invalid_grant",

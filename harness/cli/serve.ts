@@ -57,6 +57,7 @@ export function banner(d: Descriptor): string {
   const authority = fabrikam?.authority ?? d.authority;
   const lines = [
     `acs-sandbox is ready at ${d.baseUrl}`,
+    `Inspector     ${d.baseUrl}/_sandbox/   (traffic, decoded tokens, the world, the clock, fault rules)`,
     ``,
     `Authority     ${d.authority}   (tenant id, domain or "organizations")`,
     ...d.tenants.map((t) => `  ${t.name.padEnd(12)}${t.authority}   ${t.domain}`),

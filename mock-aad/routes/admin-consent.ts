@@ -151,8 +151,13 @@ export async function adminConsentRoutes(
       const err = new AadError("AADSTS900144", { parameter: "scope" });
       return target ? errorToApp({ request, reply }, ctx, target, err, correlationId) : page(err);
     }
+    const throttled = state.interactions.throttle(request.ip);
+    if (throttled) {
+      return target ? errorToApp({ request, reply }, ctx, target, throttled, correlationId) : page(throttled);
+    }
     const interaction = state.interactions.start({
       browser: browserOf(request, reply),
+      clientAddress: request.ip,
       authority: segment,
       clientId: registration.clientId,
       correlationId,

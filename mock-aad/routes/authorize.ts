@@ -184,9 +184,12 @@ export async function authorizeRoutes(
     if (q.response_type !== "code")
       return toApp(new AadError("AADSTS70005", { responseType: q.response_type }));
     if (!q.scope) return toApp(new AadError("AADSTS900144", { parameter: "scope" }));
+    const throttled = state.interactions.throttle(request.ip);
+    if (throttled) return toApp(throttled);
 
     const interaction = state.interactions.start({
       browser: browserOf(request, reply),
+      clientAddress: request.ip,
       authority: segment,
       clientId: registration.clientId,
       correlationId,

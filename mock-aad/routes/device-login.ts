@@ -175,6 +175,7 @@ export async function deviceLoginRoutes(
     }
     const interaction = state.interactions.start({
       browser: browserOf(request, reply),
+      clientAddress: request.ip,
       authority: found.request.authoritySegment,
       clientId: found.request.clientId,
       correlationId: randomUUID(),

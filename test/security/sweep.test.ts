@@ -17,6 +17,7 @@ describe("transient Entra state is swept on the sandbox clock", () => {
       correlationId: "x",
       loginHint: undefined,
       browser: "b",
+      clientAddress: "127.0.0.1",
       request: { kind: "device", deviceCode: "d", scope: "s", confirmed: false },
     });
     state.authorizationCodes.issue({
@@ -62,6 +63,7 @@ describe("sign-ins in progress are bounded", () => {
         correlationId: "x",
         loginHint: undefined,
         browser: "b",
+        clientAddress: "127.0.0.1",
         request: { kind: "device", deviceCode: "d", scope: "s".repeat(2048), confirmed: false },
       });
     const first = start();
