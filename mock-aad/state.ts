@@ -8,6 +8,8 @@ import { Sessions } from "./sessions.js";
 
 /** Entra's refresh tokens die after 90 days without use (grants/refresh-token.ts answers AADSTS700082). */
 const REFRESH_TOKEN_INACTIVITY_MS = 90 * 24 * 3_600_000;
+/** Refresh tokens kept per user, app and tenant: the newest this many (see RefreshTokens.issue). */
+export const MAX_TOKENS_PER_SESSION = 100;
 
 /** What a refresh token stands for: a signed-in user's session with one client in one tenant. */
 export interface RefreshTokenGrant {
@@ -35,11 +37,20 @@ export interface RefreshTokenRecord extends RefreshTokenGrant {
  */
 export class RefreshTokens {
   #tokens = new Map<string, RefreshTokenRecord>();
+  /** Each session's tokens, oldest first, so one user signing in to one app in a loop stays bounded. */
+  #bySession = new Map<string, string[]>();
 
   issue(grant: RefreshTokenGrant, nowMs: number): string {
     // Real refresh tokens are long opaque strings starting "0.A"; clients must not parse them.
     const token = `0.A${randomBytes(96).toString("base64url")}`;
     this.#tokens.set(token, { ...grant, issuedAtMs: nowMs, lastUsedMs: nowMs });
+    const session = `${grant.tenantId}/${grant.userObjectId}/${grant.clientId}`;
+    const tokens = this.#bySession.get(session) ?? [];
+    tokens.push(token);
+    this.#bySession.set(session, tokens);
+    // [infer] Entra documents no such limit; past it the oldest token of the session is forgotten
+    // (then "invalid_grant" like any unknown token), so memory stays flat under a sign-in loop.
+    if (tokens.length > MAX_TOKENS_PER_SESSION) this.#tokens.delete(tokens.shift()!);
     return token;
   }
 
@@ -54,6 +65,11 @@ export class RefreshTokens {
   sweep(nowMs: number): void {
     const cutoff = nowMs - 2 * REFRESH_TOKEN_INACTIVITY_MS;
     for (const [token, record] of this.#tokens) if (record.lastUsedMs < cutoff) this.#tokens.delete(token);
+    for (const [session, tokens] of this.#bySession) {
+      const kept = tokens.filter((t) => this.#tokens.has(t));
+      if (kept.length > 0) this.#bySession.set(session, kept);
+      else this.#bySession.delete(session);
+    }
   }
 
   markUsed(token: string, nowMs: number): void {
@@ -63,6 +79,7 @@ export class RefreshTokens {
 
   clear(): void {
     this.#tokens.clear();
+    this.#bySession.clear();
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Clock } from "../../core/clock.js";
-import { AadState } from "../../mock-aad/state.js";
+import { AadState, MAX_TOKENS_PER_SESSION } from "../../mock-aad/state.js";
 
 /*
  * Abandoned sign-ins, codes, device codes, sessions and refresh tokens are forgotten on the sandbox
@@ -72,5 +72,27 @@ describe("sign-ins in progress are bounded", () => {
     expect(state.interactions.size).toBe(10_000);
     expect(state.interactions.get(first.id)).toBeUndefined();
     expect(state.interactions.get(last.id)).toBe(last);
+  });
+});
+
+describe("refresh tokens of one session", () => {
+  it("keep the newest ones only, so a sign-in loop cannot grow memory; other sessions are untouched", () => {
+    const state = new AadState(new Clock("2026-01-01T00:00:00Z"));
+    const grant = {
+      tenantId: "t",
+      userObjectId: "u",
+      clientId: "c",
+      clientAuthentication: "0" as const,
+      spa: false,
+      amr: ["pwd"],
+      signedInAtMs: 0,
+    };
+    const other = state.refreshTokens.issue({ ...grant, clientId: "other" }, 0);
+    const issued = Array.from({ length: MAX_TOKENS_PER_SESSION + 5 }, (_, i) =>
+      state.refreshTokens.issue(grant, i),
+    );
+    expect(issued.slice(0, 5).map((t) => state.refreshTokens.find(t))).toEqual(Array(5).fill(undefined));
+    expect(issued.slice(5).every((t) => state.refreshTokens.find(t)?.clientId === "c")).toBe(true);
+    expect(state.refreshTokens.find(other)?.clientId).toBe("other");
   });
 });
