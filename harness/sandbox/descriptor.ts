@@ -114,6 +114,8 @@ export function buildDescriptor(
   const { directory, resources } = world;
   baseUrl = canonicalOrigin(baseUrl);
   const tenantName = (id: string) => directory.tenants.find((t) => t.id === id)?.name ?? id;
+  // Only one system-assigned identity is the machine's, whatever the world says.
+  const onThisMachine = new Set(machineIdentities(directory));
   return {
     mode,
     baseUrl,
@@ -159,8 +161,7 @@ export function buildDescriptor(
         clientId: mi.clientId,
         objectId: mi.objectId,
         resourceId: mi.resourceId,
-        // Only one system-assigned identity is the machine's, whatever the world says.
-        assigned: machineIdentities(directory).includes(mi),
+        assigned: onThisMachine.has(mi),
       })),
     ),
     proxy: mode === "server" ? baseUrl : null,
