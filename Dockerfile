@@ -24,7 +24,7 @@ COPY mock-aad mock-aad
 COPY mock-acs mock-acs
 COPY harness harness
 COPY scenarios scenarios
-COPY scripts/copy-assets.mjs scripts/
+COPY scripts/build.mjs scripts/
 RUN npm run build \
   && npm prune --omit=dev --omit=optional \
   && mkdir -p /out/opt/acs-sandbox /out/data \

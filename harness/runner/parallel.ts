@@ -1,9 +1,10 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
-import { dirname, extname, join } from "node:path";
+import { extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defaultCaDir, tlsMaterial } from "../sandbox/ca.js";
+import { shippedFile } from "../sandbox/paths.js";
 import type { RunMode, ScenarioResult } from "./types.js";
 import type { Job, JobDone } from "./worker.js";
 
@@ -37,10 +38,9 @@ async function serverTrustEnv(): Promise<{ env: NodeJS.ProcessEnv; cleanUp: () =
 }
 
 function spawnWorker(env: NodeJS.ProcessEnv): ChildProcess {
-  const here = fileURLToPath(import.meta.url);
-  const ext = extname(here);
+  const ext = extname(fileURLToPath(import.meta.url));
   // From the TypeScript sources (tests) the worker needs tsx; from dist/ it is plain JavaScript.
-  return fork(join(dirname(here), `worker${ext}`), [], {
+  return fork(shippedFile(`harness/runner/worker${ext}`), [], {
     env,
     execArgv: ext === ".ts" ? ["--import", "tsx"] : [],
     serialization: "advanced",

@@ -13,4 +13,14 @@ export function packageRoot(): string {
   return dir;
 }
 
+/**
+ * A file the package reads at run time, by its path in the sources (`harness/sandbox/default-world.yaml`):
+ * there in the source tree (tests), under `dist/` once built. Never relative to `import.meta.url`: in the
+ * build, code lives in shared chunks (scripts/build.mjs), not beside the files it reads.
+ */
+export function shippedFile(sourcePath: string): string {
+  const fromSources = import.meta.url.endsWith(".ts");
+  return join(packageRoot(), ...(fromSources ? [] : ["dist"]), sourcePath);
+}
+
 export const SCENARIOS_DIR = join(packageRoot(), "scenarios");

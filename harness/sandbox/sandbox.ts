@@ -98,12 +98,11 @@ export class Sandbox {
     }
 
     const { dataDir, keysDir = dataDir === undefined ? undefined : join(dataDir, "keys") } = this.#options;
-    const [aadKeys, acsKeys, workloadKeys] = await Promise.all([
-      signingKeys("aad", keysDir),
-      signingKeys("acs", keysDir),
-      signingKeys("workload", keysDir),
-    ]);
-    this.#workloadIssuer = new WorkloadIssuer(new KeySet(workloadKeys), this.clock);
+    const [aadKeys, acsKeys] = await Promise.all([signingKeys("aad", keysDir), signingKeys("acs", keysDir)]);
+    this.#workloadIssuer = new WorkloadIssuer(
+      async () => new KeySet(await signingKeys("workload", keysDir)),
+      this.clock,
+    );
     const aadKeySet = new KeySet(aadKeys);
     const acsKeySet = new KeySet(acsKeys);
     this.signingKeyIds = {

@@ -29,14 +29,28 @@ export interface WorkloadTokenRequest {
 }
 
 export class WorkloadIssuer {
-  readonly #keys: KeySet;
+  readonly #loadKeys: () => Promise<KeySet>;
+  #keys: Promise<KeySet> | undefined;
   readonly #clock: Clock;
   readonly #jwks: JWTVerifyGetKey;
 
-  constructor(keys: KeySet, clock: Clock) {
-    this.#keys = keys;
+  /**
+   * The issuer's key is made (or read) the first time it is needed: most sandboxes never see workload
+   * identity federation, and an RSA generation is the dearest part of a fresh start.
+   */
+  constructor(loadKeys: () => Promise<KeySet>, clock: Clock) {
+    this.#loadKeys = loadKeys;
     this.#clock = clock;
-    this.#jwks = createLocalJWKSet(keys.jwks());
+    let verifier: Promise<JWTVerifyGetKey> | undefined;
+    this.#jwks = async (header, token) => {
+      verifier ??= this.#keySet().then((keys) => createLocalJWKSet(keys.jwks()));
+      return (await verifier)(header, token);
+    };
+  }
+
+  #keySet(): Promise<KeySet> {
+    this.#keys ??= this.#loadKeys();
+    return this.#keys;
   }
 
   issuer(origin: string): string {
@@ -59,8 +73,8 @@ export class WorkloadIssuer {
     };
   }
 
-  jwks() {
-    return this.#keys.jwks();
+  async jwks() {
+    return (await this.#keySet()).jwks();
   }
 
   /** Mints a projected service account token, the claims Kubernetes puts in one. */
@@ -80,7 +94,9 @@ export class WorkloadIssuer {
     }
     const iat = this.#clock.nowSeconds();
     const issuer = this.issuer(origin);
-    const token = await this.#keys.sign({
+    const token = await (
+      await this.#keySet()
+    ).sign({
       aud: Array.isArray(audience) ? audience : [audience],
       exp: iat + lifetime,
       iat,

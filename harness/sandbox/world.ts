@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { readUserFile } from "./user-file.js";
-import { fileURLToPath } from "node:url";
+import { shippedFile } from "./paths.js";
 import { z } from "zod";
 import {
   buildDirectory,
@@ -35,7 +35,7 @@ export type WorldDocument = z.infer<typeof WorldDocumentSchema>;
 /** What a world file or a scenario's `world:` section may hold, before defaults. */
 export type WorldInput = { extends?: "default" | "empty" } & Record<string, unknown>;
 
-export const DEFAULT_WORLD_PATH = fileURLToPath(new URL("./default-world.yaml", import.meta.url));
+export const DEFAULT_WORLD_PATH = shippedFile("harness/sandbox/default-world.yaml");
 
 /** A world file that does not validate: where, which field, and what was expected. */
 export class WorldError extends Error {

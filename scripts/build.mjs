@@ -1,0 +1,69 @@
+// `npm run build`: the declarations from tsc, the code bundled by esbuild, and the files read at run time.
+//
+// Why a bundle: `serve` and `import "acs-sandbox"` spent most of their start-up resolving and compiling
+// ~250 small ES modules (zod alone is 95, jose 46). One module graph per entry point, split into shared
+// chunks, loads in a fraction of that. The heavy packages a command loads only when it needs them (msw,
+// the client SDKs, the runner's HTML and cookie parsers, the JUnit writer, the certificate library) stay
+// external, so they are still imported lazily and the user's own msw and SDK versions are the ones used.
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, rmSync } from "node:fs";
+import process from "node:process";
+import { build } from "esbuild";
+
+const ENTRY_POINTS = [
+  "harness/index.ts",
+  "harness/cli/index.ts",
+  "harness/runner/index.ts",
+  "harness/runner/worker.ts",
+  "harness/transports/msw.ts",
+  "harness/transports/vitest.ts",
+  "harness/transports/testcontainers.ts",
+];
+
+const EXTERNAL = [
+  // Peer dependencies: the user's own installs.
+  "msw",
+  "msw/*",
+  "@azure/*",
+  "vitest",
+  "testcontainers",
+  // The native module, and the packages kept out of fast paths (test/harness/lazy-loading.test.ts).
+  "better-sqlite3",
+  "node-html-parser",
+  "tough-cookie",
+  "xmlbuilder2",
+  "@peculiar/x509",
+  "reflect-metadata",
+  // Reads its own `__filename`, which a bundled ES module does not have.
+  "write-file-atomic",
+];
+
+rmSync("dist", { recursive: true, force: true });
+
+const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], {
+  stdio: "inherit",
+});
+if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+
+await build({
+  entryPoints: ENTRY_POINTS,
+  outdir: "dist",
+  outbase: ".",
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  external: EXTERNAL,
+  chunkNames: "chunks/[name]-[hash]",
+  sourcemap: true,
+  legalComments: "inline",
+  // Bundled CommonJS packages (fastify) call `require` for Node's built-ins; an ES module has none.
+  banner: {
+    js: 'import { createRequire as __acsSandboxRequire } from "node:module";\nconst require = __acsSandboxRequire(import.meta.url);',
+  },
+  logLevel: "warning",
+});
+
+mkdirSync("dist/harness/sandbox", { recursive: true });
+cpSync("harness/sandbox/default-world.yaml", "dist/harness/sandbox/default-world.yaml");
