@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,13 +7,29 @@ import { goal, median, spawnUntilReady } from "./support.js";
 /*
  * `serve` ready, from spawn to its descriptor line, fresh (an empty data dir: CA, leaf and signing keys
  * made) and kept (the same data dir again), beside the bare fastify + jose server (bench/baseline-server.mjs)
- * and axa's oauth2-mock-server doing the same. Goals: kept ≤ 1.3×, fresh ≤ 1.5× the bare server.
+ * and axa's oauth2-mock-server doing the same. Goals: kept ≤ 1.3×, fresh ≤ 1.5× the bare server. And
+ * `import "acs-sandbox"` in a fresh node beside importing fastify and jose: goal ≤ 300 ms.
  */
 
 const ROUNDS = 5;
 const CLI = "dist/harness/cli/index.js";
 const BASELINE = "bench/baseline-server.mjs";
 const AXA = "node_modules/oauth2-mock-server/dist/oauth2-mock-server.mjs";
+
+/** What `import "acs-sandbox"` loads (the built entry), beside the two packages any such server needs. */
+const IMPORTS = {
+  sandbox: ["./dist/harness/index.js"],
+  bare: ["fastify", "jose"],
+} as const;
+
+/** Milliseconds a fresh `node` spends importing `specifiers`, timed inside the child. */
+function importMs(specifiers: readonly string[]): number {
+  const script =
+    "const t = performance.now(); " +
+    specifiers.map((s) => `await import(${JSON.stringify(s)});`).join(" ") +
+    " console.log(performance.now() - t);";
+  return Number(execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" }));
+}
 
 type Target = "serve" | "bare" | "axa";
 type Kind = "fresh" | "kept";
@@ -67,6 +84,11 @@ export async function runStartupBenchmark(): Promise<void> {
       times[`${target}:kept`].push(await readyMs(target, kept[target], "kept"));
     }
   }
+  const imports = { sandbox: [] as number[], bare: [] as number[] };
+  for (let round = 0; round < ROUNDS * 2; round++) {
+    imports.sandbox.push(importMs(IMPORTS.sandbox));
+    imports.bare.push(importMs(IMPORTS.bare));
+  }
   const ms = (key: keyof typeof times) => median(times[key]);
   console.log(`Start-up: spawn to ready line, median of ${ROUNDS} alternating rounds`);
   for (const kind of ["kept", "fresh"] as const) {
@@ -78,4 +100,10 @@ export async function runStartupBenchmark(): Promise<void> {
         `(goal ≤ ${limit}×: ${goal(ratio <= limit)})`,
     );
   }
+  const sandboxImport = median(imports.sandbox);
+  const bareImport = median(imports.bare);
+  console.log(
+    `  import "acs-sandbox" ${sandboxImport.toFixed(0)} ms · import fastify + jose ${bareImport.toFixed(0)} ms · ` +
+      `ratio ${(sandboxImport / bareImport).toFixed(2)}× (goal ≤ 300 ms: ${goal(sandboxImport <= 300)})`,
+  );
 }

@@ -4,7 +4,6 @@ import type { AcsContext } from "./context.js";
 import { AcsError } from "./errors.js";
 import { AssignmentStore } from "./assignments.js";
 import { IdentityStore, type IdentityRecord } from "./identities.js";
-import { identityFile } from "./persistence.js";
 import { entraUserRoutes } from "./routes/entra-users.js";
 import { exchangeRoutes } from "./routes/exchange.js";
 import { identityRoutes } from "./routes/identities.js";
@@ -44,7 +43,9 @@ export interface MockAcs {
  * await app.register(acs.plugin); // POST /identities, /teamsUser/:exchangeAccessToken, …
  */
 export async function mockAcs(ctx: AcsContext): Promise<MockAcs> {
-  const store = new IdentityStore(ctx.clock, ctx.dataDir ? identityFile(ctx.dataDir) : undefined);
+  // SQLite (a native addon) is loaded only for a sandbox that keeps its identities.
+  const file = ctx.dataDir ? (await import("./persistence.js")).identityFile(ctx.dataDir) : undefined;
+  const store = new IdentityStore(ctx.clock, file);
   await store.load();
   const service: AcsService = { ctx, store, assignments: new AssignmentStore() };
 
