@@ -1,4 +1,5 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import { namedPlugin } from "../core/named-plugin.js";
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { authenticate } from "./authenticate.js";
 import type { AcsContext } from "./context.js";
 import { AcsError } from "./errors.js";
@@ -50,18 +51,22 @@ export async function mockAcs(ctx: AcsContext): Promise<MockAcs> {
   const service: AcsService = { ctx, store, assignments: new AssignmentStore() };
 
   const plugin: FastifyPluginAsync = async (app) => {
-    await app.register(sandboxRoutes(service), { prefix: "/_sandbox/acs" });
-    // The Identity API in its own scope: its body parser, headers and error handler touch no Entra route.
-    await app.register(async (api) => {
-      installWire(api);
-      api.addHook("preHandler", async (request) => {
-        request.acsResource = await authenticate(ctx, request);
-      });
-      await api.register(identityRoutes(service));
-      await api.register(exchangeRoutes(service));
-      await api.register(teamsExtensionRoutes(service));
-      await api.register(entraUserRoutes(service));
+    await app.register(namedPlugin("acs-sandbox-routes", sandboxRoutes(service)), {
+      prefix: "/_sandbox/acs",
     });
+    // The Identity API in its own scope: its body parser, headers and error handler touch no Entra route.
+    await app.register(
+      namedPlugin("acs-identity-api", async (api: FastifyInstance) => {
+        installWire(api);
+        api.addHook("preHandler", async (request) => {
+          request.acsResource = await authenticate(ctx, request);
+        });
+        await api.register(namedPlugin("acs-identities", identityRoutes(service)));
+        await api.register(namedPlugin("acs-exchange", exchangeRoutes(service)));
+        await api.register(namedPlugin("acs-teams-extension", teamsExtensionRoutes(service)));
+        await api.register(namedPlugin("acs-entra-users", entraUserRoutes(service)));
+      }),
+    );
   };
 
   return {

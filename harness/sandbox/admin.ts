@@ -33,7 +33,7 @@ function invalidWorld(message: string) {
  * It shares the port with the mocks so one address is all a container needs to expose.
  */
 export function adminRoutes(sandbox: Sandbox) {
-  return async (app: FastifyInstance) => {
+  return async function adminScope(app: FastifyInstance) {
     // Worlds are YAML files first: `PUT /_sandbox/world` takes them as written (the guard admits YAML there only).
     app.addContentTypeParser(
       ["application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"],

@@ -1,3 +1,4 @@
+import { namedPlugin } from "../../core/named-plugin.js";
 import cookie from "@fastify/cookie";
 import formbody from "@fastify/formbody";
 import Fastify, {
@@ -156,9 +157,14 @@ export async function buildApp(parts: AppParts, options: { https?: { key: string
   });
   await app.register(formbody);
   await app.register(cookie);
-  await app.register(async (scope) => parts.admin(scope), { prefix: "/_sandbox" });
-  await app.register(parts.aad.plugin);
-  await app.register(parts.acs.plugin);
+  await app.register(
+    namedPlugin("admin-api", async (scope: FastifyInstance) => {
+      await parts.admin(scope);
+    }),
+    { prefix: "/_sandbox" },
+  );
+  await app.register(namedPlugin("entra-id", parts.aad.plugin));
+  await app.register(namedPlugin("acs-identity", parts.acs.plugin));
   for (const plugin of parts.plugins ?? []) await app.register(plugin);
 
   return app;

@@ -145,9 +145,11 @@ export function loadWorldFile(file: string): World {
   return parseWorld(located.value, file, located);
 }
 
-/** The default world, freshly built. */
+let defaultWorldDocument: WorldDocument | undefined;
+/** The default world, freshly built (validated once per process: every test's sandbox starts from it). */
 export function defaultWorld(): World {
-  return parseWorld({ extends: "default" }, DEFAULT_WORLD_PATH);
+  defaultWorldDocument ??= parseWorld({ extends: "default" }, DEFAULT_WORLD_PATH).document;
+  return new World(structuredClone(defaultWorldDocument));
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

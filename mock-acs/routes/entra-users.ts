@@ -104,7 +104,7 @@ function patchAssignments(service: AcsService, resource: AcsResource, value: unk
 }
 
 export function entraUserRoutes(service: AcsService) {
-  return async (api: FastifyInstance) => {
+  return async function entraUsersScope(api: FastifyInstance) {
     const exchangeConfig = { acsOperation: "entraExchange", acsBearerIsCaller: true } as const;
     // `//access/…` from a trailing-slash endpoint, as for the Teams extension exchange.
     for (const prefix of ["", "/"]) {

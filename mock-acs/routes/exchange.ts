@@ -162,7 +162,7 @@ async function exchangePreview(
  * JSON 401 `InvalidAccessToken`).
  */
 export function exchangeRoutes(service: AcsService) {
-  return async (api: FastifyInstance) => {
+  return async function exchangeScope(api: FastifyInstance) {
     for (const path of ["/teamsUser/::exchangeAccessToken", "/teamsUser/::getToken"]) {
       api.post(path, { config: { acsOperation: "exchange" } }, async (request, reply) => {
         const version = apiVersionOf(service, request, "exchange");

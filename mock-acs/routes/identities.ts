@@ -89,7 +89,7 @@ function repeatabilityRequestId(request: FastifyRequest): string | undefined {
 }
 
 export function identityRoutes(service: AcsService) {
-  return async (api: FastifyInstance) => {
+  return async function identitiesScope(api: FastifyInstance) {
     api.post("/identities", { config: { acsOperation: "create" } }, async (request, reply) => {
       const version = apiVersionOf(service, request, "create");
       const resource = resourceOf(request);

@@ -25,7 +25,7 @@ interface Introspection {
  */
 export function sandboxRoutes(service: AcsService) {
   const { ctx, store } = service;
-  return async (scope: FastifyInstance) => {
+  return async function acsSandboxScope(scope: FastifyInstance) {
     scope.get("/jwks", async () => ctx.keys.jwks());
 
     scope.post("/introspect", async (request, reply): Promise<Introspection> => {

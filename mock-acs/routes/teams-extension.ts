@@ -52,7 +52,7 @@ async function exchange(service: AcsService, request: FastifyRequest, reply: Fas
 }
 
 export function teamsExtensionRoutes(service: AcsService) {
-  return async (api: FastifyInstance) => {
+  return async function teamsExtensionScope(api: FastifyInstance) {
     const exchangeConfig = { acsOperation: "teamsExtensionExchange", acsBearerIsCaller: true } as const;
     // The JS credential joins `resourceEndpoint` and the path as strings, so an endpoint with a trailing
     // slash (as the portal and the descriptor write it) sends `//access/…` (communication-common 2.4.2).
