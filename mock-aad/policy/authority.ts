@@ -25,8 +25,3 @@ export function resolveAuthority(directory: Directory, segment: string): Authori
   if (!tenant) throw new AadError("AADSTS90002", { tenant: segment });
   return { kind: "tenant", tenant };
 }
-
-/** The tenant of an authority, when it names one. */
-export function tenantOf(authority: Authority): Tenant | undefined {
-  return authority.kind === "tenant" ? authority.tenant : undefined;
-}
