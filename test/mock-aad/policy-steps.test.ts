@@ -80,13 +80,18 @@ describe("delegated(): the order of checks", () => {
   });
 
   it("names a scope the resource does not have before the resource's missing service principal", async () => {
+    // #region two-misconfigurations
+    // Fabrikam lacks the ACS service principal, and the app asks for a scope ACS does not have.
     const { codeOf, user } = setup(NO_ACS_IN_FABRIKAM);
     const alice = user("fabrikam", "alice");
     const subject = { kind: "user" as const, tenantId: alice.tenantId, objectId: alice.objectId };
     const scope = `${ACS}/Teams.NoSuchScope`;
+    // The scope is checked first: 650053 at /authorize, 70011 at the token endpoint.
     expect(await codeOf({ flow: "authorize", channel: "authorize", subject, scope })).toBe("AADSTS650053");
     expect(await codeOf({ scope })).toBe("AADSTS70011");
+    // With the scope fixed, the missing service principal shows: 500011 at the token endpoint.
     expect(await codeOf({})).toBe("AADSTS500011");
+    // #endregion two-misconfigurations
   });
 
   it("asks ROPC for a second factor (50076) before it looks at consent (65001)", async () => {
