@@ -10,6 +10,7 @@ import type { AppRegistration } from "./directory.js";
 import { outOfTimeRange } from "./assertion-time.js";
 import { checkFederatedAssertion } from "./federation.js";
 import { AadError } from "./errors.js";
+import type { Flow } from "./policy/flow.js";
 
 /** How a request proved it is the client: nothing (public client), a secret, or a signed assertion. */
 export type ClientCredential =
@@ -49,6 +50,20 @@ export function readClientCredential(
  */
 export function isPublicClient(app: AppRegistration): boolean {
   return app.publicClientFlows || app.redirectUris.publicClient.length > 0 || app.redirectUris.spa.length > 0;
+}
+
+const FLOWS_NEEDING_PUBLIC_CLIENT_FLOWS: ReadonlySet<Flow> = new Set(["password", "device_code"]);
+const NEVER_PUBLIC: ReadonlySet<Flow> = new Set(["client_credentials", "on_behalf_of"]);
+
+/**
+ * Whether a flow lets an app come without a credential: ROPC and device code need "Allow public client
+ * flows" on; refresh and code redemption need a public-client or SPA redirect; client credentials and
+ * OBO never. (The code grant narrows it further by the redirect URI's platform.)
+ */
+export function mayBePublicFor(flow: Flow, app: AppRegistration): boolean {
+  if (NEVER_PUBLIC.has(flow)) return false;
+  if (FLOWS_NEEDING_PUBLIC_CLIENT_FLOWS.has(flow)) return app.publicClientFlows;
+  return isPublicClient(app);
 }
 
 function hasCredentials(app: AppRegistration): boolean {

@@ -1,44 +1,39 @@
 import { randomUUID } from "node:crypto";
 import {
   authenticateClient,
-  isPublicClient,
+  mayBePublicFor,
   type ClientAuthentication,
   type ClientCredential,
   type IssuerKeys,
 } from "./client-auth.js";
-import {
-  findTenant,
-  findUserByUpn,
-  type AppRegistration,
-  type Directory,
-  type Resource,
-  type Tenant,
-  type User,
-} from "./directory.js";
+import type { AppRegistration, Directory, Resource, Tenant, User } from "./directory.js";
 import { AadError } from "./errors.js";
 import { GRAPH } from "./first-party.js";
-import { findResource, parseScopes, type OidcScope } from "./scopes.js";
+import { checkUsableInHomeTenant, hasServicePrincipal, visibleApp } from "./policy/app-visibility.js";
+import { resolveAuthority, type Authority } from "./policy/authority.js";
+import { consentedScopes, scopesAskedFor, userMayConsent } from "./policy/consent.js";
+import type { Channel, Flow } from "./policy/flow.js";
+import {
+  accountById,
+  accountByUpn,
+  checkEnabled,
+  checkPassword,
+  checkSignsInHere,
+  unknownUser,
+  type Account,
+} from "./policy/sign-in.js";
+import { findResource, parseScopes, type OidcScope, type RequestedScopes } from "./scopes.js";
 
 /*
  * The one place that decides "may user U of tenant T get scopes S of resource R for app A by flow F?".
- * Routes translate the decision into their wire form: the token endpoint into JSON, the authorize
- * endpoint into a redirect with `error=`, a consent page, or an error page.
+ * Each check is a named step, and each kind of check lives in one module of `policy/`: the authority
+ * (authority.ts), which apps a tenant sees (app-visibility.ts), password and account checks
+ * (sign-in.ts), client authentication (client-auth.ts) and consent (consent.ts). Routes translate the
+ * decision into their wire form: the token endpoint into JSON, the authorize endpoint into a redirect
+ * with `error=`, a consent page, or an error page.
  */
 
-/** How the request arrived: the same misconfiguration reads differently at the token and authorize endpoints. */
-export type Channel = "token" | "authorize";
-
-export type Flow =
-  | "password"
-  | "client_credentials"
-  | "refresh_token"
-  | "on_behalf_of"
-  | "authorization_code"
-  | "device_code"
-  /** The interactive `/authorize` sign-in, after the user authenticated on the login page. */
-  | "authorize"
-  /** `/adminconsent` and `prompt=consent` by an admin: consent is what is being asked for, not checked. */
-  | "admin_consent";
+export type { Channel, Flow } from "./policy/flow.js";
 
 /** Who the token is for. */
 export type Subject =
@@ -124,124 +119,123 @@ export type PolicyDecision =
   | { kind: "consent"; prompt: ConsentPrompt }
   | { kind: "error"; error: AadError };
 
-const PASSWORDLESS_FLOWS_NEED_PUBLIC_FLOWS: ReadonlySet<Flow> = new Set(["password", "device_code"]);
-const NEVER_PUBLIC: ReadonlySet<Flow> = new Set(["client_credentials", "on_behalf_of"]);
+type UserSubject = Exclude<Subject, { kind: "app" }>;
 
-type AuthorityKind = { kind: "tenant"; tenant: Tenant } | { kind: "organizations" | "common" | "consumers" };
+/** What every delegated grant carries whatever the resource. */
+type GrantBase = Pick<
+  PolicyGrant,
+  "flow" | "tenant" | "user" | "app" | "clientAuthentication" | "roles" | "oidc" | "amr"
+>;
 
-function resolveAuthority(directory: Directory, segment: string): AuthorityKind {
-  const key = segment.toLowerCase();
-  if (key === "organizations" || key === "common" || key === "consumers") return { kind: key };
-  const tenant = findTenant(directory, segment);
-  if (!tenant) throw new AadError("AADSTS90002", { tenant: segment });
-  return { kind: "tenant", tenant };
-}
-
-function findApp(
-  directory: Directory,
-  clientId: string,
-  authority: AuthorityKind,
-  segment: string,
-): AppRegistration {
-  const app = directory.apps.find((a) => a.clientId.toLowerCase() === clientId.toLowerCase());
-  const visible =
-    app &&
-    (authority.kind !== "tenant" ||
-      app.signInAudience === "multitenant" ||
-      app.homeTenantId === authority.tenant.id);
-  if (!visible) {
-    throw new AadError("AADSTS700016", {
-      clientId,
-      directory: authority.kind === "tenant" ? authority.tenant.displayName : segment,
-    });
+/** ROPC and client credentials need a tenant or `/organizations` (9001023, reference §4). */
+function checkGrantAllowedAtAuthority(request: PolicyRequest): void {
+  if (
+    (request.flow === "password" || request.flow === "client_credentials") &&
+    ["common", "consumers"].includes(request.authority.toLowerCase())
+  ) {
+    throw new AadError("AADSTS9001023");
   }
-  return app;
 }
 
-function defaultMayBePublic(flow: Flow, app: AppRegistration): boolean {
-  if (NEVER_PUBLIC.has(flow)) return false;
-  if (PASSWORDLESS_FLOWS_NEED_PUBLIC_FLOWS.has(flow)) return app.publicClientFlows;
-  return isPublicClient(app);
-}
-
-function tenantById(directory: Directory, id: string): Tenant | undefined {
-  return directory.tenants.find((t) => t.id === id);
-}
-
-/** Authenticates or looks up the user; returns the user and their home tenant. */
-function resolveUser(
-  directory: Directory,
-  subject: Exclude<Subject, { kind: "app" }>,
-  authority: AuthorityKind,
+/** `appidacr`: nothing is proven at the authorize channel; at the token channel the credential is checked. */
+async function clientAuthenticationOf(
+  request: PolicyRequest,
   app: AppRegistration,
-): { user: User; tenant: Tenant } {
-  const found =
-    subject.kind === "password"
-      ? findUserByUpn(directory, subject.username)
-      : (() => {
-          const tenant = tenantById(directory, subject.tenantId);
-          const user = tenant?.users.find((u) => u.objectId === subject.objectId);
-          return tenant && user ? { tenant, user } : undefined;
-        })();
-  if (!found) {
-    throw new AadError("AADSTS50034", {
-      tenantId:
-        authority.kind === "tenant"
-          ? authority.tenant.id
-          : subject.kind === "user"
-            ? subject.tenantId
-            : authority.kind,
-    });
-  }
-  // No guest accounts in the sandbox: a user exists only in their home tenant.
-  if (authority.kind === "tenant" && authority.tenant.id !== found.tenant.id) {
-    throw new AadError("AADSTS50020", {
-      userTenantId: found.tenant.id,
-      tenant: authority.tenant.displayName,
-      clientId: app.clientId,
-      appName: app.displayName,
-    });
-  }
-  if (subject.kind === "password" && subject.password !== found.user.password)
-    throw new AadError("AADSTS50126");
-  if (!found.user.enabled) throw new AadError("AADSTS50057");
-  return found;
+): Promise<ClientAuthentication> {
+  if (request.channel === "authorize") return "0";
+  return authenticateClient({
+    app,
+    credential: request.credential ?? { kind: "none" },
+    mayBePublic: request.mayBePublic ?? mayBePublicFor(request.flow, app),
+    assertionAudiences: request.assertionAudiences ?? [],
+    now: request.now,
+    ...(request.issuerKeys ? { issuerKeys: request.issuerKeys } : {}),
+  });
 }
 
-function hasServicePrincipal(tenant: Tenant, appId: string): boolean {
-  return tenant.servicePrincipals.some((sp) => sp.appId === appId);
+/**
+ * The user and their home tenant: found by name (ROPC) or by id (signed in earlier), in the tenant the
+ * authority names, with the right password, enabled. The name comes before the password, so an unknown
+ * user reads 50034 whatever the password; the tenant before the password, so a guest's password is
+ * never tried in a directory they are not in.
+ */
+function signedInUser(
+  directory: Directory,
+  subject: UserSubject,
+  authority: Authority,
+  app: AppRegistration,
+): Account {
+  const account =
+    subject.kind === "password" ? accountByUpn(directory, subject.username) : accountById(directory, subject);
+  if (!account) {
+    throw unknownUser(
+      authority.kind === "tenant"
+        ? authority.tenant.id
+        : subject.kind === "user"
+          ? subject.tenantId
+          : authority.kind,
+    );
+  }
+  checkSignsInHere(account, authority, app);
+  if (subject.kind === "password") checkPassword(account, subject.password);
+  checkEnabled(account);
+  return account;
 }
 
-/** Scopes of `resource` consented to `app` for `user` in `tenant`: tenant-wide grants plus the user's own. */
-export function consentedScopes(
-  tenant: Tenant,
+/** [infer] Only sign-in scopes: Entra issues a Microsoft Graph token for the sign-in scopes, no consent check. */
+function signInOnlyGrant(directory: Directory, base: GrantBase, requested: RequestedScopes): PolicyDecision {
+  const graph = findResource(directory, GRAPH.appId)!;
+  const scopes = [...requested.oidc].filter((s) => s !== "offline_access");
+  return {
+    kind: "grant",
+    grant: {
+      ...base,
+      resource: graph,
+      audience: GRAPH.identifierUris[0]!,
+      scopes,
+      tokenVersion: 1,
+      signInOnly: true,
+    },
+  };
+}
+
+/** The resource a scope names must exist (500011). */
+function requestedResource(directory: Directory, audience: string, tenant: Tenant): Resource {
+  const resource = findResource(directory, audience);
+  if (!resource) throw new AadError("AADSTS500011", { resource: audience, tenantName: tenant.displayName });
+  return resource;
+}
+
+/** Each scope name must exist on the resource: 650053 interactively, 70011 at the token endpoint. */
+function checkScopesExist(
+  channel: Channel,
   app: AppRegistration,
   resource: Resource,
-  user: User,
-): string[] {
-  const scopes = new Set<string>();
-  for (const g of tenant.grants) {
-    if (g.clientAppId !== app.clientId || g.resourceAppId !== resource.appId) continue;
-    if (g.principalId !== undefined && g.principalId !== user.objectId) continue;
-    g.scopes.forEach((s) => scopes.add(s));
+  audience: string,
+  names: readonly string[],
+): void {
+  for (const name of names) {
+    if (name === ".default" || resource.scopes.some((s) => s.name === name)) continue;
+    throw channel === "authorize"
+      ? new AadError("AADSTS650053", { appName: app.displayName, scope: name, resourceAppId: resource.appId })
+      : new AadError("AADSTS70011", { scope: `${audience.replace(/\/+$/, "")}/${name}` });
   }
-  return [...scopes];
 }
 
-/** The user may consent themself under the tenant's policy ([infer] home-tenant apps count as verified). */
-function userMayConsent(tenant: Tenant, app: AppRegistration, resource: Resource, scopes: string[]): boolean {
-  const needsAdmin = scopes.some(
-    (name) => resource.scopes.find((s) => s.name === name)?.adminConsentRequired,
-  );
-  if (needsAdmin) return false;
-  switch (tenant.userConsentPolicy) {
-    case "allowAll":
-      return true;
-    case "verifiedPublishersOnly":
-      return app.verifiedPublisher || app.homeTenantId === tenant.id;
-    case "none":
-      return false;
-  }
+/**
+ * The resource must have a service principal in the user's tenant before anyone can consent to it
+ * (reference §4: "All resources the client requests permission for must already exist in the user's
+ * tenant"): 650052 interactively, 500011 at the token endpoint.
+ */
+function checkResourceInTenant(channel: Channel, resource: Resource, audience: string, tenant: Tenant): void {
+  if (hasServicePrincipal(tenant, resource.appId)) return;
+  throw channel === "authorize"
+    ? new AadError("AADSTS650052", {
+        resourceAppId: resource.appId,
+        resourceName: resource.displayName,
+        tenantId: tenant.id,
+      })
+    : new AadError("AADSTS500011", { resource: audience, tenantName: tenant.displayName });
 }
 
 /** Multi-factor challenge Entra returns with 50076 ([infer] the policy id is a placeholder). */
@@ -249,144 +243,135 @@ function mfaClaims(): string {
   return JSON.stringify({ access_token: { capolids: { essential: true, values: [randomUUID()] } } });
 }
 
+/** ROPC cannot answer a second factor: a user who needs MFA gets 50076 and its claims challenge. */
+function checkNoSecondFactorNeeded(flow: Flow, user: User, resource: Resource): void {
+  if (flow === "password" && user.mfaRequired) {
+    throw new AadError("AADSTS50076", { resourceAppId: resource.appId }).withClaims(mfaClaims());
+  }
+}
+
+/** `/adminconsent` and an admin's `prompt=consent`: only an admin may (90093); the grant is what is asked for. */
+function adminConsentGrant(grant: Omit<PolicyGrant, "scopes">, scopes: string[]): PolicyDecision {
+  if (!grant.user?.isAdmin) throw new AadError("AADSTS90093");
+  return { kind: "grant", grant: { ...grant, scopes } };
+}
+
+/**
+ * Everything asked for must be consented: the token endpoint cannot ask, so it refuses (65001); the
+ * interactive channel prompts, or shows "Need admin approval" (90094) when neither the user nor an admin
+ * signing in may consent. Like Entra, the token carries every scope consented on the resource, not
+ * only those asked for.
+ */
+function consentDecision(
+  channel: Channel,
+  grant: Omit<PolicyGrant, "scopes">,
+  account: Account,
+  wanted: string[],
+): PolicyDecision {
+  const { tenant, user } = account;
+  const { app, resource } = grant;
+  const consented = consentedScopes(tenant, app, resource, user);
+  const missing = wanted.filter((s) => !consented.includes(s));
+  if (consented.length > 0 && missing.length === 0)
+    return { kind: "grant", grant: { ...grant, scopes: consented } };
+  if (channel === "token") {
+    throw new AadError("AADSTS65001", { clientId: app.clientId, appName: app.displayName });
+  }
+  const mayConsent = userMayConsent(tenant, app, resource, wanted);
+  return {
+    kind: "consent",
+    prompt: {
+      tenant,
+      user,
+      app,
+      resource,
+      requested: wanted,
+      missing: consented.length === 0 && missing.length === 0 ? wanted : missing,
+      userMayConsent: mayConsent,
+      adminMayConsent: user.isAdmin,
+      blocked:
+        mayConsent || user.isAdmin ? undefined : new AadError("AADSTS90094", { appName: app.displayName }),
+    },
+  };
+}
+
+/**
+ * A token for a user, in the order Entra checks: the user first (who, where, password, account), then
+ * whether the app may sign them in from their home tenant, then what is asked for (resource, scopes,
+ * the resource's presence in the tenant), then a second factor, and consent last: consent is asked only
+ * for something that could be granted.
+ */
 function delegated(
   request: PolicyRequest,
   directory: Directory,
-  authority: AuthorityKind,
+  authority: Authority,
   app: AppRegistration,
   clientAuthentication: ClientAuthentication,
 ): PolicyDecision {
-  const subject = request.subject as Exclude<Subject, { kind: "app" }>;
-  const { user, tenant } = resolveUser(directory, subject, authority, app);
-  if (authority.kind !== "tenant" && app.signInAudience === "single" && app.homeTenantId !== tenant.id) {
-    throw request.channel === "authorize"
-      ? new AadError("AADSTS50194", { clientId: app.clientId, appName: app.displayName })
-      : // [infer] through /organizations the app is looked up in the user's directory, where it is not.
-        new AadError("AADSTS700016", { clientId: app.clientId, directory: tenant.displayName });
-  }
+  const subject = request.subject as UserSubject;
+  const account = signedInUser(directory, subject, authority, app);
+  checkUsableInHomeTenant(app, authority, account.tenant, request.channel);
+
   const requested = parseScopes(request.scope);
-  const amr = subject.kind === "user" && subject.amr ? subject.amr : ["pwd"];
-  const base = {
+  const base: GrantBase = {
     flow: request.flow,
-    tenant,
-    user,
+    tenant: account.tenant,
+    user: account.user,
     app,
     clientAuthentication,
     roles: [],
     oidc: requested.oidc,
-    amr,
+    amr: subject.kind === "user" && subject.amr ? subject.amr : ["pwd"],
   };
-
-  if (!requested.resource) {
-    // [infer] Only sign-in scopes: Entra issues a Microsoft Graph token for the sign-in scopes, no consent check.
-    const graph = findResource(directory, GRAPH.appId)!;
-    const scopes = [...requested.oidc].filter((s) => s !== "offline_access");
-    return {
-      kind: "grant",
-      grant: {
-        ...base,
-        resource: graph,
-        audience: GRAPH.identifierUris[0]!,
-        scopes,
-        tokenVersion: 1,
-        signInOnly: true,
-      },
-    };
-  }
+  if (!requested.resource) return signInOnlyGrant(directory, base, requested);
 
   const audience = requested.resource.uri;
-  const resource = findResource(directory, audience);
-  if (!resource) throw new AadError("AADSTS500011", { resource: audience, tenantName: tenant.displayName });
-  for (const name of requested.resource.names) {
-    if (name === ".default" || resource.scopes.some((s) => s.name === name)) continue;
-    throw request.channel === "authorize"
-      ? new AadError("AADSTS650053", { appName: app.displayName, scope: name, resourceAppId: resource.appId })
-      : new AadError("AADSTS70011", { scope: `${audience.replace(/\/+$/, "")}/${name}` });
-  }
-  if (!hasServicePrincipal(tenant, resource.appId)) {
-    throw request.channel === "authorize"
-      ? new AadError("AADSTS650052", {
-          resourceAppId: resource.appId,
-          resourceName: resource.displayName,
-          tenantId: tenant.id,
-        })
-      : new AadError("AADSTS500011", { resource: audience, tenantName: tenant.displayName });
-  }
-  if (request.flow === "password" && user.mfaRequired) {
-    throw new AadError("AADSTS50076", { resourceAppId: resource.appId }).withClaims(mfaClaims());
-  }
+  const resource = requestedResource(directory, audience, account.tenant);
+  checkScopesExist(request.channel, app, resource, audience, requested.resource.names);
+  checkResourceInTenant(request.channel, resource, audience, account.tenant);
+  checkNoSecondFactorNeeded(request.flow, account.user, resource);
 
-  const explicit = requested.resource.names.filter((n) => n !== ".default");
-  const wantsDefault = requested.resource.names.includes(".default");
-  const grantBase = {
+  const asked = scopesAskedFor(app, resource, requested.resource.names);
+  const grant = {
     ...base,
     resource,
     audience,
     tokenVersion: resource.accessTokenVersion,
     signInOnly: false,
-    ...(wantsDefault ? { requestedDefault: true } : {}),
+    ...(asked.requestedDefault ? { requestedDefault: true } : {}),
   };
-
-  if (request.flow === "admin_consent") {
-    if (!user.isAdmin) throw new AadError("AADSTS90093");
-    const configured =
-      app.requiredResourceAccess.find((r) => r.resourceAppId === resource.appId)?.scopes ?? [];
-    const scopes = [...new Set([...explicit, ...(wantsDefault ? configured : [])])];
-    return { kind: "grant", grant: { ...grantBase, scopes } };
-  }
-
-  const consented = hasServicePrincipal(tenant, app.clientId)
-    ? consentedScopes(tenant, app, resource, user)
-    : [];
-  const wanted = wantsDefault
-    ? [
-        ...new Set([
-          ...explicit,
-          ...(app.requiredResourceAccess.find((r) => r.resourceAppId === resource.appId)?.scopes ?? []),
-        ]),
-      ]
-    : explicit;
-  const missing = wanted.filter((s) => !consented.includes(s));
-  if (consented.length === 0 || missing.length > 0) {
-    if (request.channel === "token") {
-      throw new AadError("AADSTS65001", { clientId: app.clientId, appName: app.displayName });
-    }
-    const mayConsent = userMayConsent(tenant, app, resource, wanted);
-    return {
-      kind: "consent",
-      prompt: {
-        tenant,
-        user,
-        app,
-        resource,
-        requested: wanted,
-        missing: consented.length === 0 && missing.length === 0 ? wanted : missing,
-        userMayConsent: mayConsent,
-        adminMayConsent: user.isAdmin,
-        blocked:
-          mayConsent || user.isAdmin ? undefined : new AadError("AADSTS90094", { appName: app.displayName }),
-      },
-    };
-  }
-  // Like Entra, the token carries every scope consented on the resource, not only those asked for.
-  return { kind: "grant", grant: { ...grantBase, scopes: consented } };
+  return request.flow === "admin_consent"
+    ? adminConsentGrant(grant, asked.scopes)
+    : consentDecision(request.channel, grant, account, asked.scopes);
 }
 
-function appOnly(
-  request: PolicyRequest,
-  directory: Directory,
-  authority: AuthorityKind,
-  app: AppRegistration,
-  clientAuthentication: ClientAuthentication,
-): PolicyDecision {
-  // [infer] /organizations carries no tenant for an app-only token; the app's home tenant is used.
-  const tenant = authority.kind === "tenant" ? authority.tenant : tenantById(directory, app.homeTenantId)!;
+/** App-only tokens ask for `{resource}/.default` and nothing else (1002012). */
+function appOnlyResourceUri(request: PolicyRequest): string {
   const requested = parseScopes(request.scope);
   const names = requested.resource?.names ?? [];
   if (!requested.resource || names.length !== 1 || names[0] !== ".default" || requested.oidc.size > 0) {
     throw new AadError("AADSTS1002012", { scope: request.scope });
   }
-  const audience = requested.resource.uri;
+  return requested.resource.uri;
+}
+
+/**
+ * A token for the app itself: `.default` of one resource, the client app's service principal in the
+ * tenant (7000229), then the resource's (500011).
+ */
+function appOnly(
+  request: PolicyRequest,
+  directory: Directory,
+  authority: Authority,
+  app: AppRegistration,
+  clientAuthentication: ClientAuthentication,
+): PolicyDecision {
+  // [infer] /organizations carries no tenant for an app-only token; the app's home tenant is used.
+  const tenant =
+    authority.kind === "tenant"
+      ? authority.tenant
+      : directory.tenants.find((t) => t.id === app.homeTenantId)!;
+  const audience = appOnlyResourceUri(request);
   const resource = findResource(directory, audience);
   if (!hasServicePrincipal(tenant, app.clientId)) {
     throw new AadError("AADSTS7000229", { clientId: app.clientId, tenant: tenant.id });
@@ -415,27 +400,16 @@ function appOnly(
   };
 }
 
+/**
+ * Every request: the grant type must be allowed at the authority, the authority must name a tenant
+ * (or a multi-tenant segment), the app must be visible from it, and the client must prove itself before
+ * anything about a user or a resource is told (a caller without the secret learns nothing more).
+ */
 async function evaluate(request: PolicyRequest, directory: Directory): Promise<PolicyDecision> {
-  const segment = request.authority;
-  if (
-    (request.flow === "password" || request.flow === "client_credentials") &&
-    ["common", "consumers"].includes(segment.toLowerCase())
-  ) {
-    throw new AadError("AADSTS9001023");
-  }
-  const authority = resolveAuthority(directory, segment);
-  const app = findApp(directory, request.clientId, authority, segment);
-  const clientAuthentication =
-    request.channel === "authorize"
-      ? "0"
-      : await authenticateClient({
-          app,
-          credential: request.credential ?? { kind: "none" },
-          mayBePublic: request.mayBePublic ?? defaultMayBePublic(request.flow, app),
-          assertionAudiences: request.assertionAudiences ?? [],
-          now: request.now,
-          ...(request.issuerKeys ? { issuerKeys: request.issuerKeys } : {}),
-        });
+  checkGrantAllowedAtAuthority(request);
+  const authority = resolveAuthority(directory, request.authority);
+  const app = visibleApp(directory, request.clientId, authority, request.authority);
+  const clientAuthentication = await clientAuthenticationOf(request, app);
   return request.subject.kind === "app"
     ? appOnly(request, directory, authority, app, clientAuthentication)
     : delegated(request, directory, authority, app, clientAuthentication);

@@ -1,6 +1,7 @@
 import { writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { AdminClient } from "../sandbox/admin-client.js";
 import type { Descriptor } from "../sandbox/descriptor.js";
 import type { FaultRuleInput } from "../sandbox/faults/rules.js";
 import type { JournalEntry } from "../sandbox/journal.js";
@@ -65,38 +66,25 @@ async function serverControl(world: World): Promise<SandboxControl> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const base = `${child.descriptor.baseUrl}/_sandbox`;
   // The child inherits the environment, so it wants the same admin token this process can read.
-  const token = process.env.ACS_SANDBOX_ADMIN_TOKEN;
-  const authorization: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-  const admin = async <T>(path: string, init?: { method: string; body?: unknown }): Promise<T> => {
-    const withBody = init?.body !== undefined;
-    const res = await fetch(`${base}/${path}`, {
-      method: init?.method ?? "GET",
-      headers: { ...authorization, ...(withBody ? { "content-type": "application/json" } : {}) },
-      ...(withBody ? { body: JSON.stringify(init.body) } : {}),
-    });
-    const body = (await res.json()) as T & { message?: string };
-    if (!res.ok) throw new Error(`${init?.method ?? "GET"} /_sandbox/${path}: ${body.message ?? res.status}`);
-    return body;
-  };
+  const admin = new AdminClient({
+    baseUrl: child.descriptor.baseUrl,
+    adminToken: process.env.ACS_SANDBOX_ADMIN_TOKEN,
+  });
   return {
     mode: "server",
-    descriptor: () => admin<Descriptor>("descriptor"),
-    world: () => admin<WorldDocument>("world"),
+    descriptor: () => admin.descriptor(),
+    world: () => admin.world(),
     async editWorld(change) {
-      const doc = await admin<WorldDocument>("world");
+      const doc = await admin.world();
       change(doc);
-      await admin("world", { method: "PUT", body: { extends: "empty", ...doc } });
+      await admin.replaceWorld({ extends: "empty", ...doc });
     },
-    advanceClock: async (ms) => void (await admin("clock", { method: "POST", body: { advance: ms } })),
-    now: async () => Date.parse((await admin<{ now: string }>("clock")).now),
-    journal: async () => (await admin<{ requests: JournalEntry[] }>("requests")).requests,
-    addFault: async (rule) => (await admin<{ id: string }>("faults", { method: "POST", body: rule })).id,
-    clearFaults: async (id) =>
-      void (await admin(id === undefined ? "faults" : `faults/${encodeURIComponent(id)}`, {
-        method: "DELETE",
-      })),
+    advanceClock: async (ms) => void (await admin.advanceClock(ms)),
+    now: async () => (await admin.now()).getTime(),
+    journal: () => admin.requests(),
+    addFault: async (rule) => (await admin.faults.add(rule)).id,
+    clearFaults: (id) => (id === undefined ? admin.faults.clear() : admin.faults.remove(id)),
     close: () => child.stop(),
   };
 }

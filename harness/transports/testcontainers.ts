@@ -9,7 +9,6 @@
  * await sandbox.stop();
  */
 import { existsSync, readFileSync } from "node:fs";
-import { request } from "node:https";
 import { isIP } from "node:net";
 import { join } from "node:path";
 import {
@@ -19,9 +18,8 @@ import {
   Wait,
   type StartedTestContainer,
 } from "testcontainers";
+import { AdminClient } from "../sandbox/admin-client.js";
 import type { Descriptor } from "../sandbox/descriptor.js";
-import type { FaultRule } from "../sandbox/faults/injector.js";
-import type { FaultRuleInput } from "../sandbox/faults/rules.js";
 import type { JournalEntry } from "../sandbox/journal.js";
 import type { RequestFilter } from "../sandbox/journal-query.js";
 import { SCENARIOS_DIR } from "../sandbox/paths.js";
@@ -181,13 +179,6 @@ export class AcsSandboxContainer extends GenericContainer {
 }
 
 /** `?service=acs&status=429` from a filter. */
-function queryOf(filter: RequestFilter): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(filter)) if (value !== undefined) params.set(key, String(value));
-  const text = params.toString();
-  return text ? `?${text}` : "";
-}
-
 /** YAML over several lines, or JSON: a document rather than a path or a name. */
 function isDocumentText(text: string): boolean {
   return text.includes("\n") || text.trimStart().startsWith("{");
@@ -204,10 +195,21 @@ function conflict(): Error {
 export class StartedAcsSandboxContainer extends AbstractStartedContainer {
   #caCertPem: string | undefined;
   readonly #adminToken: string | undefined;
+  #adminClient: AdminClient | undefined;
 
   constructor(started: StartedTestContainer, adminToken?: string) {
     super(started);
     this.#adminToken = adminToken;
+  }
+
+  /** The admin API at the mapped port, trusting the sandbox's CA for its calls only. */
+  get #admin(): AdminClient {
+    this.#adminClient ??= new AdminClient({
+      baseUrl: this.getBaseUrl(),
+      adminToken: this.#adminToken,
+      ca: () => this.getCaCertPem(),
+    });
+    return this.#adminClient;
   }
 
   /** `https://<docker host>:<mapped port>`: the issuer's origin as this process sees it. */
@@ -230,7 +232,7 @@ export class StartedAcsSandboxContainer extends AbstractStartedContainer {
 
   /** The descriptor as this process sees it: every URL carries the mapped port. */
   async getDescriptor(): Promise<Descriptor> {
-    return (await this.#admin("GET", "/_sandbox/descriptor")) as Descriptor;
+    return this.#admin.descriptor();
   }
 
   /** `<base URL>/<tenant id>` for a tenant's name, domain or id. */
@@ -259,13 +261,12 @@ export class StartedAcsSandboxContainer extends AbstractStartedContainer {
 
   /** Moves the sandbox clock forward (`"25h"`, `"90m"`, milliseconds); returns the new sandbox time. */
   async advanceClock(duration: string | number): Promise<Date> {
-    const { now } = (await this.#admin("POST", "/_sandbox/clock", { advance: duration })) as { now: string };
-    return new Date(now);
+    return this.#admin.advanceClock(duration);
   }
 
   /** Back to the starting world and time, with no identities, codes, sessions or fault rules. */
   async reset(): Promise<void> {
-    await this.#admin("POST", "/_sandbox/reset", {});
+    await this.#admin.reset();
   }
 
   /**
@@ -274,59 +275,17 @@ export class StartedAcsSandboxContainer extends AbstractStartedContainer {
    * @example
    * await sandbox.faults.add({ service: "acs", operation: "exchange", status: 429, retryAfter: 1, times: 2 });
    */
-  readonly faults = {
-    add: async (rule: FaultRuleInput): Promise<FaultRule> =>
-      (await this.#admin("POST", "/_sandbox/faults", rule)) as FaultRule,
-    list: async (): Promise<FaultRule[]> =>
-      ((await this.#admin("GET", "/_sandbox/faults")) as { faults: FaultRule[] }).faults,
-    remove: async (id: string): Promise<void> =>
-      void (await this.#admin("DELETE", `/_sandbox/faults/${encodeURIComponent(id)}`)),
-    clear: async (): Promise<void> => void (await this.#admin("DELETE", "/_sandbox/faults")),
-  };
+  get faults(): AdminClient["faults"] {
+    return this.#admin.faults;
+  }
 
   /** Journal entries matching a filter, oldest first (`GET /_sandbox/requests?…`). */
-  async getRequests(filter: RequestFilter = {}): Promise<JournalEntry[]> {
-    const answer = (await this.#admin("GET", `/_sandbox/requests${queryOf(filter)}`)) as {
-      requests: JournalEntry[];
-    };
-    return answer.requests;
+  getRequests(filter: RequestFilter = {}): Promise<JournalEntry[]> {
+    return this.#admin.requests(filter);
   }
 
   /** How many journal entries match (`GET /_sandbox/requests/count?…`). */
-  async countRequests(filter: RequestFilter = {}): Promise<number> {
-    return ((await this.#admin("GET", `/_sandbox/requests/count${queryOf(filter)}`)) as { count: number })
-      .count;
-  }
-
-  /** One admin API call, trusting the sandbox's CA for this request only. */
-  async #admin(method: "GET" | "POST" | "DELETE", path: string, body?: unknown): Promise<unknown> {
-    const ca = await this.getCaCertPem();
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    return new Promise((resolve, reject) => {
-      const req = request(
-        new URL(path, this.getBaseUrl()),
-        {
-          method,
-          ca,
-          headers: {
-            ...(payload ? { "content-type": "application/json" } : {}),
-            ...(this.#adminToken ? { authorization: `Bearer ${this.#adminToken}` } : {}),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (chunk: Buffer) => chunks.push(chunk));
-          res.on("end", () => {
-            const text = Buffer.concat(chunks).toString("utf8");
-            if ((res.statusCode ?? 0) >= 400)
-              reject(new Error(`${method} ${path}: ${res.statusCode} ${text}`));
-            else resolve(JSON.parse(text));
-          });
-          res.on("error", reject);
-        },
-      );
-      req.on("error", reject);
-      req.end(payload);
-    });
+  countRequests(filter: RequestFilter = {}): Promise<number> {
+    return this.#admin.countRequests(filter);
   }
 }

@@ -1,6 +1,7 @@
-import { authenticateClient } from "../client-auth.js";
+import { authenticateClient, mayBePublicFor } from "../client-auth.js";
 import { AadError } from "../errors.js";
 import { decide } from "../policy.js";
+import { registeredApp } from "../policy/app-visibility.js";
 import { tokenResponse } from "../token-response.js";
 import { grantOf, requireParam, type GrantHandler } from "./context.js";
 
@@ -16,12 +17,15 @@ export const DEVICE_CODE_GRANT_URN = "urn:ietf:params:oauth:grant-type:device_co
 export const deviceCodeGrant: GrantHandler = async (g) => {
   const clientId = requireParam(g.body, "client_id");
   const deviceCode = requireParam(g.body, "device_code");
-  const app = g.ctx.directory().apps.find((a) => a.clientId.toLowerCase() === clientId.toLowerCase());
+  // The client proves itself on every poll, before the state of the code is told; the policy checks it
+  // again when the code is approved.
+  // [infer] An unknown app is named with the authority as sent: the code was issued through that authority.
+  const app = registeredApp(g.ctx.directory(), clientId);
   if (!app) throw new AadError("AADSTS700016", { clientId, directory: g.authority });
   await authenticateClient({
     app,
     credential: g.credential,
-    mayBePublic: app.publicClientFlows,
+    mayBePublic: mayBePublicFor("device_code", app),
     assertionAudiences: g.assertionAudiences,
     now: g.ctx.clock.now(),
   });

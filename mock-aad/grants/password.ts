@@ -1,6 +1,5 @@
-import { findUserByUpn } from "../directory.js";
-import { AadError } from "../errors.js";
 import { decide } from "../policy.js";
+import { accountByUpn, checkNotLockedOut, recordPasswordOutcome } from "../policy/sign-in.js";
 import { tokenResponse } from "../token-response.js";
 import { grantOf, requireParam, type GrantHandler } from "./context.js";
 
@@ -10,8 +9,9 @@ export const passwordGrant: GrantHandler = async (g) => {
   const scope = requireParam(g.body, "scope");
   const username = requireParam(g.body, "username");
   const password = requireParam(g.body, "password");
-  const account = findUserByUpn(g.ctx.directory(), username);
-  if (account && g.state.lockouts.locked(account.user.objectId)) throw new AadError("AADSTS50053");
+  // Smart lockout answers before anything else is looked at, even the client (it guards the account).
+  const account = accountByUpn(g.ctx.directory(), username);
+  if (account) checkNotLockedOut(g.state.lockouts, account);
   const decision = await decide(
     {
       flow: "password",
@@ -26,8 +26,10 @@ export const passwordGrant: GrantHandler = async (g) => {
     },
     g.ctx.directory(),
   );
+  // [infer] Only a complete grant starts the lockout count again: a right password refused later
+  // (consent, MFA) leaves it as it was.
   if (account && decision.kind === "error" && decision.error.code === "AADSTS50126")
-    g.state.lockouts.failed(account.user.objectId, account.tenant.lockout);
-  if (account && decision.kind === "grant") g.state.lockouts.succeeded(account.user.objectId);
+    recordPasswordOutcome(g.state.lockouts, account, false);
+  if (account && decision.kind === "grant") recordPasswordOutcome(g.state.lockouts, account, true);
   return tokenResponse(grantOf(decision), g.mint, g.state, { clientInfo: g.body.client_info === "1" });
 };

@@ -5,24 +5,25 @@ import type { AadContext } from "../context.js";
 import type { AppRegistration, Resource } from "../directory.js";
 import { AadError } from "../errors.js";
 import type { AdminConsentInteraction, AppReturn } from "../interactions.js";
-import { decide } from "../policy.js";
+import { registeredApp } from "../policy/app-visibility.js";
 import { defaultRedirectUri, matchRedirectUri } from "../redirect-uris.js";
 import type { AadState } from "../state.js";
 import {
-  appOf,
+  continueAs,
+  decideSignedIn,
   errorToApp,
+  interactionUser,
   paramsOf,
+  recordConsent,
+  requestedClient,
   returnToApp,
   sendErrorPage,
   sendMessage,
   sessionUser,
   showConsent,
   showSignIn,
-  storeConsent,
-  userOf,
   type InteractionFlow,
   type Step,
-  requestedClient,
 } from "./interaction.js";
 
 /*
@@ -50,24 +51,13 @@ export function adminConsentFlow(ctx: AadContext, state: AadState): InteractionF
     async signedIn(step) {
       const { interaction } = step;
       const req = consentRequest(step);
-      const app = appOf(ctx, interaction.clientId)!;
+      const app = registeredApp(ctx.directory(), interaction.clientId)!;
       const scopes = req.scope
         ? [req.scope]
         : app.requiredResourceAccess.map((r) => `${r.resourceAppId}/.default`);
       const items: { resource: Resource; scopes: string[] }[] = [];
       for (const scope of scopes) {
-        const decision = await decide(
-          {
-            flow: "admin_consent",
-            channel: "authorize",
-            authority: interaction.authority,
-            clientId: interaction.clientId,
-            subject: { kind: "user", ...interaction.user! },
-            scope,
-            now: ctx.clock.now(),
-          },
-          ctx.directory(),
-        );
+        const decision = await decideSignedIn(ctx, interaction, "admin_consent", scope);
         if (decision.kind === "error") {
           const err = decision.error;
           // A user from another directory: the reference's observed answer is access_denied with 50020.
@@ -78,22 +68,23 @@ export function adminConsentFlow(ctx: AadContext, state: AadState): InteractionF
           items.push({ resource: decision.grant.resource, scopes: decision.grant.scopes });
         }
       }
-      const signedIn = userOf(ctx, interaction.user!)!;
+      const signedIn = interactionUser(ctx, interaction)!;
       return showConsent(step, { app, user: signedIn.user, items, forOrganization: true });
     },
 
     async consented(step, accepted) {
       const { interaction } = step;
       const req = consentRequest(step);
-      const consent = interaction.consent!;
-      interaction.consent = undefined;
       if (!accepted) {
+        interaction.consent = undefined;
         // Observed (reference §1.4): access_denied, AADSTS65004, admin_consent=True, no tenant.
         return refuse(step, new AadError("AADSTS65004"), { admin_consent: "True" });
       }
-      const signedIn = userOf(ctx, interaction.user!)!;
-      const app = appOf(ctx, interaction.clientId)!;
-      for (const g of consent.grants) storeConsent(ctx, signedIn.tenant, app, g, undefined);
+      // The consent page of this flow asked for the organisation (forOrganization), never for one user.
+      recordConsent(ctx, interaction);
+      interaction.consent = undefined;
+      const signedIn = interactionUser(ctx, interaction)!;
+      const app = registeredApp(ctx.directory(), interaction.clientId)!;
       state.interactions.finish(interaction.id);
       if (!req.return) {
         return sendMessage(step.reply, 400, "Permissions granted", [
@@ -166,9 +157,7 @@ export async function adminConsentRoutes(
     });
     const step = { request, reply, interaction };
     const holder = sessionUser(request, ctx, state);
-    if (!holder) return showSignIn(step, ctx);
-    interaction.user = { tenantId: holder.tenant.id, objectId: holder.user.objectId };
-    return flow.signedIn(step);
+    return holder ? continueAs(step, flow, holder) : showSignIn(step, ctx);
   };
 
   app.get("/:tenant/adminconsent", handler(1));

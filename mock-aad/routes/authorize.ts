@@ -5,26 +5,25 @@ import type { AadContext } from "../context.js";
 import type { AppRegistration } from "../directory.js";
 import { AadError, browserChannel } from "../errors.js";
 import type { AppReturn, AuthorizeInteraction } from "../interactions.js";
-import { decide, type ConsentPrompt } from "../policy.js";
+import { consentCountsForOrganization } from "../policy/consent.js";
 import { matchRedirectUri } from "../redirect-uris.js";
 import type { AadState } from "../state.js";
 import { clientInfo } from "../tokens.js";
 import {
-  appOf,
-  consentFromPrompt,
+  askConsent,
+  continueAs,
+  decideSignedIn,
   errorToApp,
   paramsOf,
+  recordConsent,
+  requestedClient,
   returnToApp,
   sendErrorPage,
   sessionUser,
-  showAdminApproval,
   showConsent,
   showSignIn,
-  storeConsent,
-  userOf,
   type InteractionFlow,
   type Step,
-  requestedClient,
 } from "./interaction.js";
 
 /*
@@ -41,11 +40,6 @@ function authorizeRequest(step: Step): AuthorizeInteraction {
   return step.interaction.request as AuthorizeInteraction;
 }
 
-/** [infer] An admin's consent counts for the organisation when asked with prompt=consent or when users may not consent. */
-function consentsForOrganization(prompt: ConsentPrompt, promptParam: string | undefined): boolean {
-  return prompt.adminMayConsent && (promptParam === "consent" || !prompt.userMayConsent);
-}
-
 export function authorizeFlow(ctx: AadContext, state: AadState): InteractionFlow {
   const flow: InteractionFlow = {
     async signedIn(step) {
@@ -55,18 +49,7 @@ export function authorizeFlow(ctx: AadContext, state: AadState): InteractionFlow
         browserChannel(err.code) === "page"
           ? sendErrorPage(step, ctx, err, interaction.correlationId)
           : errorToApp(step, ctx, req.return, err, interaction.correlationId);
-      const decision = await decide(
-        {
-          flow: "authorize",
-          channel: "authorize",
-          authority: interaction.authority,
-          clientId: interaction.clientId,
-          subject: { kind: "user", ...interaction.user! },
-          scope: req.scope,
-          now: ctx.clock.now(),
-        },
-        ctx.directory(),
-      );
+      const decision = await decideSignedIn(ctx, interaction, "authorize", req.scope);
       if (decision.kind === "error") return fail(decision.error);
       if (decision.kind === "consent") {
         const { prompt } = decision;
@@ -79,18 +62,20 @@ export function authorizeFlow(ctx: AadContext, state: AadState): InteractionFlow
             }).withError("consent_required"),
           );
         }
-        if (prompt.blocked) return showAdminApproval(step, ctx, prompt.app.displayName);
-        return showConsent(step, consentFromPrompt(prompt, consentsForOrganization(prompt, req.prompt)));
+        return askConsent(step, ctx, prompt, req.prompt);
       }
       const { grant } = decision;
       const user = grant.user!;
       if (req.prompt === "consent" && grant.resource && !grant.signInOnly) {
-        // prompt=consent asks again even when consent exists.
+        // prompt=consent asks again even when consent exists (with it, only being an admin decides the scope).
         return showConsent(step, {
           app: grant.app,
           user,
           items: [{ resource: grant.resource, scopes: grant.scopes }],
-          forOrganization: user.isAdmin,
+          forOrganization: consentCountsForOrganization(
+            { adminMayConsent: user.isAdmin, userMayConsent: true },
+            req.prompt,
+          ),
         });
       }
       const code = state.authorizationCodes.issue({
@@ -116,19 +101,13 @@ export function authorizeFlow(ctx: AadContext, state: AadState): InteractionFlow
     async consented(step, accepted) {
       const { interaction } = step;
       const req = authorizeRequest(step);
-      const consent = interaction.consent!;
-      interaction.consent = undefined;
       if (!accepted) {
+        interaction.consent = undefined;
         state.interactions.finish(interaction.id);
         return errorToApp(step, ctx, req.return, new AadError("AADSTS65004"), interaction.correlationId);
       }
-      const signedIn = userOf(ctx, interaction.user!);
-      const app = appOf(ctx, interaction.clientId);
-      if (signedIn && app) {
-        for (const g of consent.grants) {
-          storeConsent(ctx, signedIn.tenant, app, g, consent.forOrganization ? undefined : signedIn.user);
-        }
-      }
+      recordConsent(ctx, interaction);
+      interaction.consent = undefined;
       req.prompt = undefined;
       return flow.signedIn(step);
     },
@@ -224,7 +203,6 @@ export async function authorizeRoutes(
       }
       return showSignIn(step, ctx);
     }
-    interaction.user = { tenantId: sessionHolder.tenant.id, objectId: sessionHolder.user.objectId };
-    return flow.signedIn(step);
+    return continueAs(step, flow, sessionHolder);
   });
 }

@@ -6,26 +6,24 @@ import { DEVICE_CODE_INTERVAL_S, DEVICE_CODE_LIFETIME_S } from "../device-codes.
 import { AadError } from "../errors.js";
 import type { DeviceInteraction } from "../interactions.js";
 import { confirmDevicePage, enterCodePage } from "../pages/device-code.js";
-import { decide } from "../policy.js";
 import { parseScopes } from "../scopes.js";
 import type { AadState } from "../state.js";
 import {
-  appOf,
-  consentFromPrompt,
-  paramsOf,
-  sendErrorPage,
+  appNameOf,
+  askConsent,
+  continueAs,
   cookiesBlocked,
+  decideSignedIn,
+  paramsOf,
+  recordConsent,
+  requestedClient,
+  sendErrorPage,
   sendMessage,
   sendPage,
   sessionUser,
-  showAdminApproval,
-  showConsent,
   showSignIn,
-  storeConsent,
-  userOf,
   type InteractionFlow,
   type Step,
-  requestedClient,
 } from "./interaction.js";
 import { sendAadError, tokenHeaders } from "./respond.js";
 
@@ -46,10 +44,6 @@ function deviceRequest(step: Step): DeviceInteraction {
   return step.interaction.request as DeviceInteraction;
 }
 
-function appName(ctx: AadContext, clientId: string): string {
-  return appOf(ctx, clientId)?.displayName ?? clientId;
-}
-
 function signedInMessage(reply: FastifyReply, name: string) {
   return sendMessage(reply, 200, name, [
     `You have signed in to the ${name} application on your device. You may now close this window.`,
@@ -66,54 +60,32 @@ export function deviceFlow(ctx: AadContext, state: AadState): InteractionFlow {
   const decline = (step: Step) => {
     state.deviceCodes.decline(deviceRequest(step).deviceCode);
     state.interactions.finish(step.interaction.id);
-    return declinedMessage(step.reply, appName(ctx, step.interaction.clientId));
+    return declinedMessage(step.reply, appNameOf(ctx, step.interaction.clientId));
   };
   const flow: InteractionFlow = {
     async signedIn(step) {
       const { interaction } = step;
       const req = deviceRequest(step);
-      const name = appName(ctx, interaction.clientId);
+      const name = appNameOf(ctx, interaction.clientId);
       if (!req.confirmed) {
         return sendPage(step.reply, 200, confirmDevicePage(CONFIRM_PATH, { ctx: interaction.id }, name));
       }
-      const decision = await decide(
-        {
-          flow: "device_code",
-          channel: "authorize",
-          authority: interaction.authority,
-          clientId: interaction.clientId,
-          subject: { kind: "user", ...interaction.user! },
-          scope: req.scope,
-          now: ctx.clock.now(),
-        },
-        ctx.directory(),
-      );
+      const decision = await decideSignedIn(ctx, interaction, "device_code", req.scope);
       // The device cannot be redirected to: every refusal is shown to the person, the device keeps polling.
       if (decision.kind === "error") {
         return sendErrorPage(step, ctx, decision.error, interaction.correlationId);
       }
-      if (decision.kind === "consent") {
-        const { prompt } = decision;
-        if (prompt.blocked) return showAdminApproval(step, ctx, prompt.app.displayName);
-        return showConsent(step, consentFromPrompt(prompt, prompt.adminMayConsent && !prompt.userMayConsent));
-      }
+      // There is no prompt parameter on a device code request.
+      if (decision.kind === "consent") return askConsent(step, ctx, decision.prompt, undefined);
       state.deviceCodes.approve(req.deviceCode, decision.grant.tenant.id, decision.grant.user!.objectId);
       state.interactions.finish(interaction.id);
       return signedInMessage(step.reply, name);
     },
 
     async consented(step, accepted) {
-      const consent = step.interaction.consent!;
+      if (accepted) recordConsent(ctx, step.interaction);
       step.interaction.consent = undefined;
-      if (!accepted) return decline(step);
-      const signedIn = userOf(ctx, step.interaction.user!);
-      const app = appOf(ctx, step.interaction.clientId);
-      if (signedIn && app) {
-        for (const g of consent.grants) {
-          storeConsent(ctx, signedIn.tenant, app, g, consent.forOrganization ? undefined : signedIn.user);
-        }
-      }
-      return flow.signedIn(step);
+      return accepted ? flow.signedIn(step) : decline(step);
     },
 
     async returned(step) {
@@ -189,9 +161,7 @@ export async function deviceLoginRoutes(
     });
     const step = { request, reply, interaction };
     const holder = sessionUser(request, ctx, state);
-    if (!holder) return showSignIn(step, ctx);
-    interaction.user = { tenantId: holder.tenant.id, objectId: holder.user.objectId };
-    return flow.signedIn(step);
+    return holder ? continueAs(step, flow, holder) : showSignIn(step, ctx);
   });
 
   app.post(CONFIRM_PATH, async (request, reply) => {

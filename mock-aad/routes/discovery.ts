@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { AadContext } from "../context.js";
-import { findTenant, type Tenant } from "../directory.js";
+import type { Tenant } from "../directory.js";
 import { AadError } from "../errors.js";
+import { resolveAuthority } from "../policy/authority.js";
 import { v1Issuer, v2Issuer } from "../tokens.js";
 import { discoveryHeaders, sendAadError } from "./respond.js";
 
@@ -54,14 +55,17 @@ interface DiscoveryTenant {
 }
 
 function discoveryTenant(ctx: AadContext, segment: string): DiscoveryTenant {
-  const key = segment.toLowerCase();
-  if (key === "common" || key === "organizations")
-    return { segment: key, issuerTenant: "{tenantid}", tenant: undefined };
-  if (key === "consumers") return { segment: key, issuerTenant: CONSUMERS_TENANT_ID, tenant: undefined };
-  const tenant = findTenant(ctx.directory(), segment);
-  // A domain resolves to the GUID: MSAL relies on it (Authority.replacePath).
-  if (!tenant) throw new AadError("AADSTS90002", { tenant: segment });
-  return { segment: tenant.id, issuerTenant: tenant.id, tenant };
+  const authority = resolveAuthority(ctx.directory(), segment);
+  switch (authority.kind) {
+    case "common":
+    case "organizations":
+      return { segment: authority.kind, issuerTenant: "{tenantid}", tenant: undefined };
+    case "consumers":
+      return { segment: authority.kind, issuerTenant: CONSUMERS_TENANT_ID, tenant: undefined };
+    case "tenant":
+      // A domain resolves to the GUID: MSAL relies on it (Authority.replacePath).
+      return { segment: authority.tenant.id, issuerTenant: authority.tenant.id, tenant: authority.tenant };
+  }
 }
 
 const V2_CLAIMS = [

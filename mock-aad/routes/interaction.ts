@@ -2,14 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { recordOutcome } from "../../core/outcome.js";
 import type { AadContext } from "../context.js";
-import {
-  findTenant,
-  findUserByUpn,
-  type AppRegistration,
-  type Resource,
-  type Tenant,
-  type User,
-} from "../directory.js";
+import type { AppRegistration, Resource, User } from "../directory.js";
 import { COOKIES_BLOCKED, fromSameBrowser } from "../browser-binding.js";
 import { AadError, entraTimestamp, renderAadError } from "../errors.js";
 import type { AppReturn, Interaction } from "../interactions.js";
@@ -19,7 +12,11 @@ import { errorPage } from "../pages/error-page.js";
 import { formPostPage } from "../pages/form-post.js";
 import { messagePage } from "../pages/message.js";
 import { signInPage } from "../pages/sign-in.js";
-import type { ConsentPrompt } from "../policy.js";
+import { decide, type ConsentPrompt, type PolicyDecision } from "../policy.js";
+import { registeredApp, visibleApp } from "../policy/app-visibility.js";
+import { resolveAuthority, type Authority } from "../policy/authority.js";
+import { consentCountsForOrganization, consentEdit } from "../policy/consent.js";
+import { accountById, signInWithPassword, type Account } from "../policy/sign-in.js";
 import { SESSION_COOKIE } from "../sessions.js";
 import type { AadState } from "../state.js";
 
@@ -164,9 +161,11 @@ export function errorToApp(
 }
 
 /** The signed-in person of this browser, from the session cookie, if they still exist. */
-export function sessionUser(request: FastifyRequest, ctx: AadContext, state: AadState) {
+export function sessionUser(request: FastifyRequest, ctx: AadContext, state: AadState): Account | undefined {
   const session = state.sessions.get(request.cookies[SESSION_COOKIE]);
-  return session ? userOf(ctx, { tenantId: session.tenantId, objectId: session.userObjectId }) : undefined;
+  return session
+    ? accountById(ctx.directory(), { tenantId: session.tenantId, objectId: session.userObjectId })
+    : undefined;
 }
 
 export function startSession(reply: FastifyReply, state: AadState, user: User): void {
@@ -174,46 +173,59 @@ export function startSession(reply: FastifyReply, state: AadState, user: User): 
   reply.setCookie(SESSION_COOKIE, id, { path: "/", httpOnly: true, secure: true, sameSite: "none" });
 }
 
-export function appOf(ctx: AadContext, clientId: string): AppRegistration | undefined {
-  return ctx.directory().apps.find((a) => a.clientId.toLowerCase() === clientId.toLowerCase());
+/** The display name of the app an interaction is for (its client id when the app is gone). */
+export function appNameOf(ctx: AadContext, clientId: string): string {
+  return registeredApp(ctx.directory(), clientId)?.displayName ?? clientId;
 }
-
-/** Authority segments that name no tenant: Entra finds the user's home tenant after sign-in. */
-const MULTI_TENANT_SEGMENTS = new Set(["common", "organizations", "consumers"]);
 
 /**
  * What a browser-facing request must name before anything is shown: an existing tenant (or a
- * multi-tenant segment) and an app visible from it. Throws 90002, 900144 or 700016, which each route
- * renders its own way (error page, or JSON for the device code request).
+ * multi-tenant segment), a client id, and an app visible from that tenant. Throws 90002, 900144 or
+ * 700016, which each route renders its own way (error page, or JSON for the device code request).
  */
 export function requestedClient(
   ctx: AadContext,
   segment: string,
   clientId: string | undefined,
-): { tenant: Tenant | undefined; registration: AppRegistration } {
-  const tenant = findTenant(ctx.directory(), segment);
-  if (!tenant && !MULTI_TENANT_SEGMENTS.has(segment.toLowerCase())) {
-    throw new AadError("AADSTS90002", { tenant: segment });
-  }
+): { authority: Authority; registration: AppRegistration } {
+  const authority = resolveAuthority(ctx.directory(), segment);
   if (!clientId) throw new AadError("AADSTS900144", { parameter: "client_id" });
-  const registration = appOf(ctx, clientId);
-  if (
-    !registration ||
-    (tenant && registration.signInAudience === "single" && registration.homeTenantId !== tenant.id)
-  ) {
-    throw new AadError("AADSTS700016", { clientId, directory: tenant?.displayName ?? segment });
-  }
-  return { tenant, registration };
+  return { authority, registration: visibleApp(ctx.directory(), clientId, authority, segment) };
 }
 
-export function userOf(ctx: AadContext, who: { tenantId: string; objectId: string }) {
-  const tenant = ctx.directory().tenants.find((t) => t.id === who.tenantId);
-  const user = tenant?.users.find((u) => u.objectId === who.objectId);
-  return tenant && user ? { tenant, user } : undefined;
+/** The signed-in person of an interaction, if they still exist. */
+export function interactionUser(ctx: AadContext, interaction: Interaction): Account | undefined {
+  return interaction.user ? accountById(ctx.directory(), interaction.user) : undefined;
+}
+
+/** Asks the policy about the interaction's signed-in person, at the interactive channel. */
+export function decideSignedIn(
+  ctx: AadContext,
+  interaction: Interaction,
+  flow: "authorize" | "device_code" | "admin_consent",
+  scope: string,
+): Promise<PolicyDecision> {
+  return decide(
+    {
+      flow,
+      channel: "authorize",
+      authority: interaction.authority,
+      clientId: interaction.clientId,
+      subject: { kind: "user", ...interaction.user! },
+      scope,
+      now: ctx.clock.now(),
+    },
+    ctx.directory(),
+  );
+}
+
+/** The person is known (session or sign-in): the flow goes on as them. */
+export function continueAs(step: Step, flow: InteractionFlow, account: Account): Promise<FastifyReply> {
+  step.interaction.user = { tenantId: account.tenant.id, objectId: account.user.objectId };
+  return flow.signedIn(step);
 }
 
 export function showSignIn(step: Step, ctx: AadContext, error?: AadError, typed?: string): FastifyReply {
-  const app = appOf(ctx, step.interaction.clientId);
   if (error) recordOutcome(step.request, error.code);
   return sendPage(
     step.reply,
@@ -221,7 +233,7 @@ export function showSignIn(step: Step, ctx: AadContext, error?: AadError, typed?
     signInPage({
       action: SIGN_IN_PATH,
       fields: { ctx: step.interaction.id },
-      appName: app?.displayName ?? step.interaction.clientId,
+      appName: appNameOf(ctx, step.interaction.clientId),
       loginHint: typed ?? step.interaction.loginHint,
       error: error
         ? { code: error.number, message: error.message.slice(`${error.code}: `.length) }
@@ -295,36 +307,40 @@ export function showAdminApproval(step: Step, ctx: AadContext, appName: string):
 }
 
 /**
- * Records consent in the user's tenant as Entra does: the client app gets a service principal there,
- * and a delegated grant, tenant-wide (admin for the organisation) or for this user only.
+ * A consent prompt of the policy, shown: "Need admin approval" (90094) when nobody signing in may
+ * consent, the consent page otherwise, for the organisation when the policy says an admin's answer
+ * counts for it.
  */
-export function storeConsent(
+export function askConsent(
+  step: Step,
   ctx: AadContext,
-  tenant: Tenant,
-  app: AppRegistration,
-  consent: { resourceAppId: string; scopes: string[] },
-  user: User | undefined,
-): void {
-  ctx.editDirectory((doc) => {
-    const t = doc.tenants[tenant.name];
-    if (!t) return;
-    const hasSp =
-      tenant.servicePrincipals.some((sp) => sp.appId === app.clientId) ||
-      t.servicePrincipals.includes(app.name) ||
-      t.servicePrincipals.includes(app.clientId);
-    if (!hasSp) {
-      t.servicePrincipals = [...t.servicePrincipals, app.name];
-    }
-    t.grants = [
-      ...t.grants,
-      {
-        client: app.name,
-        resource: consent.resourceAppId,
-        scopes: consent.scopes,
-        ...(user ? { user: user.name } : {}),
-      },
-    ];
-  });
+  prompt: ConsentPrompt,
+  promptParam: string | undefined,
+): FastifyReply {
+  if (prompt.blocked) return showAdminApproval(step, ctx, prompt.app.displayName);
+  return showConsent(step, consentFromPrompt(prompt, consentCountsForOrganization(prompt, promptParam)));
+}
+
+/**
+ * Records what the person accepted on the consent page in their tenant: for the organisation, or for
+ * them only.
+ */
+export function recordConsent(ctx: AadContext, interaction: Interaction): void {
+  const consent = interaction.consent;
+  const signedIn = interactionUser(ctx, interaction);
+  const app = registeredApp(ctx.directory(), interaction.clientId);
+  if (!consent || !signedIn || !app) return;
+  for (const g of consent.grants) {
+    ctx.editDirectory(
+      consentEdit({
+        tenant: signedIn.tenant,
+        app,
+        resourceAppId: g.resourceAppId,
+        scopes: g.scopes,
+        user: consent.forOrganization ? undefined : signedIn.user,
+      }),
+    );
+  }
 }
 
 /** The sign-in and consent forms, shared by every flow; each interaction names the flow it belongs to. */
@@ -348,28 +364,21 @@ export async function interactionRoutes(
     if (foreign(request, interaction)) return cookiesBlocked(reply);
     const step = { request, reply, interaction };
     const login = (form.login ?? "").trim();
-    const found = login ? findUserByUpn(ctx.directory(), login) : undefined;
-    if (!found) {
-      const tenantId = ctx.directory().tenants.find((t) => t.id === interaction.authority)?.id;
-      return showSignIn(
-        step,
-        ctx,
-        new AadError("AADSTS50034", { tenantId: tenantId ?? interaction.authority }),
+    let account: Account;
+    try {
+      account = signInWithPassword(
+        ctx.directory(),
+        state.lockouts,
         login,
+        form.passwd,
+        interaction.authority,
       );
+    } catch (err) {
+      if (err instanceof AadError) return showSignIn(step, ctx, err, login);
+      throw err;
     }
-    const { lockouts } = state;
-    if (lockouts.locked(found.user.objectId))
-      return showSignIn(step, ctx, new AadError("AADSTS50053"), login);
-    if (form.passwd !== found.user.password) {
-      lockouts.failed(found.user.objectId, found.tenant.lockout);
-      return showSignIn(step, ctx, new AadError("AADSTS50126"), login);
-    }
-    lockouts.succeeded(found.user.objectId);
-    if (!found.user.enabled) return showSignIn(step, ctx, new AadError("AADSTS50057"), login);
-    startSession(reply, state, found.user);
-    interaction.user = { tenantId: found.tenant.id, objectId: found.user.objectId };
-    return flows[interaction.request.kind].signedIn(step);
+    startSession(reply, state, account.user);
+    return continueAs(step, flows[interaction.request.kind], account);
   });
 
   app.post(CONSENT_PATH, async (request, reply) => {

@@ -2,12 +2,14 @@ import { createLocalJWKSet, jwtVerify } from "jose";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { BROWSER_COOKIE } from "../browser-binding.js";
 import type { AadContext } from "../context.js";
-import { findTenant, type AppRegistration } from "../directory.js";
+import type { AppRegistration } from "../directory.js";
 import { AadError } from "../errors.js";
+import { registeredApp } from "../policy/app-visibility.js";
+import { resolveAuthority } from "../policy/authority.js";
 import { matchRedirectUri } from "../redirect-uris.js";
 import { SESSION_COOKIE } from "../sessions.js";
 import type { AadState } from "../state.js";
-import { appOf, paramsOf, sendErrorPage, sendMessage } from "./interaction.js";
+import { paramsOf, sendErrorPage, sendMessage } from "./interaction.js";
 
 /*
  * Sign-out, at the `end_session_endpoint` discovery advertises (v2 `/oauth2/v2.0/logout`, v1
@@ -17,8 +19,6 @@ import { appOf, paramsOf, sendErrorPage, sendMessage } from "./interaction.js";
  * library-for-js issue #694, AzureAD/microsoft-identity-web issue #554; the URI must be a registered
  * redirect URI: MicrosoftDocs/azure-docs issue #37242).
  */
-
-const MULTI_TENANT_SEGMENTS = new Set(["common", "organizations", "consumers"]);
 
 type LogoutRequest = FastifyRequest<{ Params: { tenant: string } }>;
 
@@ -30,7 +30,7 @@ async function appSigningOut(
   ctx: AadContext,
   params: Record<string, string | undefined>,
 ): Promise<AppRegistration | undefined> {
-  if (params.client_id) return appOf(ctx, params.client_id);
+  if (params.client_id) return registeredApp(ctx.directory(), params.client_id);
   if (!params.id_token_hint) return undefined;
   try {
     const { payload } = await jwtVerify(params.id_token_hint, createLocalJWKSet(ctx.keys.jwks()), {
@@ -38,7 +38,7 @@ async function appSigningOut(
       currentDate: new Date(0),
       clockTolerance: Number.MAX_SAFE_INTEGER,
     });
-    return typeof payload.aud === "string" ? appOf(ctx, payload.aud) : undefined;
+    return typeof payload.aud === "string" ? registeredApp(ctx.directory(), payload.aud) : undefined;
   } catch {
     return undefined;
   }
@@ -57,8 +57,11 @@ export async function logoutRoutes(app: FastifyInstance, ctx: AadContext, state:
   const handler = async (request: LogoutRequest, reply: FastifyReply) => {
     const segment = request.params.tenant;
     const params = { ...paramsOf(request.query), ...paramsOf(request.body) };
-    if (!findTenant(ctx.directory(), segment) && !MULTI_TENANT_SEGMENTS.has(segment.toLowerCase())) {
-      return sendErrorPage({ request, reply }, ctx, new AadError("AADSTS90002", { tenant: segment }), "");
+    try {
+      resolveAuthority(ctx.directory(), segment);
+    } catch (err) {
+      if (err instanceof AadError) return sendErrorPage({ request, reply }, ctx, err, "");
+      throw err;
     }
     state.sessions.end(request.cookies[SESSION_COOKIE]);
     for (const name of [SESSION_COOKIE, BROWSER_COOKIE]) {
