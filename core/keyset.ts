@@ -1,6 +1,14 @@
-import { webcrypto, createHash, X509Certificate } from "node:crypto";
+import {
+  webcrypto,
+  createHash,
+  createPrivateKey,
+  sign as signData,
+  X509Certificate,
+  type KeyObject,
+} from "node:crypto";
+import { promisify } from "node:util";
 import { loadX509 } from "./x509-loader.js";
-import { SignJWT, importPKCS8, exportPKCS8, type JWK, exportJWK, type JWTPayload } from "jose";
+import { importPKCS8, exportPKCS8, type JWK, exportJWK, type JWTPayload } from "jose";
 
 const RSA_PARAMS = {
   name: "RSASSA-PKCS1-v1_5",
@@ -15,6 +23,8 @@ export interface SigningKey {
   kid: string;
   x5t: string;
   privateKey: CryptoKey;
+  /** The same key for node:crypto, which signs the sandbox's own tokens (see KeySet.sign). */
+  signingKey: KeyObject;
   /** Public JWK with `kid`, `x5t`, `x5c`, `use`, `alg`. */
   jwk: JWK;
   /** PEM forms, for persisting the key across restarts. */
@@ -43,7 +53,7 @@ async function fromPem(stored: StoredSigningKey): Promise<SigningKey> {
     e: publicJwk.e!,
     x5c: [der.toString("base64")],
   };
-  return { kid: x5t, x5t, privateKey, jwk, ...stored };
+  return { kid: x5t, x5t, privateKey, signingKey: createPrivateKey(stored.privateKeyPem), jwk, ...stored };
 }
 
 /** Generates a key pair and a self-signed certificate naming `subject` (a CN). */
@@ -73,6 +83,12 @@ export async function loadSigningKey(stored: StoredSigningKey): Promise<SigningK
   return fromPem(stored);
 }
 
+const signAsync = promisify(signData);
+
+function base64url(text: string): string {
+  return Buffer.from(text).toString("base64url");
+}
+
 /**
  * A published set of keys, of which the first signs. Entra publishes several keys and rotates which one
  * signs; clients must pick the key by `kid`, so the sandbox publishes at least two.
@@ -91,12 +107,18 @@ export class KeySet {
     return { keys: this.keys.map((k) => ({ ...k.jwk, ...extra })) };
   }
 
-  /** Signs a JWT with the active key; `header` adds header members (v1 Entra tokens carry `x5t`). */
+  /**
+   * Signs a JWT (RS256, JWS compact form) with the active key; `header` adds header members (v1 Entra
+   * tokens carry `x5t`). The sandbox signs claims it built itself, so it needs none of jose's claim
+   * checks or WebCrypto's argument conversions, which together cost a fifth of a token request: node's
+   * own RSA signing, on the thread pool as WebCrypto's is. Tokens are verified with jose everywhere.
+   */
   async sign(payload: JWTPayload, header: Record<string, unknown> = {}): Promise<string> {
     const key = this.active;
-    return new SignJWT(payload)
-      .setProtectedHeader({ typ: "JWT", alg: "RS256", kid: key.kid, ...header })
-      .sign(key.privateKey);
+    const encodedHeader = base64url(JSON.stringify({ typ: "JWT", alg: "RS256", kid: key.kid, ...header }));
+    const signingInput = `${encodedHeader}.${base64url(JSON.stringify(payload))}`;
+    const signature = await signAsync("sha256", Buffer.from(signingInput), key.signingKey);
+    return `${signingInput}.${signature.toString("base64url")}`;
   }
 
   stored(): StoredSigningKey[] {
