@@ -8,7 +8,15 @@ import { randomUUID, webcrypto } from "node:crypto";
 import process from "node:process";
 import Fastify from "fastify";
 import formbody from "@fastify/formbody";
-import { SignJWT, exportPKCS8, generateKeyPair, importPKCS8 } from "jose";
+import {
+  SignJWT,
+  createLocalJWKSet,
+  exportJWK,
+  exportPKCS8,
+  generateKeyPair,
+  importPKCS8,
+  jwtVerify,
+} from "jose";
 
 const dir = process.argv[2];
 mkdirSync(dir, { recursive: true });
@@ -68,6 +76,43 @@ app.post("/:tenant/oauth2/v2.0/token", async (request, reply) => {
     id_token: idToken,
     refresh_token: randomUUID(),
   };
+});
+// The exchange baseline: the least a Teams token exchange needs, the raw jose pair (verify the Entra
+// token against the issuer's keys, sign the ACS token). `GET /entra-token` hands out a token to exchange,
+// signed by an issuer key made on first use (so the start-up benchmark does not pay for it).
+let issuer;
+const issuerKeys = async () => {
+  issuer ??= generateKeyPair("RS256", { extractable: true }).then(async ({ privateKey, publicKey }) => ({
+    privateKey,
+    jwks: createLocalJWKSet({ keys: [{ ...(await exportJWK(publicKey)), kid: "issuer", alg: "RS256" }] }),
+  }));
+  return issuer;
+};
+app.get("/entra-token", async () => {
+  const { privateKey } = await issuerKeys();
+  const now = Math.floor(Date.now() / 1000);
+  const token = await new SignJWT({
+    aud: "https://communication.azure.com",
+    oid: randomUUID(),
+    tid: randomUUID(),
+  })
+    .setProtectedHeader({ alg: "RS256", typ: "JWT", kid: "issuer" })
+    .setIssuedAt(now)
+    .setExpirationTime(now + 3600)
+    .sign(privateKey);
+  return { token };
+});
+app.post("/teamsUser/:exchangeAccessToken", async (request) => {
+  const { payload } = await jwtVerify(request.body.token, (await issuerKeys()).jwks, {
+    audience: "https://communication.azure.com",
+  });
+  const now = Math.floor(Date.now() / 1000);
+  const token = await new SignJWT({ skypeid: `8:orgid:${payload.oid}`, scp: 1024 })
+    .setProtectedHeader({ alg: "RS256", typ: "JWT", kid: "baseline" })
+    .setIssuedAt(now)
+    .setExpirationTime(now + 3600)
+    .sign(key);
+  return { token, expiresOn: new Date((now + 3600) * 1000).toISOString() };
 });
 await app.listen({ port: 0, host: "127.0.0.1" });
 process.stdout.write(`ready ${app.server.address().port}\n`);
