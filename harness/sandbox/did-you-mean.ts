@@ -94,11 +94,25 @@ export interface LocatedIssue {
 
 /** A zod error's issues, with each unknown key on its own and a "did you mean" where one is near. */
 export function describeIssues(schema: z.ZodType, error: z.ZodError): LocatedIssue[] {
-  return error.issues.flatMap((issue): LocatedIssue[] => {
-    if (issue.code !== "unrecognized_keys") return [{ path: [...issue.path], message: issue.message }];
-    const known = keysAt(schema, issue.path);
+  return describe(schema, error.issues, []);
+}
+
+function describe(
+  schema: z.ZodType,
+  issues: readonly z.core.$ZodIssue[],
+  base: PropertyKey[],
+): LocatedIssue[] {
+  return issues.flatMap((issue): LocatedIssue[] => {
+    const path = [...base, ...issue.path];
+    if (issue.code === "invalid_union") {
+      // `advanceClock: { bye: 1h }`: the one branch that names an unknown key is the shape that was meant.
+      const meant = issue.errors.filter((branch) => branch.some((i) => i.code === "unrecognized_keys"));
+      if (meant.length === 1) return describe(schema, meant[0]!, path);
+    }
+    if (issue.code !== "unrecognized_keys") return [{ path, message: issue.message }];
+    const known = keysAt(schema, path);
     return issue.keys.map((key) => ({
-      path: [...issue.path, key],
+      path: [...path, key],
       message: unknownKeyMessage(key, known),
       unknownKey: true,
     }));

@@ -89,6 +89,7 @@ describe("a scenario file's typos get the key that was meant", () => {
       "  - signIn: { user: alice, app: contoso-teams, flow: password }",
       "    expct: { ok: true }",
       "  - signIn: { user: alice, app: contoso-teams, flo: password }",
+      "  - advanceClock: { bye: 1h }",
       "descripton: again",
     ]);
     expect(() => loadScenario(scenario)).toThrow();
@@ -99,10 +100,13 @@ describe("a scenario file's typos get the key that was meant", () => {
       message = (err as Error).message;
     }
     expect(issues(message)).toEqual([
-      `${scenario}:10 descripton: Unknown key "descripton": did you mean "description"?`,
+      `${scenario}:11 descripton: Unknown key "descripton": did you mean "description"?`,
       `${scenario}:6 steps[0].signin: unknown action "signin": did you mean "signIn"?`,
       `${scenario}:8 steps[1].expct: unknown key "expct": did you mean "expect"?`,
       `${scenario}:9 steps[2].signIn.flo: Unknown key "flo": did you mean "flow"?`,
+      // A duration or `{ by: duration }`: the object form was meant, so its keys are the ones suggested.
+      `${scenario}:10 steps[3].advanceClock.by: Invalid input`,
+      `${scenario}:10 steps[3].advanceClock.bye: Unknown key "bye": did you mean "by"?`,
       `${scenario}:4 world.tenats: Unknown key "tenats": did you mean "tenants"?`,
     ]);
   });

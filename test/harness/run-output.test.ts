@@ -124,6 +124,18 @@ describe("acs-sandbox run: what each step got", () => {
     expect(lines[3]).toMatch(/^1 passed \(1 scenarios\) in /);
   });
 
+  it("the JUnit report keeps its shape and ends the failure text with the explain line", async () => {
+    const junit = await run(["--reporter", "junit", join(dir, "wrong-user.yaml")]);
+    expect(junit.code).toBe(1);
+    expect(junit.stdout).toMatch(/<testsuites name="acs-sandbox" tests="1" failures="1" time="[\d.]+">/);
+    expect(junit.stdout).toMatch(
+      /<testcase name="wrong-user" classname="scenarios.intercept" file="[^"]+" time=/,
+    );
+    expect(junit.stdout).toMatch(
+      /<failure message="step 2: exchange at contoso-acs">[^<]*→ npx acs-sandbox explain ValidationError<\/failure>/,
+    );
+  });
+
   it("the JSON report carries the same line per step, beside what it had before", async () => {
     const json = await run(["--reporter", "json", "wrong-password"]);
     const report = JSON.parse(json.stdout) as {
