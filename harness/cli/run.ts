@@ -5,6 +5,7 @@ import { Command, Option } from "commander";
 import { SCENARIOS_DIR } from "../sandbox/paths.js";
 import type { Reporter } from "../runner/reporters/reporter.js";
 import { resolveScenarioPath } from "../transports/start.js";
+import { nearestWord } from "../sandbox/did-you-mean.js";
 
 /** Reporters load on use: JUnit brings xmlbuilder2, which no other command needs. */
 const REPORTERS: Record<string, (opts: { quiet: boolean }) => Promise<Reporter>> = {
@@ -22,7 +23,17 @@ export function collectScenarioFiles(targets: string[]): string[] {
         .sort()
         .map((f) => join(target, f));
     }
-    return [resolveScenarioPath(target)];
+    try {
+      return [resolveScenarioPath(target)];
+    } catch (err) {
+      // A misspelt bundled name: name the one that was meant.
+      const bundled = readdirSync(SCENARIOS_DIR)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .map((f) => f.replace(/\.ya?ml$/, ""));
+      const near = nearestWord(basename(target).replace(/\.ya?ml$/, ""), bundled);
+      if (near) throw new Error(`${(err as Error).message}. Did you mean "${near}"?`);
+      throw err;
+    }
   });
 }
 

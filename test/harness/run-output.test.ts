@@ -115,6 +115,17 @@ describe("acs-sandbox run: what each step got", () => {
     expect(text.split("\n")[0]).toBe("ValidationError  (ACS Identity, HTTP 400)");
   });
 
+  it("a misspelt bundled scenario name gets the one that was meant", async () => {
+    const failed = await exec(process.execPath, [cli, "run", "wrong-passwrd"], { cwd: tmpdir() }).then(
+      () => ({ code: 0, stderr: "" }),
+      (err: { code: number; stderr: string }) => err,
+    );
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toBe(
+      'acs-sandbox: Scenario "wrong-passwrd" not found: give a file path or a bundled scenario name (acs-sandbox list). Did you mean "wrong-password"?\n',
+    );
+  });
+
   it("--quiet keeps one line per scenario", async () => {
     const quiet = await run(["--quiet", "wrong-password"]);
     expect(quiet.code).toBe(0);
