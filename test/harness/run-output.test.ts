@@ -115,6 +115,18 @@ describe("acs-sandbox run: what each step got", () => {
     expect(text.split("\n")[0]).toBe("ValidationError  (ACS Identity, HTTP 400)");
   });
 
+  it("prints the same lines against `serve` over HTTPS (--server)", async () => {
+    const server = await run(["--server", "wrong-password", "deleted-identity"]);
+    expect(server.code).toBe(0);
+    expect(server.stdout.split("\n")[0]).toBe("Running 2 scenarios in server mode on 2 workers");
+    expect(stepsOf(server.stdout, "wrong-password")).toEqual(stepsOf(stdout, "wrong-password"));
+    const [created, ...rest] = stepsOf(server.stdout, "deleted-identity");
+    expect(created).toMatch(
+      new RegExp(`^    ✓ step 1: createUser contoso-acs  ⇒ ACS identity 8:acs:${GUID}_`),
+    );
+    expect(rest).toEqual(stepsOf(stdout, "deleted-identity").slice(1));
+  });
+
   it("a misspelt bundled scenario name gets the one that was meant", async () => {
     const failed = await exec(process.execPath, [cli, "run", "wrong-passwrd"], { cwd: tmpdir() }).then(
       () => ({ code: 0, stderr: "" }),
