@@ -5,10 +5,11 @@ import { Command, Option } from "commander";
 import { SCENARIOS_DIR } from "../sandbox/paths.js";
 import type { Reporter } from "../runner/reporters/reporter.js";
 import { resolveScenarioPath } from "../transports/start.js";
+import { nearestWord } from "../sandbox/did-you-mean.js";
 
 /** Reporters load on use: JUnit brings xmlbuilder2, which no other command needs. */
-const REPORTERS: Record<string, () => Promise<Reporter>> = {
-  pretty: async () => (await import("../runner/reporters/pretty.js")).prettyReporter(),
+const REPORTERS: Record<string, (opts: { quiet: boolean }) => Promise<Reporter>> = {
+  pretty: async ({ quiet }) => (await import("../runner/reporters/pretty.js")).prettyReporter({ quiet }),
   json: async () => (await import("../runner/reporters/json.js")).jsonReporter(),
   junit: async () => (await import("../runner/reporters/junit.js")).junitReporter(),
 };
@@ -22,7 +23,17 @@ export function collectScenarioFiles(targets: string[]): string[] {
         .sort()
         .map((f) => join(target, f));
     }
-    return [resolveScenarioPath(target)];
+    try {
+      return [resolveScenarioPath(target)];
+    } catch (err) {
+      // A misspelt bundled name: name the one that was meant.
+      const bundled = readdirSync(SCENARIOS_DIR)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .map((f) => f.replace(/\.ya?ml$/, ""));
+      const near = nearestWord(basename(target).replace(/\.ya?ml$/, ""), bundled);
+      if (near) throw new Error(`${(err as Error).message}. Did you mean "${near}"?`);
+      throw err;
+    }
   });
 }
 
@@ -45,6 +56,7 @@ export function runCommand(): Command {
     )
     .option("--filter <text>", "only scenarios whose file name contains this text")
     .option("--workers <n>", "worker processes (default: one per CPU core)")
+    .option("-q, --quiet", "pretty reporter: one line per scenario, without what each step got")
     .action(async (targets: string[], opts) => {
       let files = collectScenarioFiles(targets.length ? targets : [SCENARIOS_DIR]);
       if (opts.filter) {
@@ -56,7 +68,7 @@ export function runCommand(): Command {
       if (!Number.isInteger(workers) || workers < 1)
         throw new Error(`Invalid --workers "${opts.workers}": expected a positive number`);
       const mode = opts.server ? "server" : "intercept";
-      const reporter = await REPORTERS[opts.reporter as string]!();
+      const reporter = await REPORTERS[opts.reporter as string]!({ quiet: Boolean(opts.quiet) });
       const { runAll } = await import("../runner/parallel.js");
       // Progress goes to the terminal for the pretty reporter; the others print one document only.
       const progress = opts.reporter === "pretty" ? reporter : undefined;

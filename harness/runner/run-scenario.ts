@@ -4,6 +4,7 @@ import { openSandbox, type SandboxControl } from "./control.js";
 import { RunContext } from "./context.js";
 import { observe } from "./errors.js";
 import { checkExpectation, normalizeCode } from "./expectations.js";
+import { describeGot } from "./reporters/got.js";
 import { performStep, stepLabel } from "./steps.js";
 import type { ActualOutcome, RunMode, ScenarioResult, StepResult, StepValue } from "./types.js";
 
@@ -111,8 +112,9 @@ async function playStep(ctx: RunContext, step: Step, index: number): Promise<Ste
   const startedAt = new Date().toISOString();
   const started = performance.now();
   let actual: ActualOutcome;
+  let value: StepValue | undefined;
   try {
-    const value = await performStep(ctx, step);
+    value = await performStep(ctx, step);
     if (step.as) ctx.saved.set(step.as, value);
     actual = await outcomeOf(ctx, value);
   } catch (err) {
@@ -126,12 +128,14 @@ async function playStep(ctx: RunContext, step: Step, index: number): Promise<Ste
   }
   const head = stepHead(step, index);
   const mismatches = checkExpectation(head.expected, actual);
+  const got = describeGot(value, actual);
   const result: StepResult = {
     ...head,
     status: mismatches.length > 0 ? "failed" : "passed",
     durationMs: performance.now() - started,
     actual,
     mismatches,
+    ...(got ? { got } : {}),
   };
   if (result.status === "failed") {
     const last = lastRequest ?? (await lastSdkRequest(ctx.control, startedAt));

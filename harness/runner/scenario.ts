@@ -5,6 +5,7 @@ import { UserConsentPolicySchema } from "../../mock-aad/directory.js";
 import { FaultRuleSchema } from "../sandbox/faults/rules.js";
 import { parseWorld, WorldError, type World } from "../sandbox/world.js";
 import { parseLocatedYaml, type LocatedYaml } from "../sandbox/yaml-location.js";
+import { describeIssues, nearestWord } from "../sandbox/did-you-mean.js";
 
 /*
  * Scenario files: a world (over the default) and a story of steps played through the real MSAL and
@@ -310,10 +311,16 @@ function formatPath(path: readonly PropertyKey[]): string {
     .replace(/\.\[/g, "[");
 }
 
-function issuesOf(error: z.ZodError, base: PropertyKey[], located: LocatedYaml | undefined): ScenarioIssue[] {
-  return error.issues.map((issue) => {
+function issuesOf(
+  schema: z.ZodType,
+  error: z.ZodError,
+  base: PropertyKey[],
+  located: LocatedYaml | undefined,
+): ScenarioIssue[] {
+  return describeIssues(schema, error).map((issue) => {
     const path = [...base, ...issue.path];
-    return { path: formatPath(path), line: located?.lineOf(path), message: issue.message };
+    const line = issue.unknownKey ? located?.lineOfKey(path) : located?.lineOf(path);
+    return { path: formatPath(path), line, message: issue.message };
   });
 }
 
@@ -330,7 +337,17 @@ function parseStep(raw: unknown, index: number, located: LocatedYaml | undefined
   const actions = keys.filter((k): k is ActionName => k in ACTIONS);
   const unknown = keys.filter((k) => !(k in ACTIONS));
   if (unknown.length > 0) {
-    return at(`unknown action "${unknown[0]}": expected one of ${ACTION_NAMES.join(", ")}`, [unknown[0]!]);
+    // `expct:` is a typo of `expect`, not an action: the suggestion looks at every key a step takes.
+    const near = nearestWord(unknown[0]!, [...ACTION_NAMES, "expect", "as"]);
+    return [
+      {
+        path: formatPath([...path, unknown[0]!]),
+        line: located?.lineOfKey([...path, unknown[0]!]),
+        message: near
+          ? `unknown ${near === "expect" || near === "as" ? "key" : "action"} "${unknown[0]}": did you mean "${near}"?`
+          : `unknown action "${unknown[0]}": expected one of ${ACTION_NAMES.join(", ")}`,
+      },
+    ];
   }
   if (actions.length !== 1) {
     return at(
@@ -341,7 +358,7 @@ function parseStep(raw: unknown, index: number, located: LocatedYaml | undefined
   }
   const action = actions[0]!;
   const parsed = STEP_SCHEMAS[action].safeParse(raw);
-  if (!parsed.success) return issuesOf(parsed.error, path, located);
+  if (!parsed.success) return issuesOf(STEP_SCHEMAS[action], parsed.error, path, located);
   const data = parsed.data as Record<string, unknown>;
   return {
     action,
@@ -358,8 +375,9 @@ function parseStep(raw: unknown, index: number, located: LocatedYaml | undefined
  */
 export function parseScenario(input: unknown, file = "<scenario>", located?: LocatedYaml): Scenario {
   // Everything is checked before reporting, so one run of the file shows every mistake in it.
-  const top = ScenarioSchema.extend({ steps: z.array(z.unknown()).min(1) }).safeParse(input);
-  const issues: ScenarioIssue[] = top.success ? [] : issuesOf(top.error, [], located);
+  const topSchema = ScenarioSchema.extend({ steps: z.array(z.unknown()).min(1) });
+  const top = topSchema.safeParse(input);
+  const issues: ScenarioIssue[] = top.success ? [] : issuesOf(topSchema, top.error, [], located);
   const raw = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
   const steps: Step[] = [];
   (Array.isArray(raw.steps) ? raw.steps : []).forEach((rawStep, i) => {

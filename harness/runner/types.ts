@@ -69,6 +69,8 @@ export interface StepResult {
   expected: Expectation;
   actual?: ActualOutcome;
   mismatches: Mismatch[];
+  /** What the step got, in one line: the error code, or a token's key claims (never the token itself). */
+  got?: string;
   /** The last request the sandbox answered during this step. */
   lastRequest?: JournalEntry;
 }

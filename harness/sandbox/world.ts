@@ -15,6 +15,7 @@ import {
   type AcsResource,
   type AssignmentResolver,
 } from "../../mock-acs/resources.js";
+import { describeIssues } from "./did-you-mean.js";
 import { resolveRoleAssignments } from "./role-assignments.js";
 import { parseLocatedYaml, type LocatedYaml } from "./yaml-location.js";
 
@@ -120,9 +121,10 @@ export function parseWorld(
   if (!result.success) {
     throw new WorldError(
       file,
-      result.error.issues.map((issue) => {
+      describeIssues(WorldDocumentSchema, result.error).map((issue) => {
         const path = [...basePath, ...issue.path];
-        return { path: formatPath(path), line: located?.lineOf(path), message: issue.message };
+        const line = issue.unknownKey ? located?.lineOfKey(path) : located?.lineOf(path);
+        return { path: formatPath(path), line, message: issue.message };
       }),
     );
   }

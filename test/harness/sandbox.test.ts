@@ -57,7 +57,10 @@ describe("sandbox core", () => {
     expect(bad.json().message).toContain("Expected a world document");
     const unknownField = await put('{"tenants":{"fabrikam":{"userz":{}}}}');
     expect(unknownField.statusCode).toBe(400);
-    expect(unknownField.json().issues[0].path).toBe("tenants.fabrikam");
+    expect(unknownField.json().issues[0]).toEqual({
+      path: "tenants.fabrikam.userz",
+      message: 'Unknown key "userz": did you mean "users"?',
+    });
     expect(sb.descriptor.tenants.map((t) => t.name)).toEqual(["contoso", "fabrikam"]);
 
     const ok = await put('{"tenants":{"northwind":{"users":{"erin":{}}}}}');

@@ -1,11 +1,14 @@
 import pc from "picocolors";
 import type { JournalEntry } from "../../sandbox/journal.js";
 import type { ScenarioResult, StepResult } from "../types.js";
+import { explainHint } from "./explain-hint.js";
 import { counts, type Reporter } from "./reporter.js";
 
 /*
- * For a person at a terminal: one line per scenario as it finishes, then for each failure the step, what
- * was expected against what happened, and the last request the sandbox answered.
+ * For a person at a terminal: one line per scenario as it finishes and under it one line per step saying
+ * what the step got (the error code, a token's key claims), then for each failure the step, what was
+ * expected against what happened, the last request the sandbox answered and the `explain` line for its
+ * code. `quiet` keeps the one line per scenario.
  */
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
@@ -35,6 +38,8 @@ function failedStep(result: ScenarioResult, step: StepResult): string[] {
     if (last.requestBody) lines.push(`        sent:     ${pc.dim(last.requestBody)}`);
     if (last.responseBody) lines.push(`        answered: ${pc.dim(last.responseBody)}`);
   }
+  const hint = explainHint(step);
+  if (hint) lines.push(`      → ${pc.bold(hint)}`);
   return lines;
 }
 
@@ -51,7 +56,25 @@ export function describeFailure(result: ScenarioResult): string {
     .join("\n");
 }
 
-export function prettyReporter(write: (text: string) => void = (t) => process.stdout.write(t)): Reporter {
+/** One line per step under its scenario's line: what a passing step got, which step failed, which did not run. */
+export function stepLines(result: ScenarioResult): string[] {
+  return result.steps.map((step) => {
+    const head = `step ${step.index + 1}: ${step.label}`;
+    if (step.status === "passed")
+      return `    ${pc.green("✓")} ${head}${step.got ? pc.dim(`  ⇒ ${step.got}`) : ""}`;
+    if (step.status === "failed") return `    ${pc.red("✗")} ${head}`;
+    return `    ${pc.dim(`- ${head} (not run)`)}`;
+  });
+}
+
+export interface PrettyOptions {
+  /** One line per scenario, without its steps. */
+  quiet?: boolean;
+  write?: (text: string) => void;
+}
+
+export function prettyReporter(options: PrettyOptions = {}): Reporter {
+  const write = options.write ?? ((t: string) => void process.stdout.write(t));
   return {
     start({ total, workers, mode }) {
       write(
@@ -63,6 +86,7 @@ export function prettyReporter(write: (text: string) => void = (t) => process.st
     scenarioDone(result) {
       const mark = result.status === "passed" ? pc.green("✓") : pc.red("✗");
       write(`${mark} ${result.name} ${pc.dim(seconds(result.durationMs))}\n`);
+      if (!options.quiet && result.steps.length > 0) write(stepLines(result).join("\n") + "\n");
     },
     finish(results, durationMs) {
       const failures = results.filter((r) => r.status === "failed");
