@@ -36,6 +36,8 @@ const EXTERNAL = [
   "reflect-metadata",
   // Reads its own `__filename`, which a bundled ES module does not have.
   "write-file-atomic",
+  // Loads `cookie` with import(), whose CommonJS named exports only Node's own loader provides.
+  "@fastify/cookie",
 ];
 
 rmSync("dist", { recursive: true, force: true });
