@@ -9,8 +9,19 @@ const SANDBOX_NAMESPACE = "3c7b1a52-6a55-4f3e-9f0c-acd5a2d7b0e1";
  * @example deterministicId("tenant", "fabrikam") // the same GUID on every machine and run
  */
 export function deterministicId(kind: string, ...names: string[]): string {
-  return uuidv5(`${kind}:${names.join(":")}`, SANDBOX_NAMESPACE);
+  const name = `${kind}:${names.join(":")}`;
+  let id = derived.get(name);
+  if (id === undefined) {
+    id = uuidv5(name, SANDBOX_NAMESPACE);
+    // Every sandbox a test starts derives the same few hundred ids; a bounded memo keeps it cheap.
+    if (derived.size >= MAX_DERIVED) derived.clear();
+    derived.set(name, id);
+  }
+  return id;
 }
+
+const MAX_DERIVED = 10_000;
+const derived = new Map<string, string>();
 
 export { isUuid };
 
