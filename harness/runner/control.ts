@@ -31,8 +31,15 @@ export interface SandboxControl {
   close(): Promise<void>;
 }
 
-export async function openSandbox(mode: RunMode, world: World): Promise<SandboxControl> {
-  return mode === "intercept" ? interceptControl(world) : serverControl(world);
+/**
+ * `server`: the base URL of an `acs-sandbox serve` that is already running (server mode only). Instead of
+ * starting a child, the runner resets that sandbox (`POST /_sandbox/reset`: no codes, sessions, identities,
+ * faults or journal, the clock back to now) and gives it the scenario's world, so scenarios played one
+ * after another can share one server. Closing leaves the server running.
+ */
+export async function openSandbox(mode: RunMode, world: World, server?: string): Promise<SandboxControl> {
+  if (mode === "intercept") return interceptControl(world);
+  return server === undefined ? serverControl(world) : attachedControl(server, world);
 }
 
 async function interceptControl(world: World): Promise<SandboxControl> {
@@ -65,8 +72,22 @@ async function serverControl(world: World): Promise<SandboxControl> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const base = `${child.descriptor.baseUrl}/_sandbox`;
-  // The child inherits the environment, so it wants the same admin token this process can read.
+  return adminControl(child.descriptor.baseUrl, () => child.stop());
+}
+
+async function attachedControl(server: string, world: World): Promise<SandboxControl> {
+  const control = adminControl(server.replace(/\/+$/, ""), async () => {});
+  await control.reset();
+  await control.replaceWorld(world.document);
+  return control;
+}
+
+function adminControl(
+  baseUrl: string,
+  close: () => Promise<void>,
+): SandboxControl & { reset(): Promise<void>; replaceWorld(doc: WorldDocument): Promise<void> } {
+  const base = `${baseUrl}/_sandbox`;
+  // A child inherits the environment, so it wants the same admin token this process can read.
   const token = process.env.ACS_SANDBOX_ADMIN_TOKEN;
   const authorization: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   const admin = async <T>(path: string, init?: { method: string; body?: unknown }): Promise<T> => {
@@ -80,6 +101,8 @@ async function serverControl(world: World): Promise<SandboxControl> {
     if (!res.ok) throw new Error(`${init?.method ?? "GET"} /_sandbox/${path}: ${body.message ?? res.status}`);
     return body;
   };
+  const replaceWorld = async (doc: WorldDocument) =>
+    void (await admin("world", { method: "PUT", body: { extends: "empty", ...doc } }));
   return {
     mode: "server",
     descriptor: () => admin<Descriptor>("descriptor"),
@@ -87,8 +110,10 @@ async function serverControl(world: World): Promise<SandboxControl> {
     async editWorld(change) {
       const doc = await admin<WorldDocument>("world");
       change(doc);
-      await admin("world", { method: "PUT", body: { extends: "empty", ...doc } });
+      await replaceWorld(doc);
     },
+    replaceWorld,
+    reset: async () => void (await admin("reset", { method: "POST" })),
     advanceClock: async (ms) => void (await admin("clock", { method: "POST", body: { advance: ms } })),
     now: async () => Date.parse((await admin<{ now: string }>("clock")).now),
     journal: async () => (await admin<{ requests: JournalEntry[] }>("requests")).requests,
@@ -97,6 +122,6 @@ async function serverControl(world: World): Promise<SandboxControl> {
       void (await admin(id === undefined ? "faults" : `faults/${encodeURIComponent(id)}`, {
         method: "DELETE",
       })),
-    close: () => child.stop(),
+    close,
   };
 }
