@@ -76,6 +76,7 @@ export const DOCUMENTS = [
   "docs/faults.md",
   "docs/inspector.md",
   "docs/operations.md",
+  "docs/testing.md",
 ];
 
 /** A document with its generated parts brought up to date; `file` decides how links reach the root. */
