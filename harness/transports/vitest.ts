@@ -57,6 +57,8 @@ export function scenarioTest(scenario: string) {
  * whose tests do not disturb each other and that want server mode, a world of their own, or to start one
  * sandbox per block rather than per test. The returned object stands for the running sandbox; use it only
  * inside tests and hooks (before the block starts there is no sandbox yet, and using it throws).
+ * `options` may be a function, called when the block starts, for options that earlier hooks prepare
+ * (a certificate made in a `beforeAll` for the world, a data folder).
  *
  * @example
  * import { suiteSandbox } from "acs-sandbox/vitest";
@@ -65,10 +67,12 @@ export function scenarioTest(scenario: string) {
  *   it("names the tenants", () => expect(sb.descriptor.tenants.length).toBeGreaterThan(0));
  * });
  */
-export function suiteSandbox(options: StartSandboxOptions = {}): RunningSandbox {
+export function suiteSandbox(
+  options: StartSandboxOptions | (() => StartSandboxOptions | Promise<StartSandboxOptions>) = {},
+): RunningSandbox {
   let running: RunningSandbox | undefined;
   beforeAll(async () => {
-    running = await startSandbox(options);
+    running = await startSandbox(typeof options === "function" ? await options() : options);
   });
   afterAll(async () => {
     await running?.close();
