@@ -26,6 +26,9 @@ const SHARED_PROCESS = [
   "test/harness/{serve-cli,serve-port443,world-assignments}.test.ts",
   "test/security/{serve-inputs,sweep}.test.ts",
   "test/structure/import-cycles.test.ts",
+  // Sandboxes on a port or as handlers only (no msw server of the sandbox's own).
+  "test/harness/{bad-input,inspector-data,sandbox,testcontainers-admin,tunnel}.test.ts",
+  "test/security/{admin-api,server-errors,sign-in-flood}.test.ts",
 ];
 
 export default defineConfig({
