@@ -77,6 +77,7 @@ export const DOCUMENTS = [
   "docs/inspector.md",
   "docs/operations.md",
   "docs/entra-policy.md",
+  "docs/testing.md",
 ];
 
 /** A document with its generated parts brought up to date; `file` decides how links reach the root. */

@@ -32,8 +32,15 @@ export interface SandboxControl {
   close(): Promise<void>;
 }
 
-export async function openSandbox(mode: RunMode, world: World): Promise<SandboxControl> {
-  return mode === "intercept" ? interceptControl(world) : serverControl(world);
+/**
+ * `server`: the base URL of an `acs-sandbox serve` that is already running (server mode only). Instead of
+ * starting a child, the runner resets that sandbox (`POST /_sandbox/reset`: no codes, sessions, identities,
+ * faults or journal, the clock back to now) and gives it the scenario's world, so scenarios played one
+ * after another can share one server. Closing leaves the server running.
+ */
+export async function openSandbox(mode: RunMode, world: World, server?: string): Promise<SandboxControl> {
+  if (mode === "intercept") return interceptControl(world);
+  return server === undefined ? serverControl(world) : attachedControl(server, world);
 }
 
 async function interceptControl(world: World): Promise<SandboxControl> {
@@ -66,11 +73,24 @@ async function serverControl(world: World): Promise<SandboxControl> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  // The child inherits the environment, so it wants the same admin token this process can read.
-  const admin = new AdminClient({
-    baseUrl: child.descriptor.baseUrl,
-    adminToken: process.env.ACS_SANDBOX_ADMIN_TOKEN,
-  });
+  return adminControl(child.descriptor.baseUrl, () => child.stop());
+}
+
+async function attachedControl(server: string, world: World): Promise<SandboxControl> {
+  const control = adminControl(server.replace(/\/+$/, ""), async () => {});
+  await control.reset();
+  await control.replaceWorld(world.document);
+  return control;
+}
+
+function adminControl(
+  baseUrl: string,
+  close: () => Promise<void>,
+): SandboxControl & { reset(): Promise<void>; replaceWorld(doc: WorldDocument): Promise<void> } {
+  // A child inherits the environment, so it wants the same admin token this process can read.
+  const admin = new AdminClient({ baseUrl, adminToken: process.env.ACS_SANDBOX_ADMIN_TOKEN });
+  const replaceWorld = async (doc: WorldDocument) =>
+    void (await admin.replaceWorld({ extends: "empty", ...doc }));
   return {
     mode: "server",
     descriptor: () => admin.descriptor(),
@@ -78,13 +98,15 @@ async function serverControl(world: World): Promise<SandboxControl> {
     async editWorld(change) {
       const doc = await admin.world();
       change(doc);
-      await admin.replaceWorld({ extends: "empty", ...doc });
+      await replaceWorld(doc);
     },
+    replaceWorld,
+    reset: () => admin.reset(),
     advanceClock: async (ms) => void (await admin.advanceClock(ms)),
     now: async () => (await admin.now()).getTime(),
     journal: () => admin.requests(),
     addFault: async (rule) => (await admin.faults.add(rule)).id,
     clearFaults: (id) => (id === undefined ? admin.faults.clear() : admin.faults.remove(id)),
-    close: () => child.stop(),
+    close,
   };
 }

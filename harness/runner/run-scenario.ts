@@ -13,6 +13,12 @@ export interface RunScenarioOptions {
   mode?: RunMode;
   /** Called as each step finishes, for progress reporting. */
   onStep?: (step: StepResult) => void;
+  /**
+   * Server mode only: the base URL of a running `acs-sandbox serve` to play against instead of starting
+   * one. It is reset and given the scenario's world first, so scenarios one after another can share it
+   * (never two at once: they would share its state).
+   */
+  server?: string;
 }
 
 /** A scenario file path, a bundled scenario name, or a scenario object (as it would be written in YAML). */
@@ -61,7 +67,7 @@ export async function runScenario(
   };
   let control: SandboxControl;
   try {
-    control = await openSandbox(mode, scenario.world);
+    control = await openSandbox(mode, scenario.world, options.server);
   } catch (err) {
     return {
       ...base,

@@ -41,9 +41,12 @@ export function scenariosByCode(dir = SCENARIOS_DIR): Map<string, string[]> {
   return byCode;
 }
 
+/** The bundled scenarios ship with the package and do not change while it runs: read them once. */
+let bundledByCode: Map<string, string[]> | undefined;
+
 /** Every code either emulator emits, with its reproducing scenarios. */
 export function catalog(): Explanation[] {
-  const byCode = scenariosByCode();
+  const byCode = (bundledByCode ??= scenariosByCode());
   return [...aadCatalog(), ...acsCatalog(), ...clientSideCatalog()].map((entry) => ({
     ...entry,
     scenarios: byCode.get(normalizeCode(entry.code)) ?? (entry.scenario ? [entry.scenario] : []),

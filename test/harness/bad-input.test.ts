@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type RunningSandbox } from "../../harness/index.js";
+import { describe, expect, it } from "vitest";
+import { suiteSandbox } from "../../harness/transports/vitest.js";
 
 /*
  * A sweep of malformed requests over every route family, both hosts and every method: each must get a
@@ -7,11 +7,7 @@ import { startSandbox, type RunningSandbox } from "../../harness/index.js";
  * and the sandbox keeps serving.
  */
 
-let sb: RunningSandbox;
-beforeAll(async () => {
-  sb = await startSandbox({ mode: "handlers" });
-});
-afterAll(() => sb.close());
+const sb = suiteSandbox({ mode: "handlers" });
 
 const BODIES: { payload?: string; contentType?: string }[] = [
   {},

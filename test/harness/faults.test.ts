@@ -1,8 +1,9 @@
 import { CommunicationIdentityClient } from "@azure/communication-identity";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type RunningSandbox } from "../../harness/index.js";
+import { afterEach, describe, expect, it } from "vitest";
+import type { RunningSandbox } from "../../harness/index.js";
 import { test as sandboxTest } from "../../harness/transports/vitest.js";
 import { rejection } from "../support/rest-error.js";
+import { suiteSandbox } from "../../harness/transports/vitest.js";
 
 /*
  * The fault and journal admin API as a user calls it over HTTP (here through the intercepted Entra
@@ -43,11 +44,7 @@ async function pattern(sb: RunningSandbox, n: number): Promise<string> {
 }
 
 describe("/_sandbox/faults", () => {
-  let sb: RunningSandbox;
-  beforeAll(async () => {
-    sb = await startSandbox({ mode: "intercept" });
-  });
-  afterAll(() => sb.close());
+  const sb = suiteSandbox({ mode: "intercept" });
   afterEach(() => sb.reset());
 
   it("adds, lists and removes rules", async () => {
@@ -134,11 +131,7 @@ describe("/_sandbox/faults", () => {
 });
 
 describe("/_sandbox/requests", () => {
-  let sb: RunningSandbox;
-  beforeAll(async () => {
-    sb = await startSandbox({ mode: "intercept" });
-  });
-  afterAll(() => sb.close());
+  const sb = suiteSandbox({ mode: "intercept" });
 
   it("filters and counts the journal by service, operation, status, code, fault and body", async () => {
     sb.faults.add({ id: "one-503", service: "acs", operation: "createIdentity", status: 503, times: 1 });

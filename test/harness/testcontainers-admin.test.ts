@@ -1,8 +1,9 @@
 import { CommunicationIdentityClient } from "@azure/communication-identity";
 import type { StartedTestContainer } from "testcontainers";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type RunningSandbox } from "../../harness/index.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { RunningSandbox } from "../../harness/index.js";
 import { StartedAcsSandboxContainer } from "../../harness/transports/testcontainers.js";
+import { suiteSandbox } from "../../harness/transports/vitest.js";
 
 /*
  * The testcontainers module's fault and journal helpers against a real sandbox on a port. Only the
@@ -21,13 +22,11 @@ function containerAt(sb: RunningSandbox): StartedAcsSandboxContainer {
 }
 
 describe("StartedAcsSandboxContainer faults and requests", () => {
-  let sb: RunningSandbox;
+  const sb = suiteSandbox({ mode: "server", port: 0 });
   let container: StartedAcsSandboxContainer;
   beforeAll(async () => {
-    sb = await startSandbox({ mode: "server", port: 0 });
     container = containerAt(sb);
   });
-  afterAll(() => sb.close());
 
   it("adds, lists, counts and clears through the admin API", async () => {
     const rule = await container.faults.add({

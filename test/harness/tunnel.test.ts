@@ -1,6 +1,7 @@
 import { request } from "node:https";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type RunningSandbox } from "../../harness/index.js";
+import { describe, expect, it } from "vitest";
+import type { RunningSandbox } from "../../harness/index.js";
+import { suiteSandbox } from "../../harness/transports/vitest.js";
 
 /*
  * The listener as an HTTPS proxy: CONNECT tunnels to the hosts it plays, a 403 for any other host (it
@@ -26,11 +27,7 @@ function connect(sb: RunningSandbox, target: string): Promise<{ status: number; 
 }
 
 describe("the listener as HTTPS proxy", () => {
-  let sb: RunningSandbox;
-  beforeAll(async () => {
-    sb = await startSandbox({ mode: "server", port: 0 });
-  });
-  afterAll(() => sb.close());
+  const sb = suiteSandbox({ mode: "server", port: 0 });
 
   it("advertises itself as the proxy", () => {
     expect(sb.descriptor.proxy).toBe(sb.descriptor.baseUrl);

@@ -73,6 +73,8 @@ describe("the inspector at /_sandbox/ in Chromium", () => {
       ignoreHTTPSErrors: true,
       viewport: { width: 1280, height: 900 },
     });
+    // Playwright's own default is to wait for ever; a locator that never matches should fail naming itself.
+    context.setDefaultTimeout(15_000);
     page = context.pages()[0] ?? (await context.newPage());
     await page.goto(`${sb.descriptor.baseUrl}/_sandbox/`);
     await page.locator("#traffic > li").first().waitFor();
@@ -143,6 +145,11 @@ describe("the inspector at /_sandbox/ in Chromium", () => {
   });
 
   it("draws which app works in which tenant, with the admin step that would change it", async () => {
+    // The world is fetched once when the page loads, separately from the traffic the page showed first;
+    // wait for it to be drawn, so a load that failed shows its "World unavailable" sentence here.
+    await expect
+      .poll(() => page.locator("#world").textContent(), { timeout: 15_000 })
+      .toContain("Which app works in which tenant");
     const matrix = page.getByRole("table", { name: "App registrations (rows) by tenant (columns)" });
     const backendInFabrikam = matrix
       .getByRole("row", { name: /contoso-backend/ })

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type RunningSandbox } from "../../harness/index.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { MODES } from "../support/modes.js";
+import { suiteSandbox } from "../../harness/transports/vitest.js";
 
 /*
  * The managed identity endpoints on the wire, as a script on a VM calls them (Microsoft Learn,
@@ -12,18 +12,16 @@ const RESOURCE = encodeURIComponent("https://communication.azure.com/");
 
 for (const mode of MODES) {
   describe(`IMDS and App Service endpoints (${mode} mode)`, () => {
-    let sb: RunningSandbox;
+    const sb = suiteSandbox({ mode, port: 0 });
     let imds: string;
     let appService: string;
     let identityHeader: string;
     beforeAll(async () => {
-      sb = await startSandbox({ mode, port: 0 });
       imds = mode === "server" ? sb.descriptor.baseUrl : "http://169.254.169.254";
       const env = Object.fromEntries(sb.descriptor.managedIdentityEnv.appService.map((l) => l.split("=")));
       appService = env.IDENTITY_ENDPOINT!;
       identityHeader = env.IDENTITY_HEADER!;
     });
-    afterAll(() => sb.close());
 
     it("answers a request without `Metadata: true` with 400 bad_request_102", async () => {
       const res = await fetch(

@@ -1,15 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type RunningSandbox } from "../../harness/index.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { MODES, user } from "../support/modes.js";
+import { suiteSandbox } from "../../harness/transports/vitest.js";
 
 describe.each(MODES)("User realm discovery (%s mode)", (mode) => {
-  let sb: RunningSandbox;
+  const sb = suiteSandbox({ mode, port: 0 });
   let base: string;
   beforeAll(async () => {
-    sb = await startSandbox({ mode, port: 0 });
     base = mode === "server" ? sb.descriptor.baseUrl : "https://login.microsoftonline.com";
   });
-  afterAll(() => sb.close());
 
   it("answers a world domain as Managed, byte for byte as recorded", async () => {
     const alice = user(sb, "alice");

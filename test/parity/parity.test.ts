@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type RunningSandbox } from "../../harness/index.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { MODES } from "../support/modes.js";
 import {
   entraToken,
@@ -13,6 +12,7 @@ import {
   type Recorded,
   type Replayed,
 } from "./replay.js";
+import { suiteSandbox } from "../../harness/transports/vitest.js";
 
 /*
  * The parity suite: every interaction transcribed from the Azure SDKs' recordings (recorded.json) is
@@ -122,14 +122,12 @@ describe("the transcribed recordings", () => {
 });
 
 describe.each(MODES)("parity with recorded Azure answers (%s mode)", (mode) => {
-  let sb: RunningSandbox;
+  const sb = suiteSandbox({ mode, port: 0 });
   let values: Record<string, string>;
 
   beforeAll(async () => {
-    sb = await startSandbox({ mode, port: 0 });
     values = { ...staticValues(sb), entraToken: await entraToken(sb) };
   });
-  afterAll(() => sb.close());
 
   /** A fresh identity for interactions that act on one (delete consumes it). */
   async function createIdentity(): Promise<string> {

@@ -1,7 +1,6 @@
 import { CommunicationIdentityClient } from "@azure/communication-identity";
 import { ClientSecretCredential, DeviceCodeCredential } from "@azure/identity";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type RunningSandbox } from "../../harness/index.js";
+import { describe, expect, it } from "vitest";
 import { HeadlessUser } from "../../harness/runner/user-agent.js";
 import { clientId, identityOptions, tenantId, user } from "../support/modes.js";
 import {
@@ -12,6 +11,7 @@ import {
   signInWithPassword,
 } from "../third-party/entra-support.js";
 import { person, signInInteractively } from "../third-party/entra-interactive-support.js";
+import { suiteSandbox } from "../../harness/transports/vitest.js";
 
 /*
  * After every kind of flow the real clients run (ROPC, refresh, device code, interactive with consent
@@ -20,11 +20,7 @@ import { person, signInInteractively } from "../third-party/entra-interactive-su
  * a refresh token, an authorization code, a device code and an ACS token. None may work.
  */
 
-let sb: RunningSandbox;
-beforeAll(async () => {
-  sb = await startSandbox({ mode: "intercept" });
-});
-afterAll(() => sb.close());
+const sb = suiteSandbox({ mode: "intercept" });
 
 async function runEveryFlow(): Promise<void> {
   const alice = user(sb, "alice");

@@ -1,10 +1,11 @@
 import { AzureCommunicationTokenCredential } from "@azure/communication-common";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-auth";
 import { UsernamePasswordCredential } from "@azure/identity";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { startSandbox, type RunningSandbox } from "../../harness/index.js";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { RunningSandbox } from "../../harness/index.js";
 import { accessClient, credentialEndpoint, decodeToken as decode } from "../support/acs-access.js";
 import { clientId, identityOptions, MODES, tenantId, user } from "../support/modes.js";
+import { suiteSandbox } from "../../harness/transports/vitest.js";
 
 /*
  * Entra ID users in ACS through the real `AzureCommunicationTokenCredential` with Entra options
@@ -50,12 +51,7 @@ function communicationCredential(sb: RunningSandbox, tokenCredential: TokenCrede
 }
 
 describe.each(MODES)("Entra ID users with EntraTokenCredential (%s mode)", (mode) => {
-  let sb: RunningSandbox;
-
-  beforeAll(async () => {
-    sb = await startSandbox({ mode, port: 0 });
-  });
-  afterAll(() => sb.close());
+  const sb = suiteSandbox({ mode, port: 0 });
   afterEach(() => vi.useRealTimers());
 
   it("exchanges Dave's token for the identity 8:acs:<resource>_wf_<tenant>_<user>, calling only", async () => {

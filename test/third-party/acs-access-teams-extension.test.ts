@@ -1,10 +1,11 @@
 import { AzureCommunicationTokenCredential } from "@azure/communication-common";
 import type { TokenCredential } from "@azure/core-auth";
 import { ClientSecretCredential, UsernamePasswordCredential } from "@azure/identity";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { startSandbox, type RunningSandbox } from "../../harness/index.js";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { RunningSandbox } from "../../harness/index.js";
 import { accessClient, credentialEndpoint, decodeToken as decode } from "../support/acs-access.js";
 import { clientId, identityOptions, MODES, tenantId, user } from "../support/modes.js";
+import { suiteSandbox } from "../../harness/transports/vitest.js";
 
 /*
  * Teams Phone extensibility through the real `AzureCommunicationTokenCredential` with Entra options
@@ -38,12 +39,7 @@ function teamsPhoneCredential(sb: RunningSandbox, tokenCredential: TokenCredenti
 }
 
 describe.each(MODES)("Teams Phone extensibility with EntraTokenCredential (%s mode)", (mode) => {
-  let sb: RunningSandbox;
-
-  beforeAll(async () => {
-    sb = await startSandbox({ mode, port: 0 });
-  });
-  afterAll(() => sb.close());
+  const sb = suiteSandbox({ mode, port: 0 });
   afterEach(() => vi.useRealTimers());
 
   it("exchanges alice's Entra token for the identity 8:acs:<resource>_<tenant>_<user>", async () => {

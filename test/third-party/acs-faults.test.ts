@@ -1,9 +1,10 @@
 import { CommunicationIdentityClient } from "@azure/communication-identity";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type RunningSandbox } from "../../harness/index.js";
+import { afterEach, describe, expect, it } from "vitest";
+import type { RunningSandbox } from "../../harness/index.js";
 import { MODES } from "../support/modes.js";
 import { rejection } from "../support/rest-error.js";
 import { signInWithPassword } from "./entra-support.js";
+import { suiteSandbox } from "../../harness/transports/vitest.js";
 
 /*
  * The Identity SDK against ACS faults: its retry policy (throttling strategy on 429/503 with
@@ -20,11 +21,7 @@ function identityClient(sb: RunningSandbox) {
 }
 
 describe.each(MODES)("ACS faults through the Identity SDK (%s mode)", (mode) => {
-  let sb: RunningSandbox;
-  beforeAll(async () => {
-    sb = await startSandbox({ mode, port: 0 });
-  });
-  afterAll(() => sb.close());
+  const sb = suiteSandbox({ mode, port: 0 });
   afterEach(async () => {
     await sb.reset();
   });

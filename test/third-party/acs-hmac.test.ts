@@ -7,6 +7,7 @@ import { PublicClientApplication } from "@azure/msal-node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type RunningSandbox } from "../../harness/index.js";
 import { clientId, MODES, msalAuth, user } from "../support/modes.js";
+import { suiteSandbox } from "../../harness/transports/vitest.js";
 
 /*
  * Raw HTTP against the ACS endpoint, signed by hand as reference §2.1 describes, then tampered with:
@@ -54,11 +55,7 @@ const DENIED = { error: { code: "Denied", message: "Denied by the resource provi
 const CREATE = "/identities?api-version=2023-10-01";
 
 describe.each(MODES)("HMAC and api-version on the wire (%s mode)", (mode) => {
-  let sb: RunningSandbox;
-  beforeAll(async () => {
-    sb = await startSandbox({ mode, port: 0 });
-  });
-  afterAll(() => sb.close());
+  const sb = suiteSandbox({ mode, port: 0 });
 
   it("accepts a request signed by hand as §2.1 says", async () => {
     const res = await signedFetch(sb, CREATE, { body: '{"createTokenWithScopes":["chat"]}' });
@@ -116,11 +113,7 @@ describe.each(MODES)("HMAC and api-version on the wire (%s mode)", (mode) => {
 });
 
 describe("loose api-version mode", () => {
-  let sb: RunningSandbox;
-  beforeAll(async () => {
-    sb = await startSandbox({ mode: "intercept", looseApiVersion: true });
-  });
-  afterAll(() => sb.close());
+  const sb = suiteSandbox({ mode: "intercept", looseApiVersion: true });
 
   it("accepts any api-version as the newest", async () => {
     const res = await signedFetch(sb, "/identities?api-version=2099-01-01", {

@@ -1,8 +1,8 @@
 import { CommunicationIdentityClient } from "@azure/communication-identity";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type RunningSandbox } from "../../harness/index.js";
+import { describe, expect, it } from "vitest";
 import { accessClient } from "../support/acs-access.js";
 import { MODES } from "../support/modes.js";
+import { suiteSandbox } from "../../harness/transports/vitest.js";
 
 /*
  * The identity operations at the versions the Identity SDK 1.3.1 does not send: `customId` and
@@ -16,11 +16,7 @@ const PREVIEW = { "api-version": "2025-03-02-preview" };
 const WHOLE_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.0+)?\+00:00$/;
 
 describe.each(MODES)("identities at the newer and older api-versions (%s mode)", (mode) => {
-  let sb: RunningSandbox;
-  beforeAll(async () => {
-    sb = await startSandbox({ mode, port: 0 });
-  });
-  afterAll(() => sb.close());
+  const sb = suiteSandbox({ mode, port: 0 });
 
   it("creates with customId once: a repeated customId answers 201 with the same identity", async () => {
     const identities = accessClient(sb).path("/identities");

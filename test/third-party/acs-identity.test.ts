@@ -1,10 +1,11 @@
 import { CommunicationIdentityClient } from "@azure/communication-identity";
 import { ClientSecretCredential } from "@azure/identity";
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type RunningSandbox } from "../../harness/index.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { RunningSandbox } from "../../harness/index.js";
 import { clientId, identityOptions, MODES, tenantId } from "../support/modes.js";
 import { rejection } from "../support/rest-error.js";
+import { suiteSandbox } from "../../harness/transports/vitest.js";
 
 /*
  * Every CommunicationIdentityClient method, with the connection string (HMAC) and with Entra ID
@@ -34,11 +35,7 @@ async function acsKeys(sb: RunningSandbox) {
 }
 
 describe.each(MODES)("Identity SDK (%s mode)", (mode) => {
-  let sb: RunningSandbox;
-  beforeAll(async () => {
-    sb = await startSandbox({ mode, port: 0 });
-  });
-  afterAll(() => sb.close());
+  const sb = suiteSandbox({ mode, port: 0 });
 
   describe.each(AUTHS)("with %s auth", (auth) => {
     let client: CommunicationIdentityClient;

@@ -1,9 +1,9 @@
 import { CommunicationIdentityClient } from "@azure/communication-identity";
 import { ClientSecretCredential, UsernamePasswordCredential, type TokenCredential } from "@azure/identity";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type RunningSandbox } from "../../harness/index.js";
+import { describe, expect, it } from "vitest";
 import { clientId, identityOptions, MODES, tenantId, user } from "../support/modes.js";
 import { rejection } from "../support/rest-error.js";
+import { suiteSandbox } from "../../harness/transports/vitest.js";
 
 /*
  * Azure RBAC binds a role to one principal: a user's object id, or an app's service principal object id
@@ -49,11 +49,7 @@ const WORLD = {
 const DENIED = { statusCode: 401, code: "Denied", message: "Denied by the resource provider." };
 
 describe.each(MODES)("RBAC on the Identity API (%s mode)", (mode) => {
-  let sb: RunningSandbox;
-  beforeAll(async () => {
-    sb = await startSandbox({ mode, port: 0, world: WORLD });
-  });
-  afterAll(() => sb.close());
+  const sb = suiteSandbox({ mode, port: 0, world: WORLD });
 
   const identity = (credential: TokenCredential) =>
     new CommunicationIdentityClient(sb.descriptor.acs[0]!.endpoint, credential);

@@ -1,8 +1,8 @@
 import { CommunicationIdentityClient } from "@azure/communication-identity";
 import { createHash, createHmac } from "node:crypto";
 import { request } from "node:https";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type RunningSandbox } from "../../harness/index.js";
+import { describe, expect, it } from "vitest";
+import { suiteSandbox } from "../../harness/transports/vitest.js";
 
 /*
  * Two Communication Services resources in one world: each answers at its own endpoint with its own
@@ -12,11 +12,7 @@ import { startSandbox, type RunningSandbox } from "../../harness/index.js";
 const WORLD = { acs: { "northwind-acs": { tenant: "contoso" } } };
 
 describe("several ACS resources (intercept mode)", () => {
-  let sb: RunningSandbox;
-  beforeAll(async () => {
-    sb = await startSandbox({ mode: "intercept", world: WORLD });
-  });
-  afterAll(() => sb.close());
+  const sb = suiteSandbox({ mode: "intercept", world: WORLD });
 
   it("gives each resource its own host and keys, and refuses another resource's identity", async () => {
     const [contoso, northwind] = sb.descriptor.acs;
@@ -39,11 +35,7 @@ describe("several ACS resources (intercept mode)", () => {
 });
 
 describe("several ACS resources (server mode)", () => {
-  let sb: RunningSandbox;
-  beforeAll(async () => {
-    sb = await startSandbox({ mode: "server", port: 0, world: WORLD });
-  });
-  afterAll(() => sb.close());
+  const sb = suiteSandbox({ mode: "server", port: 0, world: WORLD });
 
   it("serves the second resource at <name>.localhost on the same port, with a certificate naming it", async () => {
     const northwind = sb.descriptor.acs[1]!;

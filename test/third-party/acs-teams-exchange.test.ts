@@ -2,10 +2,11 @@ import { AzureCommunicationTokenCredential } from "@azure/communication-common";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
 import { ClientSecretCredential } from "@azure/identity";
 import { PublicClientApplication } from "@azure/msal-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type RunningSandbox } from "../../harness/index.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { RunningSandbox } from "../../harness/index.js";
 import { clientId, identityOptions, MODES, msalAuth, tenantId, user } from "../support/modes.js";
 import { rejection } from "../support/rest-error.js";
+import { suiteSandbox } from "../../harness/transports/vitest.js";
 
 /*
  * The quickstart end to end, through the real libraries only: MSAL signs alice in (ROPC) to the
@@ -40,16 +41,13 @@ async function signIn(sb: RunningSandbox, name: "alice" | "bob") {
 }
 
 describe.each(MODES)("Teams token exchange (%s mode)", (mode) => {
-  let sb: RunningSandbox;
+  const sb = suiteSandbox({ mode, port: 0 });
   let identity: CommunicationIdentityClient;
   let appId: string;
-
   beforeAll(async () => {
-    sb = await startSandbox({ mode, port: 0 });
     identity = new CommunicationIdentityClient(sb.descriptor.acs[0]!.connectionString);
     appId = clientId(sb, "contoso-teams");
   });
-  afterAll(() => sb.close());
 
   it("exchanges alice's Entra token; AzureCommunicationTokenCredential reports the Entra token's expiry", async () => {
     const { token, objectId } = await signIn(sb, "alice");

@@ -4,11 +4,11 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeJwt } from "jose";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { generateSigningKey, type SigningKey } from "../../core/keyset.js";
-import { startSandbox, type RunningSandbox } from "../../harness/index.js";
 import { clientId, identityOptions, MODES, tenantId } from "../support/modes.js";
 import { createAcsIdentity, setCredentialEnv } from "./credentials-support.js";
+import { suiteSandbox } from "../../harness/transports/vitest.js";
 
 /*
  * EnvironmentCredential (alone and as DefaultAzureCredential's first link) and ClientCertificateCredential
@@ -29,20 +29,17 @@ beforeAll(async () => {
 
 for (const mode of MODES) {
   describe(`environment and certificate credentials (${mode} mode)`, () => {
-    let sb: RunningSandbox;
+    // The certificate is made in the file's beforeAll, so the options are read when the block starts.
+    const sb = suiteSandbox(() => ({
+      mode,
+      port: 0,
+      world: { apps: { "contoso-backend": { certificates: [key.certificatePem] } } },
+    }));
     let restoreEnv: (() => void) | undefined;
-    beforeAll(async () => {
-      sb = await startSandbox({
-        mode,
-        port: 0,
-        world: { apps: { "contoso-backend": { certificates: [key.certificatePem] } } },
-      });
-    });
     afterEach(() => {
       restoreEnv?.();
       restoreEnv = undefined;
     });
-    afterAll(() => sb.close());
 
     /** The service's environment: tenant, client and authority host (on a port) plus its credential. */
     function env(credential: Record<string, string>): Record<string, string> {
@@ -116,16 +113,12 @@ for (const mode of MODES) {
  * take the other way, the sandbox as HTTPS proxy, which needs no option in code.
  */
 describe("DefaultAzureCredential from the environment alone (server mode)", () => {
-  let sb: RunningSandbox;
+  const sb = suiteSandbox({ mode: "server", port: 0 });
   let restoreEnv: (() => void) | undefined;
-  beforeAll(async () => {
-    sb = await startSandbox({ mode: "server", port: 0 });
-  });
   afterEach(() => {
     restoreEnv?.();
     restoreEnv = undefined;
   });
-  afterAll(() => sb.close());
 
   const secretEnv = () => ({
     AZURE_TENANT_ID: tenantId(sb, "contoso"),

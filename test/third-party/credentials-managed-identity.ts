@@ -1,8 +1,9 @@
 import { DefaultAzureCredential, ManagedIdentityCredential } from "@azure/identity";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type RunningSandbox } from "../../harness/index.js";
+import type { RunningSandbox } from "../../harness/index.js";
 import type { Mode } from "../support/modes.js";
 import { createAcsIdentity, envLines, setCredentialEnv } from "./credentials-support.js";
+import { suiteSandbox } from "../../harness/transports/vitest.js";
 
 /*
  * ManagedIdentityCredential and DefaultAzureCredential against the sandbox's IMDS and App Service
@@ -39,17 +40,14 @@ function identity(sb: RunningSandbox, name: string) {
 
 export function describeManagedIdentity(mode: Mode, source: ManagedIdentitySource): void {
   describe(`managed identity through ${source === "imds" ? "IMDS" : "App Service"} (${mode} mode)`, () => {
-    let sb: RunningSandbox;
+    const sb = suiteSandbox({ mode, port: 0, world: MANAGED_IDENTITY_WORLD });
     let restoreEnv: () => void;
     beforeAll(async () => {
-      sb = await startSandbox({ mode, port: 0, world: MANAGED_IDENTITY_WORLD });
       const { imds, appService } = sb.descriptor.managedIdentityEnv;
       restoreEnv = setCredentialEnv(envLines(source === "imds" ? imds : appService));
     });
-    afterAll(async () => {
-      restoreEnv();
-      await sb.close();
-    });
+    // Runs before the sandbox closes: vitest runs after-hooks in the reverse of their order.
+    afterAll(() => restoreEnv());
 
     it("DefaultAzureCredential gets the system-assigned identity's token and creates an ACS identity", async () => {
       const vm = identity(sb, "contoso-vm");

@@ -4,9 +4,8 @@ import { cpSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeJwt, importPKCS8, SignJWT, type JWTPayload } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { generateSigningKey, type SigningKey } from "../../core/keyset.js";
-import { startSandbox, type RunningSandbox } from "../../harness/index.js";
 import { defaultCaDir } from "../../harness/sandbox/ca.js";
 import { clientId, identityOptions, MODES, tenantId } from "../support/modes.js";
 import {
@@ -16,6 +15,7 @@ import {
   msalFailure,
   signInWithPassword,
 } from "./entra-support.js";
+import { suiteSandbox } from "../../harness/transports/vitest.js";
 
 /*
  * JWTs a client hands to the token endpoint: the client_assertion that authenticates a confidential
@@ -59,17 +59,15 @@ async function entraKeyOnDisk(dataDir: string) {
 }
 
 describe.each(MODES)("assertions at the token endpoint (%s mode)", (mode) => {
-  let sb: RunningSandbox;
   let certificate: SigningKey;
   let dataDir: string;
-  beforeAll(async () => {
+  const sb = suiteSandbox(async () => {
     certificate = await generateSigningKey("contoso-backend");
     dataDir = mkdtempSync(join(tmpdir(), "acs-sandbox-assertions-"));
     // A data dir keeps its own CA; this one starts from the CA the test run already trusts.
     cpSync(defaultCaDir(), join(dataDir, "ca"), { recursive: true });
-    sb = await startSandbox({ mode, port: 0, dataDir, world: world(certificate.certificatePem) });
+    return { mode, port: 0, dataDir, world: world(certificate.certificatePem) };
   });
-  afterAll(() => sb.close());
 
   const base = () => (mode === "server" ? sb.descriptor.baseUrl : "https://login.microsoftonline.com");
 

@@ -1,11 +1,11 @@
 import { PublicClientApplication } from "@azure/msal-node";
 import { parse } from "node-html-parser";
 import { CookieJar } from "tough-cookie";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type RunningSandbox } from "../../harness/index.js";
+import { describe, expect, it } from "vitest";
 import { HeadlessUser } from "../../harness/runner/user-agent.js";
 import { clientId, msalAuth, MODES, user } from "../support/modes.js";
 import { ACS_SCOPES } from "./entra-support.js";
+import { suiteSandbox } from "../../harness/transports/vitest.js";
 
 /*
  * A sign-in belongs to the browser that started it. A client without that browser's cookies, holding
@@ -64,11 +64,7 @@ function formOf(html: string, origin: string) {
 }
 
 describe.each(MODES)("sign-ins bound to their browser (%s mode)", (mode) => {
-  let sb: RunningSandbox;
-  beforeAll(async () => {
-    sb = await startSandbox({ mode, port: 0, world: WORLD });
-  });
-  afterAll(() => sb.close());
+  const sb = suiteSandbox({ mode, port: 0, world: WORLD });
 
   const origin = () => (mode === "server" ? sb.descriptor.baseUrl : "https://login.microsoftonline.com");
   const msal = () =>

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
-import { startSandbox, type RunningSandbox } from "../../harness/index.js";
 import { MODES, user } from "../support/modes.js";
 import { claimsOf, signInWithPassword } from "./entra-support.js";
+import { suiteSandbox } from "../../harness/transports/vitest.js";
 
 /*
  * After the sandbox clock moves ahead, new tokens are dated no later than the real time (so a client that
@@ -10,11 +10,7 @@ import { claimsOf, signInWithPassword } from "./entra-support.js";
  * see them live, and expire them when the sandbox clock passes `exp`).
  */
 describe.each(MODES)("Tokens issued after the sandbox clock moves (%s mode)", (mode) => {
-  let sb: RunningSandbox;
-  beforeAll(async () => {
-    sb = await startSandbox({ mode, port: 0 });
-  });
-  afterAll(() => sb.close());
+  const sb = suiteSandbox({ mode, port: 0 });
 
   it("MSAL Node signs in two hours ahead; iat/nbf are real time, exp is sandbox time; ACS exchanges it", async () => {
     sb.clock.advance("2h");

@@ -1,11 +1,12 @@
 import { DeviceCodeCredential } from "@azure/identity";
 import type { DeviceCodeRequest } from "@azure/msal-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startSandbox, type RunningSandbox } from "../../harness/index.js";
 import { HeadlessUser, type Outcome, type Person } from "../../harness/runner/user-agent.js";
 import { MODES, clientId, identityOptions, tenantId, user } from "../support/modes.js";
 import { ACS_RESOURCE, ACS_SCOPES, claimsOf, msalFailure, publicClient } from "./entra-support.js";
 import { loginOrigin, person } from "./entra-interactive-support.js";
+import { suiteSandbox } from "../../harness/transports/vitest.js";
 
 type DeviceCodeResponse = Parameters<DeviceCodeRequest["deviceCodeCallback"]>[0];
 
@@ -32,13 +33,7 @@ async function requestDeviceCode(sb: RunningSandbox) {
 }
 
 describe.each(MODES)("device code flow (%s)", (mode) => {
-  let sb: RunningSandbox;
-  beforeAll(async () => {
-    sb = await startSandbox({ mode, port: 0 });
-  });
-  afterAll(async () => {
-    await sb?.close();
-  });
+  const sb = suiteSandbox({ mode, port: 0 });
 
   /** msal-node's device code flow, with the person completing the code on the verification page. */
   async function deviceSignIn(who: Person) {
@@ -152,16 +147,10 @@ describe.each(MODES)("device code flow (%s)", (mode) => {
 });
 
 describe.each(MODES)("device code with public client flows off (%s)", (mode) => {
-  let sb: RunningSandbox;
-  beforeAll(async () => {
-    sb = await startSandbox({
-      mode,
-      port: 0,
-      world: { apps: { "contoso-teams": { publicClientFlows: false } } },
-    });
-  });
-  afterAll(async () => {
-    await sb?.close();
+  const sb = suiteSandbox({
+    mode,
+    port: 0,
+    world: { apps: { "contoso-teams": { publicClientFlows: false } } },
   });
 
   it("7000218: msal-node's first poll fails with invalid_client", async () => {

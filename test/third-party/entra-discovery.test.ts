@@ -1,19 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type RunningSandbox } from "../../harness/index.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { clientId, MODES, tenantId, user } from "../support/modes.js";
 import { ACS_SCOPES } from "./entra-support.js";
+import { suiteSandbox } from "../../harness/transports/vitest.js";
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe.each(MODES)("Entra ID discovery documents (%s mode)", (mode) => {
-  let sb: RunningSandbox;
+  const sb = suiteSandbox({ mode, port: 0 });
   let base: string;
   beforeAll(async () => {
-    sb = await startSandbox({ mode, port: 0 });
     base = mode === "server" ? sb.descriptor.baseUrl : "https://login.microsoftonline.com";
   });
-  afterAll(() => sb.close());
 
   const getJson = async (path: string) => {
     const res = await fetch(`${base}${path}`);
@@ -134,13 +132,11 @@ describe.each(MODES)("Entra ID discovery documents (%s mode)", (mode) => {
 });
 
 describe("bad input at the token endpoint (server mode, plain fetch)", () => {
-  let sb: RunningSandbox;
+  const sb = suiteSandbox({ mode: "server", port: 0 });
   let token: string;
   beforeAll(async () => {
-    sb = await startSandbox({ mode: "server", port: 0 });
     token = `${sb.descriptor.baseUrl}/${tenantId(sb, "fabrikam")}/oauth2/v2.0/token`;
   });
-  afterAll(() => sb.close());
 
   const post = async (
     body: string | URLSearchParams,

@@ -1,6 +1,5 @@
 import { ClientSecretCredential } from "@azure/identity";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type RunningSandbox } from "../../harness/index.js";
+import { afterEach, describe, expect, it } from "vitest";
 import { clientId, identityOptions, MODES, tenantId } from "../support/modes.js";
 import {
   ACS_DATA_PLANE_SCOPE,
@@ -9,6 +8,7 @@ import {
   publicClient,
   signInWithPassword,
 } from "./entra-support.js";
+import { suiteSandbox } from "../../harness/transports/vitest.js";
 
 /*
  * MSAL Node and @azure/identity against Entra ID faults at the token endpoint. MSAL does not retry token
@@ -17,11 +17,7 @@ import {
  */
 
 describe.each(MODES)("Entra ID faults through MSAL (%s mode)", (mode) => {
-  let sb: RunningSandbox;
-  beforeAll(async () => {
-    sb = await startSandbox({ mode, port: 0 });
-  });
-  afterAll(() => sb.close());
+  const sb = suiteSandbox({ mode, port: 0 });
   afterEach(async () => {
     await sb.reset();
   });

@@ -1,10 +1,11 @@
 import { CryptoProvider, PublicClientApplication } from "@azure/msal-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type RunningSandbox } from "../../harness/index.js";
+import { describe, expect, it } from "vitest";
+import { startSandbox } from "../../harness/index.js";
 import { HeadlessUser, type Outcome } from "../../harness/runner/user-agent.js";
 import { MODES, clientId, msalAuth, tenantId, user } from "../support/modes.js";
 import { ACS_SCOPES, msalFailure } from "./entra-support.js";
 import { authorizeUrl, person, redeemCode, signInInteractively } from "./entra-interactive-support.js";
+import { suiteSandbox } from "../../harness/transports/vitest.js";
 
 const SCOPE = `${ACS_SCOPES.join(" ")} openid profile offline_access`;
 
@@ -53,13 +54,7 @@ function expectErrorRedirect(outcome: Outcome, error: string, aadsts: number, st
 }
 
 describe.each(MODES)("authorize errors (%s)", (mode) => {
-  let sb: RunningSandbox;
-  beforeAll(async () => {
-    sb = await startSandbox({ mode, port: 0, world: WORLD });
-  });
-  afterAll(async () => {
-    await sb?.close();
-  });
+  const sb = suiteSandbox({ mode, port: 0, world: WORLD });
 
   const params = (overrides: Record<string, string | undefined> = {}) => ({
     client_id: clientId(sb, "contoso-teams"),
@@ -199,13 +194,7 @@ describe.each(MODES)("authorize errors (%s)", (mode) => {
 });
 
 describe.each(MODES)("authorization code redemption errors (%s)", (mode) => {
-  let sb: RunningSandbox;
-  beforeAll(async () => {
-    sb = await startSandbox({ mode, port: 0, world: WORLD });
-  });
-  afterAll(async () => {
-    await sb?.close();
-  });
+  const sb = suiteSandbox({ mode, port: 0, world: WORLD });
 
   function pca() {
     return new PublicClientApplication({

@@ -1,10 +1,10 @@
 import { CryptoProvider, PublicClientApplication } from "@azure/msal-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type RunningSandbox } from "../../harness/index.js";
+import { describe, expect, it } from "vitest";
 import { HeadlessUser } from "../../harness/runner/user-agent.js";
 import { MODES, clientId, msalAuth, tenantId, user } from "../support/modes.js";
 import { ACS_RESOURCE, ACS_SCOPES, claimsOf } from "./entra-support.js";
 import { authorizeUrl, person, signInInteractively } from "./entra-interactive-support.js";
+import { suiteSandbox } from "../../harness/transports/vitest.js";
 
 /** The quickstart JavaScript sample's registration: `http://localhost/redirect` beside `http://localhost`. */
 const SAMPLE_WORLD = {
@@ -14,13 +14,7 @@ const SAMPLE_WORLD = {
 };
 
 describe.each(MODES)("interactive sign-in through msal-node acquireTokenInteractive (%s)", (mode) => {
-  let sb: RunningSandbox;
-  beforeAll(async () => {
-    sb = await startSandbox({ mode, port: 0 });
-  });
-  afterAll(async () => {
-    await sb?.close();
-  });
+  const sb = suiteSandbox({ mode, port: 0 });
 
   it("signs alice in through the pages and form_post, with an ACS token for her", async () => {
     const browser = new HeadlessUser(person(sb, "alice"));
@@ -98,13 +92,7 @@ describe.each(MODES)("interactive sign-in through msal-node acquireTokenInteract
 });
 
 describe.each(MODES)("authorization code + PKCE, the quickstart JavaScript sample (%s)", (mode) => {
-  let sb: RunningSandbox;
-  beforeAll(async () => {
-    sb = await startSandbox({ mode, port: 0, world: SAMPLE_WORLD });
-  });
-  afterAll(async () => {
-    await sb?.close();
-  });
+  const sb = suiteSandbox({ mode, port: 0, world: SAMPLE_WORLD });
 
   function sampleApp() {
     return new PublicClientApplication({

@@ -1,9 +1,9 @@
 import { PublicClientApplication } from "@azure/msal-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type RunningSandbox } from "../../harness/index.js";
+import { describe, expect, it } from "vitest";
 import { HeadlessUser } from "../../harness/runner/user-agent.js";
 import { clientId, msalAuth, MODES, user } from "../support/modes.js";
 import { ACS_SCOPES, msalFailure, signInWithPassword } from "./entra-support.js";
+import { suiteSandbox } from "../../harness/transports/vitest.js";
 
 /* Smart lockout as a world setting: wrong passwords count across ROPC and the sign-in page alike. */
 
@@ -12,11 +12,7 @@ const WORLD = { tenants: { fabrikam: { lockout: { threshold: 2, duration: "5m" }
 // #endregion lockout-world
 
 describe.each(MODES)("smart lockout (%s mode)", (mode) => {
-  let sb: RunningSandbox;
-  beforeAll(async () => {
-    sb = await startSandbox({ mode, port: 0, world: WORLD });
-  });
-  afterAll(() => sb.close());
+  const sb = suiteSandbox({ mode, port: 0, world: WORLD });
 
   const signInPage = async (password: string) => {
     const url = await new PublicClientApplication({

@@ -1,9 +1,9 @@
 import { PublicClientApplication } from "@azure/msal-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type RunningSandbox } from "../../harness/index.js";
+import { describe, expect, it } from "vitest";
 import { HeadlessUser } from "../../harness/runner/user-agent.js";
 import { clientId, msalAuth, MODES, tenantId, user } from "../support/modes.js";
 import { ACS_SCOPES } from "./entra-support.js";
+import { suiteSandbox } from "../../harness/transports/vitest.js";
 
 /*
  * Sign-out at the end_session_endpoint the discovery document advertises. msal-node has no public
@@ -13,11 +13,7 @@ import { ACS_SCOPES } from "./entra-support.js";
  */
 
 describe.each(MODES)("sign-out (%s mode)", (mode) => {
-  let sb: RunningSandbox;
-  beforeAll(async () => {
-    sb = await startSandbox({ mode, port: 0 });
-  });
-  afterAll(() => sb.close());
+  const sb = suiteSandbox({ mode, port: 0 });
 
   const origin = () => (mode === "server" ? sb.descriptor.baseUrl : "https://login.microsoftonline.com");
   const msal = () =>

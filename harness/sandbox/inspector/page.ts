@@ -179,6 +179,8 @@ function table(caption, head, rows) {
     el("tbody", {}, ...(rows.length ? rows : [["none", ...head.slice(1).map(() => "")]]).map((r) => el("tr", {}, ...r.map((c) => c instanceof Node ? el("td", {}, c) : el("td", { text: String(c) }))))));
 }
 const yesNo = (b) => (b ? "yes" : "no");
+// The world is drawn once; a load that failed (the sandbox busy or restarting) is retried with the live refresh.
+let worldDrawn = false;
 async function refreshWorld() {
   const target = $("#world"); 
   try {
@@ -211,12 +213,13 @@ async function refreshWorld() {
         r.identities.length ? r.identities.map((i) => [i.id, i.createdAt, i.state, i.tokensRevokedBefore || "—"]) : [["none yet", "", "", ""]]));
     }
     target.replaceChildren(...parts.filter(Boolean));
+    worldDrawn = true;
   } catch (e) { target.replaceChildren(el("p", { text: "World unavailable: " + e.message })); }
 }
 
 function refreshAll() { refreshClock(); refreshFaults(); refreshTraffic(); refreshWorld(); }
 refreshAll();
-setInterval(() => { if ($("#live").checked) { refreshClock(); refreshTraffic(); refreshFaults(); } }, 2000);
+setInterval(() => { if ($("#live").checked) { refreshClock(); refreshTraffic(); refreshFaults(); if (!worldDrawn) refreshWorld(); } }, 2000);
 `;
 
 /** The inspector's HTML document. */
