@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
 import { loadSigningKey, processKeys, type SigningKey, type StoredSigningKey } from "../../core/keyset.js";
@@ -18,10 +18,26 @@ export type KeySetName = keyof typeof KEY_SETS;
  * with one (`<dataDir>/keys/`, or beside the CA for `serve`) they are kept there, so a restart skips
  * three RSA generations and tokens issued before it still verify after it, as identities do.
  */
-export async function signingKeys(name: KeySetName, dir: string | undefined): Promise<SigningKey[]> {
-  const { count, subject } = KEY_SETS[name];
-  if (!dir) return processKeys(name, count, subject);
+export function signingKeys(name: KeySetName, dir: string | undefined): Promise<SigningKey[]> {
+  if (!dir) return processKeys(name, KEY_SETS[name].count, KEY_SETS[name].subject);
   const file = join(dir, `${name}.json`);
+  // Read once per process while the file stays as it was: every sandbox a test file starts uses them.
+  const stat = statSync(file, { throwIfNoEntry: false });
+  if (!stat) return keptKeys(name, dir, file);
+  const version = `${file}:${stat.mtimeMs}:${stat.size}`;
+  let keys = kept.get(version);
+  if (!keys) {
+    keys = keptKeys(name, dir, file);
+    kept.set(version, keys);
+    keys.catch(() => kept.delete(version));
+  }
+  return keys;
+}
+
+const kept = new Map<string, Promise<SigningKey[]>>();
+
+async function keptKeys(name: KeySetName, dir: string, file: string): Promise<SigningKey[]> {
+  const { count, subject } = KEY_SETS[name];
   if (existsSync(file)) {
     try {
       const stored = JSON.parse(readFileSync(file, "utf8")) as StoredSigningKey[];

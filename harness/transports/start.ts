@@ -183,6 +183,8 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       mode,
       looseApiVersion: options.looseApiVersion ?? false,
       dataDir: options.dataDir,
+      // Kept beside the CA, as `serve` keeps them: a new test process makes no RSA keys.
+      ...(options.dataDir ? {} : { keysDir: join(defaultCaDir(), "signing-keys") }),
       adminToken: options.adminToken,
       debugLogPath: options.debugLog,
       plugins: options.plugins,
