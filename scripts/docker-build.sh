@@ -22,7 +22,10 @@ rm -rf "$stage"
 mkdir -p "$stage/opt/acs-sandbox" "$stage/data"
 npm run --silent build
 tarball="$(npm pack --ignore-scripts --silent --pack-destination "$stage")"
-tar -xzf "$stage/$tarball" -C "$stage/opt/acs-sandbox" --strip-components=1
+# -m: files get the time of extraction, not npm pack's fixed 1985 date. BuildKit sends the context
+# incrementally by size and mtime, so a rebuilt file of the same size (a bundle whose chunk names
+# changed) would otherwise reach the image as its stale copy.
+tar -xzmf "$stage/$tarball" -C "$stage/opt/acs-sandbox" --strip-components=1
 rm "$stage/$tarball"
 cp package-lock.json "$stage/opt/acs-sandbox/"
 # --omit=optional drops optional peers the sandbox never loads (msw's TypeScript: a quarter of the size).
