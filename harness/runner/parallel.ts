@@ -48,6 +48,19 @@ function spawnWorker(env: NodeJS.ProcessEnv): ChildProcess {
   });
 }
 
+async function playHere(files: string[], options: RunAllOptions): Promise<ScenarioResult[]> {
+  const { brokenRun, runScenario } = await import("./run-scenario.js");
+  const results: ScenarioResult[] = [];
+  for (const file of files) {
+    const result = await runScenario(file, { mode: options.mode }).catch((err: unknown) =>
+      brokenRun(file, options.mode, err),
+    );
+    results.push(result);
+    options.onResult?.(result);
+  }
+  return results;
+}
+
 /**
  * Runs scenario files across worker processes, one scenario at a time per worker (intercept mode shares
  * one msw server per process, so that is the unit of safe parallelism). Results come in file order.
@@ -56,6 +69,9 @@ export async function runAll(files: string[], options: RunAllOptions): Promise<S
   const trust = options.mode === "server" ? await serverTrustEnv() : undefined;
   const env = trust?.env ?? process.env;
   const count = Math.max(1, Math.min(options.workers ?? availableParallelism(), files.length));
+  // One at a time in intercept mode needs no worker: this process plays them, saving a node start and
+  // a second load of the client SDKs. Server mode always forks, as its workers must start with the CA.
+  if (count === 1 && options.mode === "intercept") return playHere(files, options);
   const results: ScenarioResult[] = new Array(files.length);
   let next = 0;
 

@@ -176,3 +176,17 @@ async function lastSdkRequest(control: SandboxControl, since: string) {
     return undefined;
   }
 }
+
+/** The result of a scenario whose run itself broke (a bug, not a failing story), as the reporters show it. */
+export function brokenRun(file: string, mode: RunMode, err: unknown): ScenarioResult {
+  return {
+    name: file,
+    description: "",
+    file,
+    mode,
+    status: "failed",
+    durationMs: 0,
+    steps: [],
+    error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+  };
+}

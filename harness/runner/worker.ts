@@ -1,4 +1,4 @@
-import { runScenario } from "./run-scenario.js";
+import { brokenRun, runScenario } from "./run-scenario.js";
 import type { RunMode, ScenarioResult } from "./types.js";
 
 /*
@@ -21,18 +21,6 @@ process.on("message", (job: Job) => {
   void runScenario(job.file, { mode: job.mode }).then(
     (result) => process.send!({ id: job.id, result } satisfies JobDone),
     (err: unknown) =>
-      process.send!({
-        id: job.id,
-        result: {
-          name: job.file,
-          description: "",
-          file: job.file,
-          mode: job.mode,
-          status: "failed",
-          durationMs: 0,
-          steps: [],
-          error: err instanceof Error ? (err.stack ?? err.message) : String(err),
-        },
-      } satisfies JobDone),
+      process.send!({ id: job.id, result: brokenRun(job.file, job.mode, err) } satisfies JobDone),
   );
 });
