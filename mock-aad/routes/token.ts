@@ -75,7 +75,10 @@ export async function tokenRoutes(app: FastifyInstance, ctx: AadContext, state: 
         authority: request.params.tenant,
         body,
         credential: readClientCredential(body, request.headers.authorization),
-        assertionAudiences: assertionAudiences(ctx, request),
+        // Worked out only for the grants that check an assertion's audience.
+        get assertionAudiences() {
+          return assertionAudiences(ctx, request);
+        },
         mint: { clock: ctx.clock, keys: ctx.keys, origin },
         origin: request.headers.origin,
       });
