@@ -1,5 +1,6 @@
 import Fastify from "fastify";
-import { startSandbox } from "../harness/index.js";
+// The built package, as `import { startSandbox } from "acs-sandbox"` loads it (npm run bench builds first).
+import { startSandbox } from "../dist/harness/index.js";
 import { goal, median } from "./support.js";
 
 /*
