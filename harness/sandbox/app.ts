@@ -2,6 +2,7 @@ import { namedPlugin } from "../../core/named-plugin.js";
 import cookie from "@fastify/cookie";
 import formbody from "@fastify/formbody";
 import Fastify, {
+  type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyPluginAsync,
   type FastifyReply,
@@ -33,6 +34,43 @@ export interface AppParts {
   faults?: Omit<FaultHookOptions, "onDropped">;
   /** Extra endpoints beside the mocks (a team's own test double), under the same journal and error rules. */
   plugins?: FastifyPluginAsync[];
+  /** Where a failure fastify itself reports goes (one no error handler or journal entry could take). */
+  onFailure: (failure: SandboxFailure) => void;
+}
+
+/** A failure of the sandbox outside any journaled answer: a hook failing after the answer was sent, … */
+export interface SandboxFailure {
+  message: string;
+  stack?: string;
+}
+
+/**
+ * fastify's logger, kept for errors only. Most failures reach the error handler and so the journal
+ * (recordServerError); fastify logs the rest itself: a hook failing after the answer left, an error
+ * handler or journal hook that throws. Those are sandbox bugs too, so they go to `onFailure` rather than
+ * to a silent logger. Everything below error level is dropped, as no log was kept before.
+ */
+function failureLogger(onFailure: (failure: SandboxFailure) => void): FastifyBaseLogger {
+  const report = (first: unknown, message?: string) => {
+    const candidate = first instanceof Error ? first : (first as { err?: unknown } | undefined)?.err;
+    const err = candidate instanceof Error ? candidate : undefined;
+    const text =
+      message ?? (typeof first === "string" ? first : (err?.message ?? "fastify reported an error"));
+    onFailure({ message: text, ...(err?.stack ? { stack: err.stack } : {}) });
+  };
+  const ignore = () => {};
+  const logger = {
+    level: "error",
+    fatal: report,
+    error: report,
+    warn: ignore,
+    info: ignore,
+    debug: ignore,
+    trace: ignore,
+    silent: ignore,
+    child: () => logger,
+  };
+  return logger as unknown as FastifyBaseLogger;
 }
 
 function isAdminRequest(request: FastifyRequest): boolean {
@@ -49,7 +87,7 @@ function isAdminRequest(request: FastifyRequest): boolean {
  */
 export async function buildApp(parts: AppParts, options: { https?: { key: string; cert: string } } = {}) {
   const app = Fastify({
-    logger: false,
+    loggerInstance: failureLogger(parts.onFailure),
     bodyLimit: BODY_LIMIT_BYTES,
     // ACS ids contain ':' and may be percent-encoded; keep the raw URL for HMAC and let routes decode.
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 2048 },

@@ -36,6 +36,12 @@ export class DebugLog {
     writeSync(this.#fd, `${JSON.stringify(entry)}\n`);
   }
 
+  /** A failure outside any request's entry (see buildApp's failure logger), as one line of its own. */
+  writeFailure(failure: { message: string; stack?: string }, at: Date): void {
+    if (this.#fd === undefined) return;
+    writeSync(this.#fd, `${JSON.stringify({ at: at.toISOString(), failure })}\n`);
+  }
+
   close(): void {
     if (this.#fd === undefined) return;
     closeSync(this.#fd);

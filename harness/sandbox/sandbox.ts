@@ -7,7 +7,7 @@ import { KeySet } from "../../core/keyset.js";
 import { mockAad, type MockAad } from "../../mock-aad/index.js";
 import { mockAcs, type MockAcs } from "../../mock-acs/index.js";
 import type { AcsResource } from "../../mock-acs/resources.js";
-import { buildApp } from "./app.js";
+import { buildApp, type SandboxFailure } from "./app.js";
 import { buildDescriptor, canonicalOrigin, type Descriptor, type Port443 } from "./descriptor.js";
 import { FaultInjector } from "./faults/injector.js";
 import { DebugLog } from "./debug-log.js";
@@ -150,6 +150,7 @@ export class Sandbox {
           transport: () => (this.mode === "server" ? "socket" : "inject"),
         },
         plugins: this.#options.plugins ?? [],
+        onFailure: (failure) => this.#reportFailure(failure),
         adminGuard: {
           adminToken: this.#options.adminToken,
           ownOrigins: () => [this.#options.publicUrl ?? this.defaultOrigin],
@@ -158,6 +159,14 @@ export class Sandbox {
       this.#options.https ? { https: this.#options.https } : {},
     );
     await this.#app.ready();
+  }
+
+  /** A failure no journal entry holds: on stderr, where a bug is seen, and in the `--debug` log. */
+  #reportFailure(failure: SandboxFailure): void {
+    process.stderr.write(
+      `acs-sandbox: internal error: ${failure.message}${failure.stack ? `\n${failure.stack}` : ""}\n`,
+    );
+    this.#debugLog?.writeFailure(failure, new Date());
   }
 
   /** The sandbox-hosted workload token issuer (`/_sandbox/workload-issuer`). */

@@ -2,7 +2,7 @@ import Fastify from "fastify";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { startSandbox, type RunningSandbox } from "../../harness/index.js";
 import { Clock } from "../../core/clock.js";
 import { installErrorHandler } from "../../mock-aad/routes/fallback.js";
@@ -62,6 +62,39 @@ describe("unexpected errors are visible 500s", () => {
     expect(lines.find((l) => l.url === "/team/double")?.error.stack).toContain("TypeError");
     // The sandbox goes on serving.
     expect((await sb.sandbox.app.inject({ url: "/_sandbox/health" })).json()).toEqual({ status: "ok" });
+  });
+
+  it("a failure after the answer left (a hook that throws) is on stderr and in the debug log", async () => {
+    dir = mkdtempSync(join(tmpdir(), "acs-sandbox-debug-"));
+    const debugLog = join(dir, "debug.log");
+    const afterAnswer = async (app: import("fastify").FastifyInstance) => {
+      app.get("/team/after", async () => ({ ok: true }));
+      app.addHook("onResponse", async (request) => {
+        if (request.url === "/team/after") throw new RangeError("bookkeeping after the answer failed");
+      });
+    };
+    sb = await startSandbox({ mode: "handlers", debugLog, plugins: [afterAnswer] });
+    const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    let printed: string;
+    try {
+      const res = await sb.sandbox.app.inject({ url: "/team/after" });
+      expect(res.json()).toEqual({ ok: true });
+      await vi.waitFor(() => expect(stderr).toHaveBeenCalled());
+      printed = String(stderr.mock.calls[0]![0]);
+    } finally {
+      stderr.mockRestore();
+    }
+    expect(printed).toMatch(
+      /^acs-sandbox: internal error: request errored\nRangeError: bookkeeping after the answer failed\n/,
+    );
+    const failures = readFileSync(debugLog, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { failure?: { message: string; stack?: string } })
+      .filter((l) => l.failure);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]!.failure!.message).toBe("request errored");
+    expect(failures[0]!.failure!.stack).toContain("RangeError: bookkeeping after the answer failed");
   });
 
   it("Entra's endpoints answer a bug with Entra's 500 (AADSTS50000), not 400 AADSTS9002313", async () => {
