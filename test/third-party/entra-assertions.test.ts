@@ -1,3 +1,4 @@
+import { middleTierWorld } from "../support/worlds.js";
 import { ClientAssertionCredential } from "@azure/identity";
 import { X509Certificate, createHash } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync } from "node:fs";
@@ -25,27 +26,7 @@ import { suiteSandbox } from "../../harness/transports/vitest.js";
 
 /** A multitenant middle-tier API Fabrikam consented to; contoso-backend signs assertions with a certificate. */
 function world(certificate: string) {
-  return {
-    apps: {
-      "contoso-api": {
-        tenant: "contoso",
-        secrets: [{ value: "contoso-api-secret" }],
-        redirectUris: { web: ["https://contoso.example/api"] },
-        exposedScopes: ["access_as_user"],
-      },
-      "contoso-backend": { certificates: [certificate] },
-    },
-    tenants: {
-      fabrikam: {
-        servicePrincipals: ["acs", "graph", "contoso-teams", "contoso-api"],
-        grants: [
-          { client: "contoso-teams", resource: "acs", scopes: ["Teams.ManageCalls", "Teams.ManageChats"] },
-          { client: "contoso-teams", resource: "contoso-api", scopes: ["access_as_user"] },
-          { client: "contoso-api", resource: "acs", scopes: ["Teams.ManageCalls", "Teams.ManageChats"] },
-        ],
-      },
-    },
-  };
+  return middleTierWorld({}, { "contoso-backend": { certificates: [certificate] } });
 }
 
 /** The sandbox's Entra signing key as `--data-dir` keeps it on disk (`keys/aad.json`). */

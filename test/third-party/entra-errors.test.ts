@@ -4,6 +4,7 @@ import {
   UsernamePasswordCredential,
 } from "@azure/identity";
 import { SignJWT } from "jose";
+import { middleTierWorld } from "../support/worlds.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { generateSigningKey } from "../../core/keyset.js";
 import { startSandbox, type RunningSandbox } from "../../harness/index.js";
@@ -25,27 +26,8 @@ afterEach(async () => {
   sb = undefined;
 });
 
-/** A multitenant middle-tier API Fabrikam consented to, for the on-behalf-of errors. */
-const OBO_WORLD = {
-  apps: {
-    "contoso-api": {
-      tenant: "contoso",
-      secrets: [{ value: "contoso-api-secret" }],
-      redirectUris: { web: ["https://contoso.example/api"] },
-      exposedScopes: ["access_as_user"],
-    },
-  },
-  tenants: {
-    fabrikam: {
-      servicePrincipals: ["acs", "graph", "contoso-teams", "contoso-api"],
-      grants: [
-        { client: "contoso-teams", resource: "acs", scopes: ["Teams.ManageCalls", "Teams.ManageChats"] },
-        { client: "contoso-teams", resource: "contoso-api", scopes: ["access_as_user"] },
-        { client: "contoso-api", resource: "acs", scopes: ["Teams.ManageCalls", "Teams.ManageChats"] },
-      ],
-    },
-  },
-};
+/** The middle-tier API Fabrikam consented to, for the on-behalf-of errors. */
+const OBO_WORLD = middleTierWorld();
 
 interface ErrorCase {
   name: string;

@@ -6,6 +6,7 @@ import {
 import { ConfidentialClientApplication } from "@azure/msal-node";
 import { createHash } from "node:crypto";
 import { createRemoteJWKSet, jwtVerify, SignJWT } from "jose";
+import { middleTierWorld } from "../support/worlds.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { generateSigningKey } from "../../core/keyset.js";
 import { startSandbox, type RunningSandbox } from "../../harness/index.js";
@@ -204,28 +205,12 @@ describe.each(MODES)("Entra ID token flows through the real libraries (%s mode)"
   });
 
   it("trades a middle-tier API's token for an ACS token on behalf of the user", async () => {
-    const s = await start({
-      apps: {
-        "contoso-api": {
-          tenant: "contoso",
-          signInAudience: "multitenant",
-          secrets: [{ value: "contoso-api-secret" }],
-          redirectUris: { web: ["https://contoso.example/api"] },
-          exposedScopes: ["access_as_user"],
-          requiredResourceAccess: { acs: ["Teams.ManageCalls", "Teams.ManageChats"] },
-        },
-      },
-      tenants: {
-        fabrikam: {
-          servicePrincipals: ["acs", "graph", "contoso-teams", "contoso-api"],
-          grants: [
-            { client: "contoso-teams", resource: "acs", scopes: ["Teams.ManageCalls", "Teams.ManageChats"] },
-            { client: "contoso-teams", resource: "contoso-api", scopes: ["access_as_user"] },
-            { client: "contoso-api", resource: "acs", scopes: ["Teams.ManageCalls", "Teams.ManageChats"] },
-          ],
-        },
-      },
-    });
+    const s = await start(
+      middleTierWorld({
+        signInAudience: "multitenant",
+        requiredResourceAccess: { acs: ["Teams.ManageCalls", "Teams.ManageChats"] },
+      }),
+    );
     const apiId = clientId(s, "contoso-api");
     const fabrikam = tenantId(s, "fabrikam");
     const alice = user(s, "alice");
