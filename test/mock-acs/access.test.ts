@@ -3,7 +3,7 @@ import {
   acsUnderTest,
   decodePayload,
   entraToken,
-  hmacHeaders,
+  signedInject,
   LICENSED_USER,
   TEAMS_APP_ID,
   TENANT_ID,
@@ -24,13 +24,7 @@ afterAll(() => t.app.close());
 type Method = "GET" | "PUT" | "PATCH" | "POST" | "DELETE";
 
 function signed(method: Method, url: string, body?: unknown, contentType = "application/json") {
-  const payload = body === undefined ? "" : typeof body === "string" ? body : JSON.stringify(body);
-  return t.app.inject({
-    method,
-    url,
-    headers: { ...hmacHeaders(t, method, url, payload), ...(payload ? { "content-type": contentType } : {}) },
-    ...(payload ? { payload } : {}),
-  });
+  return signedInject(t, method, url, body, contentType);
 }
 
 function bearer(url: string, token: string | undefined, payload = "{}") {

@@ -76,12 +76,22 @@ export function hmacHeaders(
 }
 
 /** A signed request through `inject`. */
-export function signedInject(t: AcsUnderTest, method: "POST" | "DELETE", url: string, body?: unknown) {
+export function signedInject(
+  t: AcsUnderTest,
+  method: "GET" | "PUT" | "PATCH" | "POST" | "DELETE",
+  url: string,
+  body?: unknown,
+  /** Sent with a body only; without it the request has no content type at all. */
+  contentType?: string,
+) {
   const payload = body === undefined ? "" : typeof body === "string" ? body : JSON.stringify(body);
   return t.app.inject({
     method,
     url,
-    headers: hmacHeaders(t, method, url, payload),
+    headers: {
+      ...hmacHeaders(t, method, url, payload),
+      ...(payload && contentType ? { "content-type": contentType } : {}),
+    },
     ...(payload ? { payload } : {}),
   });
 }
