@@ -7,19 +7,24 @@ import { AadState, MAX_TOKENS_PER_SESSION } from "../../mock-aad/state.js";
  * clock, and sign-ins in progress are bounded, so a flood of /authorize cannot grow memory without end.
  */
 
+/** A device code sign-in in progress, from one browser at one client address. */
+function startDeviceSignIn(state: AadState, scope: string) {
+  return state.interactions.start({
+    authority: "common",
+    clientId: "c",
+    correlationId: "x",
+    loginHint: undefined,
+    browser: "b",
+    clientAddress: "127.0.0.1",
+    request: { kind: "device", deviceCode: "d", scope, confirmed: false },
+  });
+}
+
 describe("transient Entra state is swept on the sandbox clock", () => {
   it("forgets sign-ins after their hour, codes and device codes a day after expiry, sessions after a day", () => {
     const clock = new Clock("2026-01-01T00:00:00Z");
     const state = new AadState(clock);
-    const interaction = state.interactions.start({
-      authority: "common",
-      clientId: "c",
-      correlationId: "x",
-      loginHint: undefined,
-      browser: "b",
-      clientAddress: "127.0.0.1",
-      request: { kind: "device", deviceCode: "d", scope: "s", confirmed: false },
-    });
+    const interaction = startDeviceSignIn(state, "s");
     state.authorizationCodes.issue({
       clientId: "c",
       tenantId: "t",
@@ -56,16 +61,7 @@ describe("transient Entra state is swept on the sandbox clock", () => {
 describe("sign-ins in progress are bounded", () => {
   it("keeps at most 10 000, forgetting the oldest", () => {
     const state = new AadState(new Clock());
-    const start = () =>
-      state.interactions.start({
-        authority: "common",
-        clientId: "c",
-        correlationId: "x",
-        loginHint: undefined,
-        browser: "b",
-        clientAddress: "127.0.0.1",
-        request: { kind: "device", deviceCode: "d", scope: "s".repeat(2048), confirmed: false },
-      });
+    const start = () => startDeviceSignIn(state, "s".repeat(2048));
     const first = start();
     for (let i = 0; i < 10_200; i++) start();
     const last = start();
