@@ -36,6 +36,18 @@ interface ErrorCase {
   expected: { errorNo: string; errorCode: string; subError?: string; status?: number; name?: string };
 }
 
+/** Alice signed in with her password at a Fabrikam public client, for the refresh-token cases. */
+async function aliceSignedIn(s: RunningSandbox) {
+  const app = publicClient(s, "fabrikam");
+  const alice = user(s, "alice");
+  const first = await app.acquireTokenByUsernamePassword({
+    username: alice.upn,
+    password: alice.password,
+    scopes: ACS_SCOPES,
+  });
+  return { app, first };
+}
+
 const CASES: ErrorCase[] = [
   {
     name: "9001023 ROPC through /common",
@@ -205,13 +217,7 @@ const CASES: ErrorCase[] = [
   {
     name: "700082 refresh token unused for 90 days",
     act: async (s) => {
-      const app = publicClient(s, "fabrikam");
-      const alice = user(s, "alice");
-      const first = await app.acquireTokenByUsernamePassword({
-        username: alice.upn,
-        password: alice.password,
-        scopes: ACS_SCOPES,
-      });
+      const { app, first } = await aliceSignedIn(s);
       s.clock.advance("91d");
       return app.acquireTokenSilent({ account: first!.account!, scopes: ACS_SCOPES, forceRefresh: true });
     },
@@ -225,13 +231,7 @@ const CASES: ErrorCase[] = [
   {
     name: "50173 refresh after an admin revoked the user's sign-in sessions",
     act: async (s) => {
-      const app = publicClient(s, "fabrikam");
-      const alice = user(s, "alice");
-      const first = await app.acquireTokenByUsernamePassword({
-        username: alice.upn,
-        password: alice.password,
-        scopes: ACS_SCOPES,
-      });
+      const { app, first } = await aliceSignedIn(s);
       s.clock.advance("1m");
       // As Graph's revokeSignInSessions would, through the admin API.
       const admin = `${loginOrigin(s)}/_sandbox/world`;
