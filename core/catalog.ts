@@ -27,3 +27,11 @@ export interface ExplainedError {
   /** Where the wire form comes from, or why it is a guess. */
   evidence: Evidence;
 }
+
+/** A code as people write it, made comparable: `650052`, `aadsts650052` and `AADSTS650052` are one code; ACS codes ignore case. */
+export function normalizeCode(code: string | number): string {
+  const text = String(code).trim();
+  if (/^\d+$/.test(text)) return `AADSTS${text}`;
+  if (/^aadsts\d+$/i.test(text)) return text.toUpperCase();
+  return text.toLowerCase();
+}

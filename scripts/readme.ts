@@ -4,7 +4,7 @@
 // `npm run readme` rewrites them; test/readme/snippets.test.ts fails when a document has drifted.
 import { readFileSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { catalog } from "../harness/sandbox/explain.js";
+import { catalog } from "../harness/operator/explain.js";
 import { compatibilityTables } from "./compatibility.js";
 
 export const SNIPPET = /(<!-- snippet: (\S+)#(\S+) -->\s*```\w*\n)([\s\S]*?)```/g;

@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { explain, formatExplanation } from "../sandbox/explain.js";
+import { explain, formatExplanation } from "../operator/explain.js";
 
 export function explainCommand(): Command {
   return new Command("explain")

@@ -1,10 +1,10 @@
 import { writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AdminClient } from "../sandbox/admin-client.js";
+import { AdminClient } from "../operator/admin-client.js";
 import type { Descriptor } from "../sandbox/descriptor.js";
-import type { FaultRuleInput } from "../sandbox/faults/rules.js";
-import type { JournalEntry } from "../sandbox/journal.js";
+import type { FaultRuleInput } from "../operator/faults/rules.js";
+import type { JournalEntry } from "../operator/journal.js";
 import { startSandbox } from "../transports/start.js";
 import type { World, WorldDocument } from "../sandbox/world.js";
 import { startServerChild } from "./server-child.js";

@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
+import { normalizeCode } from "../../core/catalog.js";
 import { parseDuration } from "../../core/duration.js";
 import type { Expectation } from "./scenario.js";
 import type { ActualOutcome, Mismatch } from "./types.js";
@@ -10,13 +11,6 @@ import type { ActualOutcome, Mismatch } from "./types.js";
 
 /** The Teams token's expiry follows the Entra token's; tolerance for the service's own rounding. [infer] */
 const SAME_EXPIRY_TOLERANCE_S = 300;
-
-export function normalizeCode(code: string | number): string {
-  const text = String(code).trim();
-  if (/^\d+$/.test(text)) return `AADSTS${text}`;
-  if (/^aadsts\d+$/i.test(text)) return text.toUpperCase();
-  return text.toLowerCase();
-}
 
 /** Services round expiry to whole seconds and time passes between issuing and checking. */
 const EXPIRY_SLACK_S = 5;

@@ -2,7 +2,7 @@ import { readUserFile } from "../sandbox/user-file.js";
 import { basename, extname } from "node:path";
 import { z } from "zod";
 import { UserConsentPolicySchema } from "../../mock-aad/directory.js";
-import { FaultRuleSchema } from "../sandbox/faults/rules.js";
+import { FaultRuleSchema } from "../operator/faults/rules.js";
 import { parseWorld, WorldError, type World } from "../sandbox/world.js";
 import { parseLocatedYaml, type LocatedYaml } from "../sandbox/yaml-location.js";
 import { describeIssues, nearestWord } from "../sandbox/did-you-mean.js";

@@ -1,5 +1,5 @@
 import type { ActionName, Expectation } from "./scenario.js";
-import type { JournalEntry } from "../sandbox/journal.js";
+import type { JournalEntry } from "../operator/journal.js";
 
 /** Where a scenario runs: in this process behind msw, or against `acs-sandbox serve` in a child process. */
 export type RunMode = "intercept" | "server";

@@ -12,11 +12,16 @@ import { recordServerError } from "../../core/outcome.js";
 import type { MockAad } from "../../mock-aad/index.js";
 import type { MockAcs } from "../../mock-acs/index.js";
 import { absoluteFormPath, isAcsRequest } from "./addressing.js";
-import { ADMIN_PREFIX, checkAdminRequest, type AdminGuardOptions } from "./admin-guard.js";
-import { faultHook, type FaultHookOptions } from "./faults/hook.js";
-import { clientOf, requestKind } from "./faults/operations.js";
-import { journalRequestBody, journalResponseBody, type Journal, type JournalEntry } from "./journal.js";
-import { Redactor } from "./redaction.js";
+import { ADMIN_PREFIX, checkAdminRequest, type AdminGuardOptions } from "../operator/admin-guard.js";
+import { faultHook, type FaultHookOptions } from "../operator/faults/hook.js";
+import { clientOf, requestKind } from "../operator/faults/operations.js";
+import {
+  journalRequestBody,
+  journalResponseBody,
+  type Journal,
+  type JournalEntry,
+} from "../operator/journal.js";
+import { Redactor } from "../operator/redaction.js";
 
 export { absoluteFormPath, isAcsRequest };
 

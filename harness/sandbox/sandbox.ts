@@ -9,11 +9,11 @@ import { mockAcs, type MockAcs } from "../../mock-acs/index.js";
 import type { AcsResource } from "../../mock-acs/resources.js";
 import { buildApp, type SandboxFailure } from "./app.js";
 import { buildDescriptor, canonicalOrigin, type Descriptor, type Port443 } from "./descriptor.js";
-import { FaultInjector } from "./faults/injector.js";
+import { FaultInjector } from "../operator/faults/injector.js";
 import { DebugLog } from "./debug-log.js";
-import { Journal } from "./journal.js";
+import { Journal } from "../operator/journal.js";
 import { signingKeys } from "./keys.js";
-import { WorkloadIssuer } from "./workload-issuer.js";
+import { WorkloadIssuer } from "../external/workload-issuer.js";
 import { World } from "./world.js";
 
 export interface SandboxCoreOptions {

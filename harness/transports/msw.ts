@@ -1,6 +1,6 @@
 import { http, type HttpHandler } from "msw";
 import type { Sandbox } from "../sandbox/sandbox.js";
-import { DROP_MARKER } from "../sandbox/faults/drop-marker.js";
+import { DROP_MARKER } from "../operator/faults/drop-marker.js";
 
 /** Requests intercept mode takes over: the real Entra ID host, every ACS resource host and IMDS. */
 export const ENTRA_HOSTS = /^https:\/\/login\.microsoftonline\.com\//i;

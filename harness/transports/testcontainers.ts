@@ -18,10 +18,10 @@ import {
   Wait,
   type StartedTestContainer,
 } from "testcontainers";
-import { AdminClient } from "../sandbox/admin-client.js";
+import { AdminClient } from "../operator/admin-client.js";
 import type { Descriptor } from "../sandbox/descriptor.js";
-import type { JournalEntry } from "../sandbox/journal.js";
-import type { RequestFilter } from "../sandbox/journal-query.js";
+import type { JournalEntry } from "../operator/journal.js";
+import type { RequestFilter } from "../operator/journal-query.js";
 import { SCENARIOS_DIR } from "../sandbox/paths.js";
 
 /** The image `scripts/docker-build.sh` builds. */

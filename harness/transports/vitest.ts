@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, test as base } from "vitest";
-import type { FaultRuleInput } from "../sandbox/faults/rules.js";
+import type { FaultRuleInput } from "../operator/faults/rules.js";
 import { startSandbox, type RunningSandbox, type StartSandboxOptions } from "./start.js";
 
 /*

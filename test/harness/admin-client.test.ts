@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type RunningSandbox } from "../../harness/index.js";
-import { AdminApiError, AdminClient } from "../../harness/sandbox/admin-client.js";
+import { AdminApiError, AdminClient } from "../../harness/operator/admin-client.js";
 
 /*
  * The one admin-API client (used by the scenario runner's server control and the testcontainers
@@ -64,7 +64,7 @@ describe("AdminClient", () => {
   it("sends the admin token: without it the API refuses", async () => {
     const anonymous = new AdminClient({ baseUrl: sb.descriptor.baseUrl, ca: async () => sb.caCertPem! });
     await expect(anonymous.faults.list()).rejects.toMatchObject({ status: 401 });
-    // The descriptor is open to everyone (harness/sandbox/admin-guard.ts).
+    // The descriptor is open to everyone (harness/operator/admin-guard.ts).
     expect((await anonymous.descriptor()).baseUrl).toBe(sb.descriptor.baseUrl);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { explain, formatExplanation } from "../../harness/sandbox/explain.js";
+import { explain, formatExplanation } from "../../harness/operator/explain.js";
 
 /* `explain` tells a recorded ACS answer from a guessed one, so nobody mistakes the sandbox's guess for Azure's. */
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { catalog, explain, formatExplanation, scenariosByCode } from "../../harness/sandbox/explain.js";
+import { catalog, explain, formatExplanation, scenariosByCode } from "../../harness/operator/explain.js";
 import { packageRoot } from "../../harness/sandbox/paths.js";
 import { aadCatalog } from "../../mock-aad/errors.js";
 import { acsCatalog } from "../../mock-acs/errors.js";

@@ -2,8 +2,8 @@ import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { generateSigningKey } from "../../core/keyset.js";
 import { startSandbox } from "../../harness/index.js";
-import { displayBody, validityAt } from "../../harness/sandbox/inspector/tokens.js";
-import { worldView } from "../../harness/sandbox/inspector/world-view.js";
+import { displayBody, validityAt } from "../../harness/operator/inspector/tokens.js";
+import { worldView } from "../../harness/operator/inspector/world-view.js";
 
 /* What the inspector shows of a journaled body: no live credential, every JWT decoded. */
 

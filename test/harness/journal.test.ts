@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { journalRequestBody, journalResponseBody } from "../../harness/sandbox/journal.js";
+import { journalRequestBody, journalResponseBody } from "../../harness/operator/journal.js";
 
 describe("request journal bodies", () => {
   it("masks secrets and cuts long values of a form body", () => {

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { runScenario, type ScenarioResult } from "../../harness/runner/index.js";
 import { packageRoot } from "../../harness/sandbox/paths.js";
-import { normalizeCode } from "../../harness/runner/expectations.js";
+import { normalizeCode } from "../../core/catalog.js";
 import { describeFailure } from "../../harness/runner/reporters/pretty.js";
 import { junitReporter } from "../../harness/runner/reporters/junit.js";
 import { stripAnsi } from "../../harness/runner/reporters/reporter.js";

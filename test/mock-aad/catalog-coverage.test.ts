@@ -22,7 +22,7 @@ function code(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:])\/\/.*$/gm, "$1");
 }
 
-// Fault rules (harness/sandbox/faults) answer in each service's own catalogued shape too.
+// Fault rules (harness/operator/faults) answer in each service's own catalogued shape too.
 const faults = sources(join(packageRoot(), "harness", "sandbox", "faults"));
 const aad = [...sources(join(packageRoot(), "mock-aad")), ...faults].filter(
   (s) => !s.file.endsWith("errors.ts"),

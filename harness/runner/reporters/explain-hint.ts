@@ -1,7 +1,7 @@
 import { aadCatalog } from "../../../mock-aad/errors.js";
 import { acsCatalog } from "../../../mock-acs/errors.js";
-import { clientSideCatalog } from "../../sandbox/faults/client-codes.js";
-import { normalizeCode } from "../expectations.js";
+import { clientSideCatalog } from "../../operator/faults/client-codes.js";
+import { normalizeCode } from "../../../core/catalog.js";
 import type { StepResult } from "../types.js";
 
 let known: Map<string, string> | undefined;

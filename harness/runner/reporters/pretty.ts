@@ -1,5 +1,5 @@
 import pc from "picocolors";
-import type { JournalEntry } from "../../sandbox/journal.js";
+import type { JournalEntry } from "../../operator/journal.js";
 import type { ScenarioResult, StepResult } from "../types.js";
 import { explainHint } from "./explain-hint.js";
 import { counts, type Reporter } from "./reporter.js";

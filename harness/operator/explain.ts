@@ -2,12 +2,11 @@ import { readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { distance } from "fastest-levenshtein";
 import { parse } from "yaml";
-import type { ExplainedError } from "../../core/catalog.js";
+import { normalizeCode, type ExplainedError } from "../../core/catalog.js";
 import { aadCatalog } from "../../mock-aad/errors.js";
 import { acsCatalog } from "../../mock-acs/errors.js";
 import { clientSideCatalog } from "./faults/client-codes.js";
-import { SCENARIOS_DIR } from "./paths.js";
-import { normalizeCode } from "../runner/expectations.js";
+import { SCENARIOS_DIR } from "../sandbox/paths.js";
 
 /*
  * `acs-sandbox explain CODE`: what the emulators' own catalogs say about a code (the same entries the

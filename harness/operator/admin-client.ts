@@ -1,14 +1,14 @@
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
-import type { Descriptor } from "./descriptor.js";
+import type { Descriptor } from "../sandbox/descriptor.js";
 import type { FaultRule } from "./faults/injector.js";
 import type { FaultRuleInput } from "./faults/rules.js";
 import type { JournalEntry } from "./journal.js";
 import type { RequestFilter } from "./journal-query.js";
-import type { WorldDocument } from "./world.js";
+import type { WorldDocument } from "../sandbox/world.js";
 
 /*
- * The sandbox's admin API (`/_sandbox/…`, harness/sandbox/admin.ts) as another process calls it: the
+ * The sandbox's admin API (`/_sandbox/…`, harness/operator/admin.ts) as another process calls it: the
  * scenario runner against a server child, and the testcontainers module against a container. JSON in
  * and out, the admin token as a bearer token, and the API's own error shape (`{ error, message }`)
  * turned into an {@link AdminApiError}.

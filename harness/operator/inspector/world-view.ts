@@ -2,8 +2,8 @@ import { ADMIN_STEP_1, ADMIN_STEP_2, ADMIN_STEP_7, ADMIN_STEP_8 } from "../../..
 
 /** The ACS first-party app (quickstart admin step 7 creates its service principal). */
 const ACS_APP_ID = "1fd5118e-2576-4263-8130-9503064c837a";
-import type { Descriptor } from "../descriptor.js";
-import type { World } from "../world.js";
+import type { Descriptor } from "../../sandbox/descriptor.js";
+import type { World } from "../../sandbox/world.js";
 
 /*
  * The world as the inspector draws it: tenants with their users, service principals and grants; app

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from "fastify";
-import { isAcsRequest } from "../addressing.js";
+import { isAcsRequest } from "../../sandbox/addressing.js";
 import type { Operation, Service } from "./rules.js";
 
 /*

@@ -3,9 +3,9 @@ import { faultRoutes } from "./faults/admin-routes.js";
 import { inspectorRoutes } from "./inspector/routes.js";
 import { journalRoutes } from "./journal-routes.js";
 import { parse as parseYaml } from "yaml";
-import type { Sandbox } from "./sandbox.js";
-import { workloadIssuerRoutes } from "./workload-issuer.js";
-import { parseWorld, WorldError } from "./world.js";
+import type { Sandbox } from "../sandbox/sandbox.js";
+import { workloadIssuerRoutes } from "../external/workload-issuer.js";
+import { parseWorld, WorldError } from "../sandbox/world.js";
 
 /** Far deeper than any world; deeper documents are refused before anything walks them recursively. */
 const MAX_WORLD_DEPTH = 64;
