@@ -129,7 +129,37 @@ export const GRAPH: FirstPartyResource = {
   accessTokenVersion: 1,
 };
 
-export const FIRST_PARTY_RESOURCES: readonly FirstPartyResource[] = [ACS, ACS_DATA_PLANE, ACS_CLIENTS, GRAPH];
+/**
+ * Azure Service Management: the audience of Azure Resource Manager (`management.azure.com`). The Azure CLI
+ * asks for `https://management.core.windows.net//.default`, the management SDKs for
+ * `https://management.azure.com/.default`; both name this resource. App id and the `user_impersonation`
+ * scope id as Entra publishes them (Azure CLI recordings' `requiredResourceAccess`,
+ * Azure/azure-cli src/azure-cli/azure/cli/command_modules/role/tests/latest/recordings/).
+ */
+export const AZURE_SERVICE_MANAGEMENT: FirstPartyResource = {
+  key: "arm",
+  appId: "797f4846-ba00-4fd7-ba43-dac1f8f63013",
+  displayName: "Windows Azure Service Management API",
+  identifierUris: ["https://management.core.windows.net", "https://management.azure.com"],
+  scopes: [
+    {
+      name: "user_impersonation",
+      id: "41094075-9dad-400e-a0bd-54e686782033",
+      displayName: "Access Azure Service Management as organization users",
+      adminConsentRequired: false,
+    },
+  ],
+  appRoles: [],
+  accessTokenVersion: 1,
+};
+
+export const FIRST_PARTY_RESOURCES: readonly FirstPartyResource[] = [
+  ACS,
+  ACS_DATA_PLANE,
+  ACS_CLIENTS,
+  GRAPH,
+  AZURE_SERVICE_MANAGEMENT,
+];
 
 /** Looks a first-party resource up by its world-file key, app id or identifier URI. */
 export function findFirstParty(ref: string): FirstPartyResource | undefined {

@@ -23,7 +23,7 @@ function code(text: string): string {
 }
 
 // Fault rules (harness/operator/faults) answer in each service's own catalogued shape too.
-const faults = sources(join(packageRoot(), "harness", "sandbox", "faults"));
+const faults = sources(join(packageRoot(), "harness", "operator", "faults"));
 const aad = [...sources(join(packageRoot(), "mock-aad")), ...faults].filter(
   (s) => !s.file.endsWith("errors.ts"),
 );
