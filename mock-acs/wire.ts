@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { recordHint, recordOutcome, recordServerError } from "../core/outcome.js";
-import { supportedVersionsHeader, type AcsOperation } from "./api-versions.js";
+import { supportedVersionsHeader, type AcsOperation, type ApiVersion } from "./api-versions.js";
 import { AcsError } from "./errors.js";
 
 /*
@@ -19,6 +19,10 @@ declare module "fastify" {
      * exchanges), not a credential of the resource: the route judges it itself.
      */
     acsBearerIsCaller?: boolean;
+  }
+  interface FastifyRequest {
+    /** The api-version the operation was served at, once the route has resolved it. */
+    acsApiVersion?: ApiVersion;
   }
 }
 
@@ -56,7 +60,9 @@ export function setServiceHeaders(request: FastifyRequest, reply: FastifyReply):
 /** Marks the answer as coming from the operation's controller (the real service adds the header there). */
 export function setControllerHeaders(request: FastifyRequest, reply: FastifyReply): void {
   const operation = request.routeOptions.config.acsOperation;
-  if (operation) reply.header("api-supported-versions", supportedVersionsHeader(operation));
+  if (operation) {
+    reply.header("api-supported-versions", supportedVersionsHeader(operation, request.acsApiVersion));
+  }
 }
 
 /** Bytes, because fastify appends `; charset=utf-8` to a JSON type when the payload is a string. */

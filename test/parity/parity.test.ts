@@ -61,6 +61,13 @@ function compare(interaction: Interaction, got: Replayed): void {
     else if (value === false) expect(actual, `${label}: header ${name}`).toBeNull();
     else expect(actual, `${label}: header ${name}`).toBe(fill(value, got.values));
   }
+  // Each recorded controller answer lists the version it was served at, even one since retired.
+  if (want.headers?.["api-supported-versions"] === true && got.values.apiVersion) {
+    expect(
+      got.headers.get("api-supported-versions")?.split(", "),
+      `${label}: api-supported-versions`,
+    ).toContain(got.values.apiVersion);
+  }
   if (want.emptyBody) {
     expect(got.text, label).toBe("");
     return;
