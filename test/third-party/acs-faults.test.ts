@@ -121,6 +121,8 @@ describe.each(MODES)("ACS faults through the Identity SDK (%s mode)", (mode) => 
     sb.faults.add({ service: "acs", operation: "createIdentity", status, retryAfter: 0 });
     const err = await rejection(identityClient(sb).createUser());
     expect(err).toEqual({ statusCode: status, code, message });
+    // Sent chunked, as Azure sends its error bodies, and still journaled.
+    expect(sb.requests({ operation: "createIdentity" })[0]!.responseBody).toMatch(/^\{"error":\{"code":/);
   });
 
   it("a 429 fault carries the rule's Retry-After to the SDK's RestError", async () => {
