@@ -104,6 +104,14 @@ function assertionIssuer(jwt: string): unknown {
   }
 }
 
+/**
+ * Signature algorithms Entra takes for an assertion signed with a registered certificate: RS256, and PS256
+ * that MSAL uses with `x5t#S256` (learn.microsoft.com/entra/identity-platform/certificate-credentials).
+ * Naming them keeps the header's `alg` from choosing how the certificate is used: HS256 would turn its
+ * public key, which anyone can read, into an HMAC secret.
+ */
+const CERTIFICATE_ALGORITHMS = ["RS256", "PS256"];
+
 async function checkAssertion(
   app: AppRegistration,
   credential: Extract<ClientCredential, { kind: "assertion" }>,
@@ -131,10 +139,15 @@ async function checkAssertion(
         clockTolerance: 300,
         // An assertion without `exp` would be a credential that never expires.
         requiredClaims: ["exp"],
+        algorithms: CERTIFICATE_ALGORITHMS,
       });
       return "2";
     } catch (err) {
-      if (err instanceof joseErrors.JWSSignatureVerificationFailed) continue;
+      // [infer] Entra's answer to another algorithm: no registered key verifies the signature (700027).
+      if (err instanceof joseErrors.JOSEAlgNotAllowed) throw new AadError("AADSTS700027");
+      // jose's TypeError: this certificate's key cannot verify that algorithm (an EC key and RS256), so
+      // it did not sign the assertion; another registered certificate may have.
+      if (err instanceof joseErrors.JWSSignatureVerificationFailed || err instanceof TypeError) continue;
       if (err instanceof joseErrors.JWTExpired) throw outOfTimeRange(err.payload, now);
       if (err instanceof joseErrors.JWTClaimValidationFailed) {
         if (err.claim === "nbf" || err.claim === "exp") throw outOfTimeRange(err.payload, now);
@@ -142,10 +155,7 @@ async function checkAssertion(
           reason: `The '${err.claim}' claim of the client assertion is not valid: expected ${err.claim === "aud" ? "the token endpoint" : "the client id"}.`,
         });
       }
-      if (err instanceof joseErrors.JOSEError) {
-        throw new AadError("AADSTS50027", { reason: "The client assertion could not be read." });
-      }
-      throw err;
+      throw new AadError("AADSTS50027", { reason: "The client assertion could not be read." });
     }
   }
   throw new AadError("AADSTS700027");

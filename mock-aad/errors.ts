@@ -574,8 +574,9 @@ const CATALOG = {
     browser: "redirect",
     message: () =>
       "Tokens issued for the 'Single-Page Application' client-type may only be redeemed via cross-origin requests.",
-    cause: "A code issued to an `spa` redirect URI was redeemed without an Origin header (from a server).",
-    fix: "Redeem the code from the browser, or register the redirect URI under Mobile and desktop / Web instead of SPA.",
+    cause:
+      "A code issued to an `spa` redirect URI, or a refresh token issued with it, was redeemed without an Origin header (from a server).",
+    fix: "Redeem the code and refresh tokens from the browser, or register the redirect URI under Mobile and desktop / Web instead of SPA.",
     evidence: {
       recorded: "Azure-Samples/communication-services-javascript-quickstarts#229 (entra-id.md §3.3)",
     },

@@ -11,6 +11,8 @@ export interface Session {
   tenantId: string;
   userObjectId: string;
   signedInAtMs: number;
+  /** The apps the person signed in to with this session: sign-out may return to their registered URIs. */
+  clientIds: Set<string>;
 }
 
 /** Sign-in sessions keyed by an opaque cookie value, on the sandbox clock. */
@@ -19,10 +21,21 @@ export class Sessions {
 
   constructor(private readonly clock: Clock) {}
 
-  create(tenantId: string, userObjectId: string): string {
+  /** A session begun by signing in to the app `clientId`. */
+  create(tenantId: string, userObjectId: string, clientId: string): string {
     const id = randomBytes(32).toString("base64url");
-    this.#sessions.set(id, { tenantId, userObjectId, signedInAtMs: this.clock.nowMs() });
+    this.#sessions.set(id, {
+      tenantId,
+      userObjectId,
+      signedInAtMs: this.clock.nowMs(),
+      clientIds: new Set([clientId]),
+    });
     return id;
+  }
+
+  /** Single sign-on: the session signs the person in to one more app. */
+  signInTo(id: string | undefined, clientId: string): void {
+    this.get(id)?.clientIds.add(clientId);
   }
 
   get(id: string | undefined): Session | undefined {

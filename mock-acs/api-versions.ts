@@ -268,11 +268,18 @@ export const NEWEST_API_VERSION = API_VERSIONS.at(-1)!;
 
 /**
  * The `api-supported-versions` value for an operation: the advertised versions of its controller, comma
- * and space separated as the real service writes them.
+ * and space separated as the real service writes them, and the version the request was `served` at
+ * where the service no longer advertises it. A service that served a version listed it: the exchange at
+ * 2021-03-31-preview1 answered `api-supported-versions: 2021-03-31-preview1` (Azure/azure-sdk-for-net
+ * sdk/communication/Azure.Communication.Identity/tests/SessionRecords/CommunicationIdentityClientLiveTests/ExchangeTeamsTokenWithValidToken.json,
+ * May 2021), and the Mar 2023 answers list 2023-08-01. [infer] That version placed, in date order, into
+ * the current list: no recording shows a retired version served beside today's list.
  */
-export function supportedVersionsHeader(operation: AcsOperation): string {
+export function supportedVersionsHeader(operation: AcsOperation, served?: ApiVersion): string {
   const family: readonly AcsOperation[] = OPERATION_FAMILIES[familyOf(operation)];
-  return API_VERSIONS.filter((v) => v.advertised && v.operations.some((op) => family.includes(op)))
+  return API_VERSIONS.filter(
+    (v) => (v.advertised || v === served) && v.operations.some((op) => family.includes(op)),
+  )
     .map((v) => v.name)
     .join(", ");
 }

@@ -28,8 +28,11 @@ export function apiVersionOf(
   const raw = query["api-version"];
   const requested = Array.isArray(raw) ? raw[0] : raw;
   const path = request.url.split("?")[0] ?? "";
-  return resolveApiVersion(operation, requested, {
+  const version = resolveApiVersion(operation, requested, {
     loose: service.ctx.looseApiVersion,
     requestUri: `https://${request.headers.host ?? "localhost"}${path}`,
   });
+  // The controller's `api-supported-versions` names the version it served (wire.ts).
+  request.acsApiVersion = version;
+  return version;
 }

@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { Readable } from "node:stream";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { recordHint, recordOutcome, recordServerError } from "../core/outcome.js";
-import { supportedVersionsHeader, type AcsOperation } from "./api-versions.js";
+import { supportedVersionsHeader, type AcsOperation, type ApiVersion } from "./api-versions.js";
 import { AcsError } from "./errors.js";
 
 /*
@@ -19,6 +20,10 @@ declare module "fastify" {
      * exchanges), not a credential of the resource: the route judges it itself.
      */
     acsBearerIsCaller?: boolean;
+  }
+  interface FastifyRequest {
+    /** The api-version the operation was served at, once the route has resolved it. */
+    acsApiVersion?: ApiVersion;
   }
 }
 
@@ -56,7 +61,9 @@ export function setServiceHeaders(request: FastifyRequest, reply: FastifyReply):
 /** Marks the answer as coming from the operation's controller (the real service adds the header there). */
 export function setControllerHeaders(request: FastifyRequest, reply: FastifyReply): void {
   const operation = request.routeOptions.config.acsOperation;
-  if (operation) reply.header("api-supported-versions", supportedVersionsHeader(operation));
+  if (operation) {
+    reply.header("api-supported-versions", supportedVersionsHeader(operation, request.acsApiVersion));
+  }
 }
 
 /** Bytes, because fastify appends `; charset=utf-8` to a JSON type when the payload is a string. */
@@ -100,6 +107,17 @@ export function sendNoContent(request: FastifyRequest, reply: FastifyReply): Fas
 }
 
 /**
+ * An error body as a stream, so it goes out `Transfer-Encoding: chunked` without `Content-Length`: every
+ * recorded error answer with a body is framed so (Azure/azure-sdk-for-net
+ * sdk/communication/Azure.Communication.Identity/tests/SessionRecords, e.g.
+ * GetTokenForTeamsUserWithInvalidClientIdShouldThrow.json). An empty body keeps its `Content-Length: 0`
+ * (the 401 of 2021-03-31-preview1). The journal has read the bytes by now (its hook runs first).
+ */
+function chunked(payload: unknown): unknown {
+  return Buffer.isBuffer(payload) && payload.length > 0 ? Readable.from([payload]) : payload;
+}
+
+/**
  * Installs, in the service's own scope, the raw-body parser, the service headers and an error handler
  * that turns anything thrown (including the framework's own body errors) into an ACS error body.
  */
@@ -110,7 +128,7 @@ export function installWire(scope: FastifyInstance): void {
   scope.addHook("onRequest", async (request, reply) => setServiceHeaders(request, reply));
   scope.addHook("onSend", async (_request, reply, payload) => {
     reply.header("X-Processing-Time", `${Math.max(1, Math.round(reply.elapsedTime))}ms`);
-    return payload;
+    return reply.statusCode >= 400 ? chunked(payload) : payload;
   });
 
   scope.setErrorHandler((error: Error & { code?: string; statusCode?: number }, request, reply) => {

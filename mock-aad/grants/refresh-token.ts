@@ -15,6 +15,7 @@ function dotNetInstant(ms: number): string {
 /**
  * Refresh token: a new access token (for any consented resource) and a new refresh token. The redeemed
  * token stays valid, as in Entra; the policy is asked again, so revoked consent or a disabled user shows.
+ * A refresh token issued to a SPA redirect URI must come cross-origin (an `Origin` header), as its code did.
  */
 export const refreshTokenGrant: GrantHandler = async (g) => {
   const clientId = requireParam(g.body, "client_id");
@@ -27,6 +28,8 @@ export const refreshTokenGrant: GrantHandler = async (g) => {
     // [infer] Entra's exact text for a refresh token redeemed by another client.
     throw new AadError("AADSTS70000", { reason: "The refresh token was issued to a different client." });
   }
+  // Like the code it came from, a SPA's refresh token is redeemable only by the browser (cross-origin).
+  if (record.spa && g.origin === undefined) throw new AadError("AADSTS9002327");
   const nowMs = g.ctx.clock.nowMs();
   if (record.spa && nowMs - record.signedInAtMs > SPA_REFRESH_TOKEN_LIFETIME_SECONDS * 1000) {
     throw new AadError("AADSTS700084", { issuedAt: dotNetInstant(record.signedInAtMs) });

@@ -7,6 +7,7 @@ import { AadError, browserChannel } from "../errors.js";
 import type { AppReturn, AuthorizeInteraction } from "../interactions.js";
 import { consentCountsForOrganization } from "../policy/consent.js";
 import { matchRedirectUri } from "../redirect-uris.js";
+import { SESSION_COOKIE } from "../sessions.js";
 import type { AadState } from "../state.js";
 import { clientInfo } from "../tokens.js";
 import {
@@ -203,6 +204,7 @@ export async function authorizeRoutes(
       }
       return showSignIn(step, ctx);
     }
+    state.sessions.signInTo(request.cookies[SESSION_COOKIE], registration.clientId);
     return continueAs(step, flow, sessionHolder);
   });
 }

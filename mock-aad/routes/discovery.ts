@@ -4,7 +4,7 @@ import type { Tenant } from "../directory.js";
 import { AadError } from "../errors.js";
 import { resolveAuthority } from "../policy/authority.js";
 import { v1Issuer, v2Issuer } from "../tokens.js";
-import { discoveryHeaders, sendAadError } from "./respond.js";
+import { discoveryHeaders, sendAadError, sendDiscoveryError } from "./respond.js";
 
 /*
  * Discovery: OpenID configuration (v2 and v1), signing keys, and instance discovery. Endpoints are built
@@ -217,7 +217,7 @@ export async function discoveryRoutes(app: FastifyInstance, ctx: AadContext): Pr
         const t = discoveryTenant(ctx, request.params.tenant);
         return discoveryHeaders(reply).send(build(ctx.publicOrigin(request), t));
       } catch (err) {
-        if (err instanceof AadError) return sendAadError(reply, request, ctx.clock, err);
+        if (err instanceof AadError) return sendDiscoveryError(reply, request, ctx.clock, err);
         throw err;
       }
     };

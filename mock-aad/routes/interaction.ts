@@ -168,8 +168,9 @@ export function sessionUser(request: FastifyRequest, ctx: AadContext, state: Aad
     : undefined;
 }
 
-export function startSession(reply: FastifyReply, state: AadState, user: User): void {
-  const id = state.sessions.create(user.tenantId, user.objectId);
+/** Signing in to the app `clientId` begins the browser's session. */
+export function startSession(reply: FastifyReply, state: AadState, user: User, clientId: string): void {
+  const id = state.sessions.create(user.tenantId, user.objectId, clientId);
   reply.setCookie(SESSION_COOKIE, id, { path: "/", httpOnly: true, secure: true, sameSite: "none" });
 }
 
@@ -377,7 +378,7 @@ export async function interactionRoutes(
       if (err instanceof AadError) return showSignIn(step, ctx, err, login);
       throw err;
     }
-    startSession(reply, state, account.user);
+    startSession(reply, state, account.user, interaction.clientId);
     return continueAs(step, flows[interaction.request.kind], account);
   });
 

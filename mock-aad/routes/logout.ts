@@ -7,7 +7,7 @@ import { AadError } from "../errors.js";
 import { registeredApp } from "../policy/app-visibility.js";
 import { resolveAuthority } from "../policy/authority.js";
 import { matchRedirectUri } from "../redirect-uris.js";
-import { SESSION_COOKIE } from "../sessions.js";
+import { SESSION_COOKIE, type Session } from "../sessions.js";
 import type { AadState } from "../state.js";
 import { paramsOf, sendErrorPage, sendMessage } from "./interaction.js";
 
@@ -22,18 +22,10 @@ import { paramsOf, sendErrorPage, sendMessage } from "./interaction.js";
 
 type LogoutRequest = FastifyRequest<{ Params: { tenant: string } }>;
 
-/**
- * The app signing out: `client_id`, else the audience of `id_token_hint` (one of our id_tokens, its
- * expiry ignored: a hint is often an old token). [infer] Without either, Entra cannot check the URI.
- */
-async function appSigningOut(
-  ctx: AadContext,
-  params: Record<string, string | undefined>,
-): Promise<AppRegistration | undefined> {
-  if (params.client_id) return registeredApp(ctx.directory(), params.client_id);
-  if (!params.id_token_hint) return undefined;
+/** The app `id_token_hint` was issued to (one of our id_tokens, its expiry ignored: a hint is often old). */
+async function hintedApp(ctx: AadContext, idTokenHint: string): Promise<AppRegistration | undefined> {
   try {
-    const { payload } = await jwtVerify(params.id_token_hint, createLocalJWKSet(ctx.keys.jwks()), {
+    const { payload } = await jwtVerify(idTokenHint, createLocalJWKSet(ctx.keys.jwks()), {
       algorithms: ["RS256"],
       currentDate: new Date(0),
       clockTolerance: Number.MAX_SAFE_INTEGER,
@@ -44,10 +36,30 @@ async function appSigningOut(
   }
 }
 
+/**
+ * The apps whose registered URIs the browser may return to: the one the request names (`client_id`, else
+ * the audience of `id_token_hint`), else those the ending session signed in to. msal-browser's
+ * logoutRedirect sends neither (msal-common `AuthorizationCodeClient.createLogoutUrlQueryString` adds
+ * `id_token_hint` only when the app passes one), yet the server sends the browser on to the app's
+ * postLogoutRedirectUri (AzureAD/microsoft-authentication-library-for-js lib/msal-browser/docs/logout.md).
+ * [infer] Without either and without a session, no app is known.
+ */
+async function appsSigningOut(
+  ctx: AadContext,
+  params: Record<string, string | undefined>,
+  session: Session | undefined,
+): Promise<AppRegistration[]> {
+  let named: AppRegistration | undefined;
+  if (params.client_id) named = registeredApp(ctx.directory(), params.client_id);
+  else if (params.id_token_hint) named = await hintedApp(ctx, params.id_token_hint);
+  else return [...(session?.clientIds ?? [])].flatMap((id) => registeredApp(ctx.directory(), id) ?? []);
+  return named ? [named] : [];
+}
+
 /** The registered URI the browser may return to, with `state`, or undefined. */
-function returnUrl(app: AppRegistration | undefined, params: Record<string, string | undefined>) {
+function returnUrl(apps: AppRegistration[], params: Record<string, string | undefined>) {
   const target = params.post_logout_redirect_uri;
-  if (!app || !target || !matchRedirectUri(app, target)) return undefined;
+  if (!target || !apps.some((app) => matchRedirectUri(app, target))) return undefined;
   const url = new URL(target);
   if (params.state !== undefined) url.searchParams.append("state", params.state);
   return url.toString();
@@ -63,11 +75,12 @@ export async function logoutRoutes(app: FastifyInstance, ctx: AadContext, state:
       if (err instanceof AadError) return sendErrorPage({ request, reply }, ctx, err, "");
       throw err;
     }
+    const session = state.sessions.get(request.cookies[SESSION_COOKIE]);
     state.sessions.end(request.cookies[SESSION_COOKIE]);
     for (const name of [SESSION_COOKIE, BROWSER_COOKIE]) {
       reply.clearCookie(name, { path: "/", httpOnly: true, secure: true, sameSite: "none" });
     }
-    const target = returnUrl(await appSigningOut(ctx, params), params);
+    const target = returnUrl(await appsSigningOut(ctx, params, session), params);
     if (target) return reply.code(302).header("cache-control", "no-store, no-cache").redirect(target);
     return sendMessage(reply, 200, "You signed out of your account", [
       "It's a good idea to close all browser windows.",

@@ -78,6 +78,27 @@ export function sendAadError(
   err: AadError,
   status?: number,
 ): FastifyReply {
+  const rendered = prepareAadError(reply, request, clock, err);
+  return reply.code(status ?? rendered.status).send(rendered.body);
+}
+
+/**
+ * A discovery document's error (90002 for an unknown tenant): the token endpoint's JSON, but
+ * `Cache-Control: private` as Entra's discovery answers say, where the token endpoint's say
+ * `no-store, no-cache`. [infer] Without the documents' `max-age=86400`.
+ */
+export function sendDiscoveryError(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  clock: Clock,
+  err: AadError,
+): FastifyReply {
+  const rendered = prepareAadError(reply, request, clock, err);
+  return reply.header("cache-control", "private").code(rendered.status).send(rendered.body);
+}
+
+/** Renders the error with the token endpoint's headers set, and notes its code for the journal. */
+function prepareAadError(reply: FastifyReply, request: FastifyRequest, clock: Clock, err: AadError) {
   const traceId = randomUUID();
   const rendered = renderAadError(err, {
     now: clock.now(),
@@ -85,7 +106,6 @@ export function sendAadError(
     traceId,
   });
   recordOutcome(request, err.code);
-  return tokenHeaders(reply, traceId)
-    .code(status ?? rendered.status)
-    .send(rendered.body);
+  tokenHeaders(reply, traceId);
+  return rendered;
 }

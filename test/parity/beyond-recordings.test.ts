@@ -67,6 +67,17 @@ describe.each(MODES)("beyond the recordings (%s mode)", (mode) => {
     expect(entraHeadersOf(keys)).toEqual(ENTRA_HEADERS);
   });
 
+  it("answers the OpenID configuration of an unknown tenant with 90002, cached private like discovery", async () => {
+    const unknown = "not-a-tenant.onmicrosoft.com";
+    const res = await fetch(`${entraOrigin(sb)}/${unknown}/v2.0/.well-known/openid-configuration`);
+    expect(res.status).toBe(400);
+    expect(res.headers.get("cache-control")).toBe("private");
+    expect(entraHeadersOf(res)).toEqual(ENTRA_HEADERS);
+    const body = (await res.json()) as { error: string; error_codes: number[]; error_description: string };
+    expect(body).toMatchObject({ error: "invalid_tenant", error_codes: [90002] });
+    expect(body.error_description).toMatch(new RegExp(`^AADSTS90002: Tenant '${unknown}' not found\\.`));
+  });
+
   it("lists .default after the granted scopes when MSAL asks for …/.default", async () => {
     const alice = user(sb, "alice");
     const pca = new PublicClientApplication({

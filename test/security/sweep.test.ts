@@ -38,7 +38,7 @@ describe("transient Entra state is swept on the sandbox clock", () => {
       authoritySegment: "common",
     });
     const { deviceCode } = state.deviceCodes.issue({ clientId: "c", scopes: [], authoritySegment: "common" });
-    const session = state.sessions.create("t", "u");
+    const session = state.sessions.create("t", "u", "c");
 
     clock.advance("30m");
     state.sweep();

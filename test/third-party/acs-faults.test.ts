@@ -107,6 +107,37 @@ describe.each(MODES)("ACS faults through the Identity SDK (%s mode)", (mode) => 
     expect(sb.countRequests({ service: "acs", body: "password" })).toBe(0);
   });
 
+  // Each injected status answers with the body the service sends for it, as the SDK's RestError shows it.
+  it.each([
+    [400, "ValidationError", "The request is invalid."],
+    [401, "Denied", "Denied by the resource provider."],
+    [403, "Forbidden", "Forbidden."],
+    [404, "NotFound", "The requested resource was not found."],
+    [409, "Conflict", "Conflict."],
+    [429, "TooManyRequests", "Too many requests. Retry after the time the Retry-After header gives."],
+    [500, "InternalServerError", "An internal error occurred."],
+    [503, "ServiceUnavailable", "The service is temporarily unavailable. Please retry later."],
+  ])("a %i fault answers with ACS's %s body", async (status, code, message) => {
+    sb.faults.add({ service: "acs", operation: "createIdentity", status, retryAfter: 0 });
+    const err = await rejection(identityClient(sb).createUser());
+    expect(err).toEqual({ statusCode: status, code, message });
+    // Sent chunked, as Azure sends its error bodies, and still journaled.
+    expect(sb.requests({ operation: "createIdentity" })[0]!.responseBody).toMatch(/^\{"error":\{"code":/);
+  });
+
+  it("a 429 fault carries the rule's Retry-After to the SDK's RestError", async () => {
+    sb.faults.add({ service: "acs", operation: "createIdentity", status: 429, retryAfter: 7 });
+    const client = new CommunicationIdentityClient(sb.descriptor.acs[0]!.connectionString, {
+      retryOptions: { maxRetries: 0 },
+    });
+    const err = (await client.createUser().then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as { response?: { headers: { get(name: string): string | undefined } } };
+    expect(err).toMatchObject({ statusCode: 429, code: "TooManyRequests" });
+    expect(err.response?.headers.get("retry-after")).toBe("7");
+  });
+
   it("turns a dropped connection into the SDK's network error", async () => {
     sb.faults.add({ service: "acs", operation: "createIdentity", drop: true });
     const err = (await identityClient(sb)

@@ -1,6 +1,7 @@
 import { middleTierWorld } from "../support/worlds.js";
 import { ClientAssertionCredential } from "@azure/identity";
-import { X509Certificate, createHash } from "node:crypto";
+import { ConfidentialClientApplication } from "@azure/msal-node";
+import { X509Certificate, createHash, createPublicKey } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,7 +9,7 @@ import { decodeJwt, importPKCS8, SignJWT, type JWTPayload } from "jose";
 import { describe, expect, it } from "vitest";
 import { generateSigningKey, type SigningKey } from "../../core/keyset.js";
 import { defaultCaDir } from "../../harness/sandbox/ca.js";
-import { clientId, identityOptions, MODES, tenantId } from "../support/modes.js";
+import { clientId, identityOptions, MODES, msalAuth, tenantId } from "../support/modes.js";
 import {
   ACS_DATA_PLANE_SCOPE,
   ACS_SCOPES,
@@ -99,6 +100,37 @@ describe.each(MODES)("assertions at the token endpoint (%s mode)", (mode) => {
       /AADSTS700024: .* Current time: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z, assertion valid from \d{4}-.*\.\d{7}Z, expiry time of assertion \d{4}-.*\.\d{7}Z\. Review the documentation at https:\/\/learn\.microsoft\.com\/entra\/identity-platform\/certificate-credentials \./,
     );
   });
+
+  // The algorithm-confusion attack: an HMAC keyed with the certificate's public key, which anyone can read
+  // from the app registration. A verifier that trusted the header's `alg` would accept it.
+  it.each(["spki", "pkcs1"] as const)(
+    "an HS256 assertion keyed with the certificate's public key (%s PEM) is refused with 700027",
+    async (type) => {
+      const backend = clientId(sb, "contoso-backend");
+      const contoso = tenantId(sb, "contoso");
+      const now = sb.clock.nowSeconds();
+      const publicPem = createPublicKey(certificate.certificatePem).export({ type, format: "pem" }) as string;
+      const clientAssertion = await new SignJWT({
+        iss: backend,
+        sub: backend,
+        aud: `${base()}/${contoso}/oauth2/v2.0/token`,
+        iat: now,
+        exp: now + 600,
+      })
+        .setProtectedHeader({ alg: "HS256", typ: "JWT", x5t: certificate.x5t })
+        .sign(new TextEncoder().encode(publicPem));
+      const client = new ConfidentialClientApplication({
+        auth: { clientId: backend, clientAssertion, ...msalAuth(sb, "contoso") },
+      });
+      const failure = await msalFailure(
+        client.acquireTokenByClientCredential({ scopes: [ACS_DATA_PLANE_SCOPE] }),
+      );
+      expect(failure).toMatchObject({ errorCode: "invalid_client", errorNo: "700027", status: 401 });
+      expect(failure.message).toContain(
+        "AADSTS700027: Client assertion failed signature validation. The key used to sign the assertion is not registered on the application.",
+      );
+    },
+  );
 
   describe("on-behalf-of", () => {
     const onBehalfOf = (assertion: string) =>

@@ -282,6 +282,32 @@ describe.each(MODES)("authorization code redemption errors (%s)", (mode) => {
     expect(answer.body.refresh_token_expires_in).toBe(86400);
   });
 
+  it("9002327 when a SPA's refresh token is redeemed from a server (no Origin)", async () => {
+    const { code, verifier } = await codeFor("http://localhost:5173/spa");
+    const form = { client_id: clientId(sb, "contoso-teams"), scope: SCOPE };
+    const spa = { origin: "http://localhost:5173" };
+    const signedIn = await redeemCode(
+      sb,
+      tenantId(sb, "fabrikam"),
+      { ...form, code, code_verifier: verifier, redirect_uri: "http://localhost:5173/spa" },
+      spa,
+    );
+    const refreshToken = signedIn.body.refresh_token as string;
+    const failure = await msalFailure(pca().acquireTokenByRefreshToken({ refreshToken, scopes: ACS_SCOPES }));
+    expect(failure).toMatchObject({ errorCode: "invalid_request", errorNo: "9002327" });
+    expect(failure.message).toContain(
+      "AADSTS9002327: Tokens issued for the 'Single-Page Application' client-type may only be redeemed via cross-origin requests.",
+    );
+    // The browser that holds it still may.
+    const refreshed = await redeemCode(
+      sb,
+      tenantId(sb, "fabrikam"),
+      { ...form, grant_type: "refresh_token", refresh_token: refreshToken },
+      spa,
+    );
+    expect(refreshed.status).toBe(200);
+  });
+
   it("9002326 when a desktop redirect URI's code is redeemed cross-origin", async () => {
     const { code, verifier } = await codeFor("http://localhost:3000/redirect");
     const answer = await redeemCode(

@@ -122,6 +122,17 @@ describe.each(MODES)("sign-out (%s mode)", (mode) => {
     expect(after.kind === "redirect" && after.params.get("error")).toBe("login_required");
   });
 
+  it("names no app, as msal-browser's logoutRedirect: the app the session signed in to decides", async () => {
+    const browser = alice();
+    await browser.navigate(await authorize());
+    const request = { post_logout_redirect_uri: "http://localhost", state: "spa" };
+    const out = await browser.navigate(await logoutUrl(request));
+    expect(out.kind === "redirect" && out.url).toBe("http://localhost/?state=spa");
+    // The session is over: the same request from this browser now names no app at all.
+    const again = await browser.navigate(await logoutUrl(request));
+    expect(again).toMatchObject({ kind: "page", status: 200, title: "You signed out of your account" });
+  });
+
   it("without post_logout_redirect_uri, the signed-out page", async () => {
     const out = await alice().navigate(await logoutUrl({}));
     expect(out).toMatchObject({ kind: "page", status: 200, title: "You signed out of your account" });

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from "node:http";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Clock } from "../../../core/clock.js";
 import { AadError } from "../../../mock-aad/errors.js";
@@ -28,11 +29,35 @@ import type { Service } from "./rules.js";
 /** Retry-After when the rule gives none: Azure's throttling answers always carry one. [infer] 1 s. */
 const DEFAULT_RETRY_AFTER_S = 1;
 
-function acsFault(status: number): AcsError {
-  if (status === 429) return new AcsError("TooManyRequests");
-  if (status === 503) return new AcsError("ServiceUnavailable");
-  if (status >= 500) return new AcsError("InternalServerError");
-  return new AcsError("ValidationError");
+/** The catalog's answer for `status`; a 5xx it has none for answers as an unhandled exception does. */
+function acsFault(status: number): AcsError | undefined {
+  switch (status) {
+    case 400:
+      return new AcsError("ValidationError");
+    case 401:
+      return new AcsError("Denied");
+    case 404:
+      return new AcsError("NotFound");
+    case 413:
+      return new AcsError("RequestEntityTooLarge");
+    case 415:
+      return new AcsError("UnsupportedMediaType");
+    case 429:
+      return new AcsError("TooManyRequests");
+    case 503:
+      return new AcsError("ServiceUnavailable");
+  }
+  return status >= 500 ? new AcsError("InternalServerError") : undefined;
+}
+
+/**
+ * [infer] The body of a 4xx the catalog has no answer for (403, 405, 409, 412, …): no recording shows
+ * ACS Identity sending one. The CommunicationErrorResponse shape, with the status's reason phrase as
+ * code and message, as ASP.NET names a bare status.
+ */
+function unrecordedAcsBody(status: number): { error: { code: string; message: string } } {
+  const reason = STATUS_CODES[status] ?? "Client Error";
+  return { error: { code: reason.replace(/[^A-Za-z]/g, ""), message: `${reason}.` } };
 }
 
 export function retryAfterOf(status: number, retryAfter: number | false | undefined): number | undefined {
@@ -50,13 +75,13 @@ export function sendFaultStatus(
   const retryAfter = retryAfterOf(options.status, options.retryAfter);
   if (retryAfter !== undefined) reply.header("retry-after", String(Math.ceil(retryAfter)));
   if (options.service === "acs") {
-    const error = acsFault(options.status);
-    recordOutcome(request, error.code);
+    const body = acsFault(options.status)?.body() ?? unrecordedAcsBody(options.status);
+    recordOutcome(request, body.error.code);
     // The rule's status is sent even where it differs from the code's own (502, 504).
     return reply
       .code(options.status)
       .type(ERROR_CONTENT_TYPE)
-      .send(Buffer.from(JSON.stringify(error.body())));
+      .send(Buffer.from(JSON.stringify(body)));
   }
   const error = new AadError("AADSTS90006");
   if (options.status !== 429 && options.status !== 503) error.withError("server_error");
