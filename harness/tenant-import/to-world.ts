@@ -341,6 +341,10 @@ export function importTenant(sources: ImportSource[], options: ImportOptions = {
         continue;
       }
       if (!app) app = applicationFromServicePrincipal(o, tenant, owner);
+      // The app's service principal elsewhere names its home tenant's id, which the app object does not.
+      else if (owner && !app.tenant.id && isGuid(owner) && !tenants.some((t) => t.id === owner)) {
+        app.tenant.id = owner;
+      }
       ref = app.name;
     }
     if (!(
