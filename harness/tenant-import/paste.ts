@@ -72,9 +72,15 @@ export function readPastedDocuments(text: string, file: string): PastedDocument[
       try {
         value = JSON.parse(slice);
       } catch (err) {
+        // V8 names the position for some errors only; otherwise the document's first line is named.
         const at = /position (\d+)/.exec((err as Error).message);
         const errLine = at ? lineAt(pos + Number(at[1])) : line;
-        throw new PasteError(file, errLine, `not valid JSON: ${(err as Error).message.split("\n")[0]}`);
+        const reason = (err as Error).message.replace(/\s+/g, " ").replace(/, ".*$/, "");
+        throw new PasteError(
+          file,
+          errLine,
+          `not valid JSON${at ? "" : " (in the JSON starting here)"}: ${reason}`,
+        );
       }
       documents.push({ file, line, value, command });
       command = undefined;

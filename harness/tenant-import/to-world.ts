@@ -1,4 +1,5 @@
 import { findFirstParty, FIRST_PARTY_RESOURCES } from "../../mock-aad/first-party.js";
+import { servicePrincipalObjectId } from "../../mock-aad/directory.js";
 import { isGuid } from "../../core/ids.js";
 import { readPastedDocuments, PasteError } from "./paste.js";
 import { recogniseDocuments, type GraphObject, type RecognisedObject } from "./recognise.js";
@@ -221,7 +222,11 @@ export function importTenant(sources: ImportSource[], options: ImportOptions = {
   for (const { object: o, context } of placed) {
     if (o.kind === "application") {
       const publisher = str(o.json.publisherDomain);
-      const tenant = context ?? (publisher ? byDomain(publisher) : undefined);
+      // An application lives in its home tenant, which its publisherDomain names; a file's tenant
+      // counts when it owns that domain or its domains are unknown.
+      const ownsPublisher =
+        context && (context.domains.length === 0 || context.domains.includes(publisher?.toLowerCase() ?? ""));
+      const tenant = publisher && !ownsPublisher ? byDomain(publisher) : context;
       if (
         tenant &&
         publisher &&
@@ -408,6 +413,20 @@ export function importTenant(sources: ImportSource[], options: ImportOptions = {
       found.push(`no service principal of ${label} (${appId}) in ${tenant.name}, from ${e.file}:${e.line}`);
   }
 
+  /**
+   * A service principal object id the sandbox derived (what `export-graph` prints for a grant whose
+   * service principal the world does not list): it names its app without the principal being present.
+   */
+  const derivedSpRef = (tenant: TenantDraft, objectId: string): string | undefined => {
+    if (!tenant.id) return undefined;
+    const firstParty = FIRST_PARTY_RESOURCES.find(
+      (r) => servicePrincipalObjectId(tenant.id!, r.appId) === objectId,
+    );
+    return (
+      firstParty?.key ?? apps.find((a) => servicePrincipalObjectId(tenant.id!, a.clientId) === objectId)?.name
+    );
+  };
+
   for (const { object: o, context } of placed) {
     if (o.kind !== "oauth2PermissionGrant") continue;
     const tenant = context ?? customerTenant(o);
@@ -418,7 +437,9 @@ export function importTenant(sources: ImportSource[], options: ImportOptions = {
       warnings.push(`${where(o)}: a grant with no scopes: left out`);
       continue;
     }
-    let client = spIndex.get(String(o.json.clientId).toLowerCase())?.ref;
+    let client =
+      spIndex.get(String(o.json.clientId).toLowerCase())?.ref ??
+      derivedSpRef(tenant, String(o.json.clientId).toLowerCase());
     if (!client) {
       const candidates = apps;
       if (candidates.length === 1) {
@@ -434,7 +455,9 @@ export function importTenant(sources: ImportSource[], options: ImportOptions = {
         continue;
       }
     }
-    let resource = spIndex.get(String(o.json.resourceId).toLowerCase())?.ref;
+    let resource =
+      spIndex.get(String(o.json.resourceId).toLowerCase())?.ref ??
+      derivedSpRef(tenant, String(o.json.resourceId).toLowerCase());
     if (!resource) {
       const owners = FIRST_PARTY_RESOURCES.filter((r) =>
         scopes.every((s) => r.scopes.some((x) => x.name === s)),
