@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -143,5 +143,28 @@ describe("acs-sandbox import and export-graph on bad input", () => {
       "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#organization",
       value: [{ displayName: "Fabrikam", verifiedDomains: [{ name: "fabrikam.onmicrosoft.com" }] }],
     });
+  });
+});
+
+describe("docs/admin-tools.md: from a customer's tenant to a world", () => {
+  it("prints what the documentation shows for the ticket's files", async () => {
+    const docs = readFileSync(join(packageRoot(), "docs", "admin-tools.md"), "utf8");
+    const command = "$ npx acs-sandbox import contoso-app.txt fabrikam.txt --out fabrikam-ticket.yaml";
+    const start = docs.indexOf("```console\n" + command + "\n");
+    expect(start, "the console block of the import").toBeGreaterThanOrEqual(0);
+    const body = docs.slice(start + "```console\n".length + command.length + 1);
+    const lines = body.slice(0, body.indexOf("```")).trimEnd().split("\n");
+
+    const dir = mkdtempSync(join(tmpdir(), "docs-ticket-"));
+    for (const file of ["contoso-app.txt", "fabrikam.txt"]) copyFileSync(join(TICKET, file), join(dir, file));
+    const { stdout } = await exec(process.execPath, [cli, ...command.split(" ").slice(3)], { cwd: dir });
+    // Every documented line, in order; `…` stands for lines the documentation leaves out.
+    let at = 0;
+    for (const line of lines.filter((l) => l.trim() !== "…")) {
+      const found = stdout.indexOf(line, at);
+      expect(found, `"${line}" after offset ${at} in:\n${stdout}`).toBeGreaterThanOrEqual(0);
+      at = found + line.length;
+    }
+    expect(readFileSync(join(dir, "fabrikam-ticket.yaml"), "utf8")).toContain("extends: empty");
   });
 });
