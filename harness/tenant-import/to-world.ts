@@ -1,7 +1,7 @@
 import { findFirstParty, FIRST_PARTY_RESOURCES } from "../../mock-aad/first-party.js";
 import { servicePrincipalObjectId } from "../../mock-aad/directory.js";
 import { isGuid } from "../../core/ids.js";
-import { readPastedDocuments, PasteError } from "./paste.js";
+import { readPastedDocuments } from "./paste.js";
 import { recogniseDocuments, type GraphObject, type RecognisedObject } from "./recognise.js";
 import { hasTeamsLicence } from "./teams-licences.js";
 
@@ -297,7 +297,7 @@ export function importTenant(sources: ImportSource[], options: ImportOptions = {
       );
     } else {
       throw new ImportError(
-        `${where(o)}: cannot tell which tenant this ${candidates.length === 0 ? "object" : "object"} belongs to ` +
+        `${where(o)}: cannot tell which tenant this object belongs to ` +
           `(${tenants.map((t) => t.name).join(", ")}): name the file's tenant (fabrikam=${o.file}), pass ` +
           `--tenant-name NAME, or paste "az account show" above it`,
       );
@@ -441,13 +441,12 @@ export function importTenant(sources: ImportSource[], options: ImportOptions = {
       spIndex.get(String(o.json.clientId).toLowerCase())?.ref ??
       derivedSpRef(tenant, String(o.json.clientId).toLowerCase());
     if (!client) {
-      const candidates = apps;
-      if (candidates.length === 1) {
-        client = candidates[0]!.name;
+      if (apps.length === 1) {
+        client = apps[0]!.name;
         assumed.push(
           `${where(o)}: the grant's client (service principal ${String(o.json.clientId)}) is ${client}, the only app imported`,
         );
-        if (candidates[0]!.tenant !== tenant) addSp(tenant, client);
+        if (apps[0]!.tenant !== tenant) addSp(tenant, client);
       } else {
         warnings.push(
           `${where(o)}: the grant's client service principal ${String(o.json.clientId)} was not pasted: grant left out (paste "az ad sp show" for it)`,
@@ -649,5 +648,3 @@ export function importTenant(sources: ImportSource[], options: ImportOptions = {
     };
   }
 }
-
-export { PasteError };

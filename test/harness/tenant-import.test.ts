@@ -337,7 +337,7 @@ describe("mapping onto the world", () => {
     ]);
     expect(() => parseWorld({ import: ["no-such-file.txt"] }, "scenarios/x.yaml")).toThrow(WorldError);
     expect(() => parseWorld({ import: ["no-such-file.txt"] }, "scenarios/x.yaml")).toThrow(
-      /world\.import\[0\]|import\[0\]/,
+      /scenarios\/x\.yaml import\[0\]: The pasted JSON file/,
     );
     expect(() => parseWorld({ extends: "default", import: ["a.txt"] }, "x.yaml")).toThrow();
   });
