@@ -11,6 +11,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   run: async () => (await import("./run.js")).runCommand(),
   list: async () => (await import("./list.js")).listCommand(),
   explain: async () => (await import("./explain.js")).explainCommand(),
+  import: async () => (await import("./import.js")).importCommand(),
+  "export-graph": async () => (await import("./import.js")).exportGraphCommand(),
 };
 
 async function main(argv: string[]): Promise<void> {

@@ -267,7 +267,7 @@ export const ScenarioSchema = z
       .record(z.string(), z.unknown())
       .optional()
       .describe(
-        "The world: `extends: default` (the bundled Contoso/Fabrikam world) plus deep-merged changes",
+        "The world: `extends: default` (the bundled Contoso/Fabrikam world) plus deep-merged changes, or `import: [FILE | TENANT=FILE, …]` (a customer's pasted az/Graph JSON, relative to this file; acs-sandbox import) plus changes",
       ),
     steps: z.array(StepSchema).min(1),
   })

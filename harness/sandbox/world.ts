@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { readUserFile } from "./user-file.js";
 import { shippedFile } from "./paths.js";
 import { z } from "zod";
@@ -18,11 +19,14 @@ import {
 import { describeIssues } from "./did-you-mean.js";
 import { resolveRoleAssignments } from "./role-assignments.js";
 import { parseLocatedYaml, type LocatedYaml } from "./yaml-location.js";
+import { importFiles } from "../tenant-import/index.js";
 
 /*
  * The world: the Entra directory (mock-aad) and the ACS resources (mock-acs), composed. A world file may
  * start from the bundled default (`extends: default`) and deep-merge its changes over it: maps merge key
- * by key, lists replace, and `null` removes a key.
+ * by key, lists replace, and `null` removes a key. Or it may start from a customer's tenant: `import:` lists
+ * files of pasted `az ad …`/Graph JSON (relative to the world or scenario file; `TENANT=FILE` names the
+ * tenant a file was taken from), imported by harness/tenant-import, and its changes merge over that.
  */
 
 export const WorldDocumentSchema = z.strictObject({
@@ -34,7 +38,7 @@ export const WorldDocumentSchema = z.strictObject({
 export type WorldDocument = z.infer<typeof WorldDocumentSchema>;
 
 /** What a world file or a scenario's `world:` section may hold, before defaults. */
-export type WorldInput = { extends?: "default" | "empty" } & Record<string, unknown>;
+export type WorldInput = { extends?: "default" | "empty"; import?: string[] } & Record<string, unknown>;
 
 export const DEFAULT_WORLD_PATH = shippedFile("harness/sandbox/default-world.yaml");
 
@@ -104,10 +108,22 @@ export function parseWorld(
     ]);
   }
   const raw = { ...input };
-  const base = raw.extends ?? "default";
+  const base = raw.extends ?? (raw.import !== undefined ? "empty" : "default");
   delete raw.extends;
+  const imported = raw.import !== undefined ? importedWorld(raw.import, file, located, basePath) : undefined;
+  delete raw.import;
+  if (imported && base !== "empty") {
+    throw new WorldError(file, [
+      {
+        path: formatPath([...basePath, "extends"]),
+        line: located?.lineOf([...basePath, "extends"]),
+        message: `"import" builds the whole world from the pasted files: leave out "extends: ${String(base)}"`,
+      },
+    ]);
+  }
   let merged: unknown = raw;
-  if (base === "default") merged = mergeWorld(defaultWorldInput(), raw);
+  if (imported) merged = mergeWorld(imported, raw);
+  else if (base === "default") merged = mergeWorld(defaultWorldInput(), raw);
   else if (base !== "empty") {
     throw new WorldError(file, [
       {
@@ -138,6 +154,35 @@ export function parseWorld(
       ]);
     }
     throw err;
+  }
+}
+
+/** A world's `import:` list, imported; its mistakes reported as world errors at the entry they concern. */
+function importedWorld(
+  list: unknown,
+  file: string,
+  located: LocatedYaml | undefined,
+  basePath: readonly PropertyKey[],
+): Record<string, unknown> {
+  const at = (index: number | undefined, message: string) =>
+    new WorldError(file, [
+      {
+        path: formatPath([...basePath, "import", ...(index === undefined ? [] : [index])]),
+        line: located?.lineOf([...basePath, "import", ...(index === undefined ? [] : [index])]),
+        message,
+      },
+    ]);
+  if (!Array.isArray(list) || list.length === 0 || !list.every((f) => typeof f === "string" && f !== "")) {
+    throw at(undefined, "expected a list of pasted JSON files (FILE or TENANT=FILE)");
+  }
+  const baseDir = file.startsWith("<") ? process.cwd() : dirname(file);
+  try {
+    const { extends: _base, ...document } = importFiles(list as string[], {}, baseDir).document;
+    return document;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const index = list.findIndex((f) => message.includes(String(f).split("=").pop()!));
+    throw at(index >= 0 ? index : undefined, message);
   }
 }
 

@@ -1,0 +1,650 @@
+import { findFirstParty, FIRST_PARTY_RESOURCES } from "../../mock-aad/first-party.js";
+import { servicePrincipalObjectId } from "../../mock-aad/directory.js";
+import { isGuid } from "../../core/ids.js";
+import { readPastedDocuments } from "./paste.js";
+import { recogniseDocuments, type GraphObject, type RecognisedObject } from "./recognise.js";
+import { hasTeamsLicence } from "./teams-licences.js";
+
+/*
+ * Maps a customer's directory objects, as Graph and the Azure CLI print them, onto a world document
+ * (the schema of mock-aad/directory.ts, composed in harness/sandbox/world.ts). Ids the world can hold are
+ * kept: tenant ids, app (client) ids, user and managed identity object ids. Everything the JSON cannot
+ * tell gets a sandbox default, and every such choice is listed in `assumed` so the command can say so.
+ *
+ * Which tenant holds an object: Graph objects do not say, so, in order: the tenant a file is named for
+ * (`fabrikam=FILE`); the organization (`GET /organization`) or `az account show` printed earlier in the
+ * same file; for users their UPN's domain, for applications their `publisherDomain`; otherwise (service
+ * principals and grants) the customer's tenant — the one tenant that is not an imported app's home, or
+ * the one named by `customerTenant`.
+ */
+
+/** One pasted file: its text, and the tenant it was taken from when the user said so. */
+export interface ImportSource {
+  file: string;
+  text: string;
+  tenant?: string | undefined;
+}
+
+export interface ImportOptions {
+  /** Names for tenants found in the files, keyed by verified domain or tenant id. */
+  tenantNames?: Record<string, string>;
+  /** World name of the customer's tenant (where service principals and grants without context go). */
+  customerTenant?: string | undefined;
+}
+
+/** The imported world and what the import found, assumed and could not keep. */
+export interface ImportResult {
+  /** A world document (`extends: empty`) for harness/sandbox/world.ts. */
+  document: Record<string, unknown>;
+  found: string[];
+  assumed: string[];
+  warnings: string[];
+}
+
+/** Input that cannot become a world (ambiguous tenant, contradictions): one line, naming the file. */
+export class ImportError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ImportError";
+  }
+}
+
+/** Microsoft's own tenants: first-party apps' `appOwnerOrganizationId`, never a tenant of the world. */
+const MICROSOFT_TENANTS = new Set([
+  "f8cdef31-a31e-4b4a-93e4-5f571e91255a", // Microsoft Services (Graph's service principal in the recordings)
+  "72f988bf-86f1-41af-91ab-2d7cd011db47", // Microsoft corporate
+]);
+
+interface TenantDraft {
+  name: string;
+  id?: string;
+  domains: string[];
+  displayName?: string;
+  users: Record<string, Record<string, unknown>>;
+  userUpns: Map<string, string>;
+  servicePrincipals: string[];
+  grants: Record<string, unknown>[];
+  managedIdentities: Record<string, Record<string, unknown>>;
+}
+
+interface AppDraft {
+  name: string;
+  tenant: TenantDraft;
+  clientId: string;
+  json: GraphObject | undefined;
+  entry: Record<string, unknown>;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const obj = (v: unknown): GraphObject =>
+  typeof v === "object" && v !== null && !Array.isArray(v) ? (v as GraphObject) : {};
+
+/** A world-file name from a display name: `Contoso Teams` → `contoso-teams`. */
+export function worldName(text: string): string {
+  return text
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+}
+
+function unique(name: string, taken: (n: string) => boolean): string {
+  if (!taken(name)) return name;
+  for (let i = 2; ; i++) if (!taken(`${name}-${i}`)) return `${name}-${i}`;
+}
+
+const where = (o: { file: string; line: number }) => `${o.file}:${o.line}`;
+
+/** Reads pasted files and maps their objects onto a world document. */
+export function importTenant(sources: ImportSource[], options: ImportOptions = {}): ImportResult {
+  const found: string[] = [];
+  const assumed: string[] = [];
+  const warnings: string[] = [];
+  const tenants: TenantDraft[] = [];
+  const names = new Map(Object.entries(options.tenantNames ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+
+  const newTenant = (name: string): TenantDraft => {
+    const tenant: TenantDraft = {
+      name: unique(name, (n) => tenants.some((t) => t.name === n)),
+      domains: [],
+      users: {},
+      userUpns: new Map(),
+      servicePrincipals: [],
+      grants: [],
+      managedIdentities: {},
+    };
+    tenants.push(tenant);
+    return tenant;
+  };
+  const byName = (name: string) => tenants.find((t) => t.name === name) ?? newTenant(name);
+  const byDomain = (domain: string): TenantDraft => {
+    const key = domain.toLowerCase();
+    const existing = tenants.find((t) => t.domains.includes(key));
+    if (existing) return existing;
+    const tenant = newTenant(names.get(key) ?? (worldName(key.split(".")[0]!) || "tenant"));
+    tenant.domains.push(key);
+    return tenant;
+  };
+  const byId = (id: string, nameHint: string | undefined): TenantDraft => {
+    const key = id.toLowerCase();
+    const existing = tenants.find((t) => t.id === key);
+    if (existing) return existing;
+    const tenant = newTenant(
+      names.get(key) ?? ((nameHint ? worldName(nameHint) : "") || `tenant-${key.slice(0, 8)}`),
+    );
+    tenant.id = key;
+    return tenant;
+  };
+  /** An organization or account object: the tenant it describes, created or completed. */
+  const describeTenant = (
+    into: TenantDraft | undefined,
+    id: string | undefined,
+    domains: string[],
+    displayName: string | undefined,
+  ) => {
+    const lower = domains.map((d) => d.toLowerCase());
+    let tenant =
+      into ??
+      tenants.find((t) => (id && t.id === id.toLowerCase()) || t.domains.some((d) => lower.includes(d)));
+    if (!tenant) {
+      const named = [id, ...lower].map((k) => k && names.get(k.toLowerCase())).find(Boolean);
+      tenant = newTenant(
+        named ??
+          (worldName((lower[0] ?? "").split(".")[0] ?? "") || worldName(displayName ?? "") || "tenant"),
+      );
+    }
+    if (id && isGuid(id)) {
+      if (tenant.id && tenant.id !== id.toLowerCase()) {
+        throw new ImportError(`tenant "${tenant.name}" is given two ids, ${tenant.id} and ${id}`);
+      }
+      tenant.id = id.toLowerCase();
+    }
+    for (const d of lower) if (!tenant.domains.includes(d)) tenant.domains.push(d);
+    tenant.displayName ??= displayName;
+    return tenant;
+  };
+
+  // Pass 1: read every file, and work out each object's tenant context (file's name, or an organization
+  // or account printed earlier in the same file).
+  const placed: { object: RecognisedObject; context: TenantDraft | undefined }[] = [];
+  const emptyAnswers: {
+    command: string | undefined;
+    context: TenantDraft | undefined;
+    file: string;
+    line: number;
+    collection: string | undefined;
+  }[] = [];
+  for (const source of sources) {
+    const { objects, empty } = recogniseDocuments(readPastedDocuments(source.text, source.file));
+    let context = source.tenant ? byName(source.tenant) : undefined;
+    const byDocument = [
+      ...objects.map((o) => ({ at: o.document, o })),
+      ...empty.map((e) => ({ at: e.document, e })),
+    ];
+    byDocument.sort((a, b) => a.at - b.at);
+    for (const item of byDocument) {
+      if ("e" in item) {
+        emptyAnswers.push({ ...item.e, context });
+        continue;
+      }
+      const o = item.o;
+      if (o.kind === "organization") {
+        const domains = arr(o.json.verifiedDomains).map(obj);
+        const ordered = [
+          ...domains.filter((d) => d.isDefault === true),
+          ...domains.filter((d) => d.isDefault !== true),
+        ];
+        context = describeTenant(
+          source.tenant ? context : undefined,
+          str(o.json.id),
+          ordered.map((d) => str(d.name)).filter((d): d is string => d !== undefined),
+          str(o.json.displayName),
+        );
+        found.push(`tenant ${context.name} (${context.id ?? "id unknown"}) from ${where(o)}`);
+      } else if (o.kind === "account") {
+        const domain = str(o.json.tenantDefaultDomain);
+        context = describeTenant(
+          source.tenant ? context : undefined,
+          str(o.json.tenantId),
+          domain ? [domain] : [],
+          str(o.json.tenantDisplayName),
+        );
+        found.push(`tenant ${context.name} (${context.id ?? "id unknown"}) from ${where(o)}`);
+      } else placed.push({ object: o, context });
+    }
+  }
+
+  // Pass 2: applications and users, whose own properties name their tenant.
+  const apps: AppDraft[] = [];
+  const appNameTaken = (n: string) => apps.some((a) => a.name === n);
+  const pendingApps: { o: RecognisedObject; context: TenantDraft | undefined }[] = [];
+  for (const { object: o, context } of placed) {
+    if (o.kind === "application") {
+      const publisher = str(o.json.publisherDomain);
+      // An application lives in its home tenant, which its publisherDomain names; a file's tenant
+      // counts when it owns that domain or its domains are unknown.
+      const ownsPublisher =
+        context && (context.domains.length === 0 || context.domains.includes(publisher?.toLowerCase() ?? ""));
+      const tenant = publisher && !ownsPublisher ? byDomain(publisher) : context;
+      if (
+        tenant &&
+        publisher &&
+        !tenant.domains.includes(publisher.toLowerCase()) &&
+        tenant.domains.length === 0
+      ) {
+        tenant.domains.push(publisher.toLowerCase());
+      }
+      if (tenant) addApplication(o, tenant);
+      else pendingApps.push({ o, context });
+    } else if (o.kind === "user") addUser(o, context);
+  }
+
+  function addApplication(o: RecognisedObject, tenant: TenantDraft): void {
+    const appId = str(o.json.appId)!.toLowerCase();
+    if (apps.some((a) => a.clientId === appId)) return; // the same app pasted twice
+    const displayName = str(o.json.displayName) ?? appId;
+    const name = unique(worldName(displayName) || `app-${appId.slice(0, 8)}`, appNameTaken);
+    apps.push({ name, tenant, clientId: appId, json: o.json, entry: {} });
+    found.push(`application "${displayName}" (appId ${appId}) of ${tenant.name}, from ${where(o)}`);
+  }
+
+  function addUser(o: RecognisedObject, context: TenantDraft | undefined): void {
+    const upn = str(o.json.userPrincipalName)!;
+    const [local, domain] = upn.split("@") as [string, string | undefined];
+    if (!domain && !context) {
+      throw new ImportError(
+        `${where(o)}: user "${upn}" has no domain in its userPrincipalName, and no tenant was named for ${o.file}`,
+      );
+    }
+    const tenant = context ?? byDomain(domain!);
+    if (domain && tenant.domains.length === 0) tenant.domains.push(domain.toLowerCase());
+    const name = unique(worldName(local.replace(/#EXT#.*$/i, "")) || "user", (n) => n in tenant.users);
+    const user: Record<string, unknown> = {};
+    const id = str(o.json.id);
+    if (id && isGuid(id)) user.objectId = id.toLowerCase();
+    const displayName = str(o.json.displayName);
+    if (displayName) user.displayName = displayName;
+    tenant.userUpns.set(name, upn);
+    if (o.json.accountEnabled === false) user.enabled = false;
+    const teams = hasTeamsLicence(o.json);
+    if (teams === undefined) {
+      assumed.push(`${tenant.name}/${name} has a Teams licence (the JSON lists no assignedLicenses)`);
+    } else user.teamsLicense = teams;
+    const validFrom = str(o.json.signInSessionsValidFromDateTime);
+    if (validFrom && !Number.isNaN(Date.parse(validFrom))) user.signInSessionsValidFrom = validFrom;
+    if (/#EXT#/i.test(upn))
+      warnings.push(`${where(o)}: ${upn} is a guest; imported as a member of ${tenant.name}`);
+    tenant.users[name] = user;
+    found.push(
+      `user ${upn} (${tenant.name}/${name}${teams === undefined ? "" : teams ? ", Teams licence" : ", no Teams licence"}), from ${where(o)}`,
+    );
+  }
+
+  /** Where service principals and grants go when nothing names their tenant. */
+  let customer: TenantDraft | undefined;
+  const customerTenant = (o: { file: string; line: number }): TenantDraft => {
+    if (customer) return customer;
+    if (options.customerTenant) return (customer = byName(options.customerTenant));
+    const homes = new Set(apps.filter((a) => a.json).map((a) => a.tenant));
+    const candidates = tenants.filter((t) => !homes.has(t));
+    if (candidates.length === 1) customer = candidates[0]!;
+    else if (candidates.length === 0 && tenants.length === 1) customer = tenants[0]!;
+    else if (tenants.length === 0) {
+      customer = newTenant("customer");
+      assumed.push(
+        `the pasted objects belong to one tenant, named "customer" (name it with --tenant-name NAME)`,
+      );
+    } else {
+      throw new ImportError(
+        `${where(o)}: cannot tell which tenant this object belongs to ` +
+          `(${tenants.map((t) => t.name).join(", ")}): name the file's tenant (fabrikam=${o.file}), pass ` +
+          `--tenant-name NAME, or paste "az account show" above it`,
+      );
+    }
+    return customer;
+  };
+  for (const { o, context } of pendingApps) addApplication(o, context ?? customerTenant(o));
+
+  // Pass 3: service principals (they resolve grants' object ids) and grants.
+  const spIndex = new Map<string, { ref: string; tenant: TenantDraft }>();
+  const addSp = (tenant: TenantDraft, ref: string) => {
+    if (!tenant.servicePrincipals.includes(ref)) tenant.servicePrincipals.push(ref);
+  };
+  for (const { object: o, context } of placed) {
+    if (o.kind !== "servicePrincipal") continue;
+    const tenant = context ?? customerTenant(o);
+    const appId = str(o.json.appId)?.toLowerCase();
+    const objectId = str(o.json.id)?.toLowerCase();
+    const displayName = str(o.json.displayName) ?? appId ?? "service principal";
+    if (o.json.servicePrincipalType === "ManagedIdentity") {
+      const name = unique(worldName(displayName) || "managed-identity", (n) => n in tenant.managedIdentities);
+      const userAssigned = arr(o.json.alternativeNames).some((n) => String(n) === "isExplicit=True");
+      tenant.managedIdentities[name] = {
+        type: userAssigned ? "userAssigned" : "systemAssigned",
+        ...(appId ? { clientId: appId } : {}),
+        ...(objectId ? { objectId } : {}),
+      };
+      assumed.push(`managed identity ${tenant.name}/${name} is assigned to the machine the sandbox plays`);
+      found.push(`managed identity "${displayName}" in ${tenant.name}, from ${where(o)}`);
+      continue;
+    }
+    if (!appId) {
+      warnings.push(`${where(o)}: service principal "${displayName}" has no appId: left out`);
+      continue;
+    }
+    const firstParty = findFirstParty(appId);
+    let ref: string | undefined;
+    if (firstParty) ref = firstParty.key;
+    else {
+      let app = apps.find((a) => a.clientId === appId);
+      const owner = str(o.json.appOwnerOrganizationId)?.toLowerCase();
+      if (!app && owner && MICROSOFT_TENANTS.has(owner)) {
+        warnings.push(
+          `${where(o)}: "${displayName}" (${appId}) is a Microsoft service the sandbox does not play: left out`,
+        );
+        continue;
+      }
+      if (!app) app = applicationFromServicePrincipal(o, tenant, owner);
+      // The app's service principal elsewhere names its home tenant's id, which the app object does not.
+      else if (owner && !app.tenant.id && isGuid(owner) && !tenants.some((t) => t.id === owner)) {
+        app.tenant.id = owner;
+      }
+      ref = app.name;
+    }
+    if (!(
+      ref === apps.find((a) => a.clientId === appId)?.name &&
+      apps.find((a) => a.clientId === appId)?.tenant === tenant
+    )) {
+      addSp(tenant, ref);
+    }
+    if (objectId) spIndex.set(objectId, { ref, tenant });
+    found.push(`service principal "${displayName}" (appId ${appId}) in ${tenant.name}, from ${where(o)}`);
+  }
+
+  /** An app known only by its service principal in another tenant: registered in its owner's tenant. */
+  function applicationFromServicePrincipal(
+    o: RecognisedObject,
+    spTenant: TenantDraft,
+    owner: string | undefined,
+  ): AppDraft {
+    const appId = str(o.json.appId)!.toLowerCase();
+    const displayName = str(o.json.appDisplayName) ?? str(o.json.displayName) ?? appId;
+    const home = owner ? byId(owner, str(o.json.publisherName)) : spTenant;
+    const name = unique(worldName(displayName) || `app-${appId.slice(0, 8)}`, appNameTaken);
+    const draft: AppDraft = { name, tenant: home, clientId: appId, json: undefined, entry: {} };
+    draft.entry = {
+      tenant: home.name,
+      clientId: appId,
+      displayName,
+      ...audienceOf(o, str(o.json.signInAudience), name),
+      publicClientFlows: true,
+      ...(arr(o.json.replyUrls).length > 0
+        ? { redirectUris: { publicClient: arr(o.json.replyUrls).map(String) } }
+        : {}),
+      ...(str(obj(o.json.verifiedPublisher).verifiedPublisherId) ? { verifiedPublisher: true } : {}),
+    };
+    apps.push(draft);
+    assumed.push(
+      `app "${displayName}" is known only by its service principal: registered in ${home.name} with public client ` +
+        `flows on, its replyUrls as public client redirect URIs and no required permissions (paste "az ad app show --id ${appId}" from its home tenant to know them)`,
+    );
+    return draft;
+  }
+
+  for (const e of emptyAnswers) {
+    const appId =
+      /appId\s+eq\s+'([0-9a-f-]{36})'/i.exec(e.command ?? "")?.[1] ??
+      /--id\s+([0-9a-f-]{36})/i.exec(e.command ?? "")?.[1];
+    const isSpQuery =
+      /\bsp\b|servicePrincipals/i.test(e.command ?? "") || e.collection === "servicePrincipals";
+    if (!appId || !isSpQuery) continue;
+    const tenant = e.context ?? customerTenant(e);
+    const firstParty = findFirstParty(appId.toLowerCase());
+    const label = firstParty?.displayName ?? appId;
+    const present =
+      tenant.servicePrincipals.includes(firstParty?.key ?? "") ||
+      apps.some((a) => a.clientId === appId.toLowerCase() && tenant.servicePrincipals.includes(a.name));
+    if (present)
+      warnings.push(
+        `${e.file}:${e.line}: an empty answer for ${label}, but its service principal was pasted too: kept`,
+      );
+    else
+      found.push(`no service principal of ${label} (${appId}) in ${tenant.name}, from ${e.file}:${e.line}`);
+  }
+
+  /**
+   * A service principal object id the sandbox derived (what `export-graph` prints for a grant whose
+   * service principal the world does not list): it names its app without the principal being present.
+   */
+  const derivedSpRef = (tenant: TenantDraft, objectId: string): string | undefined => {
+    if (!tenant.id) return undefined;
+    const firstParty = FIRST_PARTY_RESOURCES.find(
+      (r) => servicePrincipalObjectId(tenant.id!, r.appId) === objectId,
+    );
+    return (
+      firstParty?.key ?? apps.find((a) => servicePrincipalObjectId(tenant.id!, a.clientId) === objectId)?.name
+    );
+  };
+
+  for (const { object: o, context } of placed) {
+    if (o.kind !== "oauth2PermissionGrant") continue;
+    const tenant = context ?? customerTenant(o);
+    const scopes = String(o.json.scope ?? "")
+      .split(/\s+/)
+      .filter(Boolean);
+    if (scopes.length === 0) {
+      warnings.push(`${where(o)}: a grant with no scopes: left out`);
+      continue;
+    }
+    let client =
+      spIndex.get(String(o.json.clientId).toLowerCase())?.ref ??
+      derivedSpRef(tenant, String(o.json.clientId).toLowerCase());
+    if (!client) {
+      if (apps.length === 1) {
+        client = apps[0]!.name;
+        assumed.push(
+          `${where(o)}: the grant's client (service principal ${String(o.json.clientId)}) is ${client}, the only app imported`,
+        );
+        if (apps[0]!.tenant !== tenant) addSp(tenant, client);
+      } else {
+        warnings.push(
+          `${where(o)}: the grant's client service principal ${String(o.json.clientId)} was not pasted: grant left out (paste "az ad sp show" for it)`,
+        );
+        continue;
+      }
+    }
+    let resource =
+      spIndex.get(String(o.json.resourceId).toLowerCase())?.ref ??
+      derivedSpRef(tenant, String(o.json.resourceId).toLowerCase());
+    if (!resource) {
+      const owners = FIRST_PARTY_RESOURCES.filter((r) =>
+        scopes.every((s) => r.scopes.some((x) => x.name === s)),
+      );
+      if (owners.length !== 1) {
+        warnings.push(
+          `${where(o)}: the grant's resource service principal ${String(o.json.resourceId)} was not pasted and its scopes (${scopes.join(" ")}) do not name one: grant left out`,
+        );
+        continue;
+      }
+      resource = owners[0]!.key;
+      addSp(tenant, resource);
+      assumed.push(
+        `${where(o)}: the grant's resource (service principal ${String(o.json.resourceId)}) is ${owners[0]!.displayName}, whose scopes it names; its service principal exists in ${tenant.name}`,
+      );
+    }
+    const grant: Record<string, unknown> = { client, resource, scopes };
+    if (o.json.consentType === "Principal") {
+      const principal = String(o.json.principalId).toLowerCase();
+      const user = Object.entries(tenant.users).find(([, u]) => u.objectId === principal)?.[0];
+      if (!user) {
+        warnings.push(
+          `${where(o)}: a user's own consent (principalId ${principal}) for a user not pasted: left out (paste "az ad user show --id ${principal}")`,
+        );
+        continue;
+      }
+      grant.user = user;
+    }
+    tenant.grants.push(grant);
+    found.push(
+      `${grant.user ? `${String(grant.user)}'s own` : "tenant-wide"} consent of ${client} to ${resource} (${scopes.join(" ")}) in ${tenant.name}, from ${where(o)}`,
+    );
+  }
+
+  // Applications' own properties, now that every app and resource has its world name.
+  for (const app of apps) if (app.json) app.entry = applicationEntry(app);
+
+  function audienceOf(
+    o: RecognisedObject,
+    audience: string | undefined,
+    name: string,
+  ): Record<string, unknown> {
+    switch (audience) {
+      case "AzureADMyOrg":
+        return { signInAudience: "single" };
+      case "AzureADMultipleOrgs":
+        return { signInAudience: "multitenant" };
+      case "AzureADandPersonalMicrosoftAccount":
+        warnings.push(
+          `${where(o)}: ${name} also signs in personal Microsoft accounts, which the sandbox does not have: imported as multitenant`,
+        );
+        return { signInAudience: "multitenant" };
+      case "PersonalMicrosoftAccount":
+        warnings.push(
+          `${where(o)}: ${name} signs in personal Microsoft accounts only, which the sandbox does not have: imported as single tenant`,
+        );
+        return { signInAudience: "single" };
+      default:
+        assumed.push(`${name} is multitenant (the JSON gives no signInAudience)`);
+        return { signInAudience: "multitenant" };
+    }
+  }
+
+  function applicationEntry(app: AppDraft): Record<string, unknown> {
+    const json = app.json!;
+    const o = placed.find((p) => p.object.json === json)!.object;
+    const entry: Record<string, unknown> = {
+      tenant: app.tenant.name,
+      clientId: app.clientId,
+      displayName: str(json.displayName) ?? app.name,
+      ...audienceOf(o, str(json.signInAudience), app.name),
+      publicClientFlows: json.isFallbackPublicClient === true,
+    };
+    const redirects: Record<string, string[]> = {};
+    for (const kind of ["publicClient", "web", "spa"] as const) {
+      const uris = arr(obj(json[kind]).redirectUris).map(String);
+      if (uris.length > 0) redirects[kind] = uris;
+    }
+    if (Object.keys(redirects).length > 0) entry.redirectUris = redirects;
+    if (str(obj(json.verifiedPublisher).verifiedPublisherId)) entry.verifiedPublisher = true;
+    const required: Record<string, string[]> = {};
+    for (const access of arr(json.requiredResourceAccess).map(obj)) {
+      const resourceAppId = str(access.resourceAppId)?.toLowerCase() ?? "";
+      const firstParty = findFirstParty(resourceAppId);
+      const other = apps.find((a) => a.clientId === resourceAppId);
+      if (!firstParty && !other) {
+        warnings.push(
+          `${where(o)}: ${app.name} asks for permissions of ${resourceAppId}, an API the sandbox does not know: left out`,
+        );
+        continue;
+      }
+      const key = firstParty?.key ?? other!.name;
+      const otherScopes = arr(obj(other?.json?.api).oauth2PermissionScopes).map(obj);
+      for (const permission of arr(access.resourceAccess).map(obj)) {
+        const id = str(permission.id)?.toLowerCase() ?? "";
+        if (permission.type === "Role") {
+          warnings.push(
+            `${where(o)}: ${app.name}'s application permission ${id} of ${key} left out (the world keeps delegated permissions only)`,
+          );
+          continue;
+        }
+        const scope =
+          firstParty?.scopes.find((s) => s.id.toLowerCase() === id)?.name ??
+          str(otherScopes.find((s) => str(s.id)?.toLowerCase() === id)?.value);
+        if (!scope)
+          warnings.push(
+            `${where(o)}: ${app.name} asks for scope ${id} of ${key}, unknown to the sandbox: kept by id`,
+          );
+        (required[key] ??= []).push(scope ?? id);
+      }
+    }
+    if (Object.keys(required).length > 0) entry.requiredResourceAccess = required;
+    const exposed = arr(obj(json.api).oauth2PermissionScopes)
+      .map((s) => str(obj(s).value))
+      .filter(Boolean);
+    if (exposed.length > 0) entry.exposedScopes = exposed;
+    const roles = arr(json.appRoles)
+      .map((r) => str(obj(r).value))
+      .filter(Boolean);
+    if (roles.length > 0) entry.appRoles = roles;
+    if (exposed.length > 0 || roles.length > 0) {
+      assumed.push(
+        `${app.name}'s exposed scope and app role ids are derived by the sandbox (the world names them by value)`,
+      );
+    }
+    const secrets = arr(json.passwordCredentials).length;
+    if (secrets > 0) {
+      assumed.push(
+        `${app.name} has ${secrets} client secret(s) in Entra, whose values Graph never returns: add "secrets:" to the world to use one`,
+      );
+    }
+    if (arr(json.keyCredentials).length > 0) {
+      assumed.push(
+        `${app.name}'s certificates are not imported (Graph lists their thumbprints, not the PEM): add "certificates:" to use one`,
+      );
+    }
+    return entry;
+  }
+
+  // A Communication Services resource for each home tenant of an app asking for ACS scopes: the ISV's
+  // resource is not a directory object, yet the exchange needs one.
+  const acs: Record<string, unknown> = {};
+  for (const app of apps) {
+    const asks = obj(app.entry.requiredResourceAccess);
+    if (!("acs" in asks)) continue;
+    const name = `${app.tenant.name}-acs`;
+    if (name in acs) continue;
+    acs[name] = { tenant: app.tenant.name };
+    assumed.push(
+      `${app.tenant.name} owns a Communication Services resource "${name}" (not a directory object; the exchange needs one)`,
+    );
+  }
+
+  const document: Record<string, unknown> = {
+    extends: "empty",
+    tenants: Object.fromEntries(tenants.map((t) => [t.name, tenantEntry(t)])),
+    apps: Object.fromEntries(apps.map((a) => [a.name, a.entry])),
+    ...(Object.keys(acs).length > 0 ? { acs } : {}),
+  };
+  for (const t of tenants) {
+    if (!t.id) assumed.push(`${t.name}'s tenant id is derived from its name (the JSON does not give it)`);
+  }
+  if (tenants.some((t) => Object.keys(t.users).length > 0)) {
+    assumed.push(`users' passwords are the sandbox default Passw0rd!; none is an admin or needs MFA`);
+  }
+  assumed.push(`user consent policy: verifiedPublishersOnly (Entra's default)`);
+  assumed.push(
+    `service principal object ids and grant ids are derived by the sandbox (the world has no field for them)`,
+  );
+  return { document, found, assumed, warnings };
+
+  function tenantEntry(t: TenantDraft): Record<string, unknown> {
+    const domain = t.domains[0];
+    const users = Object.fromEntries(
+      Object.entries(t.users).map(([name, u]) => {
+        const upn = t.userUpns.get(name)!;
+        const implied = `${name}@${domain ?? `${t.name}.onmicrosoft.com`}`;
+        return [name, upn.toLowerCase() === implied.toLowerCase() ? u : { ...u, upn }];
+      }),
+    );
+    return {
+      ...(t.id ? { id: t.id } : {}),
+      ...(t.displayName ? { displayName: t.displayName } : {}),
+      ...(domain ? { domain } : {}),
+      ...(Object.keys(users).length > 0 ? { users } : {}),
+      servicePrincipals: t.servicePrincipals,
+      ...(t.grants.length > 0 ? { grants: t.grants } : {}),
+      ...(Object.keys(t.managedIdentities).length > 0 ? { managedIdentities: t.managedIdentities } : {}),
+    };
+  }
+}
