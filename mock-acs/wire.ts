@@ -1,7 +1,9 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { recordHint, recordOutcome, recordServerError } from "../core/outcome.js";
-import { supportedVersionsHeader, type AcsOperation } from "./api-versions.js";
+import { operationOf } from "../core/operations.js";
+import { supportedVersionsHeader } from "./api-versions.js";
+import type { AcsOperation } from "./operations.js";
 import { AcsError } from "./errors.js";
 
 /*
@@ -12,8 +14,6 @@ import { AcsError } from "./errors.js";
 
 declare module "fastify" {
   interface FastifyContextConfig {
-    /** The ACS operation a route serves; its controller answers carry `api-supported-versions`. */
-    acsOperation?: AcsOperation;
     /**
      * The bearer token is the caller's Entra user token that the operation exchanges (the `/access/*`
      * exchanges), not a credential of the resource: the route judges it itself.
@@ -55,8 +55,10 @@ export function setServiceHeaders(request: FastifyRequest, reply: FastifyReply):
 
 /** Marks the answer as coming from the operation's controller (the real service adds the header there). */
 export function setControllerHeaders(request: FastifyRequest, reply: FastifyReply): void {
-  const operation = request.routeOptions.config.acsOperation;
-  if (operation) reply.header("api-supported-versions", supportedVersionsHeader(operation));
+  const declaration = operationOf(request);
+  if (declaration?.service === "acs") {
+    reply.header("api-supported-versions", supportedVersionsHeader(declaration.name as AcsOperation));
+  }
 }
 
 /** Bytes, because fastify appends `; charset=utf-8` to a JSON type when the payload is a string. */

@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { serveOperation } from "../../core/operations.js";
 import { browserOf } from "../browser-binding.js";
 import type { AadContext } from "../context.js";
 import type { AppRegistration } from "../directory.js";
 import { AadError, browserChannel } from "../errors.js";
 import type { AppReturn, AuthorizeInteraction } from "../interactions.js";
+import { ENTRA_OPERATIONS } from "../operations.js";
 import { consentCountsForOrganization } from "../policy/consent.js";
 import { matchRedirectUri } from "../redirect-uris.js";
 import type { AadState } from "../state.js";
@@ -132,7 +134,7 @@ export async function authorizeRoutes(
   state: AadState,
   flow: InteractionFlow,
 ): Promise<void> {
-  app.get("/:tenant/oauth2/v2.0/authorize", async (request: AuthorizeRequest, reply: FastifyReply) => {
+  serveOperation(app, ENTRA_OPERATIONS.authorize, async (request: AuthorizeRequest, reply: FastifyReply) => {
     const q = paramsOf(request.query);
     const correlationId = q["client-request-id"] ?? randomUUID();
     const page = (err: AadError) => sendErrorPage({ request, reply }, ctx, err, correlationId);

@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { serveOperation } from "../../core/operations.js";
 import { browserOf, fromSameBrowser } from "../browser-binding.js";
 import type { AadContext } from "../context.js";
 import { DEVICE_CODE_INTERVAL_S, DEVICE_CODE_LIFETIME_S } from "../device-codes.js";
 import { AadError } from "../errors.js";
 import type { DeviceInteraction } from "../interactions.js";
+import { ENTRA_OPERATIONS } from "../operations.js";
 import { confirmDevicePage, enterCodePage } from "../pages/device-code.js";
 import { parseScopes } from "../scopes.js";
 import type { AadState } from "../state.js";
@@ -37,8 +39,8 @@ import { sendAadError, tokenHeaders } from "./respond.js";
  * [infer] Entra's verification URI is https://microsoft.com/devicelogin, a redirect to this page. The
  * sandbox names its own page, so a person (or the headless user) reaches it in both modes.
  */
-export const DEVICE_AUTH_PATH = "/common/oauth2/deviceauth";
-const CONFIRM_PATH = "/common/oauth2/deviceauth/confirm";
+export const DEVICE_AUTH_PATH = ENTRA_OPERATIONS.deviceCodePage.urls[0];
+const CONFIRM_PATH = ENTRA_OPERATIONS.deviceCodeConfirm.urls[0];
 
 function deviceRequest(step: Step): DeviceInteraction {
   return step.interaction.request as DeviceInteraction;
@@ -103,7 +105,7 @@ export async function deviceLoginRoutes(
   state: AadState,
   flow: InteractionFlow,
 ): Promise<void> {
-  app.post("/:tenant/oauth2/v2.0/devicecode", async (request: DeviceCodeRequest, reply) => {
+  serveOperation(app, ENTRA_OPERATIONS.devicecode, async (request: DeviceCodeRequest, reply) => {
     try {
       const body = paramsOf(request.body);
       const segment = request.params.tenant;
@@ -133,11 +135,15 @@ export async function deviceLoginRoutes(
   });
 
   // The short address people are told to open.
-  app.get("/devicelogin", async (_request, reply) => reply.redirect(DEVICE_AUTH_PATH));
+  serveOperation(app, ENTRA_OPERATIONS.deviceLogin, async (_request, reply) =>
+    reply.redirect(DEVICE_AUTH_PATH),
+  );
 
-  app.get(DEVICE_AUTH_PATH, async (_request, reply) => sendPage(reply, 200, enterCodePage(DEVICE_AUTH_PATH)));
+  serveOperation(app, ENTRA_OPERATIONS.deviceCodePage, async (_request, reply) =>
+    sendPage(reply, 200, enterCodePage(DEVICE_AUTH_PATH)),
+  );
 
-  app.post(DEVICE_AUTH_PATH, async (request, reply) => {
+  serveOperation(app, ENTRA_OPERATIONS.deviceCodeEntry, async (request, reply) => {
     const typed = paramsOf(request.body).otc ?? "";
     const found = state.deviceCodes.findPending(typed);
     if (found === undefined || found === "expired") {
@@ -164,7 +170,7 @@ export async function deviceLoginRoutes(
     return holder ? continueAs(step, flow, holder) : showSignIn(step, ctx);
   });
 
-  app.post(CONFIRM_PATH, async (request, reply) => {
+  serveOperation(app, ENTRA_OPERATIONS.deviceCodeConfirm, async (request, reply) => {
     const form = paramsOf(request.body);
     const interaction = state.interactions.get(form.ctx);
     if (!interaction || interaction.request.kind !== "device" || !interaction.user) {

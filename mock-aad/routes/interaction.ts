@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { serveOperation } from "../../core/operations.js";
 import { recordOutcome } from "../../core/outcome.js";
 import type { AadContext } from "../context.js";
 import type { AppRegistration, Resource, User } from "../directory.js";
 import { COOKIES_BLOCKED, fromSameBrowser } from "../browser-binding.js";
 import { AadError, entraTimestamp, renderAadError } from "../errors.js";
 import type { AppReturn, Interaction } from "../interactions.js";
+import { ENTRA_OPERATIONS } from "../operations.js";
 import { adminApprovalPage } from "../pages/admin-approval.js";
 import { consentPage } from "../pages/consent.js";
 import { errorPage } from "../pages/error-page.js";
@@ -27,10 +29,10 @@ import type { AadState } from "../state.js";
  */
 
 /** Where the shared forms post. Real Entra posts its sign-in form to `/common/login` too. */
-export const SIGN_IN_PATH = "/common/login";
-export const CONSENT_PATH = "/common/Consent/Set";
+export const SIGN_IN_PATH = ENTRA_OPERATIONS.signInForm.urls[0];
+export const CONSENT_PATH = ENTRA_OPERATIONS.consentForm.urls[0];
 /** Links of the admin-approval page: "Return to the application…" and "Have an admin account?". */
-export const REPROCESS_PATH = "/common/reprocess";
+export const REPROCESS_PATH = ENTRA_OPERATIONS.adminApprovalReturn.urls[0];
 
 export interface Step {
   request: FastifyRequest;
@@ -357,7 +359,7 @@ export async function interactionRoutes(
   const foreign = (request: FastifyRequest, interaction: Interaction) =>
     !fromSameBrowser(request, interaction);
 
-  app.post(SIGN_IN_PATH, async (request, reply) => {
+  serveOperation(app, ENTRA_OPERATIONS.signInForm, async (request, reply) => {
     const form = paramsOf(request.body);
     const interaction = state.interactions.get(form.ctx);
     if (!interaction) return lost(reply);
@@ -381,7 +383,7 @@ export async function interactionRoutes(
     return continueAs(step, flows[interaction.request.kind], account);
   });
 
-  app.post(CONSENT_PATH, async (request, reply) => {
+  serveOperation(app, ENTRA_OPERATIONS.consentForm, async (request, reply) => {
     const form = paramsOf(request.body);
     const interaction = state.interactions.get(form.ctx);
     if (!interaction?.consent || !interaction.user) return lost(reply);
@@ -392,7 +394,7 @@ export async function interactionRoutes(
     );
   });
 
-  app.get(REPROCESS_PATH, async (request, reply) => {
+  serveOperation(app, ENTRA_OPERATIONS.adminApprovalReturn, async (request, reply) => {
     const query = paramsOf(request.query);
     const interaction = state.interactions.get(query.ctx);
     if (!interaction) return lost(reply);

@@ -1,9 +1,11 @@
 import { createLocalJWKSet, jwtVerify } from "jose";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { serveOperation } from "../../core/operations.js";
 import { BROWSER_COOKIE } from "../browser-binding.js";
 import type { AadContext } from "../context.js";
 import type { AppRegistration } from "../directory.js";
 import { AadError } from "../errors.js";
+import { ENTRA_OPERATIONS } from "../operations.js";
 import { registeredApp } from "../policy/app-visibility.js";
 import { resolveAuthority } from "../policy/authority.js";
 import { matchRedirectUri } from "../redirect-uris.js";
@@ -73,7 +75,5 @@ export async function logoutRoutes(app: FastifyInstance, ctx: AadContext, state:
       "It's a good idea to close all browser windows.",
     ]);
   };
-  for (const url of ["/:tenant/oauth2/v2.0/logout", "/:tenant/oauth2/logout"]) {
-    app.route<{ Params: { tenant: string } }>({ method: ["GET", "POST"], url, handler });
-  }
+  serveOperation(app, ENTRA_OPERATIONS.logout, handler);
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { serveOperation } from "../../core/operations.js";
 import { readClientCredential } from "../client-auth.js";
 import type { AadContext } from "../context.js";
 import { findTenant } from "../directory.js";
@@ -11,6 +12,7 @@ import type { GrantHandler } from "../grants/context.js";
 import { JWT_BEARER_GRANT, onBehalfOfGrant } from "../grants/on-behalf-of.js";
 import { passwordGrant } from "../grants/password.js";
 import { refreshTokenGrant } from "../grants/refresh-token.js";
+import { ENTRA_OPERATIONS } from "../operations.js";
 import type { AadState } from "../state.js";
 import { sendAadError, tokenHeaders } from "./respond.js";
 
@@ -61,7 +63,7 @@ function assertionAudiences(ctx: AadContext, request: TokenRequest): string[] {
 }
 
 export async function tokenRoutes(app: FastifyInstance, ctx: AadContext, state: AadState): Promise<void> {
-  app.post("/:tenant/oauth2/v2.0/token", async (request: TokenRequest, reply: FastifyReply) => {
+  serveOperation(app, ENTRA_OPERATIONS.token, async (request: TokenRequest, reply: FastifyReply) => {
     try {
       const body = formBody(request);
       const grantType = body.grant_type;
@@ -90,7 +92,7 @@ export async function tokenRoutes(app: FastifyInstance, ctx: AadContext, state: 
   });
 
   // A browser's preflight, should a single-page app send a non-simple request.
-  app.options("/:tenant/oauth2/v2.0/token", async (_request, reply) =>
+  serveOperation(app, ENTRA_OPERATIONS.tokenPreflight, async (_request, reply) =>
     reply
       .code(204)
       .headers({
@@ -103,10 +105,7 @@ export async function tokenRoutes(app: FastifyInstance, ctx: AadContext, state: 
   );
 
   // Entra answers other methods on the token endpoint with a JSON error, not a 404.
-  app.route({
-    method: ["GET", "PUT", "DELETE", "PATCH"],
-    url: "/:tenant/oauth2/v2.0/token",
-    handler: async (request, reply) =>
-      sendAadError(reply, request, ctx.clock, new AadError("AADSTS900561", { method: request.method })),
-  });
+  serveOperation(app, ENTRA_OPERATIONS.tokenWrongMethod, async (request, reply) =>
+    sendAadError(reply, request, ctx.clock, new AadError("AADSTS900561", { method: request.method })),
+  );
 }
