@@ -19,6 +19,14 @@ import type {
 /** The services the sandbox plays; `admin` is the sandbox's own API, not a service. */
 export type ServiceName = "entra" | "acs" | "graph" | "arm";
 
+/** How people name each service, in messages and docs. */
+export const SERVICE_TITLES: Record<ServiceName, string> = {
+  entra: "Entra ID",
+  acs: "ACS",
+  graph: "Microsoft Graph",
+  arm: "ARM",
+};
+
 /** How sure a declaration is of its wire facts: a recorded answer, a published spec or doc, or our guess. */
 export type OperationEvidence = "recorded" | "spec" | "docs" | "inferred";
 

@@ -1,3 +1,4 @@
+import type { ServiceName } from "../../core/operations.js";
 import { Redactor, type JournalToken } from "./redaction.js";
 
 export type { JournalToken } from "./redaction.js";
@@ -11,9 +12,9 @@ export interface JournalEntry {
   url: string;
   /** HTTP status; 0 when the connection was dropped without an answer. */
   status: number;
-  /** Which service answered (`entra`, `acs`) or the admin API (`admin`). */
-  service?: "entra" | "acs" | "admin";
-  /** The operation, when the request is one fault rules can name (`token`, `exchange`, …). */
+  /** Which service answered (`entra`, `acs`, …) or the admin API (`admin`). */
+  service?: ServiceName | "admin";
+  /** The declared operation its route serves (`token`, `exchange`, …; `GET /_sandbox/operations`). */
   operation?: string;
   /** The client the request spoke for: Entra `client_id`, or the `appId` of an ACS exchange. */
   client?: string;
