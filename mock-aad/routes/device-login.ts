@@ -19,7 +19,6 @@ import {
   paramsOf,
   recordConsent,
   requestedClient,
-  sendErrorPage,
   sendMessage,
   sendPage,
   sessionUser,
@@ -75,7 +74,10 @@ export function deviceFlow(ctx: AadContext, state: AadState): InteractionFlow {
       const decision = await decideSignedIn(ctx, interaction, "device_code", req.scope);
       // The device cannot be redirected to: every refusal is shown to the person, the device keeps polling.
       if (decision.kind === "error") {
-        return sendErrorPage(step, ctx, decision.error, interaction.correlationId);
+        return sendAadError(step.request, step.reply, decision.error, {
+          clock: ctx.clock,
+          delivery: { kind: "browser", correlationId: interaction.correlationId },
+        });
       }
       // There is no prompt parameter on a device code request.
       if (decision.kind === "consent") return askConsent(step, ctx, decision.prompt, undefined);
@@ -106,32 +108,27 @@ export async function deviceLoginRoutes(
   flow: InteractionFlow,
 ): Promise<void> {
   serveOperation(app, ENTRA_OPERATIONS.devicecode, async (request: DeviceCodeRequest, reply) => {
-    try {
-      const body = paramsOf(request.body);
-      const segment = request.params.tenant;
-      const { registration } = requestedClient(ctx, segment, body.client_id);
-      if (!body.scope) throw new AadError("AADSTS900144", { parameter: "scope" });
-      parseScopes(body.scope);
-      const { deviceCode, userCode } = state.deviceCodes.issue({
-        clientId: registration.clientId,
-        scopes: body.scope.split(/\s+/).filter(Boolean),
-        authoritySegment: segment,
+    const body = paramsOf(request.body);
+    const segment = request.params.tenant;
+    const { registration } = requestedClient(ctx, segment, body.client_id);
+    if (!body.scope) throw new AadError("AADSTS900144", { parameter: "scope" });
+    parseScopes(body.scope);
+    const { deviceCode, userCode } = state.deviceCodes.issue({
+      clientId: registration.clientId,
+      scopes: body.scope.split(/\s+/).filter(Boolean),
+      authoritySegment: segment,
+    });
+    const verificationUri = `${ctx.publicOrigin(request)}${DEVICE_AUTH_PATH}`;
+    return tokenHeaders(reply, randomUUID())
+      .code(200)
+      .send({
+        user_code: userCode,
+        device_code: deviceCode,
+        verification_uri: verificationUri,
+        expires_in: DEVICE_CODE_LIFETIME_S,
+        interval: ctx.deviceCodeIntervalS ?? DEVICE_CODE_INTERVAL_S,
+        message: `To sign in, use a web browser to open the page ${verificationUri} and enter the code ${userCode} to authenticate.`,
       });
-      const verificationUri = `${ctx.publicOrigin(request)}${DEVICE_AUTH_PATH}`;
-      return tokenHeaders(reply, randomUUID())
-        .code(200)
-        .send({
-          user_code: userCode,
-          device_code: deviceCode,
-          verification_uri: verificationUri,
-          expires_in: DEVICE_CODE_LIFETIME_S,
-          interval: ctx.deviceCodeIntervalS ?? DEVICE_CODE_INTERVAL_S,
-          message: `To sign in, use a web browser to open the page ${verificationUri} and enter the code ${userCode} to authenticate.`,
-        });
-    } catch (err) {
-      if (err instanceof AadError) return sendAadError(reply, request, ctx.clock, err);
-      throw err;
-    }
   });
 
   // The short address people are told to open.

@@ -6,7 +6,7 @@ import { AadError } from "../errors.js";
 import { ENTRA_OPERATIONS } from "../operations.js";
 import { resolveAuthority } from "../policy/authority.js";
 import { v1Issuer, v2Issuer } from "../tokens.js";
-import { discoveryHeaders, sendAadError } from "./respond.js";
+import { discoveryHeaders } from "./respond.js";
 
 /*
  * Discovery: OpenID configuration (v2 and v1), signing keys, and instance discovery. Endpoints are built
@@ -220,13 +220,8 @@ export async function discoveryRoutes(app: FastifyInstance, ctx: AadContext): Pr
   const withTenant =
     (build: (origin: string, t: DiscoveryTenant, request: TenantRequest) => unknown) =>
     async (request: TenantRequest, reply: FastifyReply) => {
-      try {
-        const t = discoveryTenant(ctx, request.params.tenant);
-        return discoveryHeaders(reply).send(build(ctx.publicOrigin(request), t, request));
-      } catch (err) {
-        if (err instanceof AadError) return sendAadError(reply, request, ctx.clock, err);
-        throw err;
-      }
+      const t = discoveryTenant(ctx, request.params.tenant);
+      return discoveryHeaders(reply).send(build(ctx.publicOrigin(request), t, request));
     };
 
   serveOperation(
@@ -250,9 +245,7 @@ export async function discoveryRoutes(app: FastifyInstance, ctx: AadContext): Pr
     async (request: FastifyRequest<{ Querystring: Record<string, string | undefined> }>, reply) => {
       const origin = ctx.publicOrigin(request);
       const authorizationEndpoint = request.query.authorization_endpoint;
-      if (!knownInstance(origin, authorizationEndpoint)) {
-        return sendAadError(reply, request, ctx.clock, new AadError("AADSTS50049"));
-      }
+      if (!knownInstance(origin, authorizationEndpoint)) throw new AadError("AADSTS50049");
       return discoveryHeaders(reply).send(instanceDiscovery(origin, authorizationEndpoint));
     },
   );

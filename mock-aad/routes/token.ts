@@ -64,31 +64,26 @@ function assertionAudiences(ctx: AadContext, request: TokenRequest): string[] {
 
 export async function tokenRoutes(app: FastifyInstance, ctx: AadContext, state: AadState): Promise<void> {
   serveOperation(app, ENTRA_OPERATIONS.token, async (request: TokenRequest, reply: FastifyReply) => {
-    try {
-      const body = formBody(request);
-      const grantType = body.grant_type;
-      if (!grantType) throw new AadError("AADSTS900144", { parameter: "grant_type" });
-      const handler = GRANTS[grantType];
-      if (!handler) throw new AadError("AADSTS70003", { grantType });
-      const origin = ctx.publicOrigin(request);
-      const response = await handler({
-        ctx,
-        state,
-        authority: request.params.tenant,
-        body,
-        credential: readClientCredential(body, request.headers.authorization),
-        // Worked out only for the grants that check an assertion's audience.
-        get assertionAudiences() {
-          return assertionAudiences(ctx, request);
-        },
-        mint: { clock: ctx.clock, keys: ctx.keys, origin },
-        origin: request.headers.origin,
-      });
-      return tokenHeaders(reply, randomUUID()).code(200).send(response);
-    } catch (err) {
-      if (err instanceof AadError) return sendAadError(reply, request, ctx.clock, err);
-      throw err;
-    }
+    const body = formBody(request);
+    const grantType = body.grant_type;
+    if (!grantType) throw new AadError("AADSTS900144", { parameter: "grant_type" });
+    const handler = GRANTS[grantType];
+    if (!handler) throw new AadError("AADSTS70003", { grantType });
+    const origin = ctx.publicOrigin(request);
+    const response = await handler({
+      ctx,
+      state,
+      authority: request.params.tenant,
+      body,
+      credential: readClientCredential(body, request.headers.authorization),
+      // Worked out only for the grants that check an assertion's audience.
+      get assertionAudiences() {
+        return assertionAudiences(ctx, request);
+      },
+      mint: { clock: ctx.clock, keys: ctx.keys, origin },
+      origin: request.headers.origin,
+    });
+    return tokenHeaders(reply, randomUUID()).code(200).send(response);
   });
 
   // A browser's preflight, should a single-page app send a non-simple request.
@@ -106,6 +101,8 @@ export async function tokenRoutes(app: FastifyInstance, ctx: AadContext, state: 
 
   // Entra answers other methods on the token endpoint with a JSON error, not a 404.
   serveOperation(app, ENTRA_OPERATIONS.tokenWrongMethod, async (request, reply) =>
-    sendAadError(reply, request, ctx.clock, new AadError("AADSTS900561", { method: request.method })),
+    sendAadError(request, reply, new AadError("AADSTS900561", { method: request.method }), {
+      clock: ctx.clock,
+    }),
   );
 }
