@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { recordHint, recordOutcome, recordServerError } from "../core/outcome.js";
+import { recordHint, recordOutcome, recordReason, recordServerError } from "../core/outcome.js";
 import { operationOf } from "../core/operations.js";
 import { supportedVersionsHeader } from "./api-versions.js";
 import type { AcsOperation } from "./operations.js";
@@ -69,6 +69,7 @@ function errorPayload(body: unknown): Buffer {
 /** Sends a catalogued error in its wire form, and notes it for the request journal. */
 export function sendAcsError(request: FastifyRequest, reply: FastifyReply, error: AcsError): FastifyReply {
   recordOutcome(request, error.code);
+  if (error.reason) recordReason(request, error.reason);
   if (error.hint) {
     recordHint(request, error.hint);
     reply.header(SANDBOX_HINT_HEADER, error.hint);

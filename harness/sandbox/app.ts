@@ -167,6 +167,7 @@ export async function buildApp(parts: AppParts, options: { https?: { key: string
       ...(kind.operation ? { operation: kind.operation } : {}),
       ...(client ? { client } : {}),
       ...(request.sandboxOutcome ? { errorCode: request.sandboxOutcome } : {}),
+      ...(request.sandboxReason ? { reason: request.sandboxReason } : {}),
       ...(request.sandboxHint ? { hint: request.sandboxHint } : {}),
       ...(request.sandboxFault ? { fault: request.sandboxFault } : {}),
       durationMs,
