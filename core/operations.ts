@@ -19,6 +19,14 @@ import type {
 /** The services the sandbox plays; `admin` is the sandbox's own API, not a service. */
 export type ServiceName = "entra" | "acs" | "graph" | "arm";
 
+/** How people name each service, in messages and docs. */
+export const SERVICE_TITLES: Record<ServiceName, string> = {
+  entra: "Entra ID",
+  acs: "ACS",
+  graph: "Microsoft Graph",
+  arm: "ARM",
+};
+
 /** How sure a declaration is of its wire facts: a recorded answer, a published spec or doc, or our guess. */
 export type OperationEvidence = "recorded" | "spec" | "docs" | "inferred";
 
@@ -37,6 +45,11 @@ export interface OperationDeclaration {
   evidence: OperationEvidence;
   /** Where the wire facts come from (a recording, a spec's repository and path, a doc page). */
   source: string;
+  /**
+   * A wider name that fault rules and journal queries may choose instead of this one: `discovery` takes
+   * the OpenID configuration, instance discovery and user realm alike. Never another operation's name.
+   */
+  group?: string;
 }
 
 declare module "fastify" {
@@ -51,6 +64,16 @@ export function declareOperation<const D extends OperationDeclaration>(declarati
   return declaration;
 }
 
+/**
+ * A service's table, keyed by name, from its declarations; the key is the declaration's own name, so
+ * `ACS_OPERATIONS.createIdentity.name === "createIdentity"` by construction.
+ */
+export function operationTable<const D extends readonly OperationDeclaration[]>(
+  ...declarations: D
+): { readonly [K in D[number] as K["name"]]: K } {
+  return Object.fromEntries(declarations.map((d) => [d.name, d])) as never;
+}
+
 /** The methods of a declaration, always as a list. */
 export function methodsOf(declaration: OperationDeclaration): readonly HTTPMethods[] {
   return typeof declaration.method === "string" ? [declaration.method] : declaration.method;
@@ -61,9 +84,20 @@ export function operationOf(request: FastifyRequest): OperationDeclaration | und
   return request.routeOptions?.config?.operation;
 }
 
+/**
+ * A fastify URL pattern as REST documents write it: `/identities/:id/::issueAccessToken` →
+ * `/identities/{id}/:issueAccessToken`.
+ */
+export function displayUrl(url: string): string {
+  // `::` is fastify's escaped literal colon; a lone `:` starts a parameter.
+  return url.replace(/(::)|:(\w+)/g, (_all, literal: string | undefined, name: string) =>
+    literal ? ":" : `{${name}}`,
+  );
+}
+
 /** `POST /identities`, `GET, POST /{tenant}/oauth2/v2.0/token`: how the docs tables show a declaration. */
 export function describeRoute(declaration: OperationDeclaration): string {
-  return `${methodsOf(declaration).join(", ")} ${declaration.urls.join(" · ")}`;
+  return `${methodsOf(declaration).join(", ")} ${declaration.urls.map(displayUrl).join(" · ")}`;
 }
 
 /**

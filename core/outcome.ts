@@ -4,6 +4,11 @@ declare module "fastify" {
   interface FastifyRequest {
     /** The catalogued error a mock answered with, for the request journal and reporters. */
     sandboxOutcome?: string;
+    /**
+     * Which check refused the request (`stale-date`, `signature-mismatch`, `token-expired`), where the
+     * service answers every refusal alike: for the journal and the inspector, never for the wire.
+     */
+    sandboxReason?: string;
     /** What the sandbox would tell the caller beyond Azure's own answer (the journal and a response header carry it). */
     sandboxHint?: string;
     /** A failure of the sandbox itself while answering (a bug), for the journal and the debug log. */
@@ -14,6 +19,14 @@ declare module "fastify" {
 /** Notes which catalogued error a request ended in (`AADSTS50126`, `InvalidAccessToken`). */
 export function recordOutcome(request: FastifyRequest, code: string): void {
   request.sandboxOutcome = code;
+}
+
+/**
+ * Notes why a refusal happened when the answer cannot say (ACS answers any failed HMAC or bearer check
+ * with the same 401 Denied); the journal entry carries it as `reason`, the wire never does.
+ */
+export function recordReason(request: FastifyRequest, reason: string): void {
+  request.sandboxReason = reason;
 }
 
 /**

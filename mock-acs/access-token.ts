@@ -1,5 +1,5 @@
 import type { AcsContext } from "./context.js";
-import { verifyEntraToken, type EntraClaims } from "./entra-token.js";
+import { checkEntraToken, type EntraClaims } from "./entra-token.js";
 import { AcsError } from "./errors.js";
 
 /*
@@ -27,13 +27,17 @@ export async function verifyUserToken(
   token: string | undefined,
   expected: AccessAudience,
 ): Promise<UserClaims> {
-  if (!token) throw new AcsError("InvalidAccessToken");
-  const claims = await verifyEntraToken(token, ctx.entraKeys, ctx.clock, expected.audiences);
-  if (!claims || typeof claims.oid !== "string" || typeof claims.exp !== "number") {
-    throw new AcsError("InvalidAccessToken");
+  if (!token) throw new AcsError("InvalidAccessToken", { reason: "missing-bearer" });
+  const checked = await checkEntraToken(token, ctx.entraKeys, ctx.clock, expected.audiences);
+  if ("refused" in checked) throw new AcsError("InvalidAccessToken", { reason: checked.refused });
+  const { claims } = checked;
+  if (typeof claims.oid !== "string" || typeof claims.exp !== "number") {
+    throw new AcsError("InvalidAccessToken", { reason: "missing-claim" });
   }
   const granted = typeof claims.scp === "string" ? claims.scp.split(" ") : [];
-  if (!expected.anyScope.some((s) => granted.includes(s))) throw new AcsError("InvalidAccessToken");
+  if (!expected.anyScope.some((s) => granted.includes(s))) {
+    throw new AcsError("InvalidAccessToken", { reason: "missing-scope" });
+  }
   return claims as UserClaims;
 }
 

@@ -1,4 +1,5 @@
 import { AcsError } from "./errors.js";
+import type { AcsOperation } from "./operations.js";
 
 /*
  * The api-versions the fake serves, per operation, and what each changes (reference §1.1). A request's
@@ -7,50 +8,39 @@ import { AcsError } from "./errors.js";
  * (`npm run compatibility`), so every fact here carries its source.
  */
 
-/** One operation of the service, as a route declares it. */
-export type AcsOperation =
-  | "create"
-  | "delete"
-  | "revoke"
-  | "issue"
-  /** `POST /identities/{id}/token` of 2020-07-20-preview2. */
-  | "issueLegacy"
-  | "get"
-  | "exchange"
-  | "teamsExtensionExchange"
-  | "teamsExtensionAssignment"
-  | "entraExchange"
-  | "entraAssignment";
+export type { AcsOperation };
 
 /**
  * Operations answered by one controller: ASP.NET API Versioning lists the versions of the controller in
  * `api-supported-versions`, so every operation of a family reports the same list.
  */
 export const OPERATION_FAMILIES = {
-  identities: ["create", "delete", "revoke", "issue", "issueLegacy", "get"],
+  identities: [
+    "createIdentity",
+    "deleteIdentity",
+    "revokeTokens",
+    "issueToken",
+    "issueTokenLegacy",
+    "getIdentity",
+  ],
   teamsUser: ["exchange"],
-  teamsExtension: ["teamsExtensionExchange", "teamsExtensionAssignment"],
-  entra: ["entraExchange", "entraAssignment"],
+  teamsExtension: [
+    "teamsExtensionExchange",
+    "getTeamsExtensionAssignment",
+    "putTeamsExtensionAssignment",
+    "deleteTeamsExtensionAssignment",
+  ],
+  entra: [
+    "entraExchange",
+    "listEntraAssignments",
+    "patchEntraAssignments",
+    "getEntraAssignment",
+    "putEntraAssignment",
+    "deleteEntraAssignment",
+  ],
 } as const satisfies Record<string, readonly AcsOperation[]>;
 
 export type OperationFamily = keyof typeof OPERATION_FAMILIES;
-
-/** Method and path of each operation (the routes declare the same), for the compatibility table. */
-export const OPERATION_ROUTES: Record<AcsOperation, string> = {
-  create: "POST /identities",
-  delete: "DELETE /identities/{id}",
-  revoke: "POST /identities/{id}/:revokeAccessTokens",
-  issue: "POST /identities/{id}/:issueAccessToken",
-  issueLegacy: "POST /identities/{id}/token",
-  get: "GET /identities/{id}",
-  exchange: "POST /teamsUser/:exchangeAccessToken",
-  teamsExtensionExchange: "POST /access/teamsExtension/:exchangeAccessToken",
-  teamsExtensionAssignment:
-    "GET, PUT, DELETE /access/teamsExtension/tenants/{tenantId}/assignments/{objectId}",
-  entraExchange: "POST /access/entra/:exchangeAccessToken",
-  entraAssignment:
-    "GET, PATCH /access/entra/assignments; GET, PUT, DELETE /access/entra/assignments/{objectId}",
-};
 
 export function familyOf(operation: AcsOperation): OperationFamily {
   const entry = Object.entries(OPERATION_FAMILIES).find(([, ops]) =>
@@ -94,10 +84,10 @@ export interface ApiVersion {
 const BASE_SCOPES = ["chat", "voip"] as const;
 const JOIN_SCOPES = [...BASE_SCOPES, "chat.join", "chat.join.limited", "voip.join"] as const;
 
-const IDENTITY_OPERATIONS = ["create", "delete", "revoke", "issue"] as const;
+const IDENTITY_OPERATIONS = ["createIdentity", "deleteIdentity", "revokeTokens", "issueToken"] as const;
 const CLASSIC_OPERATIONS = [...IDENTITY_OPERATIONS, "exchange"] as const;
-const TEAMS_EXTENSION = ["teamsExtensionExchange", "teamsExtensionAssignment"] as const;
-const ENTRA = ["entraExchange", "entraAssignment"] as const;
+const TEAMS_EXTENSION = OPERATION_FAMILIES.teamsExtension;
+const ENTRA = OPERATION_FAMILIES.entra;
 
 const SPECS = "Azure/azure-rest-api-specs specification/communication/data-plane/Identity";
 /** The Oct 2023 `api-supported-versions` values (reference §1.1). */
@@ -119,7 +109,7 @@ export const API_VERSIONS: readonly ApiVersion[] = [
   {
     ...defaults,
     name: "2020-07-20-preview2",
-    operations: ["create", "delete", "issueLegacy"],
+    operations: ["createIdentity", "deleteIdentity", "issueTokenLegacy"],
     evidence: "spec",
     source: `${SPECS}/preview/2020-07-20-preview2/CommunicationIdentity.json; ${OCT_2023}`,
     legacyShapes: true,
@@ -207,7 +197,7 @@ export const API_VERSIONS: readonly ApiVersion[] = [
   {
     ...defaults,
     name: "2025-03-02-preview",
-    operations: [...CLASSIC_OPERATIONS, "get", ...TEAMS_EXTENSION, ...ENTRA],
+    operations: [...CLASSIC_OPERATIONS, "getIdentity", ...TEAMS_EXTENSION, ...ENTRA],
     evidence: "spec",
     source: `${SPECS}/preview/2025-03-02-preview/CommunicationIdentity.json (b2f7419); @azure/communication-common 2.4.2 entraTokenCredential.js (Entra ID users)`,
     expiresInMinutes: true,
@@ -290,7 +280,7 @@ export function supportedVersionsHeader(operation: AcsOperation, served?: ApiVer
  * is Azure's word for word; the supported versions and `--loose` travel as the error's hint.
  *
  * @example
- * resolveApiVersion("issue", "2023-10-01", { loose: false, requestUri: "https://x/identities" }).expiresInMinutes // true
+ * resolveApiVersion("issueToken", "2023-10-01", { loose: false, requestUri: "https://x/identities" }).expiresInMinutes // true
  */
 export function resolveApiVersion(
   operation: AcsOperation,

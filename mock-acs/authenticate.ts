@@ -16,7 +16,7 @@ declare module "fastify" {
 /**
  * Who may call the Identity API of the addressed resource: an HMAC signature with one of its access
  * keys, or an Entra bearer token whose principal holds a role on it. Anything else is 401 Denied,
- * whatever the reason, as the real gateway answers.
+ * whatever the reason, as the real gateway answers; which check failed goes to the journal (`reason`).
  */
 export async function authenticate(ctx: AcsContext, request: FastifyRequest): Promise<AcsResource> {
   const resource = ctx.resourceFor(request);
@@ -28,8 +28,8 @@ export async function authenticate(ctx: AcsContext, request: FastifyRequest): Pr
   const authorization = request.headers.authorization ?? "";
   const bearer = /^Bearer\s+(\S+)$/i.exec(authorization);
   if (bearer) {
-    const principal = await authorizeBearer(bearer[1]!, ctx.entraKeys, ctx.clock, resource);
-    if (!principal) throw new AcsError("Denied");
+    const authorized = await authorizeBearer(bearer[1]!, ctx.entraKeys, ctx.clock, resource);
+    if ("refused" in authorized) throw new AcsError("Denied", { reason: `bearer: ${authorized.refused}` });
     return resource;
   }
   const failure = verifyHmac(
@@ -38,6 +38,6 @@ export async function authenticate(ctx: AcsContext, request: FastifyRequest): Pr
     ctx.clock.nowMs(),
     (clientMs) => ctx.clock.fromClientTime(clientMs),
   );
-  if (failure) throw new AcsError("Denied");
+  if (failure) throw new AcsError("Denied", { reason: `hmac: ${failure}` });
   return resource;
 }

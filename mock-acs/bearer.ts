@@ -1,6 +1,6 @@
 import type { JWTVerifyGetKey } from "jose";
 import type { Clock } from "../core/clock.js";
-import { verifyEntraToken } from "./entra-token.js";
+import { checkEntraToken, type TokenRefusal } from "./entra-token.js";
 import type { AcsResource } from "./resources.js";
 
 /*
@@ -15,8 +15,11 @@ import type { AcsResource } from "./resources.js";
  */
 export const DATA_PLANE_AUDIENCES = ["https://communication.azure.com/", "https://communication.azure.com"];
 
+/** Why a bearer token does not let its principal call the resource: for the journal only. */
+export type BearerRefusal = TokenRefusal | "no-object-id" | "wrong-tenant" | "no-role-assignment";
+
 /**
- * The object id of the principal allowed to call this resource, or undefined.
+ * The object id of the principal allowed to call this resource, or which check refused it.
  *
  * Azure RBAC binds a role to one principal: a user's object id, a service principal's object id in the
  * resource's tenant, a managed identity's object id. So the token's `oid` must hold an assignment and its
@@ -27,17 +30,21 @@ export const DATA_PLANE_AUDIENCES = ["https://communication.azure.com/", "https:
  * and Email Service Owner" role per a third-party note); real RBAC checks the role's data actions.
  *
  * @example
- * await authorizeBearer(token, ctx.entraKeys, ctx.clock, resource) // "5f0c…" (the oid) or undefined
+ * await authorizeBearer(token, ctx.entraKeys, ctx.clock, resource) // { principal: "5f0c…" } or { refused: "token-expired" }
  */
 export async function authorizeBearer(
   token: string,
   keys: JWTVerifyGetKey,
   clock: Clock,
   resource: AcsResource,
-): Promise<string | undefined> {
-  const claims = await verifyEntraToken(token, keys, clock, DATA_PLANE_AUDIENCES);
-  if (!claims || typeof claims.oid !== "string") return undefined;
-  if (resource.tenantId !== undefined && claims.tid !== resource.tenantId) return undefined;
+): Promise<{ principal: string } | { refused: BearerRefusal }> {
+  const checked = await checkEntraToken(token, keys, clock, DATA_PLANE_AUDIENCES);
+  if ("refused" in checked) return checked;
+  const { claims } = checked;
+  if (typeof claims.oid !== "string") return { refused: "no-object-id" };
+  if (resource.tenantId !== undefined && claims.tid !== resource.tenantId) return { refused: "wrong-tenant" };
   const oid = claims.oid.toLowerCase();
-  return resource.roleAssignments.some((a) => a.principal.toLowerCase() === oid) ? claims.oid : undefined;
+  return resource.roleAssignments.some((a) => a.principal.toLowerCase() === oid)
+    ? { principal: claims.oid }
+    : { refused: "no-role-assignment" };
 }

@@ -28,16 +28,39 @@ export function entraIssuers(tenantId: string): string[] {
   return [`https://sts.windows.net/${tenantId}/`, `https://login.microsoftonline.com/${tenantId}/v2.0`];
 }
 
+/** Why ACS refused an Entra token: for the journal only, as the answer is the same for every reason. */
+export type TokenRefusal =
+  | "malformed-token"
+  | "bad-signature"
+  | "unknown-signing-key"
+  | "token-expired"
+  | "token-not-yet-valid"
+  | "wrong-audience"
+  | "wrong-issuer"
+  | "missing-claim";
+
+function refusalOf(err: unknown): TokenRefusal {
+  if (err instanceof errors.JWTExpired) return "token-expired";
+  if (err instanceof errors.JWTClaimValidationFailed) {
+    if (err.claim === "aud") return "wrong-audience";
+    if (err.claim === "nbf") return "token-not-yet-valid";
+    return "missing-claim";
+  }
+  if (err instanceof errors.JWSSignatureVerificationFailed) return "bad-signature";
+  if (err instanceof errors.JWKSNoMatchingKey) return "unknown-signing-key";
+  return "malformed-token";
+}
+
 /**
- * The verified claims, or undefined for any token ACS would refuse (the caller maps that to its
- * error: 401 InvalidAccessToken for the exchange, 401 Denied for bearer auth).
+ * The verified claims, or which check refused the token (the caller maps a refusal to its error:
+ * 401 InvalidAccessToken for the exchange, 401 Denied for bearer auth).
  */
-export async function verifyEntraToken(
+export async function checkEntraToken(
   token: string,
   keys: JWTVerifyGetKey,
   clock: Clock,
   audiences: string[],
-): Promise<EntraClaims | undefined> {
+): Promise<{ claims: EntraClaims } | { refused: TokenRefusal }> {
   try {
     const { payload } = await jwtVerify<EntraClaims>(token, keys, {
       algorithms: ["RS256"],
@@ -47,10 +70,23 @@ export async function verifyEntraToken(
       requiredClaims: ["exp", "tid", "iss"],
     });
     const tenantId = payload.tid;
-    if (typeof tenantId !== "string" || !entraIssuers(tenantId).includes(payload.iss ?? "")) return undefined;
-    return payload;
+    if (typeof tenantId !== "string" || !entraIssuers(tenantId).includes(payload.iss ?? "")) {
+      return { refused: "wrong-issuer" };
+    }
+    return { claims: payload };
   } catch (err) {
-    if (err instanceof errors.JOSEError || err instanceof TypeError) return undefined;
+    if (err instanceof errors.JOSEError || err instanceof TypeError) return { refused: refusalOf(err) };
     throw err;
   }
+}
+
+/** The verified claims, or undefined for any token ACS would refuse. */
+export async function verifyEntraToken(
+  token: string,
+  keys: JWTVerifyGetKey,
+  clock: Clock,
+  audiences: string[],
+): Promise<EntraClaims | undefined> {
+  const checked = await checkEntraToken(token, keys, clock, audiences);
+  return "claims" in checked ? checked.claims : undefined;
 }

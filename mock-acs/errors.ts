@@ -247,10 +247,18 @@ export class AcsError extends Error {
   readonly fromController: boolean;
   /** The sandbox's advice, sent beside Azure's body (header `x-acs-sandbox-hint`, journal), never in it. */
   readonly hint: string | undefined;
+  /** Which check failed (`stale-date`, `token-expired`): journaled as `reason`, never sent. */
+  readonly reason: string | undefined;
 
   constructor(
     readonly code: AcsErrorCode,
-    options: { message?: string; target?: string; fromController?: boolean; hint?: string } = {},
+    options: {
+      message?: string;
+      target?: string;
+      fromController?: boolean;
+      hint?: string;
+      reason?: string;
+    } = {},
   ) {
     const entry = CATALOG[code];
     super(options.message ?? entry.message);
@@ -258,6 +266,7 @@ export class AcsError extends Error {
     this.target = options.target;
     this.fromController = options.fromController ?? entry.fromController;
     this.hint = options.hint;
+    this.reason = options.reason;
   }
 
   /** The `CommunicationErrorResponse` body. */

@@ -1,6 +1,8 @@
 import type { FastifyRequest } from "fastify";
 import type { AcsContext } from "./context.js";
-import { resolveApiVersion, type AcsOperation, type ApiVersion } from "./api-versions.js";
+import { operationOf } from "../core/operations.js";
+import { resolveApiVersion, type ApiVersion } from "./api-versions.js";
+import type { AcsOperation } from "./operations.js";
 import type { AssignmentStore } from "./assignments.js";
 import type { IdentityStore } from "./identities.js";
 import type { AcsResource } from "./resources.js";
@@ -18,12 +20,16 @@ export function resourceOf(request: FastifyRequest): AcsResource {
   return request.acsResource;
 }
 
-/** The api-version a request is served as (or the UnsupportedApiVersion error). */
-export function apiVersionOf(
-  service: AcsService,
-  request: FastifyRequest,
-  operation: AcsOperation,
-): ApiVersion {
+/** The ACS operation a routed request addresses (its route's declaration, mock-acs/operations.ts). */
+export function acsOperationOf(request: FastifyRequest): AcsOperation | undefined {
+  const declaration = operationOf(request);
+  return declaration?.service === "acs" ? (declaration.name as AcsOperation) : undefined;
+}
+
+/** The api-version a request is served as (or the UnsupportedApiVersion error), for its declared operation. */
+export function apiVersionOf(service: AcsService, request: FastifyRequest): ApiVersion {
+  const operation = acsOperationOf(request);
+  if (!operation) throw new Error(`No ACS operation is declared for ${request.method} ${request.url}`);
   const query = request.query as Record<string, string | string[] | undefined>;
   const raw = query["api-version"];
   const requested = Array.isArray(raw) ? raw[0] : raw;

@@ -1,8 +1,10 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { recordHint, recordOutcome, recordServerError } from "../core/outcome.js";
-import { supportedVersionsHeader, type AcsOperation, type ApiVersion } from "./api-versions.js";
+import { recordHint, recordOutcome, recordReason, recordServerError } from "../core/outcome.js";
+import { operationOf } from "../core/operations.js";
+import { supportedVersionsHeader, type ApiVersion } from "./api-versions.js";
+import type { AcsOperation } from "./operations.js";
 import { AcsError } from "./errors.js";
 
 /*
@@ -13,8 +15,6 @@ import { AcsError } from "./errors.js";
 
 declare module "fastify" {
   interface FastifyContextConfig {
-    /** The ACS operation a route serves; its controller answers carry `api-supported-versions`. */
-    acsOperation?: AcsOperation;
     /**
      * The bearer token is the caller's Entra user token that the operation exchanges (the `/access/*`
      * exchanges), not a credential of the resource: the route judges it itself.
@@ -60,9 +60,12 @@ export function setServiceHeaders(request: FastifyRequest, reply: FastifyReply):
 
 /** Marks the answer as coming from the operation's controller (the real service adds the header there). */
 export function setControllerHeaders(request: FastifyRequest, reply: FastifyReply): void {
-  const operation = request.routeOptions.config.acsOperation;
-  if (operation) {
-    reply.header("api-supported-versions", supportedVersionsHeader(operation, request.acsApiVersion));
+  const declaration = operationOf(request);
+  if (declaration?.service === "acs") {
+    reply.header(
+      "api-supported-versions",
+      supportedVersionsHeader(declaration.name as AcsOperation, request.acsApiVersion),
+    );
   }
 }
 
@@ -74,6 +77,7 @@ function errorPayload(body: unknown): Buffer {
 /** Sends a catalogued error in its wire form, and notes it for the request journal. */
 export function sendAcsError(request: FastifyRequest, reply: FastifyReply, error: AcsError): FastifyReply {
   recordOutcome(request, error.code);
+  if (error.reason) recordReason(request, error.reason);
   if (error.hint) {
     recordHint(request, error.hint);
     reply.header(SANDBOX_HINT_HEADER, error.hint);

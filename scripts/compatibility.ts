@@ -1,15 +1,15 @@
 // The compatibility tables of docs/compatibility.md, rendered from the api-version table
-// (mock-acs/api-versions.ts) and the ACS error catalog, so the document cannot drift from what the
+// (mock-acs/api-versions.ts), the ACS operation declarations (mock-acs/operations.ts) and the ACS error catalog, so the document cannot drift from what the
 // sandbox serves. scripts/readme.ts splices them between `<!-- compatibility:begin -->` and
 // `<!-- compatibility:end -->`.
+import { describeRoute } from "../core/operations.js";
 import {
   API_VERSIONS,
-  OPERATION_ROUTES,
   supportedVersionsHeader,
   versionsFor,
-  type AcsOperation,
   type ApiVersion,
 } from "../mock-acs/api-versions.js";
+import { ACS_OPERATIONS } from "../mock-acs/operations.js";
 import { acsCatalog } from "../mock-acs/errors.js";
 
 function cell(text: string): string {
@@ -44,11 +44,11 @@ export function versionTable(): string {
 }
 
 export function operationTable(): string {
-  const rows = (Object.keys(OPERATION_ROUTES) as AcsOperation[]).map(
+  const rows = Object.values(ACS_OPERATIONS).map(
     (op) =>
-      `| \`${op}\` | ${cell(OPERATION_ROUTES[op])} | ${versionsFor(op)
+      `| \`${op.name}\` | ${cell(describeRoute(op))} | ${versionsFor(op.name)
         .map((v) => `\`${v.name}\``)
-        .join(", ")} | ${supportedVersionsHeader(op)} |`,
+        .join(", ")} | ${supportedVersionsHeader(op.name)} |`,
   );
   return [
     "| Operation | Method and path | Served at | `api-supported-versions` answer |",

@@ -1,16 +1,20 @@
 // The documents' generated parts: code blocks copied from test regions (`<!-- snippet: FILE#REGION -->`)
 // and the tables rendered from the emulators' catalogs (`<!-- errors:begin -->`…`<!-- errors:end -->`, and the
-// inferred answers between `<!-- differences:begin -->` and `<!-- differences:end -->`).
+// inferred answers between `<!-- differences:begin -->` and `<!-- differences:end -->`) and from the
+// operation registry (`<!-- operations:begin -->`…`<!-- operations:end -->`).
 // `npm run readme` rewrites them; test/readme/snippets.test.ts fails when a document has drifted.
 import { readFileSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
+import { describeRoute, SERVICE_TITLES } from "../core/operations.js";
 import { catalog } from "../harness/operator/explain.js";
+import { OPERATIONS } from "../harness/sandbox/operations.js";
 import { compatibilityTables } from "./compatibility.js";
 
 export const SNIPPET = /(<!-- snippet: (\S+)#(\S+) -->\s*```\w*\n)([\s\S]*?)```/g;
 const ERRORS = /(<!-- errors:begin -->\n)[\s\S]*?(<!-- errors:end -->)/;
 const COMPATIBILITY = /(<!-- compatibility:begin -->\n)[\s\S]*?(<!-- compatibility:end -->)/;
 const DIFFERENCES = /(<!-- differences:begin -->\n)[\s\S]*?(<!-- differences:end -->)/;
+const OPERATIONS_TABLE = /(<!-- operations:begin -->\n)[\s\S]*?(<!-- operations:end -->)/;
 
 /**
  * The text between `// #region NAME` and `// #endregion NAME` of a file (`# #region NAME` in Python and
@@ -60,6 +64,20 @@ export function inferredTable(): string {
   return [`| Code | Service | What is inferred | Basis |`, `|---|---|---|---|`, ...rows, ``].join("\n");
 }
 
+/** Every declared operation of every service, as fault rules and journal queries name them. */
+export function operationsTable(): string {
+  const rows = OPERATIONS.map(
+    (o) =>
+      `| ${SERVICE_TITLES[o.service]} | \`${o.name}\`${o.group ? ` (\`${o.group}\`)` : ""} | ${cell(describeRoute(o))} | ${cell(o.summary)} | ${o.evidence} |`,
+  );
+  return [
+    `| Service | Operation (group) | Method and path | What it does | Evidence |`,
+    `|---|---|---|---|---|`,
+    ...rows,
+    ``,
+  ].join("\n");
+}
+
 /** The documents with generated parts: examples from tests, tables from the catalogs. */
 export const DOCUMENTS = [
   "README.md",
@@ -90,7 +108,8 @@ export function syncedDocument(readme: string, file = "README.md"): string {
     )
     .replace(ERRORS, (_all, begin: string, end: string) => `${begin}${errorTables(root)}${end}`)
     .replace(COMPATIBILITY, (_all, begin: string, end: string) => `${begin}${compatibilityTables()}${end}`)
-    .replace(DIFFERENCES, (_all, begin: string, end: string) => `${begin}${inferredTable()}${end}`);
+    .replace(DIFFERENCES, (_all, begin: string, end: string) => `${begin}${inferredTable()}${end}`)
+    .replace(OPERATIONS_TABLE, (_all, begin: string, end: string) => `${begin}${operationsTable()}${end}`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { faultRoutes } from "./faults/admin-routes.js";
 import { inspectorRoutes } from "./inspector/routes.js";
 import { journalRoutes } from "./journal-routes.js";
+import { operationRoutes } from "./operation-routes.js";
 import { parse as parseYaml } from "yaml";
 import type { Sandbox } from "../sandbox/sandbox.js";
 import { workloadIssuerRoutes } from "../external/workload-issuer.js";
@@ -29,7 +30,8 @@ function invalidWorld(message: string) {
 }
 
 /**
- * The admin API under `/_sandbox/`: descriptor, world (GET/PUT), clock, reset, request journal, health.
+ * The admin API under `/_sandbox/`: descriptor, world (GET/PUT), clock, reset, request journal, operations,
+ * health.
  * It shares the port with the mocks so one address is all a container needs to expose.
  */
 export function adminRoutes(sandbox: Sandbox) {
@@ -101,6 +103,7 @@ export function adminRoutes(sandbox: Sandbox) {
 
     workloadIssuerRoutes(app, sandbox.workloadIssuer, (request) => sandbox.originOf(request));
     journalRoutes(app, sandbox.journal);
+    operationRoutes(app);
     faultRoutes(app, sandbox.faults);
     inspectorRoutes(app, sandbox);
   };

@@ -1,3 +1,4 @@
+import { OPERATION_NAMES, operationChosenBy } from "../sandbox/operations.js";
 import type { JournalEntry } from "./journal.js";
 
 /*
@@ -10,7 +11,10 @@ import type { JournalEntry } from "./journal.js";
 export interface RequestFilter {
   /** `entra`, `acs` or `admin`. */
   service?: string;
-  /** `token`, `exchange`, `createIdentity`, … (see `/_sandbox/faults`). */
+  /**
+   * A declared operation (`token`, `exchange`, `teamsExtensionExchange`, … as `GET /_sandbox/operations`
+   * lists them) or a group of them (`discovery`); case-insensitive.
+   */
   operation?: string;
   method?: string;
   /** A substring of the path and query. */
@@ -56,6 +60,10 @@ export function filterFromQuery(query: Record<string, unknown>): RequestFilter {
       if (!/^(\d{3}|[1-5]xx|0)$/i.test(value))
         throw new RangeError(`Invalid status "${value}": expected e.g. 429, 4xx or 5xx`);
       filter.status = /^\d+$/.test(value) ? Number(value) : value.toLowerCase();
+    } else if (key === "operation") {
+      if (!OPERATION_NAMES.some((name) => name.toLowerCase() === value.toLowerCase()))
+        throw new RangeError(`Unknown operation "${value}": GET /_sandbox/operations lists them`);
+      filter.operation = value;
     } else filter[key] = value;
   }
   return filter;
@@ -71,7 +79,7 @@ const same = (a: string | undefined, b: string) => a !== undefined && a.toLowerC
 
 export function entryMatches(entry: JournalEntry, filter: RequestFilter): boolean {
   if (filter.service !== undefined && !same(entry.service, filter.service)) return false;
-  if (filter.operation !== undefined && !same(entry.operation, filter.operation)) return false;
+  if (filter.operation !== undefined && !operationChosenBy(filter.operation, entry.operation)) return false;
   if (filter.method !== undefined && !same(entry.method, filter.method)) return false;
   if (filter.path !== undefined && !entry.url.includes(filter.path)) return false;
   if (filter.status !== undefined && !statusMatches(entry.status, filter.status)) return false;

@@ -1,4 +1,5 @@
-import { Redactor, type JournalToken } from "./redaction.js";
+import type { ServiceName } from "../../core/operations.js";
+import { Redactor, type FieldPlace, type JournalToken } from "./redaction.js";
 
 export type { JournalToken } from "./redaction.js";
 
@@ -11,9 +12,9 @@ export interface JournalEntry {
   url: string;
   /** HTTP status; 0 when the connection was dropped without an answer. */
   status: number;
-  /** Which service answered (`entra`, `acs`) or the admin API (`admin`). */
-  service?: "entra" | "acs" | "admin";
-  /** The operation, when the request is one fault rules can name (`token`, `exchange`, …). */
+  /** Which service answered (`entra`, `acs`, …) or the admin API (`admin`). */
+  service?: ServiceName | "admin";
+  /** The declared operation its route serves (`token`, `exchange`, …; `GET /_sandbox/operations`). */
   operation?: string;
   /** The client the request spoke for: Entra `client_id`, or the `appId` of an ACS exchange. */
   client?: string;
@@ -21,6 +22,11 @@ export interface JournalEntry {
   fault?: { id: string; kind: "status" | "latency" | "drop" | "timeout" };
   /** Catalogued error code (`AADSTS50126`, `InvalidAccessToken`) when the answer was an error. */
   errorCode?: string;
+  /**
+   * Which check refused the request when the answer does not say (`hmac: stale-date`, `bearer:
+   * token-expired`, `wrong-audience`): Azure's body stays Azure's, the reason is only here.
+   */
+  reason?: string;
   /** The sandbox's advice beyond Azure's answer (also sent as the `x-acs-sandbox-hint` header). */
   hint?: string;
   durationMs: number;
@@ -57,18 +63,23 @@ function parseJson(text: string): unknown {
 }
 
 /** A request body for the journal: form fields and JSON members with credentials redacted, long values cut. */
-export function journalRequestBody(body: unknown, redactor = new Redactor()): string | undefined {
+export function journalRequestBody(
+  body: unknown,
+  redactor = new Redactor(),
+  place: FieldPlace = "form",
+): string | undefined {
   if (body === undefined || body === null) return undefined;
   if (Buffer.isBuffer(body) || typeof body === "string") {
     const text = body.toString("utf8");
     if (text.length === 0) return undefined;
     const parsed = parseJson(text);
     if (parsed !== undefined && typeof parsed === "object" && parsed !== null)
-      return journalRequestBody(parsed, redactor);
+      return journalRequestBody(parsed, redactor, "json");
     return cut(redactor.text(text, "requestBody"), MAX_BODY);
   }
   if (typeof body !== "object") return cut(String(body), MAX_BODY);
-  return cut(JSON.stringify(cutValues(redactor.tree(body, "requestBody"))), MAX_BODY);
+  // A parsed object that did not come from raw JSON text is a form body (Entra's protocol fields).
+  return cut(JSON.stringify(cutValues(redactor.tree(body, "requestBody", place))), MAX_BODY);
 }
 
 /** A response body for the journal: JSON kept with credentials redacted (cut), an HTML page by its title. */

@@ -5,7 +5,14 @@ import { decodeJwt, decodeProtectedHeader } from "jose";
  * built from it) must not be able to sign in, redeem a code or finish someone else's sign-in with what
  * it finds there, but should still see what was exchanged: a JWT becomes its decoded header and claims
  * (never the signature), a code its first characters, a password nothing.
+ *
+ * A value is masked by where it sits (a known credential field of a form, a query or a JSON body), not
+ * by its shape: `code` is an authorization code in Entra's forms and redirect URLs, but an error code
+ * (`{"error":{"code":"ValidationError"}}`) in a JSON body, which is kept whole.
  */
+
+/** Where a field sits: a form body or URL query (Entra's protocol fields), or a JSON body (ACS, Graph, ARM). */
+export type FieldPlace = "form" | "json";
 
 export const JWT_REDACTED = "[jwt redacted]";
 export const REDACTED = "[redacted]";
@@ -56,6 +63,13 @@ const PREFIXED_FIELDS = new Set([
   "assertion",
 ]);
 
+/** Credentials only in forms and URL queries: in a JSON body these names mean something else (an error code). */
+const FORM_ONLY_FIELDS = new Set(["code"]);
+
+function isPrefixed(name: string, place: FieldPlace): boolean {
+  return PREFIXED_FIELDS.has(name) && (place === "form" || !FORM_ONLY_FIELDS.has(name));
+}
+
 const PREFIX_LENGTH = 6;
 /** Deeper than this a body is summarised: no credential field of any real request sits lower. */
 const MAX_DEPTH = 32;
@@ -84,8 +98,8 @@ function decoded(token: string, field: string): JournalToken | undefined {
 export class Redactor {
   readonly tokens: JournalToken[] = [];
 
-  /** A string value at `field` (its key in lower case decides how it is treated). */
-  value(key: string, value: string, field: string): string {
+  /** A string value at `field` (its key in lower case and its place decide how it is treated). */
+  value(key: string, value: string, field: string, place: FieldPlace = "json"): string {
     const name = key.toLowerCase();
     if (SECRET_FIELDS.has(name)) return REDACTED;
     if (JWT_SHAPE.test(value)) {
@@ -95,7 +109,7 @@ export class Redactor {
         return JWT_REDACTED;
       }
     }
-    if (PREFIXED_FIELDS.has(name)) return prefixOf(value);
+    if (isPrefixed(name, place)) return prefixOf(value);
     return this.text(value, field);
   }
 
@@ -110,18 +124,18 @@ export class Redactor {
   }
 
   /** A parsed body (form fields or JSON), redacted member by member; nothing deeper than MAX_DEPTH. */
-  tree(value: unknown, field: string, key = "", depth = 0): unknown {
-    if (typeof value === "string") return this.value(key, value, field);
+  tree(value: unknown, field: string, place: FieldPlace = "json", key = "", depth = 0): unknown {
+    if (typeof value === "string") return this.value(key, value, field, place);
     if (value === null || typeof value !== "object") return value;
     if (depth >= MAX_DEPTH) return "[nested too deep]";
     if (Array.isArray(value))
-      return value.map((item, i) => this.tree(item, `${field}[${i}]`, key, depth + 1));
+      return value.map((item, i) => this.tree(item, `${field}[${i}]`, place, key, depth + 1));
     const out: Record<string, unknown> = {};
     for (const [name, member] of Object.entries(value as Record<string, unknown>)) {
       out[name] =
         SECRET_FIELDS.has(name.toLowerCase()) && member !== null && member !== undefined
           ? REDACTED
-          : this.tree(member, `${field}.${name}`, name, depth + 1);
+          : this.tree(member, `${field}.${name}`, place, name, depth + 1);
     }
     return out;
   }
@@ -136,7 +150,7 @@ export class Redactor {
       .map((pair) => {
         const [name = "", value] = [...new URLSearchParams(pair)][0] ?? [];
         if (value === undefined) return pair;
-        const kept = this.value(name, value, `url.${name}`);
+        const kept = this.value(name, value, `url.${name}`, "form");
         // A changed value is written as is, so the journal shows `code=1.AbC9…`, not its percent-encoding.
         return kept === value ? pair : `${pair.slice(0, pair.indexOf("=") + 1) || `${name}=`}${kept}`;
       });

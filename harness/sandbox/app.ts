@@ -8,6 +8,7 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from "fastify";
+import type { OperationDeclaration } from "../../core/operations.js";
 import { recordServerError } from "../../core/outcome.js";
 import type { MockAad } from "../../mock-aad/index.js";
 import type { MockAcs } from "../../mock-acs/index.js";
@@ -41,6 +42,21 @@ export interface AppParts {
   plugins?: FastifyPluginAsync[];
   /** Where a failure fastify itself reports goes (one no error handler or journal entry could take). */
   onFailure: (failure: SandboxFailure) => void;
+}
+
+/** One route of the composed app, as registered: what the operation registry's coverage test reads. */
+export interface SandboxRoute {
+  method: string;
+  url: string;
+  /** The declaration the route serves (core/operations.ts), when it was registered through serveOperation. */
+  operation: OperationDeclaration | undefined;
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** Every route of the app, in registration order (test/structure/operation-registry.test.ts). */
+    sandboxRoutes: readonly SandboxRoute[];
+  }
 }
 
 /** A failure of the sandbox outside any journaled answer: a hook failing after the answer was sent, … */
@@ -110,6 +126,15 @@ export async function buildApp(parts: AppParts, options: { https?: { key: string
     ...(options.https ? { https: options.https } : {}),
   });
 
+  // Every route, as registered, so a test can prove each one outside /_sandbox has a declaration.
+  const routes: SandboxRoute[] = [];
+  app.decorate("sandboxRoutes", routes);
+  app.addHook("onRoute", (route) => {
+    for (const method of [route.method].flat()) {
+      routes.push({ method, url: route.url, operation: route.config?.operation });
+    }
+  });
+
   // Before any parser runs: a refused admin request never has its body read.
   app.addHook("onRequest", async (request, reply) => {
     const refused = checkAdminRequest(request, reply, parts.adminGuard);
@@ -142,6 +167,7 @@ export async function buildApp(parts: AppParts, options: { https?: { key: string
       ...(kind.operation ? { operation: kind.operation } : {}),
       ...(client ? { client } : {}),
       ...(request.sandboxOutcome ? { errorCode: request.sandboxOutcome } : {}),
+      ...(request.sandboxReason ? { reason: request.sandboxReason } : {}),
       ...(request.sandboxHint ? { hint: request.sandboxHint } : {}),
       ...(request.sandboxFault ? { fault: request.sandboxFault } : {}),
       durationMs,

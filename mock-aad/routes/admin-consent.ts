@@ -1,23 +1,24 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { serveOperation } from "../../core/operations.js";
 import { browserOf } from "../browser-binding.js";
 import type { AadContext } from "../context.js";
-import type { AppRegistration, Resource } from "../directory.js";
+import type { Resource } from "../directory.js";
 import { AadError } from "../errors.js";
 import type { AdminConsentInteraction, AppReturn } from "../interactions.js";
+import { ENTRA_OPERATIONS } from "../operations.js";
 import { registeredApp } from "../policy/app-visibility.js";
 import { defaultRedirectUri, matchRedirectUri } from "../redirect-uris.js";
 import type { AadState } from "../state.js";
+import { deliverErrors, sendAadError, type AadErrorDelivery } from "./respond.js";
 import {
   continueAs,
   decideSignedIn,
-  errorToApp,
   interactionUser,
   paramsOf,
   recordConsent,
   requestedClient,
   returnToApp,
-  sendErrorPage,
   sendMessage,
   sessionUser,
   showConsent,
@@ -37,14 +38,30 @@ function consentRequest(step: Step): AdminConsentInteraction {
   return step.interaction.request as AdminConsentInteraction;
 }
 
+/**
+ * Admin consent answers its app whenever there is a redirect URI, even for codes other flows show on
+ * Entra's page (AADSTS50020 comes back as `access_denied`, reference §1.4); only "the admin has already
+ * consented elsewhere" (90093) stays on the page.
+ */
+function consentDelivery(correlationId: string, target: AppReturn | undefined): AadErrorDelivery {
+  return {
+    kind: "browser",
+    correlationId,
+    ...(target ? { target } : {}),
+    toApp: (err) => err.code !== "AADSTS90093",
+  };
+}
+
 export function adminConsentFlow(ctx: AadContext, state: AadState): InteractionFlow {
   /** Answers the app when there is a redirect URI; otherwise the person sees the error. */
   const refuse = (step: Step, err: AadError, extra: Record<string, string> = {}) => {
     const target = consentRequest(step).return;
     state.interactions.finish(step.interaction.id);
-    return target && err.code !== "AADSTS90093"
-      ? errorToApp(step, ctx, target, err, step.interaction.correlationId, extra)
-      : sendErrorPage(step, ctx, err, step.interaction.correlationId);
+    return sendAadError(step.request, step.reply, err, {
+      clock: ctx.clock,
+      delivery: consentDelivery(step.interaction.correlationId, target),
+      extra,
+    });
   };
 
   return {
@@ -113,53 +130,45 @@ export async function adminConsentRoutes(
   state: AadState,
   flow: InteractionFlow,
 ): Promise<void> {
-  const handler = (version: 1 | 2) => async (request: AdminConsentRequest, reply: FastifyReply) => {
-    const q = paramsOf(request.query);
-    const correlationId = q["client-request-id"] ?? randomUUID();
-    const page = (err: AadError) => sendErrorPage({ request, reply }, ctx, err, correlationId);
-    const segment = request.params.tenant;
-    let registration: AppRegistration;
-    try {
-      ({ registration } = requestedClient(ctx, segment, q.client_id));
-    } catch (err) {
-      if (err instanceof AadError) return page(err);
-      throw err;
-    }
-    let target: AppReturn | undefined;
-    if (q.redirect_uri) {
-      if (!matchRedirectUri(registration, q.redirect_uri)) {
-        return page(
-          new AadError("AADSTS50011", { redirectUri: q.redirect_uri, clientId: registration.clientId }),
-        );
+  serveOperation(
+    app,
+    ENTRA_OPERATIONS.adminconsent,
+    async (request: AdminConsentRequest, reply: FastifyReply) => {
+      // v1 `/{tenant}/adminconsent` grants the app's requiredResourceAccess, v2 the scopes named.
+      const version = (request.routeOptions.url ?? "").includes("/v2.0/") ? 2 : 1;
+      const q = paramsOf(request.query);
+      const correlationId = q["client-request-id"] ?? randomUUID();
+      // Until the redirect URI is trusted, every error is Entra's page.
+      deliverErrors(request, { kind: "browser", correlationId });
+      const segment = request.params.tenant;
+      const { registration } = requestedClient(ctx, segment, q.client_id);
+      let target: AppReturn | undefined;
+      if (q.redirect_uri) {
+        if (!matchRedirectUri(registration, q.redirect_uri)) {
+          throw new AadError("AADSTS50011", { redirectUri: q.redirect_uri, clientId: registration.clientId });
+        }
+        target = { redirectUri: q.redirect_uri, responseMode: "query", state: q.state };
+      } else {
+        // [infer] v1 without redirect_uri answers at the app's first registered reply address.
+        const fallback = defaultRedirectUri(registration);
+        target = fallback ? { redirectUri: fallback, responseMode: "query", state: q.state } : undefined;
       }
-      target = { redirectUri: q.redirect_uri, responseMode: "query", state: q.state };
-    } else {
-      // [infer] v1 without redirect_uri answers at the app's first registered reply address.
-      const fallback = defaultRedirectUri(registration);
-      target = fallback ? { redirectUri: fallback, responseMode: "query", state: q.state } : undefined;
-    }
-    if (version === 2 && !q.scope) {
-      const err = new AadError("AADSTS900144", { parameter: "scope" });
-      return target ? errorToApp({ request, reply }, ctx, target, err, correlationId) : page(err);
-    }
-    const throttled = state.interactions.throttle(request.ip);
-    if (throttled) {
-      return target ? errorToApp({ request, reply }, ctx, target, throttled, correlationId) : page(throttled);
-    }
-    const interaction = state.interactions.start({
-      browser: browserOf(request, reply),
-      clientAddress: request.ip,
-      authority: segment,
-      clientId: registration.clientId,
-      correlationId,
-      loginHint: q.login_hint,
-      request: { kind: "admin_consent", version, scope: q.scope, return: target },
-    });
-    const step = { request, reply, interaction };
-    const holder = sessionUser(request, ctx, state);
-    return holder ? continueAs(step, flow, holder) : showSignIn(step, ctx);
-  };
-
-  app.get("/:tenant/adminconsent", handler(1));
-  app.get("/:tenant/v2.0/adminconsent", handler(2));
+      deliverErrors(request, consentDelivery(correlationId, target));
+      if (version === 2 && !q.scope) throw new AadError("AADSTS900144", { parameter: "scope" });
+      const throttled = state.interactions.throttle(request.ip);
+      if (throttled) throw throttled;
+      const interaction = state.interactions.start({
+        browser: browserOf(request, reply),
+        clientAddress: request.ip,
+        authority: segment,
+        clientId: registration.clientId,
+        correlationId,
+        loginHint: q.login_hint,
+        request: { kind: "admin_consent", version, scope: q.scope, return: target },
+      });
+      const step = { request, reply, interaction };
+      const holder = sessionUser(request, ctx, state);
+      return holder ? continueAs(step, flow, holder) : showSignIn(step, ctx);
+    },
+  );
 }

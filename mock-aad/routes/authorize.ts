@@ -1,25 +1,25 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { serveOperation } from "../../core/operations.js";
 import { browserOf } from "../browser-binding.js";
 import type { AadContext } from "../context.js";
-import type { AppRegistration } from "../directory.js";
-import { AadError, browserChannel } from "../errors.js";
+import { AadError } from "../errors.js";
 import type { AppReturn, AuthorizeInteraction } from "../interactions.js";
+import { ENTRA_OPERATIONS } from "../operations.js";
 import { consentCountsForOrganization } from "../policy/consent.js";
 import { matchRedirectUri } from "../redirect-uris.js";
 import { SESSION_COOKIE } from "../sessions.js";
 import type { AadState } from "../state.js";
+import { deliverErrors, sendAadError, type AadErrorDelivery } from "./respond.js";
 import { clientInfo } from "../tokens.js";
 import {
   askConsent,
   continueAs,
   decideSignedIn,
-  errorToApp,
   paramsOf,
   recordConsent,
   requestedClient,
   returnToApp,
-  sendErrorPage,
   sessionUser,
   showConsent,
   showSignIn,
@@ -41,15 +41,21 @@ function authorizeRequest(step: Step): AuthorizeInteraction {
   return step.interaction.request as AuthorizeInteraction;
 }
 
+/** Once the redirect URI is trusted, errors go to the app when the catalog says so, else to Entra's page. */
+function toTheApp(correlationId: string, target: AppReturn): AadErrorDelivery {
+  return { kind: "browser", correlationId, target };
+}
+
 export function authorizeFlow(ctx: AadContext, state: AadState): InteractionFlow {
   const flow: InteractionFlow = {
     async signedIn(step) {
       const { interaction } = step;
       const req = authorizeRequest(step);
       const fail = (err: AadError) =>
-        browserChannel(err.code) === "page"
-          ? sendErrorPage(step, ctx, err, interaction.correlationId)
-          : errorToApp(step, ctx, req.return, err, interaction.correlationId);
+        sendAadError(step.request, step.reply, err, {
+          clock: ctx.clock,
+          delivery: toTheApp(interaction.correlationId, req.return),
+        });
       const decision = await decideSignedIn(ctx, interaction, "authorize", req.scope);
       if (decision.kind === "error") return fail(decision.error);
       if (decision.kind === "consent") {
@@ -105,7 +111,10 @@ export function authorizeFlow(ctx: AadContext, state: AadState): InteractionFlow
       if (!accepted) {
         interaction.consent = undefined;
         state.interactions.finish(interaction.id);
-        return errorToApp(step, ctx, req.return, new AadError("AADSTS65004"), interaction.correlationId);
+        return sendAadError(step.request, step.reply, new AadError("AADSTS65004"), {
+          clock: ctx.clock,
+          delivery: toTheApp(interaction.correlationId, req.return),
+        });
       }
       recordConsent(ctx, interaction);
       interaction.consent = undefined;
@@ -117,8 +126,10 @@ export function authorizeFlow(ctx: AadContext, state: AadState): InteractionFlow
       const req = authorizeRequest(step);
       state.interactions.finish(step.interaction.id);
       // [infer] The description: the reference gives only `error=access_denied&error_subcode=cancel`.
-      return errorToApp(step, ctx, req.return, new AadError("AADSTS65004"), step.interaction.correlationId, {
-        error_subcode: "cancel",
+      return sendAadError(step.request, step.reply, new AadError("AADSTS65004"), {
+        clock: ctx.clock,
+        delivery: toTheApp(step.interaction.correlationId, req.return),
+        extra: { error_subcode: "cancel" },
       });
     },
   };
@@ -133,24 +144,17 @@ export async function authorizeRoutes(
   state: AadState,
   flow: InteractionFlow,
 ): Promise<void> {
-  app.get("/:tenant/oauth2/v2.0/authorize", async (request: AuthorizeRequest, reply: FastifyReply) => {
+  serveOperation(app, ENTRA_OPERATIONS.authorize, async (request: AuthorizeRequest, reply: FastifyReply) => {
     const q = paramsOf(request.query);
     const correlationId = q["client-request-id"] ?? randomUUID();
-    const page = (err: AadError) => sendErrorPage({ request, reply }, ctx, err, correlationId);
+    // Until the redirect URI is trusted, every error is Entra's page.
+    deliverErrors(request, { kind: "browser", correlationId });
     const segment = request.params.tenant;
-    let registration: AppRegistration;
-    try {
-      ({ registration } = requestedClient(ctx, segment, q.client_id));
-    } catch (err) {
-      if (err instanceof AadError) return page(err);
-      throw err;
-    }
-    if (!q.redirect_uri) return page(new AadError("AADSTS900971"));
+    const { registration } = requestedClient(ctx, segment, q.client_id);
+    if (!q.redirect_uri) throw new AadError("AADSTS900971");
     const match = matchRedirectUri(registration, q.redirect_uri);
     if (!match) {
-      return page(
-        new AadError("AADSTS50011", { redirectUri: q.redirect_uri, clientId: registration.clientId }),
-      );
+      throw new AadError("AADSTS50011", { redirectUri: q.redirect_uri, clientId: registration.clientId });
     }
 
     // From here the redirect URI is trusted: errors go back to the app, with its state.
@@ -159,13 +163,12 @@ export async function authorizeRoutes(
       responseMode: responseModeOf(q.response_mode),
       state: q.state,
     };
-    const toApp = (err: AadError) => errorToApp({ request, reply }, ctx, target, err, correlationId);
-    if (!q.response_type) return toApp(new AadError("AADSTS900144", { parameter: "response_type" }));
-    if (q.response_type !== "code")
-      return toApp(new AadError("AADSTS70005", { responseType: q.response_type }));
-    if (!q.scope) return toApp(new AadError("AADSTS900144", { parameter: "scope" }));
+    deliverErrors(request, toTheApp(correlationId, target));
+    if (!q.response_type) throw new AadError("AADSTS900144", { parameter: "response_type" });
+    if (q.response_type !== "code") throw new AadError("AADSTS70005", { responseType: q.response_type });
+    if (!q.scope) throw new AadError("AADSTS900144", { parameter: "scope" });
     const throttled = state.interactions.throttle(request.ip);
-    if (throttled) return toApp(throttled);
+    if (throttled) throw throttled;
 
     const interaction = state.interactions.start({
       browser: browserOf(request, reply),
@@ -190,7 +193,7 @@ export async function authorizeRoutes(
     const sessionHolder = sessionUser(request, ctx, state);
     if (q.prompt === "none" && !sessionHolder) {
       state.interactions.finish(interaction.id);
-      return toApp(new AadError("AADSTS50058"));
+      throw new AadError("AADSTS50058");
     }
     // domain_hint names the home realm of a federated sign-in; every sandbox user is managed, so it changes nothing.
     const hintedSomeoneElse =

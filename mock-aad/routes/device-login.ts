@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { serveOperation } from "../../core/operations.js";
 import { browserOf, fromSameBrowser } from "../browser-binding.js";
 import type { AadContext } from "../context.js";
 import { DEVICE_CODE_INTERVAL_S, DEVICE_CODE_LIFETIME_S } from "../device-codes.js";
 import { AadError } from "../errors.js";
 import type { DeviceInteraction } from "../interactions.js";
+import { ENTRA_OPERATIONS } from "../operations.js";
 import { confirmDevicePage, enterCodePage } from "../pages/device-code.js";
 import { parseScopes } from "../scopes.js";
 import type { AadState } from "../state.js";
@@ -17,7 +19,6 @@ import {
   paramsOf,
   recordConsent,
   requestedClient,
-  sendErrorPage,
   sendMessage,
   sendPage,
   sessionUser,
@@ -37,8 +38,8 @@ import { sendAadError, tokenHeaders } from "./respond.js";
  * [infer] Entra's verification URI is https://microsoft.com/devicelogin, a redirect to this page. The
  * sandbox names its own page, so a person (or the headless user) reaches it in both modes.
  */
-export const DEVICE_AUTH_PATH = "/common/oauth2/deviceauth";
-const CONFIRM_PATH = "/common/oauth2/deviceauth/confirm";
+export const DEVICE_AUTH_PATH = ENTRA_OPERATIONS.deviceCodePage.urls[0];
+const CONFIRM_PATH = ENTRA_OPERATIONS.deviceCodeConfirm.urls[0];
 
 function deviceRequest(step: Step): DeviceInteraction {
   return step.interaction.request as DeviceInteraction;
@@ -73,7 +74,10 @@ export function deviceFlow(ctx: AadContext, state: AadState): InteractionFlow {
       const decision = await decideSignedIn(ctx, interaction, "device_code", req.scope);
       // The device cannot be redirected to: every refusal is shown to the person, the device keeps polling.
       if (decision.kind === "error") {
-        return sendErrorPage(step, ctx, decision.error, interaction.correlationId);
+        return sendAadError(step.request, step.reply, decision.error, {
+          clock: ctx.clock,
+          delivery: { kind: "browser", correlationId: interaction.correlationId },
+        });
       }
       // There is no prompt parameter on a device code request.
       if (decision.kind === "consent") return askConsent(step, ctx, decision.prompt, undefined);
@@ -103,41 +107,40 @@ export async function deviceLoginRoutes(
   state: AadState,
   flow: InteractionFlow,
 ): Promise<void> {
-  app.post("/:tenant/oauth2/v2.0/devicecode", async (request: DeviceCodeRequest, reply) => {
-    try {
-      const body = paramsOf(request.body);
-      const segment = request.params.tenant;
-      const { registration } = requestedClient(ctx, segment, body.client_id);
-      if (!body.scope) throw new AadError("AADSTS900144", { parameter: "scope" });
-      parseScopes(body.scope);
-      const { deviceCode, userCode } = state.deviceCodes.issue({
-        clientId: registration.clientId,
-        scopes: body.scope.split(/\s+/).filter(Boolean),
-        authoritySegment: segment,
+  serveOperation(app, ENTRA_OPERATIONS.devicecode, async (request: DeviceCodeRequest, reply) => {
+    const body = paramsOf(request.body);
+    const segment = request.params.tenant;
+    const { registration } = requestedClient(ctx, segment, body.client_id);
+    if (!body.scope) throw new AadError("AADSTS900144", { parameter: "scope" });
+    parseScopes(body.scope);
+    const { deviceCode, userCode } = state.deviceCodes.issue({
+      clientId: registration.clientId,
+      scopes: body.scope.split(/\s+/).filter(Boolean),
+      authoritySegment: segment,
+    });
+    const verificationUri = `${ctx.publicOrigin(request)}${DEVICE_AUTH_PATH}`;
+    return tokenHeaders(reply, randomUUID())
+      .code(200)
+      .send({
+        user_code: userCode,
+        device_code: deviceCode,
+        verification_uri: verificationUri,
+        expires_in: DEVICE_CODE_LIFETIME_S,
+        interval: ctx.deviceCodeIntervalS ?? DEVICE_CODE_INTERVAL_S,
+        message: `To sign in, use a web browser to open the page ${verificationUri} and enter the code ${userCode} to authenticate.`,
       });
-      const verificationUri = `${ctx.publicOrigin(request)}${DEVICE_AUTH_PATH}`;
-      return tokenHeaders(reply, randomUUID())
-        .code(200)
-        .send({
-          user_code: userCode,
-          device_code: deviceCode,
-          verification_uri: verificationUri,
-          expires_in: DEVICE_CODE_LIFETIME_S,
-          interval: ctx.deviceCodeIntervalS ?? DEVICE_CODE_INTERVAL_S,
-          message: `To sign in, use a web browser to open the page ${verificationUri} and enter the code ${userCode} to authenticate.`,
-        });
-    } catch (err) {
-      if (err instanceof AadError) return sendAadError(reply, request, ctx.clock, err);
-      throw err;
-    }
   });
 
   // The short address people are told to open.
-  app.get("/devicelogin", async (_request, reply) => reply.redirect(DEVICE_AUTH_PATH));
+  serveOperation(app, ENTRA_OPERATIONS.deviceLogin, async (_request, reply) =>
+    reply.redirect(DEVICE_AUTH_PATH),
+  );
 
-  app.get(DEVICE_AUTH_PATH, async (_request, reply) => sendPage(reply, 200, enterCodePage(DEVICE_AUTH_PATH)));
+  serveOperation(app, ENTRA_OPERATIONS.deviceCodePage, async (_request, reply) =>
+    sendPage(reply, 200, enterCodePage(DEVICE_AUTH_PATH)),
+  );
 
-  app.post(DEVICE_AUTH_PATH, async (request, reply) => {
+  serveOperation(app, ENTRA_OPERATIONS.deviceCodeEntry, async (request, reply) => {
     const typed = paramsOf(request.body).otc ?? "";
     const found = state.deviceCodes.findPending(typed);
     if (found === undefined || found === "expired") {
@@ -164,7 +167,7 @@ export async function deviceLoginRoutes(
     return holder ? continueAs(step, flow, holder) : showSignIn(step, ctx);
   });
 
-  app.post(CONFIRM_PATH, async (request, reply) => {
+  serveOperation(app, ENTRA_OPERATIONS.deviceCodeConfirm, async (request, reply) => {
     const form = paramsOf(request.body);
     const interaction = state.interactions.get(form.ctx);
     if (!interaction || interaction.request.kind !== "device" || !interaction.user) {

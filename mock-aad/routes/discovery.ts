@@ -1,10 +1,12 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { serveOperation } from "../../core/operations.js";
 import type { AadContext } from "../context.js";
 import type { Tenant } from "../directory.js";
 import { AadError } from "../errors.js";
+import { ENTRA_OPERATIONS } from "../operations.js";
 import { resolveAuthority } from "../policy/authority.js";
 import { v1Issuer, v2Issuer } from "../tokens.js";
-import { discoveryHeaders, sendAadError, sendDiscoveryError } from "./respond.js";
+import { deliverErrors, discoveryHeaders } from "./respond.js";
 
 /*
  * Discovery: OpenID configuration (v2 and v1), signing keys, and instance discovery. Endpoints are built
@@ -209,38 +211,42 @@ function knownInstance(origin: string, authorizationEndpoint: string | undefined
 
 type TenantRequest = FastifyRequest<{ Params: { tenant: string } }>;
 
+/** Whether a request came in on the v2 URL of an operation that answers on both (`…/v2.0/…`). */
+function onV2Path(request: FastifyRequest): boolean {
+  return (request.routeOptions.url ?? "").includes("/v2.0/");
+}
+
 export async function discoveryRoutes(app: FastifyInstance, ctx: AadContext): Promise<void> {
   const withTenant =
-    (build: (origin: string, t: DiscoveryTenant) => unknown) =>
-    async (request: TenantRequest, reply: import("fastify").FastifyReply) => {
-      try {
-        const t = discoveryTenant(ctx, request.params.tenant);
-        return discoveryHeaders(reply).send(build(ctx.publicOrigin(request), t));
-      } catch (err) {
-        if (err instanceof AadError) return sendDiscoveryError(reply, request, ctx.clock, err);
-        throw err;
-      }
+    (build: (origin: string, t: DiscoveryTenant, request: TenantRequest) => unknown) =>
+    async (request: TenantRequest, reply: FastifyReply) => {
+      deliverErrors(request, { kind: "json", cacheControl: "private" });
+      const t = discoveryTenant(ctx, request.params.tenant);
+      return discoveryHeaders(reply).send(build(ctx.publicOrigin(request), t, request));
     };
 
-  app.get("/:tenant/v2.0/.well-known/openid-configuration", withTenant(openIdConfigurationV2));
-  app.get("/:tenant/.well-known/openid-configuration", withTenant(openIdConfigurationV1));
+  serveOperation(
+    app,
+    ENTRA_OPERATIONS.openidConfiguration,
+    withTenant((origin, t, request) =>
+      onV2Path(request) ? openIdConfigurationV2(origin, t) : openIdConfigurationV1(origin, t),
+    ),
+  );
   // v2 keys carry the issuer they sign for; v1 keys do not.
-  app.get(
-    "/:tenant/discovery/v2.0/keys",
-    withTenant((origin, t) => ctx.keys.jwks({ issuer: v2Issuer(origin, t.issuerTenant) })),
+  serveOperation(
+    app,
+    ENTRA_OPERATIONS.keys,
+    withTenant((origin, t, request) =>
+      onV2Path(request) ? ctx.keys.jwks({ issuer: v2Issuer(origin, t.issuerTenant) }) : ctx.keys.jwks(),
+    ),
   );
-  app.get(
-    "/:tenant/discovery/keys",
-    withTenant(() => ctx.keys.jwks()),
-  );
-  app.get(
-    "/:tenant/discovery/instance",
+  serveOperation(
+    app,
+    ENTRA_OPERATIONS.instanceDiscovery,
     async (request: FastifyRequest<{ Querystring: Record<string, string | undefined> }>, reply) => {
       const origin = ctx.publicOrigin(request);
       const authorizationEndpoint = request.query.authorization_endpoint;
-      if (!knownInstance(origin, authorizationEndpoint)) {
-        return sendAadError(reply, request, ctx.clock, new AadError("AADSTS50049"));
-      }
+      if (!knownInstance(origin, authorizationEndpoint)) throw new AadError("AADSTS50049");
       return discoveryHeaders(reply).send(instanceDiscovery(origin, authorizationEndpoint));
     },
   );

@@ -10,34 +10,36 @@ import { sendAadError } from "./respond.js";
  */
 
 /**
- * Maps what fastify rejects before a handler runs (too large, unreadable) to catalogued errors, and any
- * other exception, a bug, to Entra's own 500 (AADSTS50000) so that sweeps and users can see it.
+ * The Entra ID scope's one error path: the `AadError`s routes throw, answered by `sendAadError` as the
+ * request's flow says; what fastify rejects before a handler runs (too large, unreadable) as catalogued
+ * errors; and any other exception, a bug, as Entra's own 500 (AADSTS50000) so that sweeps and users can see it.
  */
 export function installErrorHandler(app: FastifyInstance, ctx: AadContext): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    if (error instanceof AadError) return sendAadError(reply, request, ctx.clock, error);
+    // What routes throw: answered as the request's flow says (JSON, an error page, or to the app).
+    if (error instanceof AadError) return sendAadError(request, reply, error, { clock: ctx.clock });
+    const json = { clock: ctx.clock, delivery: { kind: "json" } } as const;
     if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
       // [infer] Entra's front door refuses large bodies; the status is kept, the body made Entra-shaped.
       return sendAadError(
-        reply,
         request,
-        ctx.clock,
+        reply,
         new AadError("AADSTS9002313", { reason: "The request body is too large." }),
-        413,
+        { ...json, status: 413 },
       );
     }
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       // What the framework refused before a handler ran: unreadable or mistyped input.
       return sendAadError(
-        reply,
         request,
-        ctx.clock,
+        reply,
         new AadError("AADSTS9002313", { reason: "The request could not be read." }),
+        json,
       );
     }
     // Anything else is the sandbox's own failure, not the client's: Entra's 500, with the stack journaled.
     recordServerError(request, error);
-    return sendAadError(reply, request, ctx.clock, new AadError("AADSTS50000"));
+    return sendAadError(request, reply, new AadError("AADSTS50000"), json);
   });
 }
 

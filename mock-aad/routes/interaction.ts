@@ -1,15 +1,14 @@
-import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { serveOperation } from "../../core/operations.js";
 import { recordOutcome } from "../../core/outcome.js";
 import type { AadContext } from "../context.js";
 import type { AppRegistration, Resource, User } from "../directory.js";
 import { COOKIES_BLOCKED, fromSameBrowser } from "../browser-binding.js";
-import { AadError, entraTimestamp, renderAadError } from "../errors.js";
-import type { AppReturn, Interaction } from "../interactions.js";
+import { AadError, entraTimestamp } from "../errors.js";
+import type { Interaction } from "../interactions.js";
+import { ENTRA_OPERATIONS } from "../operations.js";
 import { adminApprovalPage } from "../pages/admin-approval.js";
 import { consentPage } from "../pages/consent.js";
-import { errorPage } from "../pages/error-page.js";
-import { formPostPage } from "../pages/form-post.js";
 import { messagePage } from "../pages/message.js";
 import { signInPage } from "../pages/sign-in.js";
 import { decide, type ConsentPrompt, type PolicyDecision } from "../policy.js";
@@ -19,6 +18,9 @@ import { consentCountsForOrganization, consentEdit } from "../policy/consent.js"
 import { accountById, signInWithPassword, type Account } from "../policy/sign-in.js";
 import { SESSION_COOKIE } from "../sessions.js";
 import type { AadState } from "../state.js";
+import { sendPage } from "./browser-answer.js";
+
+export { returnToApp, sendPage } from "./browser-answer.js";
 
 /*
  * What the browser-facing flows (authorize, device login, admin consent) share: the sign-in form, the
@@ -27,10 +29,10 @@ import type { AadState } from "../state.js";
  */
 
 /** Where the shared forms post. Real Entra posts its sign-in form to `/common/login` too. */
-export const SIGN_IN_PATH = "/common/login";
-export const CONSENT_PATH = "/common/Consent/Set";
+export const SIGN_IN_PATH = ENTRA_OPERATIONS.signInForm.urls[0];
+export const CONSENT_PATH = ENTRA_OPERATIONS.consentForm.urls[0];
 /** Links of the admin-approval page: "Return to the application…" and "Have an admin account?". */
-export const REPROCESS_PATH = "/common/reprocess";
+export const REPROCESS_PATH = ENTRA_OPERATIONS.adminApprovalReturn.urls[0];
 
 export interface Step {
   request: FastifyRequest;
@@ -57,42 +59,6 @@ export function paramsOf(source: unknown): Record<string, string | undefined> {
   return out;
 }
 
-/** An HTML page, never cached, as Entra's are. */
-export function sendPage(reply: FastifyReply, status: number, body: string): FastifyReply {
-  return reply
-    .code(status)
-    .headers({
-      "content-type": "text/html; charset=utf-8",
-      "cache-control": "no-store, no-cache",
-      pragma: "no-cache",
-      "x-ms-request-id": randomUUID(),
-      "x-frame-options": "DENY",
-    })
-    .send(body);
-}
-
-/** Entra's error page, for requests it cannot send back to the app (unknown app, unregistered redirect…). */
-export function sendErrorPage(
-  step: { request: FastifyRequest; reply: FastifyReply },
-  ctx: AadContext,
-  err: AadError,
-  correlationId: string,
-): FastifyReply {
-  recordOutcome(step.request, err.code);
-  const message = err.message.slice(`${err.code}: `.length);
-  return sendPage(
-    step.reply,
-    400,
-    errorPage({
-      code: err.number,
-      message,
-      requestId: randomUUID(),
-      correlationId,
-      timestamp: entraTimestamp(ctx.clock.now()),
-    }),
-  );
-}
-
 export function sendMessage(reply: FastifyReply, status: number, title: string, paragraphs: string[]) {
   return sendPage(reply, status, messagePage(title, paragraphs));
 }
@@ -100,64 +66,6 @@ export function sendMessage(reply: FastifyReply, status: number, title: string, 
 /** A post without the cookies of the browser that started the sign-in: Entra's "allow cookies" page. */
 export function cookiesBlocked(reply: FastifyReply): FastifyReply {
   return sendMessage(reply, COOKIES_BLOCKED.status, COOKIES_BLOCKED.title, [COOKIES_BLOCKED.message]);
-}
-
-/** The URL a `query` or `fragment` answer goes to; `redirectUri`'s own query is kept. */
-export function appUrl(target: AppReturn, params: Record<string, string | undefined>): string {
-  const url = new URL(target.redirectUri);
-  const answer = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) answer.append(k, v);
-  if (target.responseMode === "fragment") {
-    url.hash = answer.toString();
-  } else {
-    for (const [k, v] of answer) url.searchParams.append(k, v);
-  }
-  return url.toString();
-}
-
-/** Hands the answer to the app the way it asked: a 302 (query, fragment) or the form_post page. */
-export function returnToApp(
-  reply: FastifyReply,
-  target: AppReturn,
-  params: Record<string, string | undefined>,
-): FastifyReply {
-  const withState = { ...params, state: target.state };
-  if (target.responseMode === "form_post") {
-    return sendPage(reply, 200, formPostPage(target.redirectUri, withState));
-  }
-  return reply.code(302).header("cache-control", "no-store, no-cache").redirect(appUrl(target, withState));
-}
-
-/** Error fields of a redirect (reference §1.2, §3.1): the JSON error's, without `error_codes`. */
-export function errorParams(
-  ctx: AadContext,
-  err: AadError,
-  correlationId: string,
-): Record<string, string | undefined> {
-  const { body } = renderAadError(err, { now: ctx.clock.now(), correlationId });
-  return {
-    error: body.error,
-    error_description: body.error_description,
-    error_uri: body.error_uri,
-    suberror: body.suberror,
-    claims: body.claims,
-    correlation_id: body.correlation_id,
-    trace_id: body.trace_id,
-    timestamp: body.timestamp,
-  };
-}
-
-/** Sends an error back to the app, always with `state`: without it MSAL reports `state_not_found` instead. */
-export function errorToApp(
-  step: { request: FastifyRequest; reply: FastifyReply },
-  ctx: AadContext,
-  target: AppReturn,
-  err: AadError,
-  correlationId: string,
-  extra: Record<string, string | undefined> = {},
-): FastifyReply {
-  recordOutcome(step.request, err.code);
-  return returnToApp(step.reply, target, { ...errorParams(ctx, err, correlationId), ...extra });
 }
 
 /** The signed-in person of this browser, from the session cookie, if they still exist. */
@@ -358,7 +266,7 @@ export async function interactionRoutes(
   const foreign = (request: FastifyRequest, interaction: Interaction) =>
     !fromSameBrowser(request, interaction);
 
-  app.post(SIGN_IN_PATH, async (request, reply) => {
+  serveOperation(app, ENTRA_OPERATIONS.signInForm, async (request, reply) => {
     const form = paramsOf(request.body);
     const interaction = state.interactions.get(form.ctx);
     if (!interaction) return lost(reply);
@@ -382,7 +290,7 @@ export async function interactionRoutes(
     return continueAs(step, flows[interaction.request.kind], account);
   });
 
-  app.post(CONSENT_PATH, async (request, reply) => {
+  serveOperation(app, ENTRA_OPERATIONS.consentForm, async (request, reply) => {
     const form = paramsOf(request.body);
     const interaction = state.interactions.get(form.ctx);
     if (!interaction?.consent || !interaction.user) return lost(reply);
@@ -393,7 +301,7 @@ export async function interactionRoutes(
     );
   });
 
-  app.get(REPROCESS_PATH, async (request, reply) => {
+  serveOperation(app, ENTRA_OPERATIONS.adminApprovalReturn, async (request, reply) => {
     const query = paramsOf(request.query);
     const interaction = state.interactions.get(query.ctx);
     if (!interaction) return lost(reply);

@@ -1,15 +1,17 @@
 import { createLocalJWKSet, jwtVerify } from "jose";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { serveOperation } from "../../core/operations.js";
 import { BROWSER_COOKIE } from "../browser-binding.js";
 import type { AadContext } from "../context.js";
 import type { AppRegistration } from "../directory.js";
-import { AadError } from "../errors.js";
+import { ENTRA_OPERATIONS } from "../operations.js";
 import { registeredApp } from "../policy/app-visibility.js";
 import { resolveAuthority } from "../policy/authority.js";
 import { matchRedirectUri } from "../redirect-uris.js";
 import { SESSION_COOKIE, type Session } from "../sessions.js";
 import type { AadState } from "../state.js";
-import { paramsOf, sendErrorPage, sendMessage } from "./interaction.js";
+import { paramsOf, sendMessage } from "./interaction.js";
+import { deliverErrors } from "./respond.js";
 
 /*
  * Sign-out, at the `end_session_endpoint` discovery advertises (v2 `/oauth2/v2.0/logout`, v1
@@ -69,12 +71,9 @@ export async function logoutRoutes(app: FastifyInstance, ctx: AadContext, state:
   const handler = async (request: LogoutRequest, reply: FastifyReply) => {
     const segment = request.params.tenant;
     const params = { ...paramsOf(request.query), ...paramsOf(request.body) };
-    try {
-      resolveAuthority(ctx.directory(), segment);
-    } catch (err) {
-      if (err instanceof AadError) return sendErrorPage({ request, reply }, ctx, err, "");
-      throw err;
-    }
+    // [infer] An unknown tenant is Entra's error page, with no correlation id to show.
+    deliverErrors(request, { kind: "browser", correlationId: "" });
+    resolveAuthority(ctx.directory(), segment);
     const session = state.sessions.get(request.cookies[SESSION_COOKIE]);
     state.sessions.end(request.cookies[SESSION_COOKIE]);
     for (const name of [SESSION_COOKIE, BROWSER_COOKIE]) {
@@ -86,7 +85,5 @@ export async function logoutRoutes(app: FastifyInstance, ctx: AadContext, state:
       "It's a good idea to close all browser windows.",
     ]);
   };
-  for (const url of ["/:tenant/oauth2/v2.0/logout", "/:tenant/oauth2/logout"]) {
-    app.route<{ Params: { tenant: string } }>({ method: ["GET", "POST"], url, handler });
-  }
+  serveOperation(app, ENTRA_OPERATIONS.logout, handler);
 }

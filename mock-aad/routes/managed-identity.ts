@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { serveOperation } from "../../core/operations.js";
 import { recordOutcome } from "../../core/outcome.js";
 import type { AadContext } from "../context.js";
 import type { ManagedIdentity } from "../directory.js";
@@ -10,6 +11,7 @@ import {
   selectIdentity,
   type IdentitySelector,
 } from "../managed-identity.js";
+import { ENTRA_OPERATIONS } from "../operations.js";
 import { mintManagedIdentityToken } from "../tokens.js";
 
 /*
@@ -21,9 +23,9 @@ import { mintManagedIdentityToken } from "../tokens.js";
  * protocol, api-version 2019-08-01).
  */
 
-export const IMDS_TOKEN_PATH = "/metadata/identity/oauth2/token";
+export const IMDS_TOKEN_PATH = ENTRA_OPERATIONS.managedIdentityImds.urls[0];
 /** Where the sandbox's App Service identity endpoint answers (App Service's own is `…/msi/token`). */
-export const APP_SERVICE_TOKEN_PATH = "/msi/token";
+export const APP_SERVICE_TOKEN_PATH = ENTRA_OPERATIONS.managedIdentityAppService.urls[0];
 
 type TokenQuery = FastifyRequest<{ Querystring: Record<string, string | string[] | undefined> }>;
 
@@ -125,11 +127,11 @@ async function imdsToken(ctx: AadContext, request: TokenQuery, reply: FastifyRep
 }
 
 export async function managedIdentityRoutes(app: FastifyInstance, ctx: AadContext): Promise<void> {
-  // msal-node's UrlString adds a trailing slash to the path it builds from AZURE_POD_IDENTITY_AUTHORITY_HOST.
-  app.get(`${IMDS_TOKEN_PATH}/`, async (request: TokenQuery, reply) => imdsToken(ctx, request, reply));
-  app.get(IMDS_TOKEN_PATH, async (request: TokenQuery, reply) => imdsToken(ctx, request, reply));
+  serveOperation(app, ENTRA_OPERATIONS.managedIdentityImds, async (request: TokenQuery, reply) =>
+    imdsToken(ctx, request, reply),
+  );
 
-  app.get(APP_SERVICE_TOKEN_PATH, async (request: TokenQuery, reply) => {
+  serveOperation(app, ENTRA_OPERATIONS.managedIdentityAppService, async (request: TokenQuery, reply) => {
     try {
       if (request.headers["x-identity-header"] !== APP_SERVICE_IDENTITY_HEADER) {
         throw new ManagedIdentityError("IdentityHeaderMismatch");

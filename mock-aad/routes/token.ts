@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { serveOperation } from "../../core/operations.js";
 import { readClientCredential } from "../client-auth.js";
 import type { AadContext } from "../context.js";
 import { findTenant } from "../directory.js";
@@ -11,6 +12,7 @@ import type { GrantHandler } from "../grants/context.js";
 import { JWT_BEARER_GRANT, onBehalfOfGrant } from "../grants/on-behalf-of.js";
 import { passwordGrant } from "../grants/password.js";
 import { refreshTokenGrant } from "../grants/refresh-token.js";
+import { ENTRA_OPERATIONS } from "../operations.js";
 import type { AadState } from "../state.js";
 import { sendAadError, tokenHeaders } from "./respond.js";
 
@@ -61,36 +63,31 @@ function assertionAudiences(ctx: AadContext, request: TokenRequest): string[] {
 }
 
 export async function tokenRoutes(app: FastifyInstance, ctx: AadContext, state: AadState): Promise<void> {
-  app.post("/:tenant/oauth2/v2.0/token", async (request: TokenRequest, reply: FastifyReply) => {
-    try {
-      const body = formBody(request);
-      const grantType = body.grant_type;
-      if (!grantType) throw new AadError("AADSTS900144", { parameter: "grant_type" });
-      const handler = GRANTS[grantType];
-      if (!handler) throw new AadError("AADSTS70003", { grantType });
-      const origin = ctx.publicOrigin(request);
-      const response = await handler({
-        ctx,
-        state,
-        authority: request.params.tenant,
-        body,
-        credential: readClientCredential(body, request.headers.authorization),
-        // Worked out only for the grants that check an assertion's audience.
-        get assertionAudiences() {
-          return assertionAudiences(ctx, request);
-        },
-        mint: { clock: ctx.clock, keys: ctx.keys, origin },
-        origin: request.headers.origin,
-      });
-      return tokenHeaders(reply, randomUUID()).code(200).send(response);
-    } catch (err) {
-      if (err instanceof AadError) return sendAadError(reply, request, ctx.clock, err);
-      throw err;
-    }
+  serveOperation(app, ENTRA_OPERATIONS.token, async (request: TokenRequest, reply: FastifyReply) => {
+    const body = formBody(request);
+    const grantType = body.grant_type;
+    if (!grantType) throw new AadError("AADSTS900144", { parameter: "grant_type" });
+    const handler = GRANTS[grantType];
+    if (!handler) throw new AadError("AADSTS70003", { grantType });
+    const origin = ctx.publicOrigin(request);
+    const response = await handler({
+      ctx,
+      state,
+      authority: request.params.tenant,
+      body,
+      credential: readClientCredential(body, request.headers.authorization),
+      // Worked out only for the grants that check an assertion's audience.
+      get assertionAudiences() {
+        return assertionAudiences(ctx, request);
+      },
+      mint: { clock: ctx.clock, keys: ctx.keys, origin },
+      origin: request.headers.origin,
+    });
+    return tokenHeaders(reply, randomUUID()).code(200).send(response);
   });
 
   // A browser's preflight, should a single-page app send a non-simple request.
-  app.options("/:tenant/oauth2/v2.0/token", async (_request, reply) =>
+  serveOperation(app, ENTRA_OPERATIONS.tokenPreflight, async (_request, reply) =>
     reply
       .code(204)
       .headers({
@@ -103,10 +100,9 @@ export async function tokenRoutes(app: FastifyInstance, ctx: AadContext, state: 
   );
 
   // Entra answers other methods on the token endpoint with a JSON error, not a 404.
-  app.route({
-    method: ["GET", "PUT", "DELETE", "PATCH"],
-    url: "/:tenant/oauth2/v2.0/token",
-    handler: async (request, reply) =>
-      sendAadError(reply, request, ctx.clock, new AadError("AADSTS900561", { method: request.method })),
-  });
+  serveOperation(app, ENTRA_OPERATIONS.tokenWrongMethod, async (request, reply) =>
+    sendAadError(request, reply, new AadError("AADSTS900561", { method: request.method }), {
+      clock: ctx.clock,
+    }),
+  );
 }

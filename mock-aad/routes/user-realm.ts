@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { serveOperation } from "../../core/operations.js";
 import type { AadContext } from "../context.js";
 import type { Tenant } from "../directory.js";
+import { ENTRA_OPERATIONS } from "../operations.js";
 import { tokenHeaders } from "./respond.js";
 
 /*
@@ -67,8 +69,5 @@ export async function userRealmRoutes(app: FastifyInstance, ctx: AadContext): Pr
       .send(body);
   };
   // The realm belongs to the domain, not to the authority's tenant: any tenant segment answers alike.
-  // MSAL Python and MSAL4J write `userrealm`; MSAL.NET writes `UserRealm` and the router is case-sensitive.
-  for (const segment of ["userrealm", "UserRealm"]) {
-    app.get(`/:tenant/${segment}/:upn`, answer);
-  }
+  serveOperation(app, ENTRA_OPERATIONS.userRealm, answer);
 }

@@ -2,7 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { bearerToken, callingApp, verifyUserToken, type UserClaims } from "../access-token.js";
 import { clientIds, guidParameter, principalType, tenantIdField } from "../assignment-body.js";
 import type { AssignmentStore } from "../assignments.js";
+import { serveOperation } from "../../core/operations.js";
 import { AcsError } from "../errors.js";
+import { ACS_OPERATIONS } from "../operations.js";
 import type { AcsResource, EntraAssignment } from "../resources.js";
 import { apiVersionOf, resourceOf, type AcsService } from "../service.js";
 import { formatExpiresOn, mintExchangedToken } from "../tokens.js";
@@ -43,7 +45,7 @@ function assignmentFor(
 }
 
 async function exchange(service: AcsService, request: FastifyRequest, reply: FastifyReply) {
-  apiVersionOf(service, request, "entraExchange");
+  apiVersionOf(service, request);
   const resource = resourceOf(request);
   const claims = await verifyUserToken(service.ctx, bearerToken(request.headers.authorization), {
     audiences: CLIENTS_AUDIENCES,
@@ -105,48 +107,42 @@ function patchAssignments(service: AcsService, resource: AcsResource, value: unk
 
 export function entraUserRoutes(service: AcsService) {
   return async function entraUsersScope(api: FastifyInstance) {
-    const exchangeConfig = { acsOperation: "entraExchange", acsBearerIsCaller: true } as const;
-    // `//access/…` from a trailing-slash endpoint, as for the Teams extension exchange.
-    for (const prefix of ["", "/"]) {
-      api.post(`${prefix}/access/entra/::exchangeAccessToken`, { config: exchangeConfig }, (request, reply) =>
-        exchange(service, request, reply),
-      );
-    }
+    serveOperation(api, ACS_OPERATIONS.entraExchange, (request, reply) => exchange(service, request, reply), {
+      config: { acsBearerIsCaller: true },
+    });
 
-    const config = { acsOperation: "entraAssignment" } as const;
     const list = (resource: AcsResource) => ({ value: service.assignments.entraList(resource) });
 
-    api.get("/access/entra/assignments", { config }, async (request, reply) => {
-      apiVersionOf(service, request, "entraAssignment");
+    serveOperation(api, ACS_OPERATIONS.listEntraAssignments, async (request, reply) => {
+      apiVersionOf(service, request);
       return sendJson(request, reply, 200, list(resourceOf(request)));
     });
 
-    api.patch("/access/entra/assignments", { config }, async (request, reply) => {
-      apiVersionOf(service, request, "entraAssignment");
+    serveOperation(api, ACS_OPERATIONS.patchEntraAssignments, async (request, reply) => {
+      apiVersionOf(service, request);
       const resource = resourceOf(request);
       patchAssignments(service, resource, jsonBody(request));
       return sendJson(request, reply, 200, list(resource));
     });
 
-    const one = "/access/entra/assignments/:objectId";
-    api.get(one, { config }, async (request: ObjectRequest, reply) => {
-      apiVersionOf(service, request, "entraAssignment");
+    serveOperation(api, ACS_OPERATIONS.getEntraAssignment, async (request: ObjectRequest, reply) => {
+      apiVersionOf(service, request);
       const objectId = guidParameter(request.params.objectId, "objectId");
       const assignment = service.assignments.entra(resourceOf(request), objectId);
       if (!assignment) throw new AcsError("AssignmentNotFound");
       return sendJson(request, reply, 200, assignment);
     });
 
-    api.put(one, { config }, async (request: ObjectRequest, reply) => {
-      apiVersionOf(service, request, "entraAssignment");
+    serveOperation(api, ACS_OPERATIONS.putEntraAssignment, async (request: ObjectRequest, reply) => {
+      apiVersionOf(service, request);
       const objectId = guidParameter(request.params.objectId, "objectId");
       const assignment = assignmentBody(objectId, jsonBody(request));
       const created = service.assignments.putEntra(resourceOf(request), assignment);
       return sendJson(request, reply, created ? 201 : 200, assignment);
     });
 
-    api.delete(one, { config }, async (request: ObjectRequest, reply) => {
-      apiVersionOf(service, request, "entraAssignment");
+    serveOperation(api, ACS_OPERATIONS.deleteEntraAssignment, async (request: ObjectRequest, reply) => {
+      apiVersionOf(service, request);
       const objectId = guidParameter(request.params.objectId, "objectId");
       service.assignments.deleteEntra(resourceOf(request), objectId);
       return sendNoContent(request, reply);

@@ -1,10 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { recordOutcome } from "../../core/outcome.js";
 import { isGuid } from "../../core/ids.js";
+import { serveOperation } from "../../core/operations.js";
 import type { AcsContext } from "../context.js";
 import { verifyEntraToken, type EntraClaims } from "../entra-token.js";
 import type { ApiVersion } from "../api-versions.js";
 import { AcsError } from "../errors.js";
+import { ACS_OPERATIONS } from "../operations.js";
 import { apiVersionOf, resourceOf, type AcsService } from "../service.js";
 import { formatExpiresOn, mintTeamsUserToken } from "../tokens.js";
 import { bodyObject } from "../validation.js";
@@ -163,13 +165,11 @@ async function exchangePreview(
  */
 export function exchangeRoutes(service: AcsService) {
   return async function exchangeScope(api: FastifyInstance) {
-    for (const path of ["/teamsUser/::exchangeAccessToken", "/teamsUser/::getToken"]) {
-      api.post(path, { config: { acsOperation: "exchange" } }, async (request, reply) => {
-        const version = apiVersionOf(service, request, "exchange");
-        return version.exchangeBody === "token-only"
-          ? exchangePreview(service, request, reply, version)
-          : exchangeCurrent(service, request, reply);
-      });
-    }
+    serveOperation(api, ACS_OPERATIONS.exchange, async (request, reply) => {
+      const version = apiVersionOf(service, request);
+      return version.exchangeBody === "token-only"
+        ? exchangePreview(service, request, reply, version)
+        : exchangeCurrent(service, request, reply);
+    });
   };
 }

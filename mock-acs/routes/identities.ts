@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { isGuid } from "../../core/ids.js";
+import { serveOperation } from "../../core/operations.js";
 import { AcsError } from "../errors.js";
 import { resourceIdOf, type IdentityRecord } from "../identities.js";
+import { ACS_OPERATIONS } from "../operations.js";
 import type { AcsResource } from "../resources.js";
 import { apiVersionOf, resourceOf, type AcsService } from "../service.js";
 import { formatExpiresOn, mintUserToken } from "../tokens.js";
@@ -90,8 +92,8 @@ function repeatabilityRequestId(request: FastifyRequest): string | undefined {
 
 export function identityRoutes(service: AcsService) {
   return async function identitiesScope(api: FastifyInstance) {
-    api.post("/identities", { config: { acsOperation: "create" } }, async (request, reply) => {
-      const version = apiVersionOf(service, request, "create");
+    serveOperation(api, ACS_OPERATIONS.createIdentity, async (request, reply) => {
+      const version = apiVersionOf(service, request);
       const resource = resourceOf(request);
       // 2020-07-20-preview2 created a bare identity: no body, 200 `{id}` (its spec's CreateIdentity example).
       if (version.legacyShapes) {
@@ -127,64 +129,48 @@ export function identityRoutes(service: AcsService) {
       });
     });
 
-    api.get("/identities/:id", { config: { acsOperation: "get" } }, async (request: IdRequest, reply) => {
-      apiVersionOf(service, request, "get");
+    serveOperation(api, ACS_OPERATIONS.getIdentity, async (request: IdRequest, reply) => {
+      apiVersionOf(service, request);
       const record = ownedIdentity(service, resourceOf(request), request.params.id);
       return sendJson(request, reply, 200, identityView(record));
     });
 
-    api.delete(
-      "/identities/:id",
-      { config: { acsOperation: "delete" } },
-      async (request: IdRequest, reply) => {
-        apiVersionOf(service, request, "delete");
-        // [infer] Deleting twice succeeds: DELETE is idempotent in Azure's REST guidelines.
-        const record = ownedIdentity(service, resourceOf(request), request.params.id, true);
-        await service.store.delete(record);
-        return sendNoContent(request, reply);
-      },
-    );
+    serveOperation(api, ACS_OPERATIONS.deleteIdentity, async (request: IdRequest, reply) => {
+      apiVersionOf(service, request);
+      // [infer] Deleting twice succeeds: DELETE is idempotent in Azure's REST guidelines.
+      const record = ownedIdentity(service, resourceOf(request), request.params.id, true);
+      await service.store.delete(record);
+      return sendNoContent(request, reply);
+    });
 
-    api.post(
-      "/identities/:id/::revokeAccessTokens",
-      { config: { acsOperation: "revoke" } },
-      async (request: IdRequest, reply) => {
-        apiVersionOf(service, request, "revoke");
-        const record = ownedIdentity(service, resourceOf(request), request.params.id);
-        await service.store.revoke(record);
-        return sendNoContent(request, reply);
-      },
-    );
+    serveOperation(api, ACS_OPERATIONS.revokeTokens, async (request: IdRequest, reply) => {
+      apiVersionOf(service, request);
+      const record = ownedIdentity(service, resourceOf(request), request.params.id);
+      await service.store.revoke(record);
+      return sendNoContent(request, reply);
+    });
 
-    api.post(
-      "/identities/:id/::issueAccessToken",
-      { config: { acsOperation: "issue" } },
-      async (request: IdRequest, reply) => {
-        const version = apiVersionOf(service, request, "issue");
-        const body = bodyObject(jsonBody(request), "CommunicationIdentityAccessTokenRequest");
-        // Model binding (a missing or non-list `scopes`) answers before the identity is looked at.
-        if (!Array.isArray(body.scopes)) requiredScopes(body.scopes, version);
-        const resource = resourceOf(request);
-        const record = ownedIdentity(service, resource, request.params.id);
-        const scopes = requiredScopes(body.scopes, version);
-        const minutes = expiresInMinutes(body.expiresInMinutes, version);
-        return sendJson(request, reply, 200, await issue(service, resource, record, scopes, minutes));
-      },
-    );
+    serveOperation(api, ACS_OPERATIONS.issueToken, async (request: IdRequest, reply) => {
+      const version = apiVersionOf(service, request);
+      const body = bodyObject(jsonBody(request), "CommunicationIdentityAccessTokenRequest");
+      // Model binding (a missing or non-list `scopes`) answers before the identity is looked at.
+      if (!Array.isArray(body.scopes)) requiredScopes(body.scopes, version);
+      const resource = resourceOf(request);
+      const record = ownedIdentity(service, resource, request.params.id);
+      const scopes = requiredScopes(body.scopes, version);
+      const minutes = expiresInMinutes(body.expiresInMinutes, version);
+      return sendJson(request, reply, 200, await issue(service, resource, record, scopes, minutes));
+    });
 
     /** 2020-07-20-preview2: `POST /identities/{id}/token` `{scopes}` → 200 `{id, token, expiresOn}`. */
-    api.post(
-      "/identities/:id/token",
-      { config: { acsOperation: "issueLegacy" } },
-      async (request: IdRequest, reply) => {
-        const version = apiVersionOf(service, request, "issueLegacy");
-        const body = bodyObject(jsonBody(request), "CommunicationTokenRequest");
-        const resource = resourceOf(request);
-        const record = ownedIdentity(service, resource, request.params.id);
-        const scopes = requiredScopes(body.scopes, version);
-        const issued = await issue(service, resource, record, scopes, 24 * 60);
-        return sendJson(request, reply, 200, { id: record.id, ...issued });
-      },
-    );
+    serveOperation(api, ACS_OPERATIONS.issueTokenLegacy, async (request: IdRequest, reply) => {
+      const version = apiVersionOf(service, request);
+      const body = bodyObject(jsonBody(request), "CommunicationTokenRequest");
+      const resource = resourceOf(request);
+      const record = ownedIdentity(service, resource, request.params.id);
+      const scopes = requiredScopes(body.scopes, version);
+      const issued = await issue(service, resource, record, scopes, 24 * 60);
+      return sendJson(request, reply, 200, { id: record.id, ...issued });
+    });
   };
 }

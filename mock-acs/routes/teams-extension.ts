@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { bearerToken, callingApp, verifyUserToken } from "../access-token.js";
 import { clientIds, guidParameter, principalType } from "../assignment-body.js";
+import { serveOperation } from "../../core/operations.js";
 import { AcsError } from "../errors.js";
+import { ACS_OPERATIONS } from "../operations.js";
 import { apiVersionOf, resourceOf, type AcsService } from "../service.js";
 import { formatExpiresOn, mintExchangedToken, TEAMS_EXTENSION_ACS_SCOPE } from "../tokens.js";
 import { bodyObject } from "../validation.js";
@@ -23,7 +25,7 @@ export const TEAMS_EXTENSION_PRINCIPAL_TYPES = ["user", "resourceAccount"] as co
 type AssignmentRequest = FastifyRequest<{ Params: { tenantId: string; objectId: string } }>;
 
 async function exchange(service: AcsService, request: FastifyRequest, reply: FastifyReply) {
-  apiVersionOf(service, request, "teamsExtensionExchange");
+  apiVersionOf(service, request);
   const resource = resourceOf(request);
   const claims = await verifyUserToken(service.ctx, bearerToken(request.headers.authorization), {
     audiences: TEAMS_EXCHANGE_AUDIENCES,
@@ -53,52 +55,60 @@ async function exchange(service: AcsService, request: FastifyRequest, reply: Fas
 
 export function teamsExtensionRoutes(service: AcsService) {
   return async function teamsExtensionScope(api: FastifyInstance) {
-    const exchangeConfig = { acsOperation: "teamsExtensionExchange", acsBearerIsCaller: true } as const;
-    // The JS credential joins `resourceEndpoint` and the path as strings, so an endpoint with a trailing
-    // slash (as the portal and the descriptor write it) sends `//access/…` (communication-common 2.4.2).
-    for (const prefix of ["", "/"]) {
-      api.post(
-        `${prefix}/access/teamsExtension/::exchangeAccessToken`,
-        { config: exchangeConfig },
-        (request, reply) => exchange(service, request, reply),
-      );
-    }
+    serveOperation(
+      api,
+      ACS_OPERATIONS.teamsExtensionExchange,
+      (request, reply) => exchange(service, request, reply),
+      {
+        config: { acsBearerIsCaller: true },
+      },
+    );
 
-    const path = "/access/teamsExtension/tenants/:tenantId/assignments/:objectId";
-    const config = { acsOperation: "teamsExtensionAssignment" } as const;
     const params = (request: AssignmentRequest) => ({
       tenantId: guidParameter(request.params.tenantId, "tenantId"),
       objectId: guidParameter(request.params.objectId, "objectId"),
     });
 
-    api.get(path, { config }, async (request: AssignmentRequest, reply) => {
-      apiVersionOf(service, request, "teamsExtensionAssignment");
-      const { tenantId, objectId } = params(request);
-      const assignment = service.assignments.teamsExtension(resourceOf(request), tenantId, objectId);
-      if (!assignment) throw new AcsError("AssignmentNotFound");
-      return sendJson(request, reply, 200, assignment);
-    });
+    serveOperation(
+      api,
+      ACS_OPERATIONS.getTeamsExtensionAssignment,
+      async (request: AssignmentRequest, reply) => {
+        apiVersionOf(service, request);
+        const { tenantId, objectId } = params(request);
+        const assignment = service.assignments.teamsExtension(resourceOf(request), tenantId, objectId);
+        if (!assignment) throw new AcsError("AssignmentNotFound");
+        return sendJson(request, reply, 200, assignment);
+      },
+    );
 
-    api.put(path, { config }, async (request: AssignmentRequest, reply) => {
-      apiVersionOf(service, request, "teamsExtensionAssignment");
-      const { tenantId, objectId } = params(request);
-      const body = bodyObject(jsonBody(request), "TeamsExtensionAssignmentCreateOrUpdateRequest");
-      const assignment = {
-        objectId,
-        tenantId,
-        principalType: principalType(body.principalType, TEAMS_EXTENSION_PRINCIPAL_TYPES),
-        clientIds: clientIds(body.clientIds, false),
-      };
-      const created = service.assignments.putTeamsExtension(resourceOf(request), assignment);
-      return sendJson(request, reply, created ? 201 : 200, assignment);
-    });
+    serveOperation(
+      api,
+      ACS_OPERATIONS.putTeamsExtensionAssignment,
+      async (request: AssignmentRequest, reply) => {
+        apiVersionOf(service, request);
+        const { tenantId, objectId } = params(request);
+        const body = bodyObject(jsonBody(request), "TeamsExtensionAssignmentCreateOrUpdateRequest");
+        const assignment = {
+          objectId,
+          tenantId,
+          principalType: principalType(body.principalType, TEAMS_EXTENSION_PRINCIPAL_TYPES),
+          clientIds: clientIds(body.clientIds, false),
+        };
+        const created = service.assignments.putTeamsExtension(resourceOf(request), assignment);
+        return sendJson(request, reply, created ? 201 : 200, assignment);
+      },
+    );
 
-    api.delete(path, { config }, async (request: AssignmentRequest, reply) => {
-      apiVersionOf(service, request, "teamsExtensionAssignment");
-      const { tenantId, objectId } = params(request);
-      // [infer] Deleting an assignment that does not exist succeeds, as DELETE of an identity does.
-      service.assignments.deleteTeamsExtension(resourceOf(request), tenantId, objectId);
-      return sendNoContent(request, reply);
-    });
+    serveOperation(
+      api,
+      ACS_OPERATIONS.deleteTeamsExtensionAssignment,
+      async (request: AssignmentRequest, reply) => {
+        apiVersionOf(service, request);
+        const { tenantId, objectId } = params(request);
+        // [infer] Deleting an assignment that does not exist succeeds, as DELETE of an identity does.
+        service.assignments.deleteTeamsExtension(resourceOf(request), tenantId, objectId);
+        return sendNoContent(request, reply);
+      },
+    );
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { journalRequestBody, journalResponseBody } from "../../harness/operator/journal.js";
+import { Redactor } from "../../harness/operator/redaction.js";
 
 describe("request journal bodies", () => {
   it("masks secrets and cuts long values of a form body", () => {
@@ -29,5 +30,27 @@ describe("request journal bodies", () => {
     expect(journalResponseBody('{"error":"invalid_grant"}', "application/json")).toBe(
       '{"error":"invalid_grant"}',
     );
+  });
+});
+
+describe("redaction by place, not by shape", () => {
+  it("keeps ACS error codes and messages whole in JSON bodies", () => {
+    const answer = JSON.stringify({
+      error: { code: "ValidationError", message: "Provided AppId has invalid format.", target: "appId" },
+    });
+    expect(journalResponseBody(answer, "application/json")).toBe(answer);
+    const denied = '{"error":{"code":"InvalidAccessToken","message":"Provided access token is not valid."}}';
+    expect(journalResponseBody(denied, "application/json")).toBe(denied);
+  });
+
+  it("still cuts an authorization code in a form body and a redirect URL, and the ACS exchange's token", () => {
+    const form = JSON.parse(
+      journalRequestBody({ grant_type: "authorization_code", code: "1.AbC9xyzSecret" })!,
+    );
+    expect(form.code).toBe("1.AbC9…");
+    const redactor = new Redactor();
+    expect(redactor.url("/cb?code=1.AbC9xyzSecret&state=s1")).toBe("/cb?code=1.AbC9…&state=s1");
+    const exchange = JSON.parse(journalRequestBody(Buffer.from('{"token":"not-a-jwt-but-secret"}'))!);
+    expect(exchange.token).toBe("not-a-…");
   });
 });

@@ -63,23 +63,39 @@ describe.each(MODES)("HMAC and api-version on the wire (%s mode)", (mode) => {
     expect(res.headers.get("content-type")).toBe("application/json; charset=utf-8");
   });
 
-  it.each<[string, SignOptions]>([
-    ["a wrong key", { key: Buffer.alloc(32, 7).toString("base64") }],
+  it.each<[string, SignOptions, string]>([
+    ["a wrong key", { key: Buffer.alloc(32, 7).toString("base64") }, "hmac: signature-mismatch"],
     [
       "a tampered body",
       { body: '{"createTokenWithScopes":["chat"]}', sentBody: '{"createTokenWithScopes":["voip"]}' },
+      "hmac: content-hash-mismatch",
     ],
-    ["a date 16 minutes behind the client's clock", { date: new Date(Date.now() - 16 * 60_000) }],
-    ["a date 16 minutes ahead of the client's clock", { date: new Date(Date.now() + 16 * 60_000) }],
-    ["no Authorization header", { omit: "authorization" }],
-    ["no x-ms-date header", { omit: "x-ms-date" }],
-    ["no x-ms-content-sha256 header", { omit: "x-ms-content-sha256" }],
-  ])("refuses %s with 401 Denied", async (_name, options) => {
+    [
+      "a date 16 minutes behind the client's clock",
+      { date: new Date(Date.now() - 16 * 60_000) },
+      "hmac: stale-date",
+    ],
+    [
+      "a date 16 minutes ahead of the client's clock",
+      { date: new Date(Date.now() + 16 * 60_000) },
+      "hmac: stale-date",
+    ],
+    ["no Authorization header", { omit: "authorization" }, "hmac: missing-authorization"],
+    ["no x-ms-date header", { omit: "x-ms-date" }, "hmac: missing-date"],
+    ["no x-ms-content-sha256 header", { omit: "x-ms-content-sha256" }, "hmac: missing-content-hash"],
+  ])("refuses %s with 401 Denied, the failed check in the journal only", async (_name, options, reason) => {
     const res = await signedFetch(sb, CREATE, options);
     expect(res.status).toBe(401);
     expect(res.body).toEqual(DENIED);
     expect(res.headers.get("content-type")).toBe("application/json");
     expect(res.headers.get("api-supported-versions")).toBeNull();
+    expect(res.headers.get("x-acs-sandbox-hint")).toBeNull();
+
+    const entry = sb.requests({ operation: "createIdentity", code: "Denied" }).at(-1)!;
+    expect(entry).toMatchObject({ status: 401, errorCode: "Denied", reason });
+    expect(entry.responseBody).toBe(JSON.stringify(DENIED));
+    const traffic = await sb.sandbox.app.inject({ url: "/_sandbox/inspector/traffic?code=Denied" });
+    expect((traffic.json() as { entries: { reason?: string }[] }).entries[0]!.reason).toBe(reason);
   });
 
   it("keeps accepting a client's own clock after the sandbox clock moves, and still refuses a stale stamp", async () => {

@@ -82,10 +82,13 @@ describe.each(MODES)("RBAC on the Identity API (%s mode)", (mode) => {
     };
     expect(claims).toMatchObject({ tid: tenantId(sb, "fabrikam"), appid: clientId(sb, "contoso-service") });
     expect(await rejection(identity(service("fabrikam")).createUser())).toEqual(DENIED);
+    // The answer is Azure's Denied whatever failed; the journal says which check.
+    expect(sb.requests({ code: "Denied" }).at(-1)!.reason).toBe("bearer: wrong-tenant");
   });
 
   it("a user without a role (dave) signed in through an app with a role is refused", async () => {
     expect(await rejection(identity(signedIn("dave")).createUser())).toEqual(DENIED);
+    expect(sb.requests({ code: "Denied" }).at(-1)!.reason).toBe("bearer: no-role-assignment");
   });
 
   it("a user with a role (carol) signed in through the same app is allowed", async () => {

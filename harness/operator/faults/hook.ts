@@ -52,7 +52,7 @@ export function faultHook(options: FaultHookOptions) {
         return;
       case "status":
         await sendFaultStatus(request, reply, {
-          service: rule.service ?? (kind.service === "acs" ? "acs" : "entra"),
+          service: kind.service,
           status: rule.status!,
           retryAfter: rule.retryAfter,
           clock: options.clock,

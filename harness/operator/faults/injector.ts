@@ -1,5 +1,6 @@
 import { parseDuration } from "../../../core/duration.js";
 import type { Clock } from "../../../core/clock.js";
+import { operationChosenBy } from "../../sandbox/operations.js";
 import type { RequestKind } from "./operations.js";
 import { describeIssues, FaultRuleSchema, kindOf, type FaultKind, type FaultRuleSpec } from "./rules.js";
 
@@ -139,7 +140,7 @@ export class FaultInjector {
 
 function matches(rule: FaultRule, target: FaultTarget): boolean {
   if (rule.service !== undefined && rule.service !== target.service) return false;
-  if (rule.operation !== undefined && rule.operation !== target.operation) return false;
+  if (rule.operation !== undefined && !operationChosenBy(rule.operation, target.operation)) return false;
   if (rule.method !== undefined && rule.method.toUpperCase() !== target.method) return false;
   if (rule.path !== undefined && !target.path.includes(rule.path)) return false;
   if (rule.clientId !== undefined && rule.clientId.toLowerCase() !== target.clientId?.toLowerCase())

@@ -1,33 +1,17 @@
 import type { FastifyRequest } from "fastify";
+import { operationOf, type ServiceName } from "../../../core/operations.js";
 import { isAcsRequest } from "../../sandbox/addressing.js";
-import type { Operation, Service } from "./rules.js";
 
 /*
  * Which service and operation a request addresses, and which client sent it: what fault rules match on
- * and what the journal filters by. Paths follow the mocks' routes (mock-aad/routes, mock-acs/routes).
+ * and what the journal records and filters by. The operation is the declaration of the route that
+ * serves the request (core/operations.ts), so nothing here matches paths again.
  */
 
-const ENTRA_PATHS: [RegExp, Operation][] = [
-  [/^\/[^/]+\/oauth2\/(v2\.0\/)?token$/, "token"],
-  [/^\/[^/]+\/oauth2\/(v2\.0\/)?authorize$/, "authorize"],
-  [/^\/[^/]+\/oauth2\/(v2\.0\/)?devicecode$/, "devicecode"],
-  [/^\/[^/]+\/(v2\.0\/)?adminconsent$/, "adminconsent"],
-  [/\/discovery\/(v2\.0\/)?keys$/, "keys"],
-  [/(\.well-known\/openid-configuration|\/discovery\/instance|\/userrealm\/)/, "discovery"],
-];
-
-const ACS_PATHS: [string, RegExp, Operation][] = [
-  ["POST", /^\/teamsUser\/:exchangeAccessToken$/, "exchange"],
-  ["POST", /^\/identities$/, "createIdentity"],
-  ["POST", /^\/identities\/[^/]+\/:issueAccessToken$/, "issueToken"],
-  ["POST", /^\/identities\/[^/]+\/:revokeAccessTokens$/, "revokeTokens"],
-  ["DELETE", /^\/identities\/[^/]+$/, "deleteIdentity"],
-  ["GET", /^\/identities\/[^/]+$/, "getIdentity"],
-];
-
 export interface RequestKind {
-  service: Service | "admin";
-  operation: Operation | undefined;
+  service: ServiceName | "admin";
+  /** The declared name (`token`, `exchange`, `teamsExtensionExchange`); undefined for a 404. */
+  operation: string | undefined;
 }
 
 function pathOf(url: string): string {
@@ -35,14 +19,17 @@ function pathOf(url: string): string {
   return q === -1 ? url : url.slice(0, q);
 }
 
+/**
+ * The request's operation by its route's declaration; the admin API (`/_sandbox/…`) is `admin`; a
+ * request no declared route serves (a 404) belongs to the service it was addressed to.
+ */
 export function requestKind(request: FastifyRequest): RequestKind {
   const path = pathOf(request.url);
-  if (path.startsWith("/_sandbox/")) return { service: "admin", operation: undefined };
-  if (isAcsRequest(request)) {
-    const found = ACS_PATHS.find(([method, pattern]) => method === request.method && pattern.test(path));
-    return { service: "acs", operation: found?.[2] };
-  }
-  return { service: "entra", operation: ENTRA_PATHS.find(([pattern]) => pattern.test(path))?.[1] };
+  if (path === "/_sandbox" || path.startsWith("/_sandbox/"))
+    return { service: "admin", operation: undefined };
+  const declared = operationOf(request);
+  if (declared) return { service: declared.service, operation: declared.name };
+  return { service: isAcsRequest(request) ? "acs" : "entra", operation: undefined };
 }
 
 function field(source: unknown, name: string): string | undefined {

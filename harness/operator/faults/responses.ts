@@ -85,5 +85,9 @@ export function sendFaultStatus(
   }
   const error = new AadError("AADSTS90006");
   if (options.status !== 429 && options.status !== 503) error.withError("server_error");
-  return sendAadError(reply, request, options.clock, error, options.status);
+  return sendAadError(request, reply, error, {
+    clock: options.clock,
+    delivery: { kind: "json" },
+    status: options.status,
+  });
 }

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { SERVICE_TITLES, type ServiceName } from "../../../core/operations.js";
+import { OPERATION_NAMES, OPERATIONS, SERVICES, operationsChosenBy } from "../../sandbox/operations.js";
 
 /*
  * A fault rule: which requests it catches (service, operation, client, method, path), when (a
@@ -7,25 +9,25 @@ import { z } from "zod";
  * The same schema checks `POST /_sandbox/faults`, the scenario step `fault:` and the test helpers.
  */
 
-/** Operations a rule can name; anything else is reached with `path`. */
-export const ENTRA_OPERATIONS = [
-  "token",
-  "authorize",
-  "devicecode",
-  "adminconsent",
-  "discovery",
-  "keys",
-] as const;
-export const ACS_OPERATIONS = [
-  "exchange",
-  "createIdentity",
-  "issueToken",
-  "revokeTokens",
-  "deleteIdentity",
-  "getIdentity",
-] as const;
-export type Operation = (typeof ENTRA_OPERATIONS)[number] | (typeof ACS_OPERATIONS)[number];
-export type Service = "entra" | "acs";
+/** The services a rule can name. */
+export type Service = ServiceName;
+
+/** What the schema says a rule's `operation` may be: every declared name, by service, and the groups. */
+function operationHelp(): string {
+  const byService = SERVICES.map(
+    (service) =>
+      `${service}: ${OPERATIONS.filter((o) => o.service === service)
+        .map((o) => o.name)
+        .join(", ")}`,
+  );
+  const groups = [...new Set(OPERATIONS.flatMap((o) => (o.group ? [o.group] : [])))].map(
+    (group) =>
+      `${group} (${operationsChosenBy(group)
+        .map((o) => o.name)
+        .join(", ")})`,
+  );
+  return `A declared operation (GET /_sandbox/operations). ${byService.join(". ")}. Groups: ${groups.join(", ")}`;
+}
 
 // Strings only: scenario files count plain numbers in seconds and the admin API in milliseconds, so a
 // unit-less number would mean different things in the two places a rule is written.
@@ -46,13 +48,14 @@ export const FaultRuleSchema = z
       .regex(/^[\w.-]{1,64}$/, "expected letters, digits, '.', '_' or '-'")
       .optional()
       .describe("Names the rule (default: fault-1, fault-2, …)"),
-    service: z.enum(["entra", "acs"]).optional().describe("Entra ID or ACS Identity; default both"),
-    operation: z
-      .enum([...ENTRA_OPERATIONS, ...ACS_OPERATIONS])
+    service: z
+      .enum(SERVICES as [ServiceName, ...ServiceName[]])
       .optional()
-      .describe(
-        "Entra: token, authorize, devicecode, adminconsent, discovery, keys. ACS: exchange, createIdentity, issueToken, revokeTokens, deleteIdentity, getIdentity",
-      ),
+      .describe(`The service: ${SERVICES.join(", ")}; default all`),
+    operation: z
+      .enum(OPERATION_NAMES as [string, ...string[]])
+      .optional()
+      .describe(operationHelp()),
     clientId: z
       .string()
       .min(1)
@@ -108,13 +111,15 @@ export const FaultRuleSchema = z
     }
     if (rule.retryAfter !== undefined && rule.status === undefined)
       ctx.addIssue({ code: "custom", path: ["retryAfter"], message: "retryAfter goes with status" });
-    const entra = (ENTRA_OPERATIONS as readonly string[]).includes(rule.operation ?? "");
-    const acs = (ACS_OPERATIONS as readonly string[]).includes(rule.operation ?? "");
-    if ((rule.service === "entra" && acs) || (rule.service === "acs" && entra)) {
+    if (
+      rule.service !== undefined &&
+      rule.operation !== undefined &&
+      !operationsChosenBy(rule.operation).some((o) => o.service === rule.service)
+    ) {
       ctx.addIssue({
         code: "custom",
         path: ["operation"],
-        message: `operation "${rule.operation}" is not a ${rule.service === "acs" ? "ACS" : "Entra ID"} operation`,
+        message: `operation "${rule.operation}" is not a ${SERVICE_TITLES[rule.service]} operation`,
       });
     }
     if (rule.after !== undefined && rule.from !== undefined)

@@ -3,7 +3,10 @@ import type { JournalEntry } from "../journal.js";
 import { queryJournal, type RequestFilter } from "../journal-query.js";
 import { displayBody, decodeToken, validityAt, signerOf, type DecodedToken, type KeyIds } from "./tokens.js";
 
-/** A journal entry as the inspector lists it: bodies masked, tokens decoded, errors explained. */
+/**
+ * A journal entry as the inspector lists it: bodies masked, tokens decoded, errors explained, and the
+ * refusal's `reason` (which HMAC or bearer check failed) kept from the journal.
+ */
 export interface TrafficEntry extends Omit<JournalEntry, "requestBody" | "responseBody" | "tokens"> {
   requestBody?: string;
   responseBody?: string;
