@@ -1,6 +1,7 @@
 import type { JWTVerifyGetKey } from "jose";
 import type { Clock } from "../core/clock.js";
 import { verifyEntraToken } from "./entra-token.js";
+import { findRole } from "./arm/roles.js";
 import type { AcsResource } from "./resources.js";
 
 /*
@@ -23,8 +24,10 @@ export const DATA_PLANE_AUDIENCES = ["https://communication.azure.com/", "https:
  * `tid` must be the resource's tenant; `appid`/`azp` never count (a user signed in through an app with a
  * role has no role, and a multitenant app's token from another tenant carries another service principal).
  *
- * [infer] Any role assignment on the resource counts (Contributor in the quickstart, the "Communication
- * and Email Service Owner" role per a third-party note); real RBAC checks the role's data actions.
+ * The assignments are the resource's own and those inherited from its resource group and subscription
+ * (the harness resolves them from ARM's role assignments). [infer] Roles that may change the resource
+ * count (Owner, Contributor, "Communication and Email Service Owner"; see ./arm/roles.ts), Reader does not;
+ * real RBAC checks the role's data actions.
  *
  * @example
  * await authorizeBearer(token, ctx.entraKeys, ctx.clock, resource) // "5f0c…" (the oid) or undefined
@@ -39,5 +42,8 @@ export async function authorizeBearer(
   if (!claims || typeof claims.oid !== "string") return undefined;
   if (resource.tenantId !== undefined && claims.tid !== resource.tenantId) return undefined;
   const oid = claims.oid.toLowerCase();
-  return resource.roleAssignments.some((a) => a.principal.toLowerCase() === oid) ? claims.oid : undefined;
+  const allowed = resource.roleAssignments.some(
+    (a) => a.principal.toLowerCase() === oid && findRole(a.role)?.acsDataPlane === true,
+  );
+  return allowed ? claims.oid : undefined;
 }
