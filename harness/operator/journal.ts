@@ -11,8 +11,8 @@ export interface JournalEntry {
   url: string;
   /** HTTP status; 0 when the connection was dropped without an answer. */
   status: number;
-  /** Which service answered (`entra`, `acs`) or the admin API (`admin`). */
-  service?: "entra" | "acs" | "admin";
+  /** Which service answered (`entra`, `acs`, `arm`) or the admin API (`admin`). */
+  service?: "entra" | "acs" | "arm" | "admin";
   /** The operation, when the request is one fault rules can name (`token`, `exchange`, …). */
   operation?: string;
   /** The client the request spoke for: Entra `client_id`, or the `appId` of an ACS exchange. */

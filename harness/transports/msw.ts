@@ -2,9 +2,11 @@ import { http, type HttpHandler } from "msw";
 import type { Sandbox } from "../sandbox/sandbox.js";
 import { DROP_MARKER } from "../operator/faults/drop-marker.js";
 
-/** Requests intercept mode takes over: the real Entra ID host, every ACS resource host and IMDS. */
+/** Requests intercept mode takes over: the real Entra ID host, every ACS resource host, ARM and IMDS. */
 export const ENTRA_HOSTS = /^https:\/\/login\.microsoftonline\.com\//i;
 export const ACS_HOSTS = /^https:\/\/[^/]+\.communication\.azure\.com\//i;
+/** Azure Resource Manager, for the management SDKs and the Azure CLI. */
+export const ARM_HOSTS = /^https:\/\/management\.azure\.com\//i;
 /** The Instance Metadata Service address every Azure VM reaches its managed identity at (plain HTTP). */
 export const IMDS_HOSTS = /^http:\/\/169\.254\.169\.254\//;
 
@@ -57,5 +59,10 @@ export function sandboxHandlers(sandbox: Sandbox | (() => Sandbox | undefined)):
     const current = target();
     return current ? forward(current, request) : undefined;
   };
-  return [http.all(ENTRA_HOSTS, handle), http.all(ACS_HOSTS, handle), http.all(IMDS_HOSTS, handle)];
+  return [
+    http.all(ENTRA_HOSTS, handle),
+    http.all(ACS_HOSTS, handle),
+    http.all(ARM_HOSTS, handle),
+    http.all(IMDS_HOSTS, handle),
+  ];
 }

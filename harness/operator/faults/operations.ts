@@ -1,5 +1,5 @@
 import type { FastifyRequest } from "fastify";
-import { isAcsRequest } from "../../sandbox/addressing.js";
+import { isAcsRequest, isArmRequest } from "../../sandbox/addressing.js";
 import type { Operation, Service } from "./rules.js";
 
 /*
@@ -26,7 +26,8 @@ const ACS_PATHS: [string, RegExp, Operation][] = [
 ];
 
 export interface RequestKind {
-  service: Service | "admin";
+  /** `arm`: Azure Resource Manager, which fault rules do not name yet. */
+  service: Service | "admin" | "arm";
   operation: Operation | undefined;
 }
 
@@ -42,6 +43,7 @@ export function requestKind(request: FastifyRequest): RequestKind {
     const found = ACS_PATHS.find(([method, pattern]) => method === request.method && pattern.test(path));
     return { service: "acs", operation: found?.[2] };
   }
+  if (isArmRequest(request)) return { service: "arm", operation: undefined };
   return { service: "entra", operation: ENTRA_PATHS.find(([pattern]) => pattern.test(path))?.[1] };
 }
 
