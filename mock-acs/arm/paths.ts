@@ -23,7 +23,7 @@ const CANONICAL = [
 const BY_LOWER = new Map(CANONICAL.map((s) => [s.toLowerCase(), s]));
 
 /** Paths ARM answers on the sandbox's own origin (server mode serves every service on one port). */
-export const ARM_PATH = /^\/(subscriptions|tenants|providers)(\/|\?|$)/i;
+export const ARM_PATH = /^\/\/?(subscriptions|tenants|providers)(\/|\?|$)/i;
 
 /** True for a request ARM answers: the real host, or ARM's paths on the sandbox's origin. */
 export function isArmAddress(host: string, url: string): boolean {
@@ -40,7 +40,8 @@ export function isArmAddress(host: string, url: string): boolean {
  */
 export function canonicalArmPath(url: string): string {
   const q = url.indexOf("?");
-  const path = q === -1 ? url : url.slice(0, q);
+  // `/{scope}/providers/…` with a scope that starts with `/` gives `//subscriptions/…`: ARM reads it as one.
+  const path = (q === -1 ? url : url.slice(0, q)).replace(/\/{2,}/g, "/");
   const query = q === -1 ? "" : url.slice(q);
   const segments = path.split("/");
   // A segment right after one of these is a name, never rewritten (a group named "providers" stays so).

@@ -1,5 +1,6 @@
 import { CommunicationServiceManagementClient } from "@azure/arm-communication";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
+import type { TokenCredential } from "@azure/identity";
 import { describe, expect, it } from "vitest";
 import { suiteSandbox } from "../../harness/transports/vitest.js";
 import { rejection } from "../support/rest-error.js";
@@ -16,7 +17,7 @@ const DENIED = { statusCode: 401, code: "Denied", message: "Denied by the resour
 describe("Microsoft.Communication through @azure/arm-communication (intercept mode)", () => {
   const sb = suiteSandbox({ mode: "intercept", world: ARM_WORLD });
   const contosoAcs = () => sb.descriptor.acs.find((a) => a.name === "contoso-acs")!;
-  const client = (credential = admin(sb, "contoso", "carol")) =>
+  const client = (credential: TokenCredential = admin(sb, "contoso", "carol")) =>
     new CommunicationServiceManagementClient(credential, subscriptionId(sb, "contoso"));
 
   it("gets and lists the resource under its ARM id, with the immutable id ACS tokens carry", async () => {
