@@ -127,3 +127,23 @@ describe("Microsoft.Communication through @azure/arm-communication (intercept mo
     expect(user.communicationUserId).toMatch(/^8:acs:/);
   });
 });
+
+describe("Microsoft.Communication on the sandbox's own origin (server mode)", () => {
+  const sb = suiteSandbox({ mode: "server", port: 0, world: ARM_WORLD });
+
+  it("the management SDK pointed at the sandbox's base URL reads the resource and its keys", async () => {
+    const acs = sb.descriptor.acs.find((a) => a.name === "contoso-acs")!;
+    const client = new CommunicationServiceManagementClient(
+      admin(sb, "contoso", "carol"),
+      subscriptionId(sb, "contoso"),
+      {
+        endpoint: sb.descriptor.baseUrl,
+        credentialScopes: ["https://management.azure.com/.default"],
+      },
+    );
+    const got = await client.communicationServices.get(resourceGroupOf(acs.armId), "contoso-acs");
+    expect(got.immutableResourceId).toBe(acs.resourceId);
+    const keys = await client.communicationServices.listKeys(resourceGroupOf(acs.armId), "contoso-acs");
+    expect(keys.primaryKey).toBe(/accesskey=(.*)$/.exec(acs.connectionString)![1]);
+  });
+});
