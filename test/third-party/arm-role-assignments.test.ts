@@ -143,3 +143,54 @@ describe("Microsoft.Authorization through @azure/arm-authorization (intercept mo
     ]);
   });
 });
+
+describe("ARM's answers to bad requests, as `az rest` sees them (intercept mode)", () => {
+  const sb = suiteSandbox({ mode: "intercept", world: ARM_WORLD });
+  const get = async (path: string, token?: string) => {
+    const response = await fetch(`https://management.azure.com${path}`, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+    return { status: response.status, body: (await response.json()) as unknown, headers: response.headers };
+  };
+  const carolToken = async () =>
+    (await admin(sb, "contoso", "carol").getToken("https://management.azure.com/.default"))!.token;
+
+  it("no token: 401 AuthenticationFailed with ARM's challenge", async () => {
+    const answer = await get("/subscriptions?api-version=2022-12-01");
+    expect(answer.status).toBe(401);
+    expect(answer.body).toEqual({
+      error: {
+        code: "AuthenticationFailed",
+        message: "Authentication failed. The 'Authorization' header is missing.",
+      },
+    });
+    expect(answer.headers.get("www-authenticate")).toMatch(
+      /^Bearer authorization_uri="https:\/\/login\.windows\.net\//,
+    );
+    expect(answer.headers.get("x-ms-correlation-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("an api-version the provider does not serve: NoRegisteredProviderFound listing the supported ones", async () => {
+    const armId = sb.descriptor.acs.find((a) => a.name === "contoso-acs")!.armId;
+    const answer = await get(`${armId}?api-version=2099-01-01`, await carolToken());
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ error: { code: "NoRegisteredProviderFound" } });
+    expect((answer.body as { error: { message: string } }).error.message).toMatch(
+      /^No registered resource provider found for location 'global' and API version '2099-01-01' for type 'communicationServices'\. The supported api-versions are '2025-09-01, .*2020-08-20.*'\. The supported locations are 'global'\.$/,
+    );
+  });
+
+  it("an unknown subscription: 404 SubscriptionNotFound", async () => {
+    const missing = "00000000-0000-0000-0000-000000000001";
+    const answer = await get(
+      `/subscriptions/${missing}/resourceGroups?api-version=2024-11-01`,
+      await carolToken(),
+    );
+    expect(answer).toMatchObject({
+      status: 404,
+      body: {
+        error: { code: "SubscriptionNotFound", message: `The subscription '${missing}' could not be found.` },
+      },
+    });
+  });
+});
