@@ -1,5 +1,6 @@
 import type { JWTVerifyGetKey } from "jose";
 import type { Clock } from "../core/clock.js";
+import { findRole } from "./arm/roles.js";
 import { checkEntraToken, type TokenRefusal } from "./entra-token.js";
 import type { AcsResource } from "./resources.js";
 
@@ -26,8 +27,10 @@ export type BearerRefusal = TokenRefusal | "no-object-id" | "wrong-tenant" | "no
  * `tid` must be the resource's tenant; `appid`/`azp` never count (a user signed in through an app with a
  * role has no role, and a multitenant app's token from another tenant carries another service principal).
  *
- * [infer] Any role assignment on the resource counts (Contributor in the quickstart, the "Communication
- * and Email Service Owner" role per a third-party note); real RBAC checks the role's data actions.
+ * The assignments are the resource's own and those inherited from its resource group and subscription
+ * (the harness resolves them from ARM's role assignments). [infer] Roles that may change the resource
+ * count (Owner, Contributor, "Communication and Email Service Owner"; see ./arm/roles.ts), Reader does not;
+ * real RBAC checks the role's data actions.
  *
  * @example
  * await authorizeBearer(token, ctx.entraKeys, ctx.clock, resource) // { principal: "5f0c…" } or { refused: "token-expired" }
@@ -44,7 +47,8 @@ export async function authorizeBearer(
   if (typeof claims.oid !== "string") return { refused: "no-object-id" };
   if (resource.tenantId !== undefined && claims.tid !== resource.tenantId) return { refused: "wrong-tenant" };
   const oid = claims.oid.toLowerCase();
-  return resource.roleAssignments.some((a) => a.principal.toLowerCase() === oid)
-    ? { principal: claims.oid }
-    : { refused: "no-role-assignment" };
+  const allowed = resource.roleAssignments.some(
+    (a) => a.principal.toLowerCase() === oid && findRole(a.role)?.acsDataPlane === true,
+  );
+  return allowed ? { principal: claims.oid } : { refused: "no-role-assignment" };
 }

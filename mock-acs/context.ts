@@ -2,6 +2,7 @@ import type { FastifyRequest } from "fastify";
 import type { JWTVerifyGetKey } from "jose";
 import type { Clock } from "../core/clock.js";
 import type { KeySet } from "../core/keyset.js";
+import type { ArmDocument, ArmWorld } from "./arm/model.js";
 import type { AcsResource } from "./resources.js";
 
 /**
@@ -15,6 +16,14 @@ export interface AcsContext {
   /** Resolves Entra's signing keys by `kid`, for Teams token exchange and bearer auth. */
   entraKeys: JWTVerifyGetKey;
   resources(): AcsResource[];
+  /** Azure Resource Manager's view of the world: tenants, subscriptions, resource groups, role assignments. */
+  arm(): ArmWorld;
+  /**
+   * Changes the ACS half of the world (resources, their keys, subscriptions, role assignments) through the
+   * world's one edit path: re-validated, at once visible to HMAC, RBAC and the descriptor, undone by reset.
+   * Throws (and changes nothing) when the result does not validate.
+   */
+  editResources(change: (doc: ArmDocument) => void): void;
   /** The resource a request is addressed to (by host), or undefined when none matches. */
   resourceFor(request: FastifyRequest): AcsResource | undefined;
   /** Accept any api-version as the newest (Azurite's `--loose`). */

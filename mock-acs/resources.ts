@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { deterministicId } from "../core/ids.js";
+import { deterministicId, isGuid } from "../core/ids.js";
 
 /*
  * The ACS half of the world: Communication Services resources, their access keys and the Entra
@@ -15,7 +15,16 @@ export const RoleAssignmentSchema = z.strictObject({
    * tenant, a managed identity).
    */
   principal: z.string(),
+  /** A built-in role's name (`Contributor`) or role definition GUID. */
   role: z.string().default("Contributor"),
+  /** The assignment's GUID name in ARM; derived from scope, principal and role when absent. */
+  name: z.guid().optional(),
+  /** `User`, `ServicePrincipal`, `Group`: as the assignment was created (ARM's `principalType`). */
+  principalType: z.string().optional(),
+  description: z.string().optional(),
+  /** When and by whom (object id) it was created through ARM. */
+  createdOn: z.string().optional(),
+  createdBy: z.string().optional(),
 });
 
 /**
@@ -45,6 +54,15 @@ export const EntraAssignmentSchema = z.strictObject({
 export const AcsResourceSchema = z.strictObject({
   /** Owning tenant (world name), for the descriptor; ACS itself does not use it. */
   tenant: z.string().optional(),
+  /**
+   * The ARM subscription holding the resource (a name under the world's `subscriptions`, or a GUID);
+   * default: the owning tenant's default subscription, named after the tenant.
+   */
+  subscription: z.string().optional(),
+  /** The ARM resource group; default `<tenant>-sandbox`, as the managed identities' ARM ids use. */
+  resourceGroup: z.string().optional(),
+  /** ARM tags. */
+  tags: z.record(z.string(), z.string()).default({}),
   resourceId: z.guid().optional(),
   location: z.string().default("unitedstates"),
   /** Data location region code that appears in tokens as `rgn`. */
@@ -68,8 +86,18 @@ export interface AcsResource {
   /** Base64 access keys, as the portal shows them. */
   primaryKey: string;
   secondaryKey: string;
-  /** Object ids of the principals holding a role (Azure RBAC binds a role to one object id). */
+  /**
+   * Object ids of the principals holding a role on the resource, at its own scope or inherited from its
+   * resource group or subscription (Azure RBAC binds a role to one object id). The harness resolves names
+   * and inheritance (harness/sandbox/world.ts).
+   */
   roleAssignments: { principal: string; role: string }[];
+  /** ARM placement: subscription id, resource group and the resource's ARM id. */
+  subscriptionId: string;
+  resourceGroup: string;
+  /** `/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Communication/communicationServices/{name}` */
+  armId: string;
+  tags: Record<string, string>;
   /** Assignments the world starts with, by ids (the API's own changes live in the assignment store). */
   teamsExtensionAssignments: TeamsExtensionAssignment[];
   entraAssignments: EntraAssignment[];
@@ -119,36 +147,59 @@ const rawIds: AssignmentResolver = {
   client: (ref) => ref,
 };
 
+/** The default resource group of a tenant's resources (the managed identities' ARM ids use it too). */
+export function defaultResourceGroup(tenant: string | undefined): string {
+  return `${tenant ?? "default"}-sandbox`;
+}
+
+/** A subscription's id: a GUID as given, else the deterministic id of its world name. */
+export function subscriptionIdOf(ref: string): string {
+  return isGuid(ref) ? ref.toLowerCase() : deterministicId("subscription", ref);
+}
+
+/** The ARM id of a Communication Services resource. */
+export function communicationServiceId(subscriptionId: string, resourceGroup: string, name: string): string {
+  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Communication/communicationServices/${name}`;
+}
+
 export function buildResources(doc: ResourcesDocument, resolve: AssignmentResolver = rawIds): AcsResource[] {
-  return Object.entries(doc).map(([name, r]) => ({
-    name,
-    resourceId: r.resourceId ?? deterministicId("acs-resource", name),
-    location: r.location,
-    region: r.region,
-    primaryKey: r.primaryKey ?? derivedKey(name, "primary"),
-    secondaryKey: r.secondaryKey ?? derivedKey(name, "secondary"),
-    roleAssignments: r.roleAssignments,
-    teamsExtensionAssignments: r.teamsExtensionAssignments.map((a) => ({
-      ...resolve.user(a.user, a.tenant),
-      principalType: a.principalType,
-      clientIds: a.clients.map((c) => resolve.client(c)),
-    })),
-    entraAssignments: r.entraAssignments.map((a) => {
-      const clientIds = a.clients.map((c) => resolve.client(c));
-      if (a.principalType === "user") {
-        return { ...resolve.user(a.principal, a.tenant), principalType: a.principalType, clientIds };
-      }
-      if (a.principalType === "tenant") {
-        const tenantId = resolve.tenant(a.principal);
-        return { objectId: tenantId, tenantId, principalType: a.principalType, clientIds };
-      }
-      return {
-        objectId: a.principal,
-        tenantId: resolve.tenant(a.tenant ?? ""),
+  return Object.entries(doc).map(([name, r]) => {
+    const subscriptionId = subscriptionIdOf(r.subscription ?? r.tenant ?? "default");
+    const resourceGroup = r.resourceGroup ?? defaultResourceGroup(r.tenant);
+    return {
+      name,
+      subscriptionId,
+      resourceGroup,
+      armId: communicationServiceId(subscriptionId, resourceGroup, name),
+      tags: r.tags,
+      resourceId: r.resourceId ?? deterministicId("acs-resource", name),
+      location: r.location,
+      region: r.region,
+      primaryKey: r.primaryKey ?? derivedKey(name, "primary"),
+      secondaryKey: r.secondaryKey ?? derivedKey(name, "secondary"),
+      roleAssignments: r.roleAssignments.map((a) => ({ principal: a.principal, role: a.role })),
+      teamsExtensionAssignments: r.teamsExtensionAssignments.map((a) => ({
+        ...resolve.user(a.user, a.tenant),
         principalType: a.principalType,
-        clientIds,
-      };
-    }),
-    tenant: r.tenant,
-  }));
+        clientIds: a.clients.map((c) => resolve.client(c)),
+      })),
+      entraAssignments: r.entraAssignments.map((a) => {
+        const clientIds = a.clients.map((c) => resolve.client(c));
+        if (a.principalType === "user") {
+          return { ...resolve.user(a.principal, a.tenant), principalType: a.principalType, clientIds };
+        }
+        if (a.principalType === "tenant") {
+          const tenantId = resolve.tenant(a.principal);
+          return { objectId: tenantId, tenantId, principalType: a.principalType, clientIds };
+        }
+        return {
+          objectId: a.principal,
+          tenantId: resolve.tenant(a.tenant ?? ""),
+          principalType: a.principalType,
+          clientIds,
+        };
+      }),
+      tenant: r.tenant,
+    };
+  });
 }

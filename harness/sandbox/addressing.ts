@@ -1,4 +1,5 @@
 import type { FastifyRequest } from "fastify";
+import { isArmAddress } from "../../mock-acs/arm/paths.js";
 
 /** True when a request is addressed to an ACS resource rather than to Entra ID or the admin API. */
 export function isAcsRequest(request: FastifyRequest): boolean {
@@ -6,6 +7,11 @@ export function isAcsRequest(request: FastifyRequest): boolean {
   if (host.includes(".communication.azure.com")) return true;
   // `//access/…`: the JS Entra credential's join of a trailing-slash endpoint.
   return /^\/\/?(identities|teamsUser|access)(\/|\?|$)/.test(request.url);
+}
+
+/** True when a request is addressed to Azure Resource Manager (management.azure.com, or ARM's paths). */
+export function isArmRequest(request: FastifyRequest): boolean {
+  return isArmAddress(request.headers.host ?? "", request.url);
 }
 
 /** The path and query of an absolute-form request target; origin-form targets unchanged. */

@@ -12,7 +12,8 @@ import type { OperationDeclaration } from "../../core/operations.js";
 import { recordServerError } from "../../core/outcome.js";
 import type { MockAad } from "../../mock-aad/index.js";
 import type { MockAcs } from "../../mock-acs/index.js";
-import { absoluteFormPath, isAcsRequest } from "./addressing.js";
+import { canonicalArmPath, isArmAddress, type MockArm } from "../../mock-acs/arm/index.js";
+import { absoluteFormPath, isAcsRequest, isArmRequest } from "./addressing.js";
 import { ADMIN_PREFIX, checkAdminRequest, type AdminGuardOptions } from "../operator/admin-guard.js";
 import { faultHook, type FaultHookOptions } from "../operator/faults/hook.js";
 import { clientOf, requestKind } from "../operator/faults/operations.js";
@@ -24,7 +25,7 @@ import {
 } from "../operator/journal.js";
 import { Redactor } from "../operator/redaction.js";
 
-export { absoluteFormPath, isAcsRequest };
+export { absoluteFormPath, isAcsRequest, isArmRequest };
 
 /** Largest request body accepted; bigger ones get the owning mock's "too large" error, never a crash. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -32,6 +33,8 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 export interface AppParts {
   aad: MockAad;
   acs: MockAcs;
+  /** Azure Resource Manager, in its own scope with its own error shape. */
+  arm: MockArm;
   admin: (app: FastifyInstance) => Promise<void>;
   journal: Journal;
   /** Who may drive the admin API (JSON only, own origin, optional token). */
@@ -115,6 +118,7 @@ export async function buildApp(parts: AppParts, options: { https?: { key: string
     // URLs the router cannot decode never reach a plugin's scope; ACS answers them in its own shape.
     frameworkErrors: (error, request, reply) => {
       if (isAcsRequest(request)) return parts.acs.frameworkError(error, request, reply as FastifyReply);
+      if (isArmRequest(request)) return parts.arm.frameworkError(error, request, reply as FastifyReply);
       const status = error.code === "FST_ERR_MAX_PARAM_LENGTH" ? 414 : 400;
       return (reply as FastifyReply)
         .code(status)
@@ -122,7 +126,11 @@ export async function buildApp(parts: AppParts, options: { https?: { key: string
     },
     // A client that uses the listener as its proxy sends plain-HTTP requests in absolute form
     // (`GET http://169.254.169.254/metadata/…`, RFC 9112 §3.2.2); route them by their path.
-    rewriteUrl: (request) => absoluteFormPath(request.url ?? "/"),
+    // ARM ignores case in its paths' fixed segments; its routes match the canonical spelling.
+    rewriteUrl: (request) => {
+      const url = absoluteFormPath(request.url ?? "/");
+      return isArmAddress(request.headers.host ?? "", url) ? canonicalArmPath(url) : url;
+    },
     ...(options.https ? { https: options.https } : {}),
   });
 
@@ -201,6 +209,7 @@ export async function buildApp(parts: AppParts, options: { https?: { key: string
   // installs its own in its own scope.
   app.setNotFoundHandler((request, reply) => {
     if (isAcsRequest(request)) return parts.acs.notFound(request, reply);
+    if (isArmRequest(request)) return parts.arm.notFound(request, reply);
     reply
       .code(404)
       .send({ error: "not_found", message: `No sandbox endpoint for ${request.method} ${request.url}` });
@@ -215,10 +224,16 @@ export async function buildApp(parts: AppParts, options: { https?: { key: string
           ? parts.acs.notFound(request, reply)
           : parts.acs.frameworkError(error as Error, request, reply);
       }
+      if (isArmRequest(request)) {
+        return request.is404
+          ? parts.arm.notFound(request, reply)
+          : parts.arm.frameworkError(error as Error, request, reply);
+      }
       return reply.code(error.statusCode).send({ error: "bad_request", message: error.message });
     }
     recordServerError(request, error);
     if (isAcsRequest(request)) return parts.acs.serverError(request, reply);
+    if (isArmRequest(request)) return parts.arm.serverError(request, reply);
     return reply.code(500).send({
       error: "internal_error",
       message: `The sandbox failed while answering ${request.method} ${request.url.split("?")[0]}: ${error.message}. This is a bug in acs-sandbox; the stack is in GET /_sandbox/requests and in the --debug log.`,
@@ -234,6 +249,7 @@ export async function buildApp(parts: AppParts, options: { https?: { key: string
   );
   await app.register(namedPlugin("entra-id", parts.aad.plugin));
   await app.register(namedPlugin("acs-identity", parts.acs.plugin));
+  await app.register(namedPlugin("azure-resource-manager", parts.arm.plugin));
   for (const plugin of parts.plugins ?? []) await app.register(plugin);
 
   return app;

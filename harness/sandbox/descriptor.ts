@@ -26,7 +26,13 @@ export interface Descriptor {
     teamsLicense: boolean;
     isAdmin: boolean;
   }[];
-  acs: { name: string; endpoint: string; connectionString: string; resourceId: string }[];
+  /**
+   * `resourceId` is the resource's immutable id (ARM's `properties.immutableResourceId`, the `resourceId`
+   * ACS tokens carry); `armId` its Azure Resource Manager id (`/subscriptions/…/communicationServices/…`).
+   */
+  acs: { name: string; endpoint: string; connectionString: string; resourceId: string; armId: string }[];
+  /** Azure subscriptions (Azure Resource Manager), each owned by a tenant. */
+  subscriptions: { name: string; id: string; tenant: string }[];
   /**
    * Server mode: whether port 443 of the same address answers as well. MSAL Python drops the authority's
    * port when it asks for the user realm before a password sign-in, so it asks 443 whatever the port.
@@ -150,8 +156,14 @@ export function buildDescriptor(
         endpoint,
         connectionString: `endpoint=${endpoint};accesskey=${r.primaryKey}`,
         resourceId: r.resourceId,
+        armId: r.armId,
       };
     }),
+    subscriptions: world.arm.subscriptions.map((s) => ({
+      name: s.name,
+      id: s.id,
+      tenant: s.tenantId === undefined ? "" : tenantName(s.tenantId),
+    })),
     ...(port443 ? { port443 } : {}),
     managedIdentities: directory.tenants.flatMap((t) =>
       t.managedIdentities.map((mi) => ({

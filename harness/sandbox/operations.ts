@@ -1,5 +1,6 @@
 import type { OperationDeclaration, ServiceName } from "../../core/operations.js";
 import { ENTRA_OPERATIONS } from "../../mock-aad/operations.js";
+import { ARM_OPERATIONS } from "../../mock-acs/arm/operations.js";
 import { ACS_OPERATIONS } from "../../mock-acs/operations.js";
 
 /*
@@ -12,6 +13,7 @@ import { ACS_OPERATIONS } from "../../mock-acs/operations.js";
 export const OPERATIONS: readonly OperationDeclaration[] = [
   ...Object.values(ENTRA_OPERATIONS),
   ...Object.values(ACS_OPERATIONS),
+  ...Object.values(ARM_OPERATIONS),
 ];
 
 /** The services that declare operations, in the order their tables appear above. */

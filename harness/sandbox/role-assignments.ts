@@ -5,6 +5,8 @@ import {
   type Directory,
   type Tenant,
 } from "../../mock-aad/directory.js";
+import type { ArmResolver } from "../../mock-acs/arm/model.js";
+import { BUILT_IN_ROLES } from "../../mock-acs/arm/roles.js";
 import type { AcsResource } from "../../mock-acs/resources.js";
 
 /*
@@ -72,21 +74,39 @@ export function principalObjectId(
   );
 }
 
-/** The resource with its tenant id and each assignment's principal resolved to an object id. */
-export function resolveRoleAssignments(directory: Directory, resource: AcsResource): AcsResource {
-  const tenant = resourceTenant(directory, resource);
+/** The resource with its tenant's id, which a bearer token's `tid` must match. */
+export function withTenantId(directory: Directory, resource: AcsResource): AcsResource {
+  return { ...resource, tenantId: resourceTenant(directory, resource)?.id };
+}
+
+/**
+ * How ARM's half of the world (mock-acs/arm/model.ts) names tenants and principals: this directory's
+ * tenants, and the same principal lookup as the resources' role assignments, in the scope's tenant.
+ */
+export function armResolver(directory: Directory): ArmResolver {
+  const principalTypes = new Map<string, string>();
+  for (const t of directory.tenants) {
+    for (const u of t.users) principalTypes.set(u.objectId, "User");
+    for (const sp of t.servicePrincipals) principalTypes.set(sp.objectId, "ServicePrincipal");
+    for (const mi of t.managedIdentities) principalTypes.set(mi.objectId, "ServicePrincipal");
+  }
+  const tenantOf = (ref: string) =>
+    directory.tenants.find((t) => t.name === ref || t.id === ref || t.domain === ref);
   return {
-    ...resource,
-    tenantId: tenant?.id,
-    roleAssignments: resource.roleAssignments.map((a, i) => ({
-      ...a,
-      principal: principalObjectId(directory, tenant, a.principal, [
-        "acs",
-        resource.name,
-        "roleAssignments",
-        i,
-        "principal",
-      ]),
+    tenants: directory.tenants.map((t) => ({
+      id: t.id,
+      name: t.name,
+      displayName: t.displayName,
+      domains: [t.domain],
     })),
+    tenantId: (ref) => tenantOf(ref)?.id,
+    principal: (ref, tenantId, path) =>
+      principalObjectId(directory, tenantId === undefined ? undefined : tenantOf(tenantId), ref, path),
+    principalTypes,
+    unknownRole: (ref, path) =>
+      new WorldReferenceError(
+        path,
+        `Unknown role "${ref}": expected a built-in role (${BUILT_IN_ROLES.map((r) => r.roleName).join(", ")}) or its role definition id`,
+      ),
   };
 }

@@ -5,7 +5,8 @@ import { Clock } from "../../core/clock.js";
 import { Scheduler } from "../../core/scheduler.js";
 import { KeySet } from "../../core/keyset.js";
 import { mockAad, type MockAad } from "../../mock-aad/index.js";
-import { mockAcs, type MockAcs } from "../../mock-acs/index.js";
+import { mockAcs, type AcsContext, type MockAcs } from "../../mock-acs/index.js";
+import { mockArm, type MockArm } from "../../mock-acs/arm/index.js";
 import type { AcsResource } from "../../mock-acs/resources.js";
 import { buildApp, type SandboxFailure } from "./app.js";
 import { buildDescriptor, canonicalOrigin, type Descriptor, type Port443 } from "./descriptor.js";
@@ -64,6 +65,7 @@ export class Sandbox {
   #initialWorld: World;
   #aad!: MockAad;
   #acs!: MockAcs;
+  #arm!: MockArm;
   #app!: FastifyInstance;
   #workloadIssuer!: WorkloadIssuer;
   #options: SandboxCoreOptions;
@@ -122,12 +124,15 @@ export class Sandbox {
         ? {}
         : { deviceCodeIntervalS: this.#options.deviceCodeIntervalMs / 1000 }),
     });
-    this.#acs = await mockAcs({
+    const acsContext: AcsContext = {
       clock: this.clock,
       keys: acsKeySet,
       // ACS trusts Entra through its published keys only, as the real service does.
       entraKeys: createLocalJWKSet(aadKeySet.jwks()),
       resources: () => this.world.resources,
+      arm: () => this.world.arm,
+      // ARM's changes (keys, resources, role assignments) go through the world's one edit path.
+      editResources: (change) => this.world.edit((doc) => change(doc)),
       resourceFor: (request) => this.resourceFor(request),
       looseApiVersion: this.#options.looseApiVersion ?? false,
       dataDir: this.#options.dataDir,
@@ -136,11 +141,15 @@ export class Sandbox {
         this.world.directory.tenants
           .find((t) => t.id === tenantId)
           ?.users.find((u) => u.objectId === objectId)?.teamsLicense,
-    });
+    };
+    this.#acs = await mockAcs(acsContext);
+    // ARM is the admin half of the same service: it reads and edits the same resources.
+    this.#arm = mockArm(acsContext);
     this.#app = await buildApp(
       {
         aad: this.#aad,
         acs: this.#acs,
+        arm: this.#arm,
         admin: this.#options.admin(this),
         journal: this.journal,
         faults: {
@@ -240,6 +249,7 @@ export class Sandbox {
     if (this.#options.startTime) this.clock.set(this.#options.startTime);
     this.#aad.reset();
     await this.#acs.reset();
+    this.#arm.reset();
     this.journal.clear();
     this.faults.clear();
   }

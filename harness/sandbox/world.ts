@@ -17,7 +17,13 @@ import {
   type AssignmentResolver,
 } from "../../mock-acs/resources.js";
 import { describeIssues } from "./did-you-mean.js";
-import { resolveRoleAssignments } from "./role-assignments.js";
+import {
+  buildArm,
+  effectiveAssignments,
+  SubscriptionsSchema,
+  type ArmWorld,
+} from "../../mock-acs/arm/model.js";
+import { armResolver, withTenantId } from "./role-assignments.js";
 import { parseLocatedYaml, type LocatedYaml } from "./yaml-location.js";
 import { importFiles } from "../tenant-import/index.js";
 
@@ -33,6 +39,8 @@ export const WorldDocumentSchema = z.strictObject({
   tenants: DirectorySchema.shape.tenants,
   apps: DirectorySchema.shape.apps,
   acs: ResourcesSchema,
+  /** ARM subscriptions, their resource groups and role assignments (mock-acs/arm/model.ts). */
+  subscriptions: SubscriptionsSchema,
 });
 
 export type WorldDocument = z.infer<typeof WorldDocumentSchema>;
@@ -245,18 +253,31 @@ export class World {
   #doc: WorldDocument;
   #directory: Directory;
   #resources: AcsResource[];
+  #arm: ArmWorld;
 
   constructor(doc: WorldDocument) {
     this.#doc = doc;
-    [this.#directory, this.#resources] = World.#build(doc);
+    [this.#directory, this.#resources, this.#arm] = World.#build(doc);
   }
 
-  static #build(doc: WorldDocument): [Directory, AcsResource[]] {
+  /**
+   * The views routes read. A resource's role assignments are those ARM sees at its scope or above
+   * (subscription, resource group): one list for ARM and for the ACS data plane's bearer RBAC.
+   */
+  static #build(doc: WorldDocument): [Directory, AcsResource[], ArmWorld] {
     const directory = buildDirectory(doc as DirectoryDocument);
-    const resources = buildResources(doc.acs, assignmentResolver(directory)).map((r) =>
-      resolveRoleAssignments(directory, r),
+    const placed = buildResources(doc.acs, assignmentResolver(directory)).map((r) =>
+      withTenantId(directory, r),
     );
-    return [directory, resources];
+    const arm = buildArm(doc, placed, armResolver(directory));
+    const resources = placed.map((r) => ({
+      ...r,
+      roleAssignments: effectiveAssignments(arm, r.armId).map((a) => ({
+        principal: a.principalId,
+        role: a.role.roleName,
+      })),
+    }));
+    return [directory, resources, arm];
   }
 
   get document(): WorldDocument {
@@ -271,6 +292,11 @@ export class World {
     return this.#resources;
   }
 
+  /** ARM's view: tenants, subscriptions, resource groups, role assignments. */
+  get arm(): ArmWorld {
+    return this.#arm;
+  }
+
   /** Applies a change to the world document; if the result does not validate, nothing changes. */
   edit(change: (doc: WorldDocument) => void): void {
     const draft = structuredClone(this.#doc);
@@ -278,7 +304,7 @@ export class World {
     const parsed = WorldDocumentSchema.parse(draft);
     const views = World.#build(parsed);
     this.#doc = parsed;
-    [this.#directory, this.#resources] = views;
+    [this.#directory, this.#resources, this.#arm] = views;
   }
 
   /** Replaces the whole world (admin API `PUT /_sandbox/world`). */
@@ -286,5 +312,6 @@ export class World {
     this.#doc = next.document;
     this.#directory = next.directory;
     this.#resources = next.resources;
+    this.#arm = next.arm;
   }
 }

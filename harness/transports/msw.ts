@@ -2,15 +2,23 @@ import { http, type HttpHandler } from "msw";
 import type { Sandbox } from "../sandbox/sandbox.js";
 import { DROP_MARKER } from "../operator/faults/drop-marker.js";
 
-/** Requests intercept mode takes over: the real Entra ID host, every ACS resource host and IMDS. */
+/** Requests intercept mode takes over: the real Entra ID host, every ACS resource host, ARM and IMDS. */
 export const ENTRA_HOSTS = /^https:\/\/login\.microsoftonline\.com\//i;
 export const ACS_HOSTS = /^https:\/\/[^/]+\.communication\.azure\.com\//i;
+/** Azure Resource Manager, for the management SDKs and the Azure CLI. */
+export const ARM_HOSTS = /^https:\/\/management\.azure\.com\//i;
+/**
+ * `/{scope}/providers/…` with a scope that starts with `/` (as @azure/arm-authorization documents it) sends
+ * `https://management.azure.com//subscriptions/…`; the HTTP interceptor resolves that path as a
+ * protocol-relative URL and reports the host `subscriptions`. These handlers put ARM's host back.
+ */
+export const ARM_DOUBLE_SLASH = /^https:\/\/(subscriptions|providers|tenants)\//i;
 /** The Instance Metadata Service address every Azure VM reaches its managed identity at (plain HTTP). */
 export const IMDS_HOSTS = /^http:\/\/169\.254\.169\.254\//;
 
 /** Hands one fetch-style request to the sandbox's fastify app in-process and returns its answer. */
-export async function forward(sandbox: Sandbox, request: Request): Promise<Response> {
-  const url = new URL(request.url);
+export async function forward(sandbox: Sandbox, request: Request, target = request.url): Promise<Response> {
+  const url = new URL(target);
   const headers: Record<string, string> = {};
   request.headers.forEach((value, key) => {
     headers[key] = value;
@@ -57,5 +65,17 @@ export function sandboxHandlers(sandbox: Sandbox | (() => Sandbox | undefined)):
     const current = target();
     return current ? forward(current, request) : undefined;
   };
-  return [http.all(ENTRA_HOSTS, handle), http.all(ACS_HOSTS, handle), http.all(IMDS_HOSTS, handle)];
+  const armDoubleSlash = async ({ request }: { request: Request }) => {
+    const current = target();
+    const mangled = new URL(request.url);
+    const original = `https://management.azure.com//${mangled.host}${mangled.pathname}${mangled.search}`;
+    return current ? forward(current, request, original) : undefined;
+  };
+  return [
+    http.all(ENTRA_HOSTS, handle),
+    http.all(ACS_HOSTS, handle),
+    http.all(ARM_HOSTS, handle),
+    http.all(ARM_DOUBLE_SLASH, armDoubleSlash),
+    http.all(IMDS_HOSTS, handle),
+  ];
 }

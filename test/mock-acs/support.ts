@@ -39,6 +39,11 @@ export async function acsUnderTest(
     keys: acsKeys,
     entraKeys: createLocalJWKSet(entraKeys.jwks()),
     resources: () => [resource!],
+    // The data plane alone: no ARM view and nothing edits the world.
+    arm: () => ({ tenants: [], subscriptions: [], roleAssignments: [], principalTypes: new Map() }),
+    editResources: () => {
+      throw new Error("acsUnderTest has no world to edit");
+    },
     resourceFor: (request) => (request.headers.host === host ? resource : undefined),
     looseApiVersion: options.looseApiVersion ?? false,
     dataDir: options.dataDir,

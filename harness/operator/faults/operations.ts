@@ -1,6 +1,6 @@
 import type { FastifyRequest } from "fastify";
 import { operationOf, type ServiceName } from "../../../core/operations.js";
-import { isAcsRequest } from "../../sandbox/addressing.js";
+import { isAcsRequest, isArmRequest } from "../../sandbox/addressing.js";
 
 /*
  * Which service and operation a request addresses, and which client sent it: what fault rules match on
@@ -29,7 +29,8 @@ export function requestKind(request: FastifyRequest): RequestKind {
     return { service: "admin", operation: undefined };
   const declared = operationOf(request);
   if (declared) return { service: declared.service, operation: declared.name };
-  return { service: isAcsRequest(request) ? "acs" : "entra", operation: undefined };
+  if (isAcsRequest(request)) return { service: "acs", operation: undefined };
+  return { service: isArmRequest(request) ? "arm" : "entra", operation: undefined };
 }
 
 function field(source: unknown, name: string): string | undefined {
