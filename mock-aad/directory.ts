@@ -175,6 +175,11 @@ export const AppRegistrationSchema = z.strictObject({
   appRoles: z.array(AppRoleSchema).default([]),
   /** The app's identifier URIs; default `api://<clientId>` when it exposes scopes or roles. */
   identifierUris: z.array(z.string()).optional(),
+  /**
+   * Whether the home tenant holds the app's service principal without listing it: the portal creates it
+   * on registration; an app registered through Graph has none until `POST /servicePrincipals`.
+   */
+  homeServicePrincipal: z.boolean().default(true),
 });
 
 export const DirectorySchema = z.strictObject({
@@ -537,7 +542,7 @@ export function buildDirectory(doc: DirectoryDocument): Directory {
     // An app's home tenant always holds its service principal, as the portal creates it on registration;
     // every tenant holds Microsoft's core APIs and client apps, as in Entra.
     const implicit = [
-      ...apps.filter((a) => a.homeTenantId === id),
+      ...apps.filter((a) => a.homeTenantId === id && doc.apps[a.name]!.homeServicePrincipal),
       ...FIRST_PARTY_RESOURCES.filter((r) => r.inEveryTenant),
       ...firstPartyClients,
     ];

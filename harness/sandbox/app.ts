@@ -9,7 +9,7 @@ import Fastify, {
   type FastifyRequest,
 } from "fastify";
 import { recordServerError } from "../../core/outcome.js";
-import type { MockAad } from "../../mock-aad/index.js";
+import { isGraphRequest, type MockAad } from "../../mock-aad/index.js";
 import type { MockAcs } from "../../mock-acs/index.js";
 import { absoluteFormPath, isAcsRequest } from "./addressing.js";
 import { ADMIN_PREFIX, checkAdminRequest, type AdminGuardOptions } from "../operator/admin-guard.js";
@@ -175,6 +175,7 @@ export async function buildApp(parts: AppParts, options: { https?: { key: string
   // installs its own in its own scope.
   app.setNotFoundHandler((request, reply) => {
     if (isAcsRequest(request)) return parts.acs.notFound(request, reply);
+    if (isGraphRequest(request)) return parts.aad.graph.notFound(request, reply);
     reply
       .code(404)
       .send({ error: "not_found", message: `No sandbox endpoint for ${request.method} ${request.url}` });
@@ -207,6 +208,7 @@ export async function buildApp(parts: AppParts, options: { https?: { key: string
     { prefix: "/_sandbox" },
   );
   await app.register(namedPlugin("entra-id", parts.aad.plugin));
+  await app.register(namedPlugin("microsoft-graph", parts.aad.graph.plugin));
   await app.register(namedPlugin("acs-identity", parts.acs.plugin));
   for (const plugin of parts.plugins ?? []) await app.register(plugin);
 

@@ -5,6 +5,8 @@ import { DROP_MARKER } from "../operator/faults/drop-marker.js";
 /** Requests intercept mode takes over: the real Entra ID host, every ACS resource host and IMDS. */
 export const ENTRA_HOSTS = /^https:\/\/login\.microsoftonline\.com\//i;
 export const ACS_HOSTS = /^https:\/\/[^/]+\.communication\.azure\.com\//i;
+/** Microsoft Graph, where the admin tools change the directory. */
+export const GRAPH_HOSTS = /^https:\/\/graph\.microsoft\.com\//i;
 /** The Instance Metadata Service address every Azure VM reaches its managed identity at (plain HTTP). */
 export const IMDS_HOSTS = /^http:\/\/169\.254\.169\.254\//;
 
@@ -57,5 +59,10 @@ export function sandboxHandlers(sandbox: Sandbox | (() => Sandbox | undefined)):
     const current = target();
     return current ? forward(current, request) : undefined;
   };
-  return [http.all(ENTRA_HOSTS, handle), http.all(ACS_HOSTS, handle), http.all(IMDS_HOSTS, handle)];
+  return [
+    http.all(ENTRA_HOSTS, handle),
+    http.all(ACS_HOSTS, handle),
+    http.all(GRAPH_HOSTS, handle),
+    http.all(IMDS_HOSTS, handle),
+  ];
 }

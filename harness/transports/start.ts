@@ -273,9 +273,13 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
 
 const REAL_ENTRA_HOST = "login.microsoftonline.com";
 
-/** The names production code uses: Entra's host and each ACS resource's own. */
+/** The names production code uses: Entra's host, Microsoft Graph's, and each ACS resource's own. */
 export function realHostNames(world: World): string[] {
-  return [REAL_ENTRA_HOST, ...world.resources.map((r) => `${r.name}.communication.azure.com`)];
+  return [
+    REAL_ENTRA_HOST,
+    "graph.microsoft.com",
+    ...world.resources.map((r) => `${r.name}.communication.azure.com`),
+  ];
 }
 
 /** Addresses that mean "every interface": clients reach them as `localhost`. */
