@@ -1,7 +1,16 @@
 import { z } from "zod";
 import { parseDuration } from "../core/duration.js";
 import { deterministicId } from "../core/ids.js";
-import { FIRST_PARTY_RESOURCES, findFirstParty, type DelegatedScope } from "./first-party.js";
+import {
+  FIRST_PARTY_CLIENTS,
+  FIRST_PARTY_RESOURCES,
+  MICROSOFT_SERVICES_TENANT_ID,
+  findFirstParty,
+  findFirstPartyClient,
+  type AppRole,
+  type DelegatedScope,
+} from "./first-party.js";
+import { DIRECTORY_ROLE_NAMES, type DirectoryRoleName } from "./directory-roles.js";
 import type { LockoutPolicy } from "./lockout.js";
 
 /*
@@ -21,7 +30,10 @@ export const UserSchema = z.strictObject({
   teamsLicense: z.boolean().default(true),
   enabled: z.boolean().default(true),
   mfaRequired: z.boolean().default(false),
+  /** Global Administrator (the same as `roles: [Global Administrator]`). */
   isAdmin: z.boolean().default(false),
+  /** Entra directory roles the user holds (Graph `memberOf`, and what Graph lets them change). */
+  roles: z.array(z.enum(DIRECTORY_ROLE_NAMES)).default([]),
   /**
    * Graph's `signInSessionsValidFromDateTime` (set by `revokeSignInSessions`): refresh tokens from sign-ins
    * before this instant fail with AADSTS50173 once the sandbox clock has passed it.
@@ -37,6 +49,19 @@ export const GrantSchema = z.strictObject({
   scopes: z.array(z.string()).min(1),
   /** Absent: tenant-wide admin grant (AllPrincipals). Present: this user's own consent. */
   user: z.string().optional(),
+});
+
+/**
+ * Application permissions granted to a client app in a tenant (Graph `appRoleAssignments`, "Grant admin
+ * consent" for the app's `Application` permissions): app-only tokens for `resource` carry these `roles`.
+ */
+export const AppRoleAssignmentSchema = z.strictObject({
+  /** App registration name, first-party key or client id of the app that holds the roles. */
+  client: z.string(),
+  /** First-party key (`graph`), app id, identifier URI, or an app registration name. */
+  resource: z.string(),
+  /** Role values (`Application.ReadWrite.All`). */
+  roles: z.array(z.string()).min(1),
 });
 
 export const UserConsentPolicySchema = z.enum(["allowAll", "verifiedPublishersOnly", "none"]);
@@ -74,6 +99,7 @@ export const TenantSchema = z.strictObject({
   /** Resources and apps this tenant has a service principal of: first-party keys or app registration names. */
   servicePrincipals: z.array(z.string()).default([]),
   grants: z.array(GrantSchema).default([]),
+  appRoleAssignments: z.array(AppRoleAssignmentSchema).default([]),
   /** Smart lockout (AADSTS50053); absent: wrong passwords never lock an account. Entra's defaults are 10 and 60s. */
   lockout: LockoutSchema.optional(),
   managedIdentities: z.record(z.string(), ManagedIdentitySchema).default({}),
@@ -91,7 +117,33 @@ export const ClientSecretSchema = z.strictObject({
   value: z.string().min(1),
   /** ISO instant after which Entra answers 7000222. */
   expires: z.iso.datetime({ offset: true }).optional(),
+  /** Graph's `passwordCredentials[].keyId`; derived from the app and the secret when absent. */
+  keyId: guid.optional(),
+  displayName: z.string().optional(),
 });
+
+/** A delegated scope an app exposes: its name, or the name with the id and consent rule Graph set. */
+export const ExposedScopeSchema = z.union([
+  z.string(),
+  z.strictObject({
+    value: z.string().min(1),
+    id: guid.optional(),
+    displayName: z.string().optional(),
+    adminConsentRequired: z.boolean().default(false),
+  }),
+]);
+
+/** An app role an app exposes: its value, or the value with the id and member types Graph set. */
+export const AppRoleSchema = z.union([
+  z.string(),
+  z.strictObject({
+    value: z.string().min(1),
+    id: guid.optional(),
+    displayName: z.string().optional(),
+    description: z.string().optional(),
+    allowedMemberTypes: z.array(z.enum(["Application", "User"])).default(["Application"]),
+  }),
+]);
 
 export const AppRegistrationSchema = z.strictObject({
   /** Home tenant (name). */
@@ -115,10 +167,19 @@ export const AppRegistrationSchema = z.strictObject({
   verifiedPublisher: z.boolean().default(false),
   /** Permissions the app asks for: resource (first-party key, app id, URI or app name) → scope names. */
   requiredResourceAccess: z.record(z.string(), z.array(z.string())).default({}),
+  /** Application permissions the app asks for: resource (as above) → role values (Graph `type: Role`). */
+  requiredAppRoles: z.record(z.string(), z.array(z.string())).default({}),
   /** Delegated scopes this app exposes as an API (for on-behalf-of), under `api://<clientId>`. */
-  exposedScopes: z.array(z.string()).default([]),
+  exposedScopes: z.array(ExposedScopeSchema).default([]),
   /** Application permissions (roles) this app exposes. */
-  appRoles: z.array(z.string()).default([]),
+  appRoles: z.array(AppRoleSchema).default([]),
+  /** The app's identifier URIs; default `api://<clientId>` when it exposes scopes or roles. */
+  identifierUris: z.array(z.string()).optional(),
+  /**
+   * Whether the home tenant holds the app's service principal without listing it: the portal creates it
+   * on registration; an app registered through Graph has none until `POST /servicePrincipals`.
+   */
+  homeServicePrincipal: z.boolean().default(true),
 });
 
 export const DirectorySchema = z.strictObject({
@@ -139,6 +200,8 @@ export interface User {
   enabled: boolean;
   mfaRequired: boolean;
   isAdmin: boolean;
+  /** Directory roles, Global Administrator included for `isAdmin`. */
+  roles: DirectoryRoleName[];
   tenantId: string;
   signInSessionsValidFrom?: string | undefined;
 }
@@ -149,7 +212,7 @@ export interface Resource {
   displayName: string;
   identifierUris: string[];
   scopes: DelegatedScope[];
-  appRoles: string[];
+  appRoles: AppRole[];
   accessTokenVersion: 1 | 2;
 }
 
@@ -165,6 +228,14 @@ export interface Grant {
   scopes: string[];
   /** `undefined` for a tenant-wide (AllPrincipals) grant, else the consenting user's object id. */
   principalId: string | undefined;
+}
+
+/** Application permissions of a client app's service principal on a resource, in one tenant. */
+export interface AppRoleAssignment {
+  clientAppId: string;
+  resourceAppId: string;
+  /** Role values; ids are the resource's (`Resource.appRoles`). */
+  roles: string[];
 }
 
 export interface ManagedIdentity {
@@ -189,6 +260,7 @@ export interface Tenant {
   users: User[];
   servicePrincipals: ServicePrincipal[];
   grants: Grant[];
+  appRoleAssignments: AppRoleAssignment[];
   lockout: LockoutPolicy | undefined;
   managedIdentities: ManagedIdentity[];
 }
@@ -203,25 +275,34 @@ export interface FederatedCredential {
 export interface AppRegistration {
   name: string;
   clientId: string;
+  /** The application object's id (Graph `applications/{id}`), distinct from the client id. */
+  objectId: string;
   displayName: string;
   homeTenantId: string;
   signInAudience: "single" | "multitenant";
   publicClientFlows: boolean;
   redirectUris: { publicClient: string[]; web: string[]; spa: string[] };
-  secrets: { value: string; expires: string | undefined }[];
+  secrets: { value: string; expires: string | undefined; keyId: string; displayName: string | undefined }[];
   /** PEM certificates for client assertions. */
   certificates: string[];
   federatedCredentials: FederatedCredential[];
   verifiedPublisher: boolean;
-  requiredResourceAccess: { resourceAppId: string; scopes: string[] }[];
+  requiredResourceAccess: { resourceAppId: string; scopes: string[]; roles: string[] }[];
+  identifierUris: string[];
   /** The app as an API (for OBO), when it exposes scopes. */
   asResource: Resource | undefined;
+  /** Microsoft's own apps (Azure CLI, …): scopes every tenant has consented to, by resource. */
+  preAuthorized?: { resourceAppId: string; scopes: string[] }[];
+  /** A Microsoft first-party client, present in every tenant; not part of the world document. */
+  firstParty?: boolean;
 }
 
 /** The resolved, read-only view of the Entra world that routes and the policy work on. */
 export interface Directory {
   tenants: Tenant[];
   apps: AppRegistration[];
+  /** Microsoft's client apps (Azure CLI, Azure PowerShell, Graph Command Line Tools), in every tenant. */
+  firstPartyClients: AppRegistration[];
   resources: Resource[];
 }
 
@@ -250,6 +331,65 @@ export function tenantIdOf(name: string, given: string | undefined): string {
 
 export function servicePrincipalObjectId(tenantId: string, appId: string): string {
   return deterministicId("service-principal", tenantId, appId);
+}
+
+/** The object id of an app registration's application object (Graph `applications/{id}`). */
+export function applicationObjectId(clientId: string): string {
+  return deterministicId("application", clientId);
+}
+
+/** Graph `keyId` of a client secret the world gives without one. */
+export function secretKeyId(clientId: string, index: number, value: string): string {
+  return deterministicId("password-credential", clientId, String(index), value);
+}
+
+function exposedScopes(clientId: string, doc: z.infer<typeof ExposedScopeSchema>[]): DelegatedScope[] {
+  return doc.map((scope) => {
+    const s = typeof scope === "string" ? { value: scope, adminConsentRequired: false } : scope;
+    return {
+      name: s.value,
+      id: ("id" in s && s.id?.toLowerCase()) || deterministicId("scope", clientId, s.value),
+      displayName: ("displayName" in s && s.displayName) || s.value,
+      adminConsentRequired: s.adminConsentRequired,
+    };
+  });
+}
+
+function exposedRoles(clientId: string, doc: z.infer<typeof AppRoleSchema>[]): AppRole[] {
+  return doc.map((role) => {
+    const r = typeof role === "string" ? { value: role } : role;
+    const displayName = ("displayName" in r && r.displayName) || r.value;
+    return {
+      value: r.value,
+      id: ("id" in r && r.id?.toLowerCase()) || deterministicId("app-role", clientId, r.value),
+      displayName,
+      description: ("description" in r && r.description) || displayName,
+      allowedMemberTypes: ("allowedMemberTypes" in r && r.allowedMemberTypes) || ["Application"],
+    };
+  });
+}
+
+/** Microsoft's client apps as the directory holds them: public, multi-tenant, pre-authorized. */
+function firstPartyClientApps(): AppRegistration[] {
+  return FIRST_PARTY_CLIENTS.map((c) => ({
+    name: c.key,
+    clientId: c.appId,
+    objectId: applicationObjectId(c.appId),
+    displayName: c.displayName,
+    homeTenantId: MICROSOFT_SERVICES_TENANT_ID,
+    signInAudience: "multitenant",
+    publicClientFlows: true,
+    redirectUris: { publicClient: c.redirectUris, web: [], spa: [] },
+    secrets: [],
+    certificates: [],
+    federatedCredentials: [],
+    verifiedPublisher: true,
+    requiredResourceAccess: c.preAuthorized.map((p) => ({ ...p, roles: [] })),
+    identifierUris: [],
+    asResource: undefined,
+    preAuthorized: c.preAuthorized,
+    firstParty: true,
+  }));
 }
 
 /**
@@ -292,15 +432,25 @@ export function buildDirectory(doc: DirectoryDocument): Directory {
       throw new WorldReferenceError(["apps", name, "tenant"], `Unknown tenant "${app.tenant}"`);
     }
     const clientId = appClientId(name, app.clientId);
+    const scopes = exposedScopes(clientId, app.exposedScopes);
+    const roles = exposedRoles(clientId, app.appRoles);
+    const identifierUris =
+      app.identifierUris ?? (scopes.length > 0 || roles.length > 0 ? [`api://${clientId}`] : []);
     apps.push({
       name,
       clientId,
+      objectId: applicationObjectId(clientId),
       displayName: app.displayName ?? name,
       homeTenantId,
       signInAudience: app.signInAudience,
       publicClientFlows: app.publicClientFlows,
       redirectUris: app.redirectUris,
-      secrets: app.secrets.map((s) => ({ value: s.value, expires: s.expires })),
+      secrets: app.secrets.map((s, i) => ({
+        value: s.value,
+        expires: s.expires,
+        keyId: s.keyId?.toLowerCase() ?? secretKeyId(clientId, i, s.value),
+        displayName: s.displayName,
+      })),
       certificates: app.certificates,
       federatedCredentials: app.federatedCredentials.map((f, i) => ({
         name: f.name ?? `federated-credential-${i + 1}`,
@@ -310,24 +460,21 @@ export function buildDirectory(doc: DirectoryDocument): Directory {
       })),
       verifiedPublisher: app.verifiedPublisher,
       requiredResourceAccess: [],
+      identifierUris,
       asResource:
-        app.exposedScopes.length > 0 || app.appRoles.length > 0
+        scopes.length > 0 || roles.length > 0
           ? {
               appId: clientId,
               displayName: app.displayName ?? name,
-              identifierUris: [`api://${clientId}`],
-              scopes: app.exposedScopes.map((scope) => ({
-                name: scope,
-                id: deterministicId("scope", clientId, scope),
-                displayName: scope,
-                adminConsentRequired: false,
-              })),
-              appRoles: app.appRoles,
+              identifierUris,
+              scopes,
+              appRoles: roles,
               accessTokenVersion: 2,
             }
           : undefined,
     });
   }
+  const firstPartyClients = firstPartyClientApps();
 
   const resources: Resource[] = [
     ...FIRST_PARTY_RESOURCES,
@@ -336,8 +483,10 @@ export function buildDirectory(doc: DirectoryDocument): Directory {
   const resolveAppId = (ref: string, path: (string | number)[]): string => {
     const firstParty = findFirstParty(ref);
     if (firstParty) return firstParty.appId;
-    const app = apps.find((a) => a.name === ref || a.clientId === ref);
+    const app = apps.find((a) => a.name === ref || a.clientId === ref.toLowerCase());
     if (app) return app.clientId;
+    const client = findFirstPartyClient(ref);
+    if (client) return client.appId;
     throw new WorldReferenceError(
       path,
       `Unknown resource or app "${ref}": expected one of ${[...FIRST_PARTY_RESOURCES.map((r) => r.key), ...apps.map((a) => a.name)].join(", ")}`,
@@ -346,10 +495,20 @@ export function buildDirectory(doc: DirectoryDocument): Directory {
 
   for (const app of apps) {
     const source = doc.apps[app.name]!;
-    app.requiredResourceAccess = Object.entries(source.requiredResourceAccess).map(([ref, scopes]) => ({
-      resourceAppId: resolveAppId(ref, ["apps", app.name, "requiredResourceAccess", ref]),
-      scopes,
-    }));
+    const byResource = new Map<string, { resourceAppId: string; scopes: string[]; roles: string[] }>();
+    const entry = (ref: string, field: string) => {
+      const resourceAppId = resolveAppId(ref, ["apps", app.name, field, ref]);
+      const found = byResource.get(resourceAppId) ?? { resourceAppId, scopes: [], roles: [] };
+      byResource.set(resourceAppId, found);
+      return found;
+    };
+    for (const [ref, scopes] of Object.entries(source.requiredResourceAccess)) {
+      entry(ref, "requiredResourceAccess").scopes.push(...scopes);
+    }
+    for (const [ref, roles] of Object.entries(source.requiredAppRoles)) {
+      entry(ref, "requiredAppRoles").roles.push(...roles);
+    }
+    app.requiredResourceAccess = [...byResource.values()];
   }
 
   const tenants: Tenant[] = Object.entries(doc.tenants).map(([name, t]) => {
@@ -365,6 +524,10 @@ export function buildDirectory(doc: DirectoryDocument): Directory {
       enabled: u.enabled,
       mfaRequired: u.mfaRequired,
       isAdmin: u.isAdmin,
+      roles:
+        u.isAdmin && !u.roles.includes("Global Administrator")
+          ? ["Global Administrator", ...u.roles]
+          : u.roles,
       tenantId: id,
       signInSessionsValidFrom: u.signInSessionsValidFrom,
     }));
@@ -376,12 +539,19 @@ export function buildDirectory(doc: DirectoryDocument): Directory {
         ref;
       return { appId, objectId: servicePrincipalObjectId(id, appId), displayName };
     });
-    // An app's home tenant always holds its service principal, as the portal creates it on registration.
-    for (const app of apps.filter((a) => a.homeTenantId === id)) {
-      if (!servicePrincipals.some((sp) => sp.appId === app.clientId)) {
+    // An app's home tenant always holds its service principal, as the portal creates it on registration;
+    // every tenant holds Microsoft's core APIs and client apps, as in Entra.
+    const implicit = [
+      ...apps.filter((a) => a.homeTenantId === id && doc.apps[a.name]!.homeServicePrincipal),
+      ...FIRST_PARTY_RESOURCES.filter((r) => r.inEveryTenant),
+      ...firstPartyClients,
+    ];
+    for (const app of implicit) {
+      const appId = "clientId" in app ? app.clientId : app.appId;
+      if (!servicePrincipals.some((sp) => sp.appId === appId)) {
         servicePrincipals.push({
-          appId: app.clientId,
-          objectId: servicePrincipalObjectId(id, app.clientId),
+          appId,
+          objectId: servicePrincipalObjectId(id, appId),
           displayName: app.displayName,
         });
       }
@@ -402,6 +572,11 @@ export function buildDirectory(doc: DirectoryDocument): Directory {
         principalId,
       };
     });
+    const appRoleAssignments = t.appRoleAssignments.map((a, i) => ({
+      clientAppId: resolveAppId(a.client, ["tenants", name, "appRoleAssignments", i, "client"]),
+      resourceAppId: resolveAppId(a.resource, ["tenants", name, "appRoleAssignments", i, "resource"]),
+      roles: a.roles,
+    }));
     return {
       name,
       id,
@@ -411,6 +586,7 @@ export function buildDirectory(doc: DirectoryDocument): Directory {
       users,
       servicePrincipals,
       grants,
+      appRoleAssignments,
       managedIdentities: buildManagedIdentities(name, id, t.managedIdentities),
       lockout: t.lockout && {
         threshold: t.lockout.threshold,
@@ -422,7 +598,7 @@ export function buildDirectory(doc: DirectoryDocument): Directory {
     };
   });
 
-  return { tenants, apps, resources };
+  return { tenants, apps, firstPartyClients, resources };
 }
 
 /** Finds a tenant by what an authority path segment may hold: GUID, verified domain, or world name. */

@@ -12,12 +12,14 @@ import { entraHeaders } from "./routes/respond.js";
 import { tokenRoutes } from "./routes/token.js";
 import { userRealmRoutes } from "./routes/user-realm.js";
 import { AadState } from "./state.js";
+import { mockGraph, type MockGraph } from "./graph/index.js";
 
 export type { AadContext } from "./context.js";
 export { AadError, aadCatalog, type AadCode } from "./errors.js";
 export { APP_SERVICE_IDENTITY_HEADER, machineIdentities } from "./managed-identity.js";
 export { APP_SERVICE_TOKEN_PATH, IMDS_TOKEN_PATH } from "./routes/managed-identity.js";
 export { decide, type PolicyDecision, type PolicyGrant, type PolicyRequest } from "./policy.js";
+export { GRAPH_HOST, GRAPH_OPERATIONS, isGraphRequest, type MockGraph } from "./graph/index.js";
 
 /** How often expired state is swept: at most once a minute of sandbox time on access, and every minute. */
 const SWEEP_EVERY_MS = 60_000;
@@ -45,6 +47,8 @@ export interface MockAad {
   plugin: FastifyPluginAsync;
   /** Transient state (refresh tokens, codes, device codes, sessions), for routes added beside these. */
   state: AadState;
+  /** Microsoft Graph over the same directory, keys and clock (graph.microsoft.com), its own plugin. */
+  graph: MockGraph;
   reset(): void;
 }
 
@@ -60,6 +64,7 @@ export function mockAad(ctx: AadContext): MockAad {
   const state = new AadState(ctx.clock);
   return {
     state,
+    graph: mockGraph(ctx),
     plugin: async (app: FastifyInstance) => {
       installErrorHandler(app, ctx);
       sweepExpiredState(app, ctx, state);

@@ -355,6 +355,16 @@ function appOnlyResourceUri(request: PolicyRequest): string {
   return requested.resource.uri;
 }
 
+/** The application permissions granted to the app on the resource in the tenant (`roles`). */
+function assignedRoles(tenant: Tenant, app: AppRegistration, resource: Resource): string[] {
+  const roles = new Set<string>();
+  for (const a of tenant.appRoleAssignments) {
+    if (a.clientAppId === app.clientId && a.resourceAppId === resource.appId)
+      a.roles.forEach((r) => roles.add(r));
+  }
+  return [...roles];
+}
+
 /**
  * A token for the app itself: `.default` of one resource, the client app's service principal in the
  * tenant (7000229), then the resource's (500011).
@@ -390,8 +400,7 @@ function appOnly(
       resource,
       audience,
       scopes: [],
-      // Application-permission assignments are not modelled yet: app-only tokens carry no roles.
-      roles: [],
+      roles: assignedRoles(tenant, app, resource),
       tokenVersion: resource.accessTokenVersion,
       oidc: new Set(),
       amr: [],

@@ -10,7 +10,7 @@ import Fastify, {
 } from "fastify";
 import type { OperationDeclaration } from "../../core/operations.js";
 import { recordServerError } from "../../core/outcome.js";
-import type { MockAad } from "../../mock-aad/index.js";
+import { isGraphRequest, type MockAad } from "../../mock-aad/index.js";
 import type { MockAcs } from "../../mock-acs/index.js";
 import { canonicalArmPath, isArmAddress, type MockArm } from "../../mock-acs/arm/index.js";
 import { absoluteFormPath, isAcsRequest, isArmRequest } from "./addressing.js";
@@ -210,6 +210,7 @@ export async function buildApp(parts: AppParts, options: { https?: { key: string
   app.setNotFoundHandler((request, reply) => {
     if (isAcsRequest(request)) return parts.acs.notFound(request, reply);
     if (isArmRequest(request)) return parts.arm.notFound(request, reply);
+    if (isGraphRequest(request)) return parts.aad.graph.notFound(request, reply);
     reply
       .code(404)
       .send({ error: "not_found", message: `No sandbox endpoint for ${request.method} ${request.url}` });
@@ -248,6 +249,7 @@ export async function buildApp(parts: AppParts, options: { https?: { key: string
     { prefix: "/_sandbox" },
   );
   await app.register(namedPlugin("entra-id", parts.aad.plugin));
+  await app.register(namedPlugin("microsoft-graph", parts.aad.graph.plugin));
   await app.register(namedPlugin("acs-identity", parts.acs.plugin));
   await app.register(namedPlugin("azure-resource-manager", parts.arm.plugin));
   for (const plugin of parts.plugins ?? []) await app.register(plugin);

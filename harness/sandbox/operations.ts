@@ -1,4 +1,5 @@
 import type { OperationDeclaration, ServiceName } from "../../core/operations.js";
+import { GRAPH_OPERATIONS } from "../../mock-aad/graph/operations.js";
 import { ENTRA_OPERATIONS } from "../../mock-aad/operations.js";
 import { ARM_OPERATIONS } from "../../mock-acs/arm/operations.js";
 import { ACS_OPERATIONS } from "../../mock-acs/operations.js";
@@ -13,6 +14,7 @@ import { ACS_OPERATIONS } from "../../mock-acs/operations.js";
 export const OPERATIONS: readonly OperationDeclaration[] = [
   ...Object.values(ENTRA_OPERATIONS),
   ...Object.values(ACS_OPERATIONS),
+  ...Object.values(GRAPH_OPERATIONS),
   ...Object.values(ARM_OPERATIONS),
 ];
 

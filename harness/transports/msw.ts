@@ -13,6 +13,8 @@ export const ARM_HOSTS = /^https:\/\/management\.azure\.com\//i;
  * protocol-relative URL and reports the host `subscriptions`. These handlers put ARM's host back.
  */
 export const ARM_DOUBLE_SLASH = /^https:\/\/(subscriptions|providers|tenants)\//i;
+/** Microsoft Graph, where the admin tools change the directory. */
+export const GRAPH_HOSTS = /^https:\/\/graph\.microsoft\.com\//i;
 /** The Instance Metadata Service address every Azure VM reaches its managed identity at (plain HTTP). */
 export const IMDS_HOSTS = /^http:\/\/169\.254\.169\.254\//;
 
@@ -76,6 +78,7 @@ export function sandboxHandlers(sandbox: Sandbox | (() => Sandbox | undefined)):
     http.all(ACS_HOSTS, handle),
     http.all(ARM_HOSTS, handle),
     http.all(ARM_DOUBLE_SLASH, armDoubleSlash),
+    http.all(GRAPH_HOSTS, handle),
     http.all(IMDS_HOSTS, handle),
   ];
 }

@@ -273,10 +273,11 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
 
 const REAL_ENTRA_HOST = "login.microsoftonline.com";
 
-/** The names production code uses: Entra's host, ARM's and each ACS resource's own. */
+/** The names production code uses: Entra's host, Microsoft Graph's, ARM's and each ACS resource's own. */
 export function realHostNames(world: World): string[] {
   return [
     REAL_ENTRA_HOST,
+    "graph.microsoft.com",
     "management.azure.com",
     ...world.resources.map((r) => `${r.name}.communication.azure.com`),
   ];

@@ -11,7 +11,10 @@ import type { Authority } from "./authority.js";
 /** The registration with this client id (client ids are GUIDs: any case names the same app). */
 export function registeredApp(directory: Directory, clientId: string): AppRegistration | undefined {
   const key = clientId.toLowerCase();
-  return directory.apps.find((a) => a.clientId.toLowerCase() === key);
+  return (
+    directory.apps.find((a) => a.clientId.toLowerCase() === key) ??
+    directory.firstPartyClients.find((a) => a.clientId === key)
+  );
 }
 
 function visibleFrom(app: AppRegistration, tenant: Tenant): boolean {

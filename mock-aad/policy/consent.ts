@@ -16,7 +16,9 @@ export function consentedScopes(
 ): string[] {
   // Without the app's service principal in the tenant nothing was ever consented there.
   if (!hasServicePrincipal(tenant, app.clientId)) return [];
-  const scopes = new Set<string>();
+  const scopes = new Set<string>(
+    app.preAuthorized?.find((p) => p.resourceAppId === resource.appId)?.scopes ?? [],
+  );
   for (const g of tenant.grants) {
     if (g.clientAppId !== app.clientId || g.resourceAppId !== resource.appId) continue;
     if (g.principalId !== undefined && g.principalId !== user.objectId) continue;
