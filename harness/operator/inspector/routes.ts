@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { filterFromQuery } from "../journal-query.js";
 import { SCENARIOS_DIR } from "../../sandbox/paths.js";
-import type { Sandbox } from "../../sandbox/sandbox.js";
+import type { OperatedSandbox } from "../operated-sandbox.js";
 import { inspectorPage } from "./page.js";
 import { trafficView } from "./traffic.js";
 import { worldView } from "./world-view.js";
@@ -12,7 +12,7 @@ import { worldView } from "./world-view.js";
  * The inspector under `/_sandbox/`: the page itself at `/_sandbox/`, and the JSON it reads at
  * `/_sandbox/inspector/traffic`, `/_sandbox/inspector/world` and `/_sandbox/inspector/scenarios/:name`.
  */
-export function inspectorRoutes(app: FastifyInstance, sandbox: Sandbox): void {
+export function inspectorRoutes(app: FastifyInstance, sandbox: OperatedSandbox): void {
   const page = inspectorPage();
   app.get("/", async (_request, reply) =>
     reply
