@@ -20,6 +20,7 @@ import {
 } from "testcontainers";
 import { AdminClient } from "../operator/admin-client.js";
 import type { Descriptor } from "../sandbox/descriptor.js";
+import type { WorldDocument, WorldPatch } from "../sandbox/world.js";
 import type { JournalEntry } from "../operator/journal.js";
 import type { RequestFilter } from "../operator/journal-query.js";
 import { SCENARIOS_DIR } from "../sandbox/paths.js";
@@ -257,6 +258,23 @@ export class StartedAcsSandboxContainer extends AbstractStartedContainer {
       );
     }
     return found.connectionString;
+  }
+
+  /** The world now, as a document (`GET /_sandbox/world`). */
+  getWorld(): Promise<WorldDocument> {
+    return this.#admin.world();
+  }
+
+  /**
+   * Changes the running world as `sb.editWorld(patch)` does in-process (`PATCH /_sandbox/world`, a JSON
+   * merge patch): maps merge, lists and scalars replace, `null` removes a key. An invalid result changes
+   * nothing and is refused with each bad path named. Returns the new world.
+   *
+   * @example
+   * await sandbox.editWorld({ tenants: { fabrikam: { servicePrincipals: [] } } });
+   */
+  editWorld(patch: WorldPatch): Promise<WorldDocument> {
+    return this.#admin.editWorld(patch);
   }
 
   /** Moves the sandbox clock forward (`"25h"`, `"90m"`, milliseconds); returns the new sandbox time. */
