@@ -12,7 +12,7 @@ export { startSandbox, type RunningSandbox, type StartSandboxOptions } from "./t
 export type { Descriptor } from "./sandbox/descriptor.js";
 export { World, WorldError, parseWorld, loadWorldFile, defaultWorld } from "./sandbox/world.js";
 export { Clock } from "../core/clock.js";
-export { parseDuration } from "../core/duration.js";
+export { durationMs, parseDuration, type Duration, type ExplicitDuration } from "../core/duration.js";
 export { explain, type Explanation } from "./operator/explain.js";
 export type { FaultRule, FaultRuleInput, SandboxFaults } from "./operator/faults/index.js";
 export type { JournalEntry } from "./operator/journal.js";

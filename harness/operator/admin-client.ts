@@ -1,5 +1,6 @@
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
+import type { ExplicitDuration } from "../../core/duration.js";
 import type { Descriptor } from "../sandbox/descriptor.js";
 import type { FaultRule } from "./faults/injector.js";
 import type { FaultRuleInput } from "./faults/rules.js";
@@ -149,8 +150,8 @@ export class AdminClient {
     return new Date((await this.call<{ now: string }>("GET", "/clock")).now);
   }
 
-  /** Moves the clock forward (`"25h"`, `"90m"`, milliseconds); returns the new sandbox time. */
-  async advanceClock(duration: string | number): Promise<Date> {
+  /** Moves the clock forward (`"25h"`, `"90m"`, `{ seconds: 90 }`, `{ ms: 1500 }`); returns the new sandbox time. */
+  async advanceClock(duration: ExplicitDuration): Promise<Date> {
     return new Date((await this.call<{ now: string }>("POST", "/clock", { advance: duration })).now);
   }
 

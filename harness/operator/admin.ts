@@ -6,6 +6,7 @@ import { parse as parseYaml } from "yaml";
 import { workloadIssuerRoutes } from "../external/workload-issuer.js";
 import { parseWorld, WorldError } from "../sandbox/world.js";
 import type { OperatedSandbox } from "./operated-sandbox.js";
+import type { ExplicitDuration } from "../../core/duration.js";
 
 /** Far deeper than any world; deeper documents are refused before anything walks them recursively. */
 const MAX_WORLD_DEPTH = 64;
@@ -106,13 +107,16 @@ export function adminRoutes(sandbox: OperatedSandbox) {
     app.post("/clock", async (request, reply) => {
       const body = (request.body ?? {}) as { advance?: unknown; set?: unknown };
       try {
-        if (typeof body.advance === "string" || typeof body.advance === "number")
-          sandbox.clock.advance(body.advance);
+        // The clock checks the duration: a string with units, {"seconds":n} or {"ms":n}; a bare number
+        // is refused with a sentence, since it meant milliseconds here before it meant seconds in files.
+        if (body.advance !== undefined && body.advance !== null)
+          sandbox.clock.advance(body.advance as ExplicitDuration);
         else if (typeof body.set === "string") sandbox.clock.set(body.set);
         else {
           return reply.code(400).send({
             error: "invalid_request",
-            message: 'Expected {"advance":"25h"} or {"set":"2030-01-01T00:00:00Z"}',
+            message:
+              'Expected {"advance":"25h"} (or {"advance":{"seconds":90}}) or {"set":"2030-01-01T00:00:00Z"}',
           });
         }
       } catch (err) {

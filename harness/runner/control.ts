@@ -52,7 +52,7 @@ async function interceptControl(world: World): Promise<SandboxControl> {
     world: async () => sb.world,
     // A step's change is a function over the document; the public `editWorld` takes patches instead.
     editWorld: async (change) => sandboxOf(sb)!.world.edit(change),
-    advanceClock: async (ms) => void sb.clock.advance(ms),
+    advanceClock: async (ms) => void sb.clock.advance({ ms }),
     now: async () => sb.clock.nowMs(),
     journal: async () => sb.requests(),
     addFault: async (rule) => sb.faults.add(rule).id,
@@ -104,7 +104,7 @@ function adminControl(
     },
     replaceWorld,
     reset: () => admin.reset(),
-    advanceClock: async (ms) => void (await admin.advanceClock(ms)),
+    advanceClock: async (ms) => void (await admin.advanceClock({ ms })),
     now: async () => (await admin.now()).getTime(),
     journal: () => admin.requests(),
     addFault: async (rule) => (await admin.faults.add(rule)).id,

@@ -13,13 +13,15 @@ import { describeIssues, nearestWord } from "../sandbox/did-you-mean.js";
  * also exported as `scenario.schema.json`, so what editors autocomplete is what the runner accepts.
  */
 
-/** "60m", "24h", "1h30m", or a number of seconds. */
+/** "60m", "24h", "1h30m", or a number of seconds (core/duration.ts: one rule for every duration). */
 const Duration = z
   .union([
     z.string().regex(/^(\d+(\.\d+)?(ms|d|h|m|s))+$/, 'expected a duration such as "25h" or "61m"'),
     z.number(),
   ])
-  .describe('A duration: "25h", "61m", "90d", "1h30m", or a number of seconds');
+  .describe(
+    'A duration: "25h", "61m", "90d", "1h30m", "150ms", or a bare number of seconds (a bare number is seconds everywhere a duration is written)',
+  );
 
 const Name = z.string().min(1);
 const Alias = z

@@ -21,7 +21,7 @@ import {
 } from "../sandbox/world.js";
 import type { Clock } from "../../core/clock.js";
 import { withSandbox } from "./running.js";
-import { parseDuration } from "../../core/duration.js";
+import { durationMs } from "../../core/duration.js";
 import { readUserFile } from "../sandbox/user-file.js";
 import { parseLocatedYaml } from "../sandbox/yaml-location.js";
 
@@ -70,11 +70,12 @@ export interface StartSandboxOptions {
    */
   plugins?: FastifyPluginAsync[];
   /**
-   * How long device code responses tell clients to wait between polls ("1s", "200ms"); Entra says 5 s
+   * How long device code responses tell clients to wait between polls ("1s", "200ms", or a number of
+   * seconds); Entra says 5 s
    * and MSAL waits exactly that, so test suites set it lower. Default: `ACS_SANDBOX_DEVICE_CODE_INTERVAL`,
    * else "5s". Whole seconds suit every client; MSAL Node and MSAL Python also accept fractions.
    */
-  deviceCodeInterval?: string;
+  deviceCodeInterval?: string | number;
 }
 
 /** A running sandbox, whichever its transport. */
@@ -156,7 +157,7 @@ export function scenarioWorld(nameOrPath: string): World {
 function deviceCodeIntervalMs(options: StartSandboxOptions): { deviceCodeIntervalMs?: number } {
   const given = options.deviceCodeInterval ?? process.env.ACS_SANDBOX_DEVICE_CODE_INTERVAL;
   if (given === undefined || given === "") return {};
-  const ms = parseDuration(given);
+  const ms = durationMs(given);
   if (ms < 0) throw new RangeError(`Invalid device code interval "${given}": expected a duration ≥ 0`);
   return { deviceCodeIntervalMs: ms };
 }

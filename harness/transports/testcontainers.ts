@@ -19,6 +19,7 @@ import {
   type StartedTestContainer,
 } from "testcontainers";
 import { AdminClient } from "../operator/admin-client.js";
+import type { ExplicitDuration } from "../../core/duration.js";
 import type { Descriptor } from "../sandbox/descriptor.js";
 import type { WorldDocument, WorldPatch } from "../sandbox/world.js";
 import type { JournalEntry } from "../operator/journal.js";
@@ -277,8 +278,8 @@ export class StartedAcsSandboxContainer extends AbstractStartedContainer {
     return this.#admin.editWorld(patch);
   }
 
-  /** Moves the sandbox clock forward (`"25h"`, `"90m"`, milliseconds); returns the new sandbox time. */
-  async advanceClock(duration: string | number): Promise<Date> {
+  /** Moves the sandbox clock forward (`"25h"`, `"90m"`, `{ seconds: 90 }`, `{ ms: 1500 }`); returns the new sandbox time. */
+  async advanceClock(duration: ExplicitDuration): Promise<Date> {
     return this.#admin.advanceClock(duration);
   }
 
