@@ -852,10 +852,6 @@ export class AadError<C extends AadCode = AadCode> extends Error {
   }
 }
 
-export function isAadError(value: unknown): value is AadError {
-  return value instanceof AadError;
-}
-
 /** The catalog as `acs-sandbox explain` prints it. */
 export function aadCatalog(): ExplainedError[] {
   return Object.entries(CATALOG).map(([code, e]: [string, CatalogEntry<string>]) => ({

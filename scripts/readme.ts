@@ -44,9 +44,20 @@ export function errorTables(root = ""): string {
       });
     return [`| Code | Answer | Cause | Scenario |`, `|---|---|---|---|`, ...rows].join("\n");
   };
-  return [`**Entra ID**`, ``, table("Entra ID"), ``, `**ACS Identity**`, ``, table("ACS Identity"), ``].join(
-    "\n",
-  );
+  return [
+    `**Entra ID**`,
+    ``,
+    table("Entra ID"),
+    ``,
+    `**Entra ID managed identity endpoints** (IMDS, App Service)`,
+    ``,
+    table("Managed identity"),
+    ``,
+    `**ACS Identity**`,
+    ``,
+    table("ACS Identity"),
+    ``,
+  ].join("\n");
 }
 
 /** Every catalogued answer that is partly or wholly a guess, by service, with why. */
