@@ -37,12 +37,13 @@ export const FLOWS = [
   "clientCredentials",
   "silent",
   "refresh",
+  "onBehalfOf",
 ] as const;
 
 const SignIn = z
   .strictObject({
     user: Name.optional().describe(
-      "User name in the world (alice) or a UPN; not needed for clientCredentials",
+      "User name in the world (alice) or a UPN; not needed for clientCredentials and onBehalfOf",
     ),
     app: Name.describe("App registration name (contoso-teams) or client id"),
     flow: z.enum(FLOWS).default("password"),
@@ -59,7 +60,12 @@ const SignIn = z
     ),
     consent: z.enum(["accept", "decline"]).default("accept").describe("What the user does on a consent page"),
     password: Name.optional().describe("Overrides the user's password from the world (to type a wrong one)"),
-    secret: Name.optional().describe("Client secret: makes the app a confidential client"),
+    secret: Name.optional().describe(
+      "Client secret: makes the app a confidential client (clientCredentials and onBehalfOf default to the app's first)",
+    ),
+    token: Alias.optional().describe(
+      "onBehalfOf: the user's token the middle-tier app received (an alias); default the last signed-in token",
+    ),
   })
   .describe("Signs a user in with MSAL Node and keeps the Entra token for later steps");
 
