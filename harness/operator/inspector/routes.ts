@@ -5,6 +5,7 @@ import { filterFromQuery } from "../journal-query.js";
 import { SCENARIOS_DIR } from "../../sandbox/paths.js";
 import type { OperatedSandbox } from "../operated-sandbox.js";
 import { inspectorPage } from "./page.js";
+import { inspectorScript } from "./script.js";
 import { trafficView } from "./traffic.js";
 import { worldView } from "./world-view.js";
 
@@ -13,7 +14,6 @@ import { worldView } from "./world-view.js";
  * `/_sandbox/inspector/traffic`, `/_sandbox/inspector/world` and `/_sandbox/inspector/scenarios/:name`.
  */
 export function inspectorRoutes(app: FastifyInstance, sandbox: OperatedSandbox): void {
-  const page = inspectorPage();
   app.get("/", async (_request, reply) =>
     reply
       .type("text/html; charset=utf-8")
@@ -22,7 +22,7 @@ export function inspectorRoutes(app: FastifyInstance, sandbox: OperatedSandbox):
         "content-security-policy",
         "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; form-action 'none'; frame-ancestors 'none'",
       )
-      .send(page),
+      .send(inspectorPage(await inspectorScript())),
   );
 
   app.get("/inspector/traffic", async (request, reply) => {
