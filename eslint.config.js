@@ -19,6 +19,16 @@ export default tseslint.config(
     },
   },
   {
+    // The inspector page's script runs in the browser: no Node modules, the DOM's globals only.
+    files: ["harness/operator/inspector/browser/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["node:*"], message: "Browser code: the page has no Node modules." }] },
+      ],
+    },
+  },
+  {
     // The clock itself, the CLI, benchmarks and tests may read wall time.
     files: ["core/clock.ts", "harness/**", "bench/**", "test/**", "scripts/**"],
     rules: { "no-restricted-syntax": "off" },

@@ -1,4 +1,7 @@
-import { startSandbox } from "../harness/transports/start.js";
+import { join } from "node:path";
+import { defaultCaDir } from "../harness/sandbox/ca.js";
+import { Sandbox } from "../harness/sandbox/sandbox.js";
+import { defaultWorld } from "../harness/sandbox/world.js";
 
 /*
  * `npm run bench -- soak --minutes 10` (add `--expose-gc` to `node` for collected heaps): the sandbox at saturation for a bounded time, RSS sampled every
@@ -18,8 +21,13 @@ function option(args: string[], name: string, fallback: number): number {
 
 export async function runSoak(args: string[]): Promise<void> {
   const minutes = Math.min(option(args, "--minutes", 10), 60);
-  const sb = await startSandbox({ mode: "handlers" });
-  const { app } = sb.sandbox;
+  // Built from its parts: the load goes straight to the app, with no transport in between.
+  const sb = await Sandbox.create({
+    world: defaultWorld(),
+    mode: "handlers",
+    keysDir: join(defaultCaDir(), "signing-keys"),
+  });
+  const { app } = sb;
   const d = sb.descriptor;
   const tenant = d.tenants.find((t) => t.name === "fabrikam")!.id;
   const clientId = d.apps.find((a) => a.name === "contoso-teams")!.clientId;

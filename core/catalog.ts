@@ -15,7 +15,7 @@ export interface ExplainedError {
   /** As users see it: `AADSTS650052`, `InvalidAccessToken`. */
   code: string;
   /** Which service answers with it. */
-  service: "Entra ID" | "ACS Identity" | "client library";
+  service: "Entra ID" | "ACS Identity" | "Managed identity" | "client library";
   /** HTTP status, or "page"/"redirect" for browser-facing errors. */
   status: number | "page" | "redirect";
   /** Cause in plain words. */

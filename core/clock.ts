@@ -1,4 +1,4 @@
-import { parseDuration } from "./duration.js";
+import { explicitDurationMs, type ExplicitDuration } from "./duration.js";
 
 /**
  * The instants the sandbox can stand at: the Unix epoch through the last second of year 9999. Every
@@ -56,9 +56,13 @@ export class Clock {
     return clientMs + this.#offsetMs;
   }
 
-  /** Moves time forward (or back, with a negative duration). Refused, with time unchanged, past year 9999. */
-  advance(duration: string | number): Date {
-    const offset = this.#offsetMs + parseDuration(duration);
+  /**
+   * Moves time forward (or back, with a negative duration): `"25h"`, `"1h30m"`, `{ seconds: 90 }`,
+   * `{ ms: 1500 }`. A bare number is refused (it once meant milliseconds; files count bare numbers in
+   * seconds). Refused, with time unchanged, past year 9999.
+   */
+  advance(duration: ExplicitDuration): Date {
+    const offset = this.#offsetMs + explicitDurationMs(duration, "clock.advance");
     this.#offsetMs = checkedOffset(offset, `Advancing the clock by ${JSON.stringify(duration)}`);
     return this.now();
   }

@@ -10,9 +10,17 @@
  */
 export { startSandbox, type RunningSandbox, type StartSandboxOptions } from "./transports/start.js";
 export type { Descriptor } from "./sandbox/descriptor.js";
-export { World, WorldError, parseWorld, loadWorldFile, defaultWorld } from "./sandbox/world.js";
+export {
+  World,
+  WorldError,
+  parseWorld,
+  loadWorldFile,
+  defaultWorld,
+  type WorldDocument,
+  type WorldPatch,
+} from "./sandbox/world.js";
 export { Clock } from "../core/clock.js";
-export { parseDuration } from "../core/duration.js";
+export { durationMs, parseDuration, type Duration, type ExplicitDuration } from "../core/duration.js";
 export { explain, type Explanation } from "./operator/explain.js";
 export type { FaultRule, FaultRuleInput, SandboxFaults } from "./operator/faults/index.js";
 export type { JournalEntry } from "./operator/journal.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseDuration } from "../core/duration.js";
+import { durationMs } from "../core/duration.js";
 import { deterministicId } from "../core/ids.js";
 import {
   FIRST_PARTY_CLIENTS,
@@ -87,7 +87,8 @@ export const LockoutSchema = z.strictObject({
       z.string().regex(/^(\d+(\.\d+)?(ms|d|h|m|s))+$/, 'expected a duration such as "60s" or "5m"'),
       z.number().positive(),
     ])
-    .default("60s"),
+    .default("60s")
+    .describe('How long an account stays locked: "60s", "5m", or a bare number of seconds'),
 });
 
 export const TenantSchema = z.strictObject({
@@ -590,10 +591,7 @@ export function buildDirectory(doc: DirectoryDocument): Directory {
       managedIdentities: buildManagedIdentities(name, id, t.managedIdentities),
       lockout: t.lockout && {
         threshold: t.lockout.threshold,
-        durationMs:
-          typeof t.lockout.duration === "number"
-            ? t.lockout.duration * 1000
-            : parseDuration(t.lockout.duration),
+        durationMs: durationMs(t.lockout.duration),
       },
     };
   });

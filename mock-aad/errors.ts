@@ -3,9 +3,10 @@ import type { Evidence, ExplainedError } from "../core/catalog.js";
 
 /*
  * The catalog of AADSTS errors the fake Entra ID answers with: wire form (OAuth `error`, `suberror`,
- * HTTP status, message) and the explanation `acs-sandbox explain` prints. Messages follow
- * ../shared/reference/entra-id.md §3.3; where the reference gives no exact value, the entry's `evidence`
- * says `inferred` and why. Routes ask the catalog how to deliver a code (`browserChannel`), never a list of their own.
+ * HTTP status, message) and the explanation `acs-sandbox explain` prints. Messages follow Microsoft
+ * Learn's AADSTS reference (MicrosoftDocs/entra-docs `docs/identity-platform/reference-error-codes.md`,
+ * https://learn.microsoft.com/entra/identity-platform/reference-error-codes) and answers quoted in recordings
+ * and issues; where no public source gives the exact value, the entry's `evidence` says `inferred` and why. Routes ask the catalog how to deliver a code (`browserChannel`), never a list of their own.
  */
 
 /** Where a code usually reaches the user: a JSON body, a redirect to the app, or a login.microsoftonline.com page. */
@@ -851,10 +852,6 @@ export class AadError<C extends AadCode = AadCode> extends Error {
     this.errorOverride = error;
     return this;
   }
-}
-
-export function isAadError(value: unknown): value is AadError {
-  return value instanceof AadError;
 }
 
 /** The catalog as `acs-sandbox explain` prints it. */

@@ -38,7 +38,12 @@ export interface FirstPartyResource {
   inEveryTenant?: boolean;
 }
 
-/** Source: ../shared/reference/entra-id.md §0 (ACS app and scope ids, legacy VoIP id). */
+/**
+ * The ACS app id and its delegated scopes: MicrosoftDocs/azure-docs
+ * `articles/communication-services/quickstarts/manage-teams-identity.md` (the app id,
+ * `New-MgServicePrincipal -AppId 1fd5118e-…`) and the permission ids Entra publishes for the app; the
+ * legacy `VoIP` scope is the one earlier copies of the same quickstart had the manifest add.
+ */
 export const ACS: FirstPartyResource = {
   key: "acs",
   appId: "1fd5118e-2576-4263-8130-9503064c837a",

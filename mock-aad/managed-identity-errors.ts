@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { Evidence, ExplainedError } from "../core/catalog.js";
 
 /*
  * Errors of the managed identity endpoints, which are not Entra's token endpoint and answer in their own
@@ -14,8 +15,8 @@ interface ManagedIdentityErrorEntry {
   message: string;
   cause: string;
   fix: string;
-  /** Where the wire form comes from, or [infer]. */
-  source: string;
+  /** Where the wire form comes from, or why it is a guess. */
+  evidence: Evidence;
 }
 
 const CATALOG = {
@@ -25,8 +26,10 @@ const CATALOG = {
     message: "Required metadata header not specified",
     cause: "An IMDS request came without the `Metadata: true` header, which IMDS requires against SSRF.",
     fix: "Send `Metadata: true` (every Azure SDK does); a request without it is how SDKs probe for IMDS.",
-    source:
-      "Microsoft Learn, how-to-use-vm-token (error handling table) and the IMDS FAQ ('400 Bad Request, Required metadata header not specified')",
+    evidence: {
+      recorded:
+        "Microsoft Learn, how-to-use-vm-token (error handling table) and the IMDS FAQ ('400 Bad Request, Required metadata header not specified')",
+    },
   },
   ApiVersionMissing: {
     status: 400,
@@ -34,7 +37,10 @@ const CATALOG = {
     message: "Required query variable 'api-version' is missing",
     cause: "A token request without `api-version`; IMDS wants 2018-02-01 or later, App Service 2019-08-01.",
     fix: "Send `api-version=2018-02-01` (IMDS) or `api-version=2019-08-01` (App Service), as the SDKs do.",
-    source: "[infer] message; Microsoft Learn documents the parameter as required",
+    evidence: {
+      recorded: "Microsoft Learn documents the parameter as required (how-to-use-vm-token)",
+      inferred: "the message text",
+    },
   },
   ResourceMissing: {
     status: 400,
@@ -42,17 +48,22 @@ const CATALOG = {
     message: "Required audience parameter not specified",
     cause: "The token request had no `resource` query parameter.",
     fix: "Ask for a resource: `resource=https://communication.azure.com`.",
-    source: "[infer] message as IMDS emulators record it (Azure CLI managed identity bridges)",
+    evidence: {
+      inferred: "the message, as IMDS emulators answer it (Azure CLI managed identity bridges)",
+    },
   },
-  IdentityNotFound: {
+  // Named apart from ACS's IdentityNotFound: the journal and `explain` know a code by its name alone.
+  ManagedIdentityNotFound: {
     status: 400,
     error: "invalid_request",
     message: "Identity not found",
     cause:
       "The request named a user-assigned identity the machine does not have, or asked for the system-assigned identity of a machine without one.",
     fix: "Assign the identity to the machine (`managedIdentities.<name>.assigned: true`) or send the client id of one it has (`/_sandbox/descriptor` lists them).",
-    source:
-      "[infer] IMDS's answer as azure-identity for Python expects it (imds.py: a 400 means the identity is not assigned)",
+    evidence: {
+      inferred:
+        "IMDS's answer as azure-identity for Python expects it (azure/identity/_credentials/imds.py: a 400 means the identity is not assigned)",
+    },
   },
   IdentityHeaderMismatch: {
     status: 401,
@@ -60,7 +71,7 @@ const CATALOG = {
     message: "The X-IDENTITY-HEADER header is missing or does not match IDENTITY_HEADER.",
     cause: "An App Service managed identity request came without the secret the platform gave the app.",
     fix: "Send `X-IDENTITY-HEADER: $IDENTITY_HEADER` (the SDKs do when both IDENTITY_ENDPOINT and IDENTITY_HEADER are set).",
-    source: "[infer] status and message",
+    evidence: { inferred: "the status and message" },
   },
 } satisfies Record<string, ManagedIdentityErrorEntry>;
 
@@ -91,7 +102,14 @@ export class ManagedIdentityError extends Error {
   }
 }
 
-/** The catalog, for documentation and tests. */
-export function managedIdentityCatalog(): ({ code: ManagedIdentityErrorCode } & ManagedIdentityErrorEntry)[] {
-  return Object.entries(CATALOG).map(([code, e]) => ({ code: code as ManagedIdentityErrorCode, ...e }));
+/** The catalog as `acs-sandbox explain` prints it. */
+export function managedIdentityExplained(): ExplainedError[] {
+  return Object.entries(CATALOG).map(([code, e]: [string, ManagedIdentityErrorEntry]) => ({
+    code,
+    service: "Managed identity" as const,
+    status: e.status,
+    cause: e.cause,
+    fix: e.fix,
+    evidence: e.evidence,
+  }));
 }

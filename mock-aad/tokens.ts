@@ -6,8 +6,11 @@ import { servicePrincipalObjectId, type ManagedIdentity, type Tenant, type User 
 import type { PolicyGrant } from "./policy.js";
 
 /*
- * Token minting. Layouts follow ../shared/reference/entra-id.md §2: the resource chooses the access-token
- * version (ACS and Graph v1, registered APIs v2); id_tokens are always v2. All times read the sandbox clock.
+ * Token minting. The resource chooses the access-token version, not the endpoint (Microsoft Learn,
+ * https://learn.microsoft.com/entra/identity-platform/access-tokens "Token formats"; claims per
+ * access-token-claims-reference): Graph v1, registered APIs v2, and ACS v1, since its docs check the
+ * `appId` and `oid` claims, v1's names ([infer]: no decoded ACS token is published). id_tokens are always
+ * v2. All times read the sandbox clock.
  */
 
 export interface MintContext {

@@ -2,9 +2,11 @@ import type { Evidence, ExplainedError } from "../core/catalog.js";
 
 /*
  * Every error the fake ACS Identity service answers with. Wire facts (status, code, message, target)
- * come from ../shared/reference/acs-identity-api.md (§ numbers below); an entry's `evidence` says which
- * part is `recorded` and which is `inferred`, and nowhere else in the code, so correcting one is a
- * one-line change here.
+ * come from the service's REST specification (Azure/azure-rest-api-specs
+ * `specification/communication/data-plane/Identity`) and the Azure SDKs' recorded sessions against it
+ * (Azure/azure-sdk-for-js `sdk/communication/communication-identity/recordings`, azure-sdk-for-net
+ * SessionRecords); an entry's `evidence` says which part is `recorded` and which is `inferred`, and
+ * nowhere else in the code, so correcting one is a one-line change here.
  */
 
 /** The ACS error codes this fake emits: `switch (err.code)` narrows. */

@@ -16,9 +16,6 @@ import { installWire, sendAcsError, setServiceHeaders } from "./wire.js";
 export type { AcsContext } from "./context.js";
 export { acsCatalog, AcsError, type AcsErrorCode } from "./errors.js";
 
-/** Where the sandbox publishes the keys ACS signs its tokens with. */
-export const ACS_JWKS_PATH = "/_sandbox/acs/jwks";
-
 /** The fake ACS Identity service as a fastify plugin, plus a way to forget its identities. */
 export interface MockAcs {
   plugin: FastifyPluginAsync;

@@ -38,6 +38,8 @@ const EXTERNAL = [
   "write-file-atomic",
   // Loads `cookie` with import(), whose CommonJS named exports only Node's own loader provides.
   "@fastify/cookie",
+  // Only the inspector's script run from sources bundles with it (harness/operator/inspector/script.ts).
+  "esbuild",
 ];
 
 rmSync("dist", { recursive: true, force: true });
@@ -67,6 +69,20 @@ await build({
   banner: {
     js: 'import { createRequire as __acsSandboxRequire } from "node:module";\nconst require = __acsSandboxRequire(import.meta.url);',
   },
+  logLevel: "warning",
+});
+
+// The inspector page's script, which the built sandbox reads from here; the same options as
+// INSPECTOR_BUILD_OPTIONS in harness/operator/inspector/script.ts, which bundles it when run from sources.
+await build({
+  entryPoints: ["harness/operator/inspector/browser/main.ts"],
+  outfile: "dist/harness/operator/inspector/browser/main.js",
+  bundle: true,
+  format: "iife",
+  platform: "browser",
+  target: "es2022",
+  minifySyntax: true,
+  legalComments: "none",
   logLevel: "warning",
 });
 

@@ -15,6 +15,8 @@ const ERRORS = /(<!-- errors:begin -->\n)[\s\S]*?(<!-- errors:end -->)/;
 const COMPATIBILITY = /(<!-- compatibility:begin -->\n)[\s\S]*?(<!-- compatibility:end -->)/;
 const DIFFERENCES = /(<!-- differences:begin -->\n)[\s\S]*?(<!-- differences:end -->)/;
 const OPERATIONS_TABLE = /(<!-- operations:begin -->\n)[\s\S]*?(<!-- operations:end -->)/;
+/** The same in a source file's doc comment: ` * <!-- snippet: FILE#REGION -->`, then the region to the comment's end. */
+export const DOC_COMMENT_SNIPPET = /( \* <!-- snippet: (\S+)#(\S+) -->\n)((?: \*(?: .*)?\n)*?)(?= \*\/)/g;
 
 /**
  * The text between `// #region NAME` and `// #endregion NAME` of a file (`# #region NAME` in Python and
@@ -48,9 +50,20 @@ export function errorTables(root = ""): string {
       });
     return [`| Code | Answer | Cause | Scenario |`, `|---|---|---|---|`, ...rows].join("\n");
   };
-  return [`**Entra ID**`, ``, table("Entra ID"), ``, `**ACS Identity**`, ``, table("ACS Identity"), ``].join(
-    "\n",
-  );
+  return [
+    `**Entra ID**`,
+    ``,
+    table("Entra ID"),
+    ``,
+    `**Entra ID managed identity endpoints** (IMDS, App Service)`,
+    ``,
+    table("Managed identity"),
+    ``,
+    `**ACS Identity**`,
+    ``,
+    table("ACS Identity"),
+    ``,
+  ].join("\n");
 }
 
 /** Every catalogued answer that is partly or wholly a guess, by service, with why. */
@@ -98,6 +111,24 @@ export const DOCUMENTS = [
   "docs/testing.md",
 ];
 
+/** Source files whose doc comment examples are test regions (so they compile and run). */
+export const SOURCES = ["harness/runner/index.ts"];
+
+/** A source file with its doc comment examples brought up to date. */
+export function syncedSource(text: string): string {
+  return text.replace(
+    DOC_COMMENT_SNIPPET,
+    (_all, head: string, file: string, name: string) =>
+      head +
+      region(file, name)
+        .trimEnd()
+        .split("\n")
+        .map((line) => (line ? ` * ${line}` : " *"))
+        .join("\n") +
+      "\n",
+  );
+}
+
 /** A document with its generated parts brought up to date; `file` decides how links reach the root. */
 export function syncedDocument(readme: string, file = "README.md"): string {
   const root = file.includes("/") ? "../" : "";
@@ -114,4 +145,5 @@ export function syncedDocument(readme: string, file = "README.md"): string {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   for (const file of DOCUMENTS) writeFileSync(file, syncedDocument(readFileSync(file, "utf8"), file));
+  for (const file of SOURCES) writeFileSync(file, syncedSource(readFileSync(file, "utf8")));
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { createLocalJWKSet, type JWTVerifyGetKey } from "jose";
 import type { Clock } from "../../core/clock.js";
-import { parseDuration } from "../../core/duration.js";
+import { durationMs } from "../../core/duration.js";
 import type { KeySet } from "../../core/keyset.js";
 import { isSandboxIssuer, SANDBOX_ISSUER_PATH } from "../../mock-aad/federation.js";
 
@@ -86,9 +86,7 @@ export class WorkloadIssuer {
     const lifetime =
       request.expiresIn === undefined
         ? DEFAULT_LIFETIME_SECONDS
-        : typeof request.expiresIn === "number"
-          ? request.expiresIn
-          : Math.round(parseDuration(request.expiresIn) / 1000);
+        : Math.round(durationMs(request.expiresIn) / 1000);
     if (!Number.isFinite(lifetime) || lifetime <= 0) {
       throw new RangeError(`expiresIn must be a positive duration, got ${JSON.stringify(request.expiresIn)}`);
     }

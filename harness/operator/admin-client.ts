@@ -1,11 +1,12 @@
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
+import type { ExplicitDuration } from "../../core/duration.js";
 import type { Descriptor } from "../sandbox/descriptor.js";
 import type { FaultRule } from "./faults/injector.js";
 import type { FaultRuleInput } from "./faults/rules.js";
 import type { JournalEntry } from "./journal.js";
 import type { RequestFilter } from "./journal-query.js";
-import type { WorldDocument } from "../sandbox/world.js";
+import type { WorldDocument, WorldPatch } from "../sandbox/world.js";
 
 /*
  * The sandbox's admin API (`/_sandbox/…`, harness/operator/admin.ts) as another process calls it: the
@@ -26,7 +27,7 @@ export interface AdminClientOptions {
   ca?: () => Promise<string>;
 }
 
-type Method = "GET" | "POST" | "PUT" | "DELETE";
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 /** An admin API refusal, with the status and the body's `error` and `message` as the sandbox sent them. */
 export class AdminApiError extends Error {
@@ -135,13 +136,22 @@ export class AdminClient {
     return this.call("PUT", "/world", doc);
   }
 
+  /**
+   * Changes the running world (`PATCH /_sandbox/world`, a JSON merge patch): maps merge, lists and
+   * scalars replace, `null` removes a key, as a scenario's `world:` section merges. An invalid result is
+   * refused (400 `invalid_world`, naming each bad path) and changes nothing. Returns the new world.
+   */
+  editWorld(patch: WorldPatch): Promise<WorldDocument> {
+    return this.call("PATCH", "/world", patch);
+  }
+
   /** Sandbox time now. */
   async now(): Promise<Date> {
     return new Date((await this.call<{ now: string }>("GET", "/clock")).now);
   }
 
-  /** Moves the clock forward (`"25h"`, `"90m"`, milliseconds); returns the new sandbox time. */
-  async advanceClock(duration: string | number): Promise<Date> {
+  /** Moves the clock forward (`"25h"`, `"90m"`, `{ seconds: 90 }`, `{ ms: 1500 }`); returns the new sandbox time. */
+  async advanceClock(duration: ExplicitDuration): Promise<Date> {
     return new Date((await this.call<{ now: string }>("POST", "/clock", { advance: duration })).now);
   }
 

@@ -4,9 +4,10 @@ import { inspectorRoutes } from "./inspector/routes.js";
 import { journalRoutes } from "./journal-routes.js";
 import { operationRoutes } from "./operation-routes.js";
 import { parse as parseYaml } from "yaml";
-import type { Sandbox } from "../sandbox/sandbox.js";
 import { workloadIssuerRoutes } from "../external/workload-issuer.js";
 import { parseWorld, WorldError } from "../sandbox/world.js";
+import type { OperatedSandbox } from "./operated-sandbox.js";
+import type { ExplicitDuration } from "../../core/duration.js";
 
 /** Far deeper than any world; deeper documents are refused before anything walks them recursively. */
 const MAX_WORLD_DEPTH = 64;
@@ -29,12 +30,16 @@ function invalidWorld(message: string) {
   return { error: "invalid_world", message, issues: [] };
 }
 
+/** A refused world, with every bad path (`issues`), in the admin API's error shape. */
+function worldRefusal(err: WorldError) {
+  return { error: "invalid_world", message: err.message, issues: err.issues };
+}
+
 /**
- * The admin API under `/_sandbox/`: descriptor, world (GET/PUT), clock, reset, request journal, operations,
- * health.
- * It shares the port with the mocks so one address is all a container needs to expose.
+ * The admin API under `/_sandbox/`: descriptor, world (GET/PUT/PATCH), clock, reset, request journal,
+ * operations, health. It shares the port with the mocks so one address is all a container needs to expose.
  */
-export function adminRoutes(sandbox: Sandbox) {
+export function adminRoutes(sandbox: OperatedSandbox) {
   return async function adminScope(app: FastifyInstance) {
     // Worlds are YAML files first: `PUT /_sandbox/world` takes them as written (the guard admits YAML there only).
     app.addContentTypeParser(
@@ -49,6 +54,13 @@ export function adminRoutes(sandbox: Sandbox) {
           done(Object.assign(new Error(`The YAML world could not be read: ${reason}`), { statusCode: 400 }));
         }
       },
+    );
+
+    // `PATCH /_sandbox/world` takes a JSON merge patch (RFC 7396) under its own media type too.
+    app.addContentTypeParser(
+      "application/merge-patch+json",
+      { parseAs: "string" },
+      app.getDefaultJsonParser("error", "error"),
     );
 
     app.get("/health", async () => ({ status: "ok" }));
@@ -69,9 +81,24 @@ export function adminRoutes(sandbox: Sandbox) {
         sandbox.replaceWorld(parseWorld(request.body, "PUT /_sandbox/world"));
         return sandbox.world.document;
       } catch (err) {
-        if (err instanceof WorldError) {
-          return reply.code(400).send({ error: "invalid_world", message: err.message, issues: err.issues });
-        }
+        if (err instanceof WorldError) return reply.code(400).send(worldRefusal(err));
+        throw err;
+      }
+    });
+
+    // A JSON merge patch over the running world: what `sb.editWorld(patch)` does in-process.
+    app.patch("/world", async (request, reply) => {
+      if (nestingDepth(request.body, MAX_WORLD_DEPTH) > MAX_WORLD_DEPTH) {
+        return reply
+          .code(400)
+          .send(
+            invalidWorld(`The patch nests deeper than ${MAX_WORLD_DEPTH} levels; no world needs that many.`),
+          );
+      }
+      try {
+        return sandbox.editWorld(request.body ?? null, "PATCH /_sandbox/world");
+      } catch (err) {
+        if (err instanceof WorldError) return reply.code(400).send(worldRefusal(err));
         throw err;
       }
     });
@@ -81,13 +108,16 @@ export function adminRoutes(sandbox: Sandbox) {
     app.post("/clock", async (request, reply) => {
       const body = (request.body ?? {}) as { advance?: unknown; set?: unknown };
       try {
-        if (typeof body.advance === "string" || typeof body.advance === "number")
-          sandbox.clock.advance(body.advance);
+        // The clock checks the duration: a string with units, {"seconds":n} or {"ms":n}; a bare number
+        // is refused with a sentence, since it meant milliseconds here before it meant seconds in files.
+        if (body.advance !== undefined && body.advance !== null)
+          sandbox.clock.advance(body.advance as ExplicitDuration);
         else if (typeof body.set === "string") sandbox.clock.set(body.set);
         else {
           return reply.code(400).send({
             error: "invalid_request",
-            message: 'Expected {"advance":"25h"} or {"set":"2030-01-01T00:00:00Z"}',
+            message:
+              'Expected {"advance":"25h"} (or {"advance":{"seconds":90}}) or {"set":"2030-01-01T00:00:00Z"}',
           });
         }
       } catch (err) {

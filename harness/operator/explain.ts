@@ -5,6 +5,7 @@ import { parse } from "yaml";
 import { normalizeCode, type ExplainedError } from "../../core/catalog.js";
 import { aadCatalog } from "../../mock-aad/errors.js";
 import { acsCatalog } from "../../mock-acs/errors.js";
+import { managedIdentityExplained } from "../../mock-aad/managed-identity-errors.js";
 import { clientSideCatalog } from "./faults/client-codes.js";
 import { SCENARIOS_DIR } from "../sandbox/paths.js";
 
@@ -43,13 +44,15 @@ export function scenariosByCode(dir = SCENARIOS_DIR): Map<string, string[]> {
 /** The bundled scenarios ship with the package and do not change while it runs: read them once. */
 let bundledByCode: Map<string, string[]> | undefined;
 
-/** Every code either emulator emits, with its reproducing scenarios. */
+/** Every code the emulators emit (Entra ID, its managed identity endpoints, ACS), with its reproducing scenarios. */
 export function catalog(): Explanation[] {
   const byCode = (bundledByCode ??= scenariosByCode());
-  return [...aadCatalog(), ...acsCatalog(), ...clientSideCatalog()].map((entry) => ({
-    ...entry,
-    scenarios: byCode.get(normalizeCode(entry.code)) ?? (entry.scenario ? [entry.scenario] : []),
-  }));
+  return [...aadCatalog(), ...acsCatalog(), ...managedIdentityExplained(), ...clientSideCatalog()].map(
+    (entry) => ({
+      ...entry,
+      scenarios: byCode.get(normalizeCode(entry.code)) ?? (entry.scenario ? [entry.scenario] : []),
+    }),
+  );
 }
 
 /** Looks a code up as people write it: `AADSTS650052`, `650052`, `invalidaccesstoken`. */

@@ -5,6 +5,7 @@ import { AdminClient } from "../operator/admin-client.js";
 import type { Descriptor } from "../sandbox/descriptor.js";
 import type { FaultRuleInput } from "../operator/faults/rules.js";
 import type { JournalEntry } from "../operator/journal.js";
+import { sandboxOf } from "../transports/running.js";
 import { startSandbox } from "../transports/start.js";
 import type { World, WorldDocument } from "../sandbox/world.js";
 import { startServerChild } from "./server-child.js";
@@ -48,11 +49,12 @@ async function interceptControl(world: World): Promise<SandboxControl> {
   return {
     mode: "intercept",
     descriptor: async () => sb.descriptor,
-    world: async () => sb.sandbox.world.document,
-    editWorld: async (change) => sb.sandbox.world.edit(change),
-    advanceClock: async (ms) => void sb.clock.advance(ms),
+    world: async () => sb.world,
+    // A step's change is a function over the document; the public `editWorld` takes patches instead.
+    editWorld: async (change) => sandboxOf(sb)!.world.edit(change),
+    advanceClock: async (ms) => void sb.clock.advance({ ms }),
     now: async () => sb.clock.nowMs(),
-    journal: async () => sb.sandbox.journal.list(),
+    journal: async () => sb.requests(),
     addFault: async (rule) => sb.faults.add(rule).id,
     clearFaults: async (id) => {
       if (id === undefined) sb.faults.clear();
@@ -102,7 +104,7 @@ function adminControl(
     },
     replaceWorld,
     reset: () => admin.reset(),
-    advanceClock: async (ms) => void (await admin.advanceClock(ms)),
+    advanceClock: async (ms) => void (await admin.advanceClock({ ms })),
     now: async () => (await admin.now()).getTime(),
     journal: () => admin.requests(),
     addFault: async (rule) => (await admin.faults.add(rule)).id,

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import { normalizeCode } from "../../core/catalog.js";
-import { parseDuration } from "../../core/duration.js";
+import { durationMs } from "../../core/duration.js";
 import type { Expectation } from "./scenario.js";
 import type { ActualOutcome, Mismatch } from "./types.js";
 
@@ -16,7 +16,7 @@ const SAME_EXPIRY_TOLERANCE_S = 300;
 const EXPIRY_SLACK_S = 5;
 
 function seconds(value: string | number): number {
-  return typeof value === "number" ? value : parseDuration(value) / 1000;
+  return durationMs(value) / 1000;
 }
 
 export function checkExpectation(expect: Expectation, actual: ActualOutcome): Mismatch[] {

@@ -4,8 +4,9 @@
  *
  * @example
  * import { runScenario } from "acs-sandbox/runner";
- * const result = await runScenario({ file: "scenarios/quickstart.yaml" });
- * console.log(result.ok);
+ * <!-- snippet: test/readme/runner-example.test.ts#runner-entry -->
+ * const result = await runScenario("missing-service-principal"); // a bundled name, a file or an object
+ * if (result.status !== "passed") throw new Error(result.error ?? "a step's expectation did not hold");
  */
 export { runScenario, type RunScenarioOptions, type ScenarioInput } from "./run-scenario.js";
 export type { ActualOutcome, Mismatch, ObservedError, RunMode, ScenarioResult, StepResult } from "./types.js";

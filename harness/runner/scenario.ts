@@ -13,13 +13,15 @@ import { describeIssues, nearestWord } from "../sandbox/did-you-mean.js";
  * also exported as `scenario.schema.json`, so what editors autocomplete is what the runner accepts.
  */
 
-/** "60m", "24h", "1h30m", or a number of seconds. */
+/** "60m", "24h", "1h30m", or a number of seconds (core/duration.ts: one rule for every duration). */
 const Duration = z
   .union([
     z.string().regex(/^(\d+(\.\d+)?(ms|d|h|m|s))+$/, 'expected a duration such as "25h" or "61m"'),
     z.number(),
   ])
-  .describe('A duration: "25h", "61m", "90d", "1h30m", or a number of seconds');
+  .describe(
+    'A duration: "25h", "61m", "90d", "1h30m", "150ms", or a bare number of seconds (a bare number is seconds everywhere a duration is written)',
+  );
 
 const Name = z.string().min(1);
 const Alias = z
@@ -35,12 +37,13 @@ export const FLOWS = [
   "clientCredentials",
   "silent",
   "refresh",
+  "onBehalfOf",
 ] as const;
 
 const SignIn = z
   .strictObject({
     user: Name.optional().describe(
-      "User name in the world (alice) or a UPN; not needed for clientCredentials",
+      "User name in the world (alice) or a UPN; not needed for clientCredentials and onBehalfOf",
     ),
     app: Name.describe("App registration name (contoso-teams) or client id"),
     flow: z.enum(FLOWS).default("password"),
@@ -57,7 +60,12 @@ const SignIn = z
     ),
     consent: z.enum(["accept", "decline"]).default("accept").describe("What the user does on a consent page"),
     password: Name.optional().describe("Overrides the user's password from the world (to type a wrong one)"),
-    secret: Name.optional().describe("Client secret: makes the app a confidential client"),
+    secret: Name.optional().describe(
+      "Client secret: makes the app a confidential client (clientCredentials and onBehalfOf default to the app's first)",
+    ),
+    token: Alias.optional().describe(
+      "onBehalfOf: the user's token the middle-tier app received (an alias); default the last signed-in token",
+    ),
   })
   .describe("Signs a user in with MSAL Node and keeps the Entra token for later steps");
 

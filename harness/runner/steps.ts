@@ -1,4 +1,4 @@
-import { parseDuration } from "../../core/duration.js";
+import { durationMs } from "../../core/duration.js";
 import type { Step } from "./scenario.js";
 import { adminConsent } from "./actions/admin-consent.js";
 import { createUser, deleteUser, exchange, issueToken, revokeTokens } from "./actions/acs.js";
@@ -18,7 +18,7 @@ async function advanceClock(
   args: Extract<Step, { action: "advanceClock" }>["args"],
 ): Promise<StepValue> {
   const by = typeof args === "object" ? args.by : args;
-  await ctx.control.advanceClock(typeof by === "number" ? by * 1000 : parseDuration(by));
+  await ctx.control.advanceClock(durationMs(by));
   return { kind: "none" };
 }
 

@@ -11,19 +11,16 @@ import type { AcsResource } from "../../mock-acs/resources.js";
 import { buildApp, type SandboxFailure } from "./app.js";
 import { buildDescriptor, canonicalOrigin, type Descriptor, type Port443 } from "./descriptor.js";
 import { FaultInjector } from "../operator/faults/injector.js";
-import { DebugLog } from "./debug-log.js";
+import { DebugLog } from "../operator/debug-log.js";
 import { Journal } from "../operator/journal.js";
 import { signingKeys } from "./keys.js";
 import { WorkloadIssuer } from "../external/workload-issuer.js";
-import { World } from "./world.js";
+import { adminRoutes } from "../operator/admin.js";
+import type { OperatedSandbox } from "../operator/operated-sandbox.js";
+import { World, type WorldDocument } from "./world.js";
 
 export interface SandboxCoreOptions {
   world: World;
-  /**
-   * The admin API's routes for this sandbox (`adminRoutes` from ./admin.ts). Handed in by the transport,
-   * so the admin API may know the sandbox without the sandbox importing it back.
-   */
-  admin: (sandbox: Sandbox) => (app: FastifyInstance) => Promise<void>;
   mode: Descriptor["mode"];
   /** Fixed public origin (`--public-url`); otherwise taken from each request's Host. */
   publicUrl?: string | undefined;
@@ -50,11 +47,23 @@ function hostName(request: FastifyRequest): string {
   return (request.headers.host ?? "").replace(/:\d+$/, "").toLowerCase();
 }
 
+/** Where clients reach the sandbox, once its transport knows (server mode: after it listens). */
+export interface SandboxAddress {
+  /** The origin the descriptor names when no request tells (`https://localhost:8443`). */
+  origin: string;
+  /** Server mode: the second listener on 443, when one was asked for (see Descriptor.port443). */
+  port443?: Port443 | undefined;
+}
+
+/** Until a transport says otherwise, the sandbox stands where intercept mode puts it: Entra's own host. */
+const INTERCEPTED_ORIGIN = "https://login.microsoftonline.com";
+
 /**
  * One sandbox: world, clock, keys, both mocks and the admin API in one fastify app. Transports (server,
- * intercept) wrap it; everything stateful lives here so `reset()` can restore the starting point.
+ * intercept) wrap it; everything stateful lives here so `reset()` can restore the starting point. It
+ * gives the operator's surfaces (admin API, inspector) what they need as an {@link OperatedSandbox}.
  */
-export class Sandbox {
+export class Sandbox implements OperatedSandbox {
   readonly clock: Clock;
   readonly journal = new Journal();
   /** Waits that faults add (latency, held connections); cancelled on close. */
@@ -69,13 +78,9 @@ export class Sandbox {
   #app!: FastifyInstance;
   #workloadIssuer!: WorkloadIssuer;
   #options: SandboxCoreOptions;
-  /** Key ids of each service's signing keys, so the inspector can say which key signed a token. */
-  signingKeyIds: { entra: string[]; acs: string[] } = { entra: [], acs: [] };
+  #signingKeyIds: { entra: string[]; acs: string[] } = { entra: [], acs: [] };
   #debugLog: DebugLog | undefined;
-  /** Origin used for the descriptor when no request tells (set by the transport once it knows its port). */
-  defaultOrigin = "https://login.microsoftonline.com";
-  /** Server mode: the second listener on 443, set by the transport once it tried (see Descriptor.port443). */
-  port443: Port443 | undefined;
+  #address: SandboxAddress = { origin: INTERCEPTED_ORIGIN };
 
   private constructor(options: SandboxCoreOptions) {
     this.#options = options;
@@ -107,7 +112,7 @@ export class Sandbox {
     );
     const aadKeySet = new KeySet(aadKeys);
     const acsKeySet = new KeySet(acsKeys);
-    this.signingKeyIds = {
+    this.#signingKeyIds = {
       entra: aadKeySet.jwks().keys.map((k) => String(k.kid)),
       acs: acsKeySet.jwks().keys.map((k) => String(k.kid)),
     };
@@ -150,7 +155,7 @@ export class Sandbox {
         aad: this.#aad,
         acs: this.#acs,
         arm: this.#arm,
-        admin: this.#options.admin(this),
+        admin: adminRoutes(this),
         journal: this.journal,
         faults: {
           faults: this.faults,
@@ -162,7 +167,7 @@ export class Sandbox {
         onFailure: (failure) => this.#reportFailure(failure),
         adminGuard: {
           adminToken: this.#options.adminToken,
-          ownOrigins: () => [this.#options.publicUrl ?? this.defaultOrigin],
+          ownOrigins: () => [this.#options.publicUrl ?? this.#address.origin],
         },
       },
       this.#options.https ? { https: this.#options.https } : {},
@@ -178,6 +183,24 @@ export class Sandbox {
     this.#debugLog?.writeFailure(failure, new Date());
   }
 
+  /**
+   * Tells the sandbox where its clients reach it: the transport calls this once it knows (server mode,
+   * after listening, since port 0 picks the port then).
+   */
+  listeningAt(address: SandboxAddress): void {
+    this.#address = { ...address };
+  }
+
+  /** The origin the descriptor names when no request tells. */
+  get origin(): string {
+    return this.#address.origin;
+  }
+
+  /** Key ids of each service's signing keys, so the inspector can say which key signed a token. */
+  get signingKeyIds(): { entra: string[]; acs: string[] } {
+    return this.#signingKeyIds;
+  }
+
   /** The sandbox-hosted workload token issuer (`/_sandbox/workload-issuer`). */
   get workloadIssuer(): WorkloadIssuer {
     return this.#workloadIssuer;
@@ -187,7 +210,7 @@ export class Sandbox {
   originOf(request: FastifyRequest): string {
     return (
       this.#options.publicUrl?.replace(/\/+$/, "") ??
-      (request.headers.host ? canonicalOrigin(`https://${request.headers.host}`) : this.defaultOrigin)
+      (request.headers.host ? canonicalOrigin(`https://${request.headers.host}`) : this.#address.origin)
     );
   }
 
@@ -217,9 +240,9 @@ export class Sandbox {
     return buildDescriptor(
       this.world,
       this.mode,
-      this.defaultOrigin,
+      this.#address.origin,
       this.#options.caCertPath ?? null,
-      this.port443,
+      this.#address.port443,
     );
   }
 
@@ -229,13 +252,24 @@ export class Sandbox {
       this.#options.publicUrl?.replace(/\/+$/, "") ??
       (request.headers.host && this.mode === "server"
         ? `https://${request.headers.host}`
-        : this.defaultOrigin);
-    return buildDescriptor(this.world, this.mode, origin, this.#options.caCertPath ?? null, this.port443);
+        : this.#address.origin);
+    return buildDescriptor(
+      this.world,
+      this.mode,
+      origin,
+      this.#options.caCertPath ?? null,
+      this.#address.port443,
+    );
   }
 
   /** The identities an ACS resource has minted (ids, creation, revocation and deletion times). */
   identitiesOf(resourceId: string) {
     return this.#acs.identities(resourceId);
+  }
+
+  /** Deep-merges a patch into the world, validated and atomic (see `World.patch`); returns the new document. */
+  editWorld(patch: unknown, source = "world patch"): WorldDocument {
+    return this.world.patch(patch, source);
   }
 
   replaceWorld(next: World): void {

@@ -45,8 +45,15 @@ export const WorldDocumentSchema = z.strictObject({
 
 export type WorldDocument = z.infer<typeof WorldDocumentSchema>;
 
-/** What a world file or a scenario's `world:` section may hold, before defaults. */
-export type WorldInput = { extends?: "default" | "empty"; import?: string[] } & Record<string, unknown>;
+/** A JSON merge patch over `T`: every key optional, `null` removes it, lists replace whole. */
+export type MergePatch<T> = T extends readonly unknown[]
+  ? T
+  : T extends object
+    ? { [K in keyof T]?: MergePatch<T[K]> | null }
+    : T;
+
+/** A change to a running world, as `editWorld` and `PATCH /_sandbox/world` take it. */
+export type WorldPatch = MergePatch<z.input<typeof WorldDocumentSchema>>;
 
 export const DEFAULT_WORLD_PATH = shippedFile("harness/sandbox/default-world.yaml");
 
@@ -305,6 +312,41 @@ export class World {
     const views = World.#build(parsed);
     this.#doc = parsed;
     [this.#directory, this.#resources, this.#arm] = views;
+  }
+
+  /**
+   * Deep-merges a patch into the world, as a scenario's `world:` section merges into the default world
+   * (and as a JSON merge patch, RFC 7396, does): maps merge key by key, lists and scalars replace, `null`
+   * removes a key. The result is validated whole and applied atomically; an invalid one changes nothing
+   * and throws a {@link WorldError} naming each bad path. Returns the new world document.
+   *
+   * @example
+   * world.patch({ tenants: { fabrikam: { servicePrincipals: [] } } });
+   */
+  patch(patch: unknown, source = "world patch"): WorldDocument {
+    if (!isPlainObject(patch)) {
+      const got = patch === null ? "null" : Array.isArray(patch) ? "a list" : typeof patch;
+      throw new WorldError(source, [
+        {
+          path: "",
+          line: undefined,
+          message: `Expected a world patch (a mapping over tenants, apps, acs), got ${got}`,
+        },
+      ]);
+    }
+    if ("extends" in patch) {
+      throw new WorldError(source, [
+        {
+          path: "extends",
+          line: undefined,
+          message:
+            "A patch changes the running world and extends nothing: drop extends (replace the whole world with PUT /_sandbox/world instead)",
+        },
+      ]);
+    }
+    const next = parseWorld({ ...(mergeWorld(this.#doc, patch) as object), extends: "empty" }, source);
+    this.replace(next);
+    return next.document;
   }
 
   /** Replaces the whole world (admin API `PUT /_sandbox/world`). */

@@ -1,5 +1,7 @@
 import { http, type HttpHandler } from "msw";
 import type { Sandbox } from "../sandbox/sandbox.js";
+import { sandboxOf } from "./running.js";
+import type { RunningSandbox } from "./start.js";
 import { DROP_MARKER } from "../operator/faults/drop-marker.js";
 
 /** Requests intercept mode takes over: the real Entra ID host, every ACS resource host, ARM and IMDS. */
@@ -57,12 +59,14 @@ export async function forward(sandbox: Sandbox, request: Request, target = reque
  * own msw server.
  *
  * @example
- * const sandbox = await startSandbox({ mode: "handlers" });
- * const server = setupServer(...sandboxHandlers(sandbox), ...myOwnHandlers);
+ * const sb = await startSandbox({ mode: "handlers" });
+ * const server = setupServer(...sandboxHandlers(sb), ...myOwnHandlers);
  * server.listen({ onUnhandledRequest: "bypass" });
  */
-export function sandboxHandlers(sandbox: Sandbox | (() => Sandbox | undefined)): HttpHandler[] {
-  const target = typeof sandbox === "function" ? sandbox : () => sandbox;
+export function sandboxHandlers(
+  sandbox: RunningSandbox | Sandbox | (() => Sandbox | undefined),
+): HttpHandler[] {
+  const target = typeof sandbox === "function" ? sandbox : () => sandboxOf(sandbox) ?? (sandbox as Sandbox);
   const handle = async ({ request }: { request: Request }) => {
     const current = target();
     return current ? forward(current, request) : undefined;

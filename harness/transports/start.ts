@@ -10,10 +10,18 @@ import { queryJournal, type RequestFilter } from "../operator/journal-query.js";
 import { listenOn443 } from "./port443.js";
 import { acceptTunnels } from "./tunnel.js";
 import { SCENARIOS_DIR } from "../sandbox/paths.js";
-import { adminRoutes } from "../operator/admin.js";
-import { Sandbox } from "../sandbox/sandbox.js";
-import { defaultWorld, loadWorldFile, parseWorld, World } from "../sandbox/world.js";
-import { parseDuration } from "../../core/duration.js";
+import { Sandbox, type SandboxCoreOptions } from "../sandbox/sandbox.js";
+import {
+  defaultWorld,
+  loadWorldFile,
+  parseWorld,
+  World,
+  type WorldDocument,
+  type WorldPatch,
+} from "../sandbox/world.js";
+import type { Clock } from "../../core/clock.js";
+import { withSandbox } from "./running.js";
+import { durationMs } from "../../core/duration.js";
 import { readUserFile } from "../sandbox/user-file.js";
 import { parseLocatedYaml } from "../sandbox/yaml-location.js";
 
@@ -25,7 +33,7 @@ export interface StartSandboxOptions {
   /**
    * `intercept` (default): msw routes `login.microsoftonline.com` and `*.communication.azure.com` to the
    * sandbox in this process. `server`: an HTTPS listener any process can reach. `handlers`: neither; pass
-   * `sandboxHandlers(sandbox)` from `acs-sandbox/msw` to your own msw server.
+   * `sandboxHandlers(sb)` from `acs-sandbox/msw` to your own msw server.
    */
   mode?: Descriptor["mode"];
   /** Server mode: port (0 picks a free one; default 8443) and host (default 127.0.0.1). */
@@ -62,18 +70,30 @@ export interface StartSandboxOptions {
    */
   plugins?: FastifyPluginAsync[];
   /**
-   * How long device code responses tell clients to wait between polls ("1s", "200ms"); Entra says 5 s
+   * How long device code responses tell clients to wait between polls ("1s", "200ms", or a number of
+   * seconds); Entra says 5 s
    * and MSAL waits exactly that, so test suites set it lower. Default: `ACS_SANDBOX_DEVICE_CODE_INTERVAL`,
    * else "5s". Whole seconds suit every client; MSAL Node and MSAL Python also accept fractions.
    */
-  deviceCodeInterval?: string;
+  deviceCodeInterval?: string | number;
 }
 
 /** A running sandbox, whichever its transport. */
 export interface RunningSandbox {
   readonly descriptor: Descriptor;
-  readonly clock: Sandbox["clock"];
-  readonly sandbox: Sandbox;
+  readonly clock: Clock;
+  /** The world now, as a document (a copy: change it with `editWorld`). */
+  readonly world: WorldDocument;
+  /**
+   * Changes the running world: the patch deep-merges into it as a scenario's `world:` section does (maps
+   * merge, lists and scalars replace, `null` removes a key; the admin API's `PATCH /_sandbox/world` takes
+   * the same as a JSON merge patch). Validated whole and applied atomically; an invalid result changes
+   * nothing and throws a `WorldError` naming each bad path. Returns the new world.
+   *
+   * @example
+   * sb.editWorld({ apps: { "contoso-teams": { publicClientFlows: false } } });
+   */
+  editWorld(patch: WorldPatch): WorldDocument;
   /** Server mode: the CA certificate PEM to trust. */
   readonly caCertPem: string | null;
   /** Fault rules: `sb.faults.add({ service: "acs", operation: "exchange", status: 429 })`. */
@@ -84,14 +104,6 @@ export interface RunningSandbox {
   countRequests(filter?: RequestFilter): number;
   reset(): Promise<void>;
   close(): Promise<void>;
-}
-
-function journalAndFaults(sandbox: Sandbox): Pick<RunningSandbox, "faults" | "requests" | "countRequests"> {
-  return {
-    faults: sandboxFaults(sandbox.faults),
-    requests: (filter) => queryJournal(sandbox.journal.list(), filter),
-    countRequests: (filter) => queryJournal(sandbox.journal.list(), filter).length,
-  };
 }
 
 /** A bundled scenario's name: what `acs-sandbox list` prints, never a path. */
@@ -145,7 +157,7 @@ export function scenarioWorld(nameOrPath: string): World {
 function deviceCodeIntervalMs(options: StartSandboxOptions): { deviceCodeIntervalMs?: number } {
   const given = options.deviceCodeInterval ?? process.env.ACS_SANDBOX_DEVICE_CODE_INTERVAL;
   if (given === undefined || given === "") return {};
-  const ms = parseDuration(given);
+  const ms = durationMs(given);
   if (ms < 0) throw new RangeError(`Invalid device code interval "${given}": expected a duration ≥ 0`);
   return { deviceCodeIntervalMs: ms };
 }
@@ -164,6 +176,98 @@ function resolveWorld(options: StartSandboxOptions): World {
   return parseWorld(world);
 }
 
+/** What one transport adds to a sandbox: options only it knows, and how it connects the sandbox to clients. */
+interface Transport {
+  /** Sandbox options that depend on the transport (TLS material, the CA path, a fixed public origin). */
+  readonly sandboxOptions: Pick<SandboxCoreOptions, "https" | "caCertPath" | "publicUrl">;
+  /** The CA certificate PEM clients must trust, when the transport serves HTTPS. */
+  readonly caCertPem: string | null;
+  /** Connects the sandbox to its clients; the answer disconnects it. */
+  attach(sandbox: Sandbox): Promise<() => Promise<void>>;
+}
+
+/** Intercept mode: msw hands the real hosts' requests to the sandbox. Handlers mode: the caller's own msw does. */
+function inProcessTransport(mode: "intercept" | "handlers"): Transport {
+  return {
+    sandboxOptions: {},
+    caCertPem: null,
+    async attach(sandbox) {
+      if (mode === "handlers") return async () => {};
+      // msw is loaded only here: `serve` and handlers mode never pay for it.
+      const interception = await import("./intercept.js");
+      interception.attachInterception(sandbox);
+      return async () => interception.detachInterception(sandbox);
+    },
+  };
+}
+
+/** Server mode: an HTTPS listener (and optionally a second on 443) with a certificate from the local CA. */
+async function serverTransport(options: StartSandboxOptions, world: World): Promise<Transport> {
+  const publicHost = options.publicUrl ? new URL(options.publicUrl).hostname : undefined;
+  const host = options.host ?? "127.0.0.1";
+  const displayHost = clientHost(host);
+  const hostnames = [
+    ...(options.hostnames ?? []),
+    ...(publicHost ? [publicHost] : []),
+    ...(WILDCARD_HOSTS.has(host) ? [] : [host]),
+    // Resources after the first answer at `<name>.<host>` on the same port (see acsEndpoint).
+    ...world.resources.slice(1).map((r) => `${r.name}.localhost`),
+    // The real service hosts too, for clients that reach the listener as their HTTPS proxy (tunnel.ts)
+    // or by name in unmodified mode.
+    ...realHostNames(world),
+  ];
+  const tls = await tlsMaterial(caDirOf(options), hostnames);
+  const keyPair = { key: tls.keyPem, cert: tls.certPem };
+  return {
+    sandboxOptions: { https: keyPair, caCertPath: tls.caCertPath, publicUrl: options.publicUrl },
+    caCertPem: tls.caCertPem,
+    async attach(sandbox) {
+      acceptTunnels(sandbox.app.server, ["localhost", "127.0.0.1", "::1", host, ...hostnames]);
+      await sandbox.app.listen({ port: options.port ?? 8443, host });
+      const { port } = sandbox.app.server.address() as AddressInfo;
+      const origin = canonicalOrigin(
+        options.publicUrl ?? `https://${options.unmodified ? REAL_ENTRA_HOST : displayHost}:${port}`,
+      );
+      const extra =
+        options.listenOn443 && port !== 443
+          ? await listenOn443(sandbox.app, keyPair, host, displayHost)
+          : undefined;
+      const port443 = extra?.status ?? (options.listenOn443 ? { listening: true, origin } : undefined);
+      sandbox.listeningAt({ origin, port443 });
+      return async () => extra?.close();
+    },
+  };
+}
+
+/** The CA's folder: in the data dir when there is one, else the user's (shared by every sandbox). */
+function caDirOf(options: StartSandboxOptions): string {
+  return options.dataDir ? join(options.dataDir, "ca") : defaultCaDir();
+}
+
+/** The public face of a started sandbox: what tests and users may rely on, nothing of its internals. */
+function runningSandbox(sandbox: Sandbox, caCertPem: string | null, detach: () => Promise<void>) {
+  const running: RunningSandbox = {
+    get descriptor() {
+      return sandbox.descriptor;
+    },
+    clock: sandbox.clock,
+    get world() {
+      return sandbox.world.document;
+    },
+    editWorld: (patch) => sandbox.editWorld(patch),
+    caCertPem,
+    faults: sandboxFaults(sandbox.faults),
+    requests: (filter) => queryJournal(sandbox.journal.list(), filter),
+    countRequests: (filter) => queryJournal(sandbox.journal.list(), filter).length,
+    reset: () => sandbox.reset(),
+    async close() {
+      await detach();
+      await sandbox.close();
+    },
+  };
+  return withSandbox(running, sandbox);
+}
+
 /**
  * Starts a sandbox: the fake Entra ID and ACS Identity service with one world and one clock.
  *
@@ -176,99 +280,28 @@ function resolveWorld(options: StartSandboxOptions): World {
 export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
   const mode = options.mode ?? "intercept";
   const world = resolveWorld(options);
-  if (mode !== "server") {
-    const sandbox = await Sandbox.create({
-      world,
-      admin: adminRoutes,
-      mode,
-      looseApiVersion: options.looseApiVersion ?? false,
-      dataDir: options.dataDir,
-      // Kept beside the CA, as `serve` keeps them: a new test process makes no RSA keys.
-      ...(options.dataDir ? {} : { keysDir: join(defaultCaDir(), "signing-keys") }),
-      adminToken: options.adminToken,
-      debugLogPath: options.debugLog,
-      plugins: options.plugins,
-      ...(options.startTime ? { startTime: options.startTime } : {}),
-      ...deviceCodeIntervalMs(options),
-    });
-    // msw is loaded only here: `serve` and handlers mode never pay for it.
-    const interception = mode === "intercept" ? await import("./intercept.js") : undefined;
-    interception?.attachInterception(sandbox);
-    return {
-      get descriptor() {
-        return sandbox.descriptor;
-      },
-      clock: sandbox.clock,
-      sandbox,
-      caCertPem: null,
-      ...journalAndFaults(sandbox),
-      reset: () => sandbox.reset(),
-      async close() {
-        interception?.detachInterception(sandbox);
-        await sandbox.close();
-      },
-    };
-  }
-
-  const publicHost = options.publicUrl ? new URL(options.publicUrl).hostname : undefined;
-  const host = options.host ?? "127.0.0.1";
-  const displayHost = clientHost(host);
-  // The real service hosts too, for clients that reach the listener as their HTTPS proxy (tunnel.ts)
-  // or by name in unmodified mode.
-  const realHosts = realHostNames(world);
-  const caDir = options.dataDir ? join(options.dataDir, "ca") : defaultCaDir();
-  const hostnames = [
-    ...(options.hostnames ?? []),
-    ...(publicHost ? [publicHost] : []),
-    ...(WILDCARD_HOSTS.has(host) ? [] : [host]),
-    // Resources after the first answer at `<name>.<host>` on the same port (see acsEndpoint).
-    ...world.resources.slice(1).map((r) => `${r.name}.localhost`),
-    ...realHosts,
-  ];
-  const tls = await tlsMaterial(caDir, hostnames);
+  const transport = mode === "server" ? await serverTransport(options, world) : inProcessTransport(mode);
   const sandbox = await Sandbox.create({
     world,
-    admin: adminRoutes,
     mode,
-    publicUrl: options.publicUrl,
     looseApiVersion: options.looseApiVersion ?? false,
     dataDir: options.dataDir,
-    // Kept beside the CA, as the CA is: a restart of `serve` costs no RSA key generation.
-    ...(options.dataDir ? {} : { keysDir: join(caDir, "signing-keys") }),
-    https: { key: tls.keyPem, cert: tls.certPem },
-    caCertPath: tls.caCertPath,
+    // Kept beside the CA, as `serve` keeps them: a new process (a restart, a test file) makes no RSA keys.
+    ...(options.dataDir ? {} : { keysDir: join(caDirOf(options), "signing-keys") }),
     adminToken: options.adminToken,
     debugLogPath: options.debugLog,
     plugins: options.plugins,
     ...(options.startTime ? { startTime: options.startTime } : {}),
     ...deviceCodeIntervalMs(options),
+    ...transport.sandboxOptions,
   });
-  acceptTunnels(sandbox.app.server, ["localhost", "127.0.0.1", "::1", host, ...hostnames]);
-  await sandbox.app.listen({ port: options.port ?? 8443, host });
-  const { port } = sandbox.app.server.address() as AddressInfo;
-  sandbox.defaultOrigin = canonicalOrigin(
-    options.publicUrl ?? `https://${options.unmodified ? REAL_ENTRA_HOST : displayHost}:${port}`,
-  );
-  const extra =
-    options.listenOn443 && port !== 443
-      ? await listenOn443(sandbox.app, { key: tls.keyPem, cert: tls.certPem }, host, displayHost)
-      : undefined;
-  if (extra) sandbox.port443 = extra.status;
-  else if (options.listenOn443) sandbox.port443 = { listening: true, origin: sandbox.defaultOrigin };
-  return {
-    get descriptor() {
-      return sandbox.descriptor;
-    },
-    clock: sandbox.clock,
-    sandbox,
-    caCertPem: tls.caCertPem,
-    ...journalAndFaults(sandbox),
-    reset: () => sandbox.reset(),
-    async close() {
-      await extra?.close();
-      await sandbox.close();
-    },
-  };
+  try {
+    return runningSandbox(sandbox, transport.caCertPem, await transport.attach(sandbox));
+  } catch (err) {
+    // A port in use, a refused interception: nothing of the half-started sandbox stays open.
+    await sandbox.close();
+    throw err;
+  }
 }
 
 const REAL_ENTRA_HOST = "login.microsoftonline.com";

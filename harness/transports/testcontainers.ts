@@ -19,7 +19,9 @@ import {
   type StartedTestContainer,
 } from "testcontainers";
 import { AdminClient } from "../operator/admin-client.js";
+import type { ExplicitDuration } from "../../core/duration.js";
 import type { Descriptor } from "../sandbox/descriptor.js";
+import type { WorldDocument, WorldPatch } from "../sandbox/world.js";
 import type { JournalEntry } from "../operator/journal.js";
 import type { RequestFilter } from "../operator/journal-query.js";
 import { SCENARIOS_DIR } from "../sandbox/paths.js";
@@ -259,8 +261,25 @@ export class StartedAcsSandboxContainer extends AbstractStartedContainer {
     return found.connectionString;
   }
 
-  /** Moves the sandbox clock forward (`"25h"`, `"90m"`, milliseconds); returns the new sandbox time. */
-  async advanceClock(duration: string | number): Promise<Date> {
+  /** The world now, as a document (`GET /_sandbox/world`). */
+  getWorld(): Promise<WorldDocument> {
+    return this.#admin.world();
+  }
+
+  /**
+   * Changes the running world as `sb.editWorld(patch)` does in-process (`PATCH /_sandbox/world`, a JSON
+   * merge patch): maps merge, lists and scalars replace, `null` removes a key. An invalid result changes
+   * nothing and is refused with each bad path named. Returns the new world.
+   *
+   * @example
+   * await sandbox.editWorld({ tenants: { fabrikam: { servicePrincipals: [] } } });
+   */
+  editWorld(patch: WorldPatch): Promise<WorldDocument> {
+    return this.#admin.editWorld(patch);
+  }
+
+  /** Moves the sandbox clock forward (`"25h"`, `"90m"`, `{ seconds: 90 }`, `{ ms: 1500 }`); returns the new sandbox time. */
+  async advanceClock(duration: ExplicitDuration): Promise<Date> {
     return this.#admin.advanceClock(duration);
   }
 

@@ -62,7 +62,7 @@ async function issue(ctx: AadContext, request: TokenQuery): Promise<IssuedToken>
   if (!resource) throw new ManagedIdentityError("ResourceMissing");
   const directory = ctx.directory();
   const identity = selectIdentity(directory, selectorOf(request));
-  if (!identity) throw new ManagedIdentityError("IdentityNotFound");
+  if (!identity) throw new ManagedIdentityError("ManagedIdentityNotFound");
   const audience = managedIdentityAudience(directory, identity, resource);
   const { accessToken, iat, exp } = await mintManagedIdentityToken(identity, audience, {
     clock: ctx.clock,

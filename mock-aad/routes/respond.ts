@@ -9,7 +9,8 @@ import { returnToApp, sendPage } from "./browser-answer.js";
 
 /*
  * Headers and error bodies shared by the Entra ID endpoints, as recorded from login.microsoftonline.com
- * (../shared/reference/entra-id.md §1.1, §1.3).
+ * (Azure/azure-sdk-for-js recordings; the error body as https://learn.microsoft.com/entra/identity-platform/reference-error-codes
+ * documents it).
  */
 
 /** `x-ms-ests-server` names the front end that answered; MSAL only logs it. */

@@ -7,11 +7,12 @@ import { catalog, explain, formatExplanation, scenariosByCode } from "../../harn
 import { packageRoot } from "../../harness/sandbox/paths.js";
 import { aadCatalog } from "../../mock-aad/errors.js";
 import { acsCatalog } from "../../mock-acs/errors.js";
+import { managedIdentityExplained } from "../../mock-aad/managed-identity-errors.js";
 
 const run = promisify(execFile);
 
 describe("explain", () => {
-  it.each([...aadCatalog(), ...acsCatalog()].map((e) => [e.code, e] as const))(
+  it.each([...aadCatalog(), ...acsCatalog(), ...managedIdentityExplained()].map((e) => [e.code, e] as const))(
     "explains %s from the emulators' own catalog, with a cause and a fix",
     (code, entry) => {
       const result = explain(code);
@@ -41,6 +42,20 @@ describe("explain", () => {
     const name = line.trim().split(" ").at(-1)!;
     const listed = await run(process.execPath, [cli, "run", name, "--reporter", "json"], { cwd: tmpdir() });
     expect(JSON.parse(listed.stdout)).toMatchObject({ passed: 1, failed: 0 });
+  });
+
+  it("finds the managed identity endpoints' codes from the CLI, apart from ACS's codes", async () => {
+    const cli = join(packageRoot(), "dist", "harness", "cli", "index.js");
+    const { stdout } = await run(process.execPath, [cli, "explain", "MetadataHeaderMissing"], {
+      cwd: tmpdir(),
+    });
+    expect(stdout).toContain("MetadataHeaderMissing  (Managed identity, HTTP 400)");
+    expect(stdout).toContain("Fix    Send `Metadata: true`");
+    expect(explain("ManagedIdentityNotFound").found).toMatchObject({
+      service: "Managed identity",
+      status: 400,
+    });
+    expect(explain("IdentityNotFound").found).toMatchObject({ service: "ACS Identity", status: 404 });
   });
 
   it("accepts codes as people write them", () => {

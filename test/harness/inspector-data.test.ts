@@ -1,7 +1,8 @@
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { generateSigningKey } from "../../core/keyset.js";
-import { startSandbox } from "../../harness/index.js";
+import { scenarioWorld } from "../../harness/transports/start.js";
+import { buildSandbox } from "../support/sandbox-internals.js";
 import { displayBody, validityAt } from "../../harness/operator/inspector/tokens.js";
 import { worldView } from "../../harness/operator/inspector/world-view.js";
 
@@ -58,9 +59,9 @@ describe("inspector bodies", () => {
 
 describe("inspector world picture", () => {
   it("shows which app is blocked where and the admin step that fixes it", async () => {
-    const sb = await startSandbox({ mode: "handlers", scenario: "missing-service-principal" });
+    const sb = await buildSandbox({ world: scenarioWorld("missing-service-principal") });
     try {
-      const view = worldView(sb.sandbox.world, sb.descriptor);
+      const view = worldView(sb.world, sb.descriptor);
       expect(view.matrix.find((c) => c.app === "contoso-teams" && c.tenant === "fabrikam")).toMatchObject({
         state: "blocked",
         step: expect.stringContaining("Admin step 7"),

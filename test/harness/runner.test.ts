@@ -52,6 +52,29 @@ describe("scenario runner", () => {
     expect(result.status).toBe("passed");
   });
 
+  it("plays the on-behalf-of flow through MSAL's acquireTokenOnBehalfOf, as the middle-tier API", async () => {
+    const result = await runScenario("on-behalf-of-middle-tier");
+    expect(result.status, describeFailure(result)).toBe("passed");
+    const [, pitfall, forApi, onBehalf] = result.steps;
+    expect(pitfall!.actual).toMatchObject({ ok: false, error: { code: "AADSTS500131" } });
+    const user = forApi!.actual!.claims!.oid;
+    // The API's token to ACS speaks for Alice: her oid, the API's appid.
+    expect(onBehalf!.actual!.claims).toMatchObject({
+      aud: "https://auth.msft.communication.azure.com",
+      appid: "6a1f3c2e-0b7d-4c55-9e0a-3f1d2b4c5a60",
+      oid: user,
+    });
+
+    const withoutToken = await runScenario({
+      description: "The middle tier has no incoming token to pass on",
+      steps: [{ signIn: { app: "contoso-teams", flow: "onBehalfOf", secret: "x" } }],
+    });
+    expect(withoutToken.steps[0]!.actual).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining("flow onBehalfOf needs the user's token") },
+    });
+  });
+
   it("reports an invalid file as a failed result naming the line, without running anything", async () => {
     const result = await runScenario({ description: "bad", steps: [{ advanceClock: "soon" }] });
     expect(result.status).toBe("failed");

@@ -60,3 +60,20 @@ describe("StartedAcsSandboxContainer faults and requests", () => {
     );
   });
 });
+
+describe("StartedAcsSandboxContainer world edits", () => {
+  const sb = suiteSandbox({ mode: "server", port: 0 });
+
+  it("edits the running world with the same patch as sb.editWorld, and names a bad path", async () => {
+    const container = containerAt(sb);
+    const next = await container.editWorld({ tenants: { fabrikam: { users: { erin: {} } } } });
+    expect(Object.keys(next.tenants.fabrikam!.users)).toContain("erin");
+    expect((await container.getDescriptor()).users.map((u) => u.upn)).toContain(
+      "erin@fabrikam.onmicrosoft.com",
+    );
+    expect(await container.getWorld()).toEqual(sb.world);
+    await expect(container.editWorld({ tenants: { fabrikam: { userz: {} } } } as never)).rejects.toThrow(
+      /tenants\.fabrikam\.userz: Unknown key "userz": did you mean "users"\?/,
+    );
+  });
+});

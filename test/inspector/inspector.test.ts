@@ -144,6 +144,21 @@ describe("the inspector at /_sandbox/ in Chromium", () => {
     await page.getByRole("button", { name: "Filter" }).click();
   });
 
+  it("filters by operation, offering the operations the sandbox names", async () => {
+    const operation = page.getByLabel("Operation");
+    // The choices come from GET /_sandbox/operations when the sandbox has it, else from the traffic seen.
+    await expect.poll(() => operation.locator("option").allTextContents()).toContain("exchange");
+    await operation.selectOption("exchange");
+    const expected = sb.countRequests({ operation: "exchange" });
+    expect(expected).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(() => page.locator("#traffic-count").textContent())
+      .toBe(`${expected} requests, newest first`);
+    const tags = await page.locator("#traffic > li summary .tag").allTextContents();
+    expect(tags.filter((t) => t.startsWith("acs ·"))).toEqual(Array(expected).fill("acs · exchange"));
+    await operation.selectOption("");
+  });
+
   it("draws which app works in which tenant, with the admin step that would change it", async () => {
     // The world is fetched once when the page loads, separately from the traffic the page showed first;
     // wait for it to be drawn, so a load that failed shows its "World unavailable" sentence here.

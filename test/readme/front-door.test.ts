@@ -38,6 +38,20 @@ describe("README", () => {
     expect(readme).toContain("![The inspector");
   });
 
+  it("gives a fresh clone's two commands on its first screen, and they install what they need", () => {
+    const firstScreen = readme.split("\n").slice(0, 25).join("\n");
+    const commands = /```sh\n([\s\S]*?)```/.exec(firstScreen)?.[1] ?? "";
+    expect(commands).toMatch(/^npm start\b/m);
+    expect(commands).toMatch(/^npm test\b/m);
+    const { scripts } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    };
+    // Both start by installing when a clone has no node_modules yet.
+    expect(scripts.start).toBe("node scripts/start.mjs");
+    expect(readFileSync(join(root, "scripts/start.mjs"), "utf8")).toContain("ensureInstalled();");
+    expect(scripts.pretest).toMatch(/^node scripts\/ensure-installed\.mjs && npm run build/);
+  });
+
   it("links only to files and headings that exist", () => {
     const links = [...readme.matchAll(/\]\(((?!https?:)[^)#\s]+)(?:#([^)\s]+))?\)/g)];
     expect(links.length).toBeGreaterThan(10);

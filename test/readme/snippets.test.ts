@@ -1,6 +1,13 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { DOCUMENTS, SNIPPET, syncedDocument } from "../../scripts/readme.js";
+import {
+  DOC_COMMENT_SNIPPET,
+  DOCUMENTS,
+  SNIPPET,
+  SOURCES,
+  syncedDocument,
+  syncedSource,
+} from "../../scripts/readme.js";
 
 /*
  * The documents' code examples are regions of tests, and the README's error tables come from the
@@ -18,5 +25,14 @@ describe.each(DOCUMENTS)("%s", (file) => {
 
   it("is up to date with the tests' regions and the error catalogs", () => {
     expect(text).toBe(syncedDocument(text, file));
+  });
+});
+
+describe.each(SOURCES)("%s", (file) => {
+  const text = readFileSync(file, "utf8");
+
+  it("takes its doc comment examples from tests, up to date", () => {
+    expect([...text.matchAll(DOC_COMMENT_SNIPPET)].length).toBeGreaterThanOrEqual(1);
+    expect(text).toBe(syncedSource(text));
   });
 });

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { startSandbox, type RunningSandbox } from "../../harness/index.js";
+import type { Sandbox } from "../../harness/sandbox/sandbox.js";
+import { buildSandbox } from "../support/sandbox-internals.js";
 import { Clock } from "../../core/clock.js";
 import { installErrorHandler } from "../../mock-aad/routes/fallback.js";
 import { installWire } from "../../mock-acs/wire.js";
@@ -16,7 +17,8 @@ import type { AadContext } from "../../mock-aad/context.js";
  * handlers on a bare app), not through a code path of the product.
  */
 
-let sb: RunningSandbox | undefined;
+// Built from its parts: the failing plugins are reached through the app directly.
+let sb: Sandbox | undefined;
 let dir: string | undefined;
 afterEach(async () => {
   await sb?.close();
@@ -38,8 +40,8 @@ describe("unexpected errors are visible 500s", () => {
   it("a TypeError in an endpoint is a 500 with a sentence, journaled with its stack and written to the debug log", async () => {
     dir = mkdtempSync(join(tmpdir(), "acs-sandbox-debug-"));
     const debugLog = join(dir, "debug.log");
-    sb = await startSandbox({ mode: "handlers", debugLog, plugins: [failingRoute("/team/double")] });
-    const res = await sb.sandbox.app.inject({ url: "/team/double" });
+    sb = await buildSandbox({ debugLogPath: debugLog, plugins: [failingRoute("/team/double")] });
+    const res = await sb.app.inject({ url: "/team/double" });
     expect(res.statusCode).toBe(500);
     expect(res.json()).toEqual({
       error: "internal_error",
@@ -49,7 +51,7 @@ describe("unexpected errors are visible 500s", () => {
     });
     expect(res.body).not.toMatch(/\n\s+at /);
 
-    const entry = sb.sandbox.journal.list().find((e) => e.url === "/team/double")!;
+    const entry = sb.journal.list().find((e) => e.url === "/team/double")!;
     expect(entry.status).toBe(500);
     expect(entry.error?.message).toBe("Cannot read properties of undefined (reading 'tenants')");
     expect(entry.error?.stack).toContain("TypeError");
@@ -61,7 +63,7 @@ describe("unexpected errors are visible 500s", () => {
       .map((l) => JSON.parse(l));
     expect(lines.find((l) => l.url === "/team/double")?.error.stack).toContain("TypeError");
     // The sandbox goes on serving.
-    expect((await sb.sandbox.app.inject({ url: "/_sandbox/health" })).json()).toEqual({ status: "ok" });
+    expect((await sb.app.inject({ url: "/_sandbox/health" })).json()).toEqual({ status: "ok" });
   });
 
   it("a failure after the answer left (a hook that throws) is on stderr and in the debug log", async () => {
@@ -73,11 +75,11 @@ describe("unexpected errors are visible 500s", () => {
         if (request.url === "/team/after") throw new RangeError("bookkeeping after the answer failed");
       });
     };
-    sb = await startSandbox({ mode: "handlers", debugLog, plugins: [afterAnswer] });
+    sb = await buildSandbox({ debugLogPath: debugLog, plugins: [afterAnswer] });
     const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     let printed: string;
     try {
-      const res = await sb.sandbox.app.inject({ url: "/team/after" });
+      const res = await sb.app.inject({ url: "/team/after" });
       expect(res.json()).toEqual({ ok: true });
       await vi.waitFor(() => expect(stderr).toHaveBeenCalled());
       printed = String(stderr.mock.calls[0]![0]);

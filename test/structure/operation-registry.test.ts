@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { methodsOf } from "../../core/operations.js";
 import { OPERATIONS, SERVICES } from "../../harness/sandbox/operations.js";
-import { startSandbox, type RunningSandbox } from "../../harness/transports/start.js";
+import type { Sandbox } from "../../harness/sandbox/sandbox.js";
+import { buildSandbox } from "../support/sandbox-internals.js";
 
 /*
  * Each service declared once: every route the composed sandbox answers outside its own admin API
@@ -21,9 +22,9 @@ const UNDECLARED = new Set([
   "/:tenant/v2.0/*",
 ]);
 
-let sb: RunningSandbox;
+let sb: Sandbox;
 beforeAll(async () => {
-  sb = await startSandbox({ mode: "intercept" });
+  sb = await buildSandbox();
 });
 afterAll(async () => {
   await sb?.close();
@@ -31,7 +32,7 @@ afterAll(async () => {
 
 describe("the operation registry", () => {
   it("declares every route outside /_sandbox", () => {
-    const routes = sb.sandbox.app.sandboxRoutes;
+    const routes = sb.app.sandboxRoutes;
     expect(routes.length).toBeGreaterThan(OPERATIONS.length);
     const undeclared = routes
       .filter((r) => !r.url.startsWith("/_sandbox/") && r.url !== "/_sandbox")
@@ -42,7 +43,7 @@ describe("the operation registry", () => {
   });
 
   it("serves every declaration at each of its URLs and methods", () => {
-    const routes = sb.sandbox.app.sandboxRoutes;
+    const routes = sb.app.sandboxRoutes;
     const unserved = OPERATIONS.flatMap((declaration) =>
       declaration.urls.flatMap((url) =>
         methodsOf(declaration)
@@ -73,7 +74,7 @@ describe("the operation registry", () => {
   });
 
   it("answers GET /_sandbox/operations with the registry", async () => {
-    const res = await sb.sandbox.app.inject({ url: "/_sandbox/operations" });
+    const res = await sb.app.inject({ url: "/_sandbox/operations" });
     expect(res.statusCode).toBe(200);
     const listed = res.json() as { service: string; name: string; method: string[]; urls: string[] }[];
     expect(listed.map((o) => o.name)).toEqual(OPERATIONS.map((o) => o.name));

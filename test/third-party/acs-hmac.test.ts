@@ -94,8 +94,8 @@ describe.each(MODES)("HMAC and api-version on the wire (%s mode)", (mode) => {
     const entry = sb.requests({ operation: "createIdentity", code: "Denied" }).at(-1)!;
     expect(entry).toMatchObject({ status: 401, errorCode: "Denied", reason });
     expect(entry.responseBody).toBe(JSON.stringify(DENIED));
-    const traffic = await sb.sandbox.app.inject({ url: "/_sandbox/inspector/traffic?code=Denied" });
-    expect((traffic.json() as { entries: { reason?: string }[] }).entries[0]!.reason).toBe(reason);
+    const traffic = await fetch(`${sb.descriptor.baseUrl}/_sandbox/inspector/traffic?code=Denied`);
+    expect(((await traffic.json()) as { entries: { reason?: string }[] }).entries[0]!.reason).toBe(reason);
   });
 
   it("keeps accepting a client's own clock after the sandbox clock moves, and still refuses a stale stamp", async () => {

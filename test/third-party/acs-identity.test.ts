@@ -148,9 +148,7 @@ describe.each(MODES)("Identity SDK (%s mode)", (mode) => {
   });
 
   it("an Entra principal without a role on the resource is denied", async () => {
-    sb.sandbox.world.edit((doc) => {
-      (doc.acs as Record<string, { roleAssignments: unknown[] }>)["contoso-acs"]!.roleAssignments = [];
-    });
+    sb.editWorld({ acs: { "contoso-acs": { roleAssignments: [] } } });
     try {
       expect(await rejection(clientFor(sb, "Entra ID").createUser())).toEqual({
         statusCode: 401,

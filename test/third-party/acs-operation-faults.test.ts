@@ -15,8 +15,11 @@ import { suiteSandbox } from "../../harness/transports/vitest.js";
 
 /** `GET /_sandbox/requests?operation=…` as a test or a CI script calls it. */
 async function journalByOperation(sb: RunningSandbox, operation: string) {
-  const res = await sb.sandbox.app.inject({ url: `/_sandbox/requests?operation=${operation}` });
-  return { status: res.statusCode, requests: (res.json() as { requests?: JournalEntry[] }).requests ?? [] };
+  const res = await fetch(`${sb.descriptor.baseUrl}/_sandbox/requests?operation=${operation}`);
+  return {
+    status: res.status,
+    requests: ((await res.json()) as { requests?: JournalEntry[] }).requests ?? [],
+  };
 }
 
 function entraCredential(sb: RunningSandbox, scope: string, tenant: string, app: string, name: string) {

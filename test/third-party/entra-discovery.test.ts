@@ -204,9 +204,7 @@ describe("bad input at the token endpoint (server mode, plain fetch)", () => {
   });
 
   it("answers invalid_client with HTTP 401 (public client flows off)", async () => {
-    sb.sandbox.world.edit((doc) => {
-      doc.apps["contoso-teams"]!.publicClientFlows = false;
-    });
+    sb.editWorld({ apps: { "contoso-teams": { publicClientFlows: false } } });
     try {
       const { res, body } = await post(ropc());
       expect(res.status).toBe(401);

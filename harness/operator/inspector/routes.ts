@@ -3,8 +3,9 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { filterFromQuery } from "../journal-query.js";
 import { SCENARIOS_DIR } from "../../sandbox/paths.js";
-import type { Sandbox } from "../../sandbox/sandbox.js";
+import type { OperatedSandbox } from "../operated-sandbox.js";
 import { inspectorPage } from "./page.js";
+import { inspectorScript } from "./script.js";
 import { trafficView } from "./traffic.js";
 import { worldView } from "./world-view.js";
 
@@ -12,8 +13,7 @@ import { worldView } from "./world-view.js";
  * The inspector under `/_sandbox/`: the page itself at `/_sandbox/`, and the JSON it reads at
  * `/_sandbox/inspector/traffic`, `/_sandbox/inspector/world` and `/_sandbox/inspector/scenarios/:name`.
  */
-export function inspectorRoutes(app: FastifyInstance, sandbox: Sandbox): void {
-  const page = inspectorPage();
+export function inspectorRoutes(app: FastifyInstance, sandbox: OperatedSandbox): void {
   app.get("/", async (_request, reply) =>
     reply
       .type("text/html; charset=utf-8")
@@ -22,7 +22,7 @@ export function inspectorRoutes(app: FastifyInstance, sandbox: Sandbox): void {
         "content-security-policy",
         "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; form-action 'none'; frame-ancestors 'none'",
       )
-      .send(page),
+      .send(inspectorPage(await inspectorScript())),
   );
 
   app.get("/inspector/traffic", async (request, reply) => {

@@ -31,8 +31,8 @@ export async function signIn(ctx: RunContext, args: SignInArgs): Promise<StepVal
   const descriptor = await ctx.descriptor();
   const homeTenant = user?.tenant ?? app.tenant;
   const segment = tenantSegment(descriptor, args.tenant ?? homeTenant);
-  const secret =
-    args.secret ?? (args.flow === "clientCredentials" ? await firstSecret(ctx, app.name) : undefined);
+  const confidentialFlow = args.flow === "clientCredentials" || args.flow === "onBehalfOf";
+  const secret = args.secret ?? (confidentialFlow ? await firstSecret(ctx, app.name) : undefined);
   const key = `${app.name}|${secret ?? ""}`;
   let client = ctx.msalApps.get(key);
   if (!client) {
@@ -48,7 +48,17 @@ export async function signIn(ctx: RunContext, args: SignInArgs): Promise<StepVal
   };
   const scopes = args.scopes ?? (args.flow === "clientCredentials" ? [ACS_DATA_PLANE_DEFAULT] : TEAMS_SCOPES);
 
-  const result = await acquire(client, args, { authority, scopes, person });
+  // On-behalf-of: the token the middle tier received from its caller, as MSAL's `oboAssertion`.
+  const incoming = () => {
+    const token = args.token ? ctx.savedValue(args.token, "entraToken") : ctx.lastEntraToken;
+    if (!token) {
+      throw new ScenarioRuntimeError(
+        "signIn with flow onBehalfOf needs the user's token for the app: sign in to it first, or name one with token:",
+      );
+    }
+    return token.accessToken;
+  };
+  const result = await acquire(client, args, { authority, scopes, person, incoming });
   if (!result) throw new ScenarioRuntimeError("MSAL returned no token");
   const value: Extract<StepValue, { kind: "entraToken" }> = {
     kind: "entraToken",
@@ -64,12 +74,14 @@ interface Request {
   authority: string;
   scopes: string[];
   person: () => TestUser;
+  /** The incoming user token an on-behalf-of request passes on. */
+  incoming: () => string;
 }
 
 async function acquire(
   client: PublicClientApplication | ConfidentialClientApplication,
   args: SignInArgs,
-  { authority, scopes, person }: Request,
+  { authority, scopes, person, incoming }: Request,
 ): Promise<AuthenticationResult | null> {
   switch (args.flow) {
     case "password": {
@@ -83,6 +95,12 @@ async function acquire(
         );
       }
       return client.acquireTokenByClientCredential({ scopes, authority });
+    case "onBehalfOf":
+      // A middle-tier API trades the user's token for one to ACS, as the user (MSAL Node's OBO flow).
+      if (!(client instanceof ConfidentialClientApplication)) {
+        throw new ScenarioRuntimeError("onBehalfOf needs a confidential client: give the app a secret");
+      }
+      return client.acquireTokenOnBehalfOf({ oboAssertion: incoming(), scopes, authority });
     case "silent":
     case "refresh": {
       const upn = person().upn.toLowerCase();
@@ -94,11 +112,11 @@ async function acquire(
       return client.acquireTokenSilent({ account, scopes, authority, forceRefresh: args.flow === "refresh" });
     }
     case "interactive":
-      return interactive(client, args, { authority, scopes, person });
+      return interactive(client, args, { authority, scopes, person, incoming });
     case "authCode":
-      return authCode(client, args, { authority, scopes, person });
+      return authCode(client, args, { authority, scopes, person, incoming });
     case "deviceCode":
-      return deviceCode(client, args, { authority, scopes, person });
+      return deviceCode(client, args, { authority, scopes, person, incoming });
   }
 }
 

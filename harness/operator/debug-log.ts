@@ -1,5 +1,5 @@
 import { closeSync, openSync, writeSync } from "node:fs";
-import type { JournalEntry } from "../operator/journal.js";
+import type { JournalEntry } from "./journal.js";
 
 /**
  * `serve --debug FILE`, as Azurite's `-d`: every journal entry as one JSON line, appended, so a failure
