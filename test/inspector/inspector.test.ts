@@ -131,7 +131,7 @@ describe("the inspector at /_sandbox/ in Chromium", () => {
   });
 
   it("filters by status", async () => {
-    await page.getByLabel("Status").fill("4xx");
+    await page.getByLabel("Status", { exact: true }).fill("4xx");
     await page.getByRole("button", { name: "Filter" }).click();
     const expected = sb.countRequests({ status: "4xx" });
     expect(expected).toBeGreaterThanOrEqual(2);
@@ -140,7 +140,7 @@ describe("the inspector at /_sandbox/ in Chromium", () => {
       .toBe(`${expected} requests, newest first`);
     const statuses = await page.locator("#traffic > li summary .status").allTextContents();
     expect(statuses.every((s) => s.startsWith("4"))).toBe(true);
-    await page.getByLabel("Status").fill("");
+    await page.getByLabel("Status", { exact: true }).fill("");
     await page.getByRole("button", { name: "Filter" }).click();
   });
 
