@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
+import { launchChromium, type Browser } from "../support/chromium.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type RunningSandbox } from "../../harness/index.js";
 import { packageRoot } from "../../harness/sandbox/paths.js";
@@ -16,31 +16,13 @@ import { signInWithPassword } from "../third-party/entra-support.js";
  * docs/inspector.md is taken here.
  */
 
-const CHROMIUM = "/usr/bin/chromium";
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
 describe("the inspector at /_sandbox/ in Chromium", () => {
   let sb: RunningSandbox;
-  let context: BrowserContext;
   let page: Page;
-  let profile: string;
+  let browser: Browser;
   let communicationUserId: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is not installed at ${CHROMIUM}: run scripts/chromium-up.sh (apt-get install -y chromium)`,
-      );
-    }
     // #region inspector-traffic
     sb = await startSandbox({ mode: "server", port: 0 });
     // Traffic a support engineer would look at: a sign-in, a wrong password, a throttled exchange.
@@ -64,26 +46,15 @@ describe("the inspector at /_sandbox/ in Chromium", () => {
     communicationUserId = (await identity.createUser()).communicationUserId;
     // #endregion inspector-traffic
 
-    profile = mkdtempSync(join(tmpdir(), "acs-sandbox-chromium-"));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      args: FLAGS,
-      headless: true,
-      // The sandbox's leaf certificate is signed by the test CA, which this browser profile does not trust.
-      ignoreHTTPSErrors: true,
-      viewport: { width: 1280, height: 900 },
-    });
-    // Playwright's own default is to wait for ever; a locator that never matches should fail naming itself.
-    context.setDefaultTimeout(15_000);
-    page = context.pages()[0] ?? (await context.newPage());
+    browser = await launchChromium({ viewport: { width: 1280, height: 900 } });
+    ({ page } = browser);
     await page.goto(`${sb.descriptor.baseUrl}/_sandbox/`);
     await page.locator("#traffic > li").first().waitFor();
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await sb?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it("lists the traffic newest first, with the fault marked", async () => {

@@ -1,10 +1,8 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { build } from "esbuild";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
+import { launchChromium, type Browser } from "../support/chromium.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type RunningSandbox } from "../../harness/index.js";
 import { packageRoot } from "../../harness/sandbox/paths.js";
@@ -17,18 +15,6 @@ import { ACS_SCOPES } from "./entra-support.js";
  * logoutRedirect. msal-browser's sign-out URL names no app (no client_id, no id_token_hint), so the
  * sandbox must know the app from the session that signed in to it.
  */
-
-const CHROMIUM = "/usr/bin/chromium";
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 /** The app's page script: msal-browser configured from `window.spaConfig`, driven by the test. */
 const APP_SCRIPT = `
@@ -74,16 +60,10 @@ async function serveApp(page: (appUrl: string) => string): Promise<{ server: Ser
 describe("msal-browser in Chromium: loginRedirect, then logoutRedirect", () => {
   let sb: RunningSandbox;
   let app: { server: Server; appUrl: string };
-  let context: BrowserContext;
   let page: Page;
-  let profile: string;
+  let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is not installed at ${CHROMIUM}: run scripts/chromium-up.sh (apt-get install -y chromium)`,
-      );
-    }
     const bundle = await build({
       stdin: { contents: APP_SCRIPT, resolveDir: packageRoot(), loader: "js" },
       bundle: true,
@@ -111,23 +91,14 @@ describe("msal-browser in Chromium: loginRedirect, then logoutRedirect", () => {
       appUrl: app.appUrl,
       scopes: ACS_SCOPES,
     };
-    profile = mkdtempSync(join(tmpdir(), "acs-sandbox-chromium-"));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      args: FLAGS,
-      headless: true,
-      // The sandbox's leaf certificate is signed by the test CA, which this browser profile does not trust.
-      ignoreHTTPSErrors: true,
-    });
-    context.setDefaultTimeout(15_000);
-    page = context.pages()[0] ?? (await context.newPage());
+    browser = await launchChromium();
+    ({ page } = browser);
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await sb?.close();
     await new Promise((resolve) => app?.server.close(resolve));
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   /** The accounts msal-browser holds once the page has handled any redirect back to it. */
