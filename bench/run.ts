@@ -2,7 +2,8 @@ import { spawnSync } from "node:child_process";
 import { defaultCaDir, tlsMaterial } from "../harness/sandbox/ca.js";
 
 /*
- * `npm run bench [-- NAME...]`: every benchmark, or the ones named (`soak` only when named). Each prints its figures beside its
+ * `npm run bench [-- NAME...]`: every benchmark, or the ones named (`soak` only when named; `per-test
+ * --profile` adds a CPU profile of each way of running a test). Each prints its figures beside its
  * baseline, measured side by side in the same run. The exchange benchmark talks HTTPS to a sandbox whose
  * certificate the sandbox CA signs; Node reads NODE_EXTRA_CA_CERTS only at start-up, so unless it names
  * that CA this script restarts itself with it set (Node's bundled roots stay trusted).
@@ -14,6 +15,8 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   exchange: async () => (await import("./exchange.js")).runExchangeBenchmark(),
   memory: async () => (await import("./memory.js")).runMemoryBenchmark(),
   identities: async () => (await import("./identities.js")).runIdentityBenchmark(),
+  scenarios: async () => (await import("./scenarios.js")).runScenariosBenchmark(),
+  "per-test": async () => (await import("./per-test.js")).runPerTestBenchmark(process.argv.slice(2)),
 };
 
 const { caCertPath } = await tlsMaterial(defaultCaDir());
@@ -32,7 +35,8 @@ if (process.argv[2] === "soak") {
   process.exit(0);
 }
 
-const named = process.argv.slice(2);
+// Options (`--profile`) go to the benchmarks that take them; the rest name benchmarks.
+const named = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
 const unknown = named.filter((n) => !(n in BENCHMARKS));
 if (unknown.length) {
   console.error(`Unknown benchmark ${unknown.join(", ")}: choose from ${Object.keys(BENCHMARKS).join(", ")}`);

@@ -1,5 +1,5 @@
 // `npm start [-- serve options]` in a clone: install if nothing is installed yet, build, then serve the
-// default world (`acs-sandbox serve`, https://localhost:8443 unless told otherwise).
+// default world (`acs-sandbox serve`: a free port on a loopback address of its own, which the banner names).
 import { spawn, spawnSync } from "node:child_process";
 import process from "node:process";
 import { ensureInstalled } from "./ensure-installed.mjs";

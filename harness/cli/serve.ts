@@ -1,7 +1,10 @@
+import { join, resolve } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { Command, Option } from "commander";
+import { defaultCaDir } from "../sandbox/ca.js";
 import type { Descriptor } from "../sandbox/descriptor.js";
-import { startSandbox } from "../transports/start.js";
+import { ownLoopbackAddress, port443Taken } from "../transports/port443.js";
+import { startSandbox, type RunningSandbox } from "../transports/start.js";
 
 /** Where a client finds the CA, per ecosystem: each reads its own setting and ignores the others'. */
 export function trustLines(caCertPath: string): string[] {
@@ -20,12 +23,21 @@ function port443Lines(d: Descriptor): string[] {
   const p = d.port443;
   if (!p) return [];
   if (p.listening) {
-    return p.origin === d.baseUrl
-      ? []
-      : [
-          ``,
-          `Also on 443    ${p.origin}   (MSAL Python asks the authority's host on 443 for the user realm)`,
-        ];
+    const own = p.address !== undefined && p.address !== "127.0.0.1" && isLoopbackHost(p.address);
+    if (p.origin === d.baseUrl) {
+      return p.hosts?.length
+        ? [
+            ``,
+            `DNS            the real hosts must resolve to ${p.address}${own ? " (an address of its own)" : ""}: in /etc/hosts`,
+            ...p.hosts.map((line) => `  ${line}`),
+          ]
+        : [];
+    }
+    const where = own ? `${p.address} port 443, an address of its own` : "port 443 of the same address";
+    return [
+      ``,
+      `Also on 443    ${p.origin}   (${where}: MSAL Python asks the authority's host on 443 for the user realm)`,
+    ];
   }
   return [
     ``,
@@ -120,12 +132,15 @@ export function serveCommand(): Command {
     )
     .addOption(new Option("--world <file>", "load a world file (YAML or JSON)").env("ACS_SANDBOX_WORLD"))
     .addOption(
-      new Option("--port <port>", "port to listen on (0 picks a free one)")
-        .default("8443")
+      new Option("--port <port>", "port to listen on (default: a free one; 443 with --unmodified)")
+        .default("0")
         .env("ACS_SANDBOX_PORT"),
     )
     .addOption(
-      new Option("--host <host>", "address to listen on").default("127.0.0.1").env("ACS_SANDBOX_HOST"),
+      new Option(
+        "--host <host>",
+        "address to listen on (default: on Linux, an address of its own on 127.0.0.0/8 where 443 is free, so sandboxes never collide; else 127.0.0.1)",
+      ).env("ACS_SANDBOX_HOST"),
     )
     .addOption(
       new Option("--hostname <name...>", "extra host names for the TLS certificate").env(
@@ -157,9 +172,10 @@ export function serveCommand(): Command {
       ).env("ACS_SANDBOX_UNMODIFIED"),
     )
     .addOption(
-      new Option("--no-port-443", "do not also listen on 443 of the same address").env(
-        "ACS_SANDBOX_NO_PORT_443",
-      ),
+      new Option(
+        "--no-port-443",
+        "do not also listen on 443 of the same address (then 127.0.0.1 is the default host)",
+      ).env("ACS_SANDBOX_NO_PORT_443"),
     )
     .addOption(
       new Option(
@@ -202,15 +218,15 @@ export function serveCommand(): Command {
         );
       }
       const loose = flag(opts.loose);
-      let sb;
-      try {
-        sb = await startSandbox({
+      const listenOn443 = opts.port443 !== false && !flag(process.env.ACS_SANDBOX_NO_PORT_443);
+      const start = (host: string) =>
+        startSandbox({
           mode: "server",
           port,
-          host: opts.host,
+          host,
           hostnames,
           unmodified,
-          listenOn443: opts.port443 !== false && !flag(process.env.ACS_SANDBOX_NO_PORT_443),
+          listenOn443,
           looseApiVersion: loose,
           ...(opts.scenario ? { scenario: opts.scenario } : {}),
           ...(opts.world ? { world: opts.world } : {}),
@@ -220,24 +236,13 @@ export function serveCommand(): Command {
           ...(opts.debug ? { debugLog: opts.debug } : {}),
           ...(opts.deviceCodeInterval ? { deviceCodeInterval: opts.deviceCodeInterval } : {}),
         });
-      } catch (err) {
-        const failure = err as NodeJS.ErrnoException;
-        if (failure.code === "EADDRINUSE" && failure.syscall === "listen") {
-          throw new Error(
-            `Port ${port} on ${opts.host} is already in use: stop what holds it, or pass --port 0 to pick a free port`,
-          );
-        }
-        if (failure.code === "EACCES" && failure.syscall === "listen") {
-          throw new Error(
-            `Port ${port} on ${opts.host} needs privileges this process lacks: run as root, or give node the ` +
-              `capability (sudo setcap cap_net_bind_service=+ep $(command -v node)), or pick a port above 1023`,
-          );
-        }
-        throw err;
-      }
-      if (!opts.adminToken && !isLoopbackHost(opts.host)) {
+      const wants443 = unmodified || port === 443 || listenOn443;
+      // The CA folder seeds the address: the same sandbox comes back where it was (port443.ts).
+      const seed = resolve(opts.dataDir ? join(opts.dataDir, "ca") : defaultCaDir());
+      const { sb, host } = await startOnOwnAddress(opts.host, wants443, start, port, seed);
+      if (!opts.adminToken && !isLoopbackHost(host)) {
         // Before the banner, and on stderr, so `--json` still prints exactly one line on stdout.
-        process.stderr.write(`\n${exposedAdminWarning(opts.host)}\n`);
+        process.stderr.write(`\n${exposedAdminWarning(host)}\n`);
       }
       process.stdout.write((opts.json ? JSON.stringify(sb.descriptor) : banner(sb.descriptor)) + "\n");
       const stop = async () => {
@@ -248,3 +253,57 @@ export function serveCommand(): Command {
       process.once("SIGTERM", stop);
     });
 }
+
+/** The one-line message for a listen that failed, or the error itself when it is not one the user can fix. */
+function listenFailure(err: unknown, port: number, host: string): Error {
+  const failure = err as NodeJS.ErrnoException;
+  if (failure.code === "EADDRINUSE" && failure.syscall === "listen") {
+    return new Error(
+      `Port ${port} on ${host} is already in use: stop what holds it, or leave out --port to take a free one`,
+    );
+  }
+  if (failure.code === "EACCES" && failure.syscall === "listen") {
+    return new Error(
+      `Port ${port} on ${host} needs privileges this process lacks: run as root, or give node the ` +
+        `capability (sudo setcap cap_net_bind_service=+ep $(command -v node)), or pick a port above 1023`,
+    );
+  }
+  return err as Error;
+}
+
+/** Tries before giving up when other sandboxes keep winning the race for the addresses drawn. */
+const ADDRESS_TRIES = 8;
+
+/**
+ * Starts on the address given, or, when none was and 443 is wanted, on an address of the sandbox's own
+ * (port443.ts): another process may take 443 there between the look and the listen, so a loss moves on to
+ * the next address. Without one to have (not Linux, no privilege for 443) 127.0.0.1 serves as before.
+ */
+async function startOnOwnAddress(
+  given: string | undefined,
+  wants443: boolean,
+  start: (host: string) => Promise<RunningSandbox>,
+  port: number,
+  seed: string,
+): Promise<{ sb: RunningSandbox; host: string }> {
+  let own = given === undefined && wants443 ? await ownLoopbackAddress(seed) : undefined;
+  for (let attempt = 1; ; attempt++) {
+    const host = given ?? own?.address ?? "127.0.0.1";
+    let sb: RunningSandbox;
+    try {
+      sb = await start(host);
+    } catch (err) {
+      const lostRace = own && (err as NodeJS.ErrnoException).code === "EADDRINUSE" && port === 443;
+      if (!lostRace || attempt === ADDRESS_TRIES) throw listenFailure(err, port, host);
+      own = await ownLoopbackAddress(seed, own!.next);
+      continue;
+    }
+    if (own && attempt < ADDRESS_TRIES && port443Taken(sb.descriptor.port443, host)) {
+      await sb.close();
+      own = await ownLoopbackAddress(seed, own.next);
+      continue;
+    }
+    return { sb, host };
+  }
+}
+

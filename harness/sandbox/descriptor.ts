@@ -77,8 +77,21 @@ export function managedIdentityEnv(
   };
 }
 
-/** The second listener on 443: its origin, or why there is none and what to do about it. */
-export type Port443 = { listening: true; origin: string } | { listening: false; reason: string; fix: string };
+/**
+ * The listener on 443: its origin, the address and port it holds, and in unmodified mode the host file
+ * lines that send the real host names there; or why there is none and what to do about it.
+ */
+export type Port443 =
+  | {
+      listening: true;
+      origin: string;
+      /** The IP address port 443 is held on: an address of the sandbox's own on 127.0.0.0/8 unless `--host` named one. */
+      address?: string;
+      port?: 443;
+      /** Unmodified mode: the `/etc/hosts` lines (address, then name) that point the real hosts at the sandbox. */
+      hosts?: string[];
+    }
+  | { listening: false; reason: string; fix: string };
 
 /**
  * The origin as a client must write it: an explicit default port is dropped (`https://localhost`, never

@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from "fastify";
 import { join } from "node:path";
 import { isIP, type AddressInfo } from "node:net";
 import { defaultCaDir, tlsMaterial } from "../sandbox/ca.js";
-import { canonicalOrigin, type Descriptor } from "../sandbox/descriptor.js";
+import { canonicalOrigin, type Descriptor, type Port443 } from "../sandbox/descriptor.js";
 import { sandboxFaults, type SandboxFaults } from "../operator/faults/index.js";
 import type { JournalEntry } from "../operator/journal.js";
 import { queryJournal, type RequestFilter } from "../operator/journal-query.js";
@@ -232,10 +232,30 @@ async function serverTransport(options: StartSandboxOptions, world: World): Prom
         options.listenOn443 && port !== 443
           ? await listenOn443(sandbox.app, keyPair, host, displayHost)
           : undefined;
-      const port443 = extra?.status ?? (options.listenOn443 ? { listening: true, origin } : undefined);
+      const port443 =
+        extra?.status ??
+        (options.listenOn443
+          ? ownPort443(origin, host, options.unmodified ? realHostNames(world) : [])
+          : undefined);
       sandbox.listeningAt({ origin, port443 });
       return async () => extra?.close();
     },
+  };
+}
+
+/**
+ * Port 443 when it is the listener's own port: the address holding it and, in unmodified mode, the
+ * `/etc/hosts` lines that point the real host names at it. A wildcard address is reached as whatever
+ * address the client routes to; the lines name loopback.
+ */
+function ownPort443(origin: string, host: string, realHosts: string[]): Port443 {
+  const target = WILDCARD_HOSTS.has(host) ? "127.0.0.1" : host;
+  return {
+    listening: true,
+    origin,
+    address: host,
+    port: 443,
+    ...(realHosts.length ? { hosts: realHosts.map((name) => `${target} ${name}`) } : {}),
   };
 }
 

@@ -40,9 +40,16 @@ function serve(...args: string[]) {
 
 describe("acs-sandbox serve", () => {
   it("prints exactly one line, the descriptor, with --json; answers on it; exits 0 on SIGTERM", async () => {
-    const run = serve("--port", "0", "--json");
-    const descriptor = JSON.parse(await run.firstLine()) as { baseUrl: string; tenants: { name: string }[] };
-    expect(descriptor.baseUrl).toMatch(/^https:\/\/localhost:\d+$/);
+    const run = serve("--json");
+    const descriptor = JSON.parse(await run.firstLine()) as {
+      baseUrl: string;
+      tenants: { name: string }[];
+      port443: { address: string };
+    };
+    // No flags: a free port on an address of its own in 127.0.0.0/8, 443 held there too (Linux).
+    expect(descriptor.baseUrl).toMatch(/^https:\/\/127\.\d+\.\d+\.\d+:\d+$/);
+    expect(descriptor.baseUrl).not.toContain("127.0.0.1");
+    expect(new URL(descriptor.baseUrl).hostname).toBe(descriptor.port443.address);
     expect(descriptor.tenants.map((t) => t.name)).toEqual(["contoso", "fabrikam"]);
     const health = await fetch(`${descriptor.baseUrl}/_sandbox/health`);
     expect(await health.json()).toEqual({ status: "ok" });
@@ -79,10 +86,10 @@ describe("acs-sandbox serve", () => {
     await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const { code, stderr } = await serve("--port", String(port)).exited;
+      const { code, stderr } = await serve("--host", "127.0.0.1", "--port", String(port)).exited;
       expect(code).toBe(1);
       expect(stderr).toBe(
-        `acs-sandbox: Port ${port} on 127.0.0.1 is already in use: stop what holds it, or pass --port 0 to pick a free port\n`,
+        `acs-sandbox: Port ${port} on 127.0.0.1 is already in use: stop what holds it, or leave out --port to take a free one\n`,
       );
     } finally {
       blocker.close();

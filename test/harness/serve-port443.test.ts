@@ -41,7 +41,14 @@ async function serve(until: RegExp, ...args: string[]): Promise<string> {
 interface Descriptor {
   baseUrl: string;
   acs: { endpoint: string; connectionString: string }[];
-  port443?: { listening: boolean; origin?: string; reason?: string; fix?: string };
+  port443?: {
+    listening: boolean;
+    origin?: string;
+    address?: string;
+    hosts?: string[];
+    reason?: string;
+    fix?: string;
+  };
 }
 
 describe("serve tells the truth", () => {
@@ -50,7 +57,12 @@ describe("serve tells the truth", () => {
     const line = await serve(/\n/, "--port", "0", "--host", address, "--json");
     const descriptor = JSON.parse(line) as Descriptor;
     expect(descriptor.baseUrl).toMatch(new RegExp(`^https://${address.replace(/\./g, "\\.")}:\\d+$`));
-    expect(descriptor.port443).toEqual({ listening: true, origin: `https://${address}` });
+    expect(descriptor.port443).toEqual({
+      listening: true,
+      origin: `https://${address}`,
+      address,
+      port: 443,
+    });
 
     const through443 = (await (await fetch(`https://${address}/_sandbox/descriptor`)).json()) as Descriptor;
     expect(through443.baseUrl).toBe(`https://${address}`);
@@ -104,7 +116,18 @@ describe("serve tells the truth", () => {
     ) as Descriptor;
     expect(descriptor.baseUrl).toBe("https://login.microsoftonline.com");
     expect(descriptor.acs[0]!.endpoint).toBe("https://contoso-acs.communication.azure.com/");
-    expect(descriptor.port443).toEqual({ listening: true, origin: "https://login.microsoftonline.com" });
+    expect(descriptor.port443).toEqual({
+      listening: true,
+      origin: "https://login.microsoftonline.com",
+      address,
+      port: 443,
+      hosts: [
+        `${address} login.microsoftonline.com`,
+        `${address} graph.microsoft.com`,
+        `${address} management.azure.com`,
+        `${address} contoso-acs.communication.azure.com`,
+      ],
+    });
     // Reached by address, the same listener describes itself by the Host it was asked for.
     const byAddress = (await (await fetch(`https://${address}/_sandbox/descriptor`)).json()) as Descriptor;
     expect(byAddress.baseUrl).toBe(`https://${address}`);

@@ -1,0 +1,218 @@
+import { CommunicationIdentityClient } from "@azure/communication-identity";
+import { PublicClientApplication } from "@azure/msal-node";
+import { setupServer } from "msw/node";
+import type { RunningSandbox, StartSandboxOptions } from "../harness/index.js";
+import { cannedHandlers, type CannedStory } from "./canned.js";
+import { measureFloor, type Floor } from "./floor.js";
+import { profileVariant } from "./profile.js";
+import { goal, median } from "./support.js";
+
+/*
+ * What one contract test costs, the way tests are written: a fresh MSAL Node PublicClientApplication signs
+ * alice in by ROPC for the Teams scopes, a fresh CommunicationIdentityClient exchanges her token
+ * (getTokenForTeamsUser). Three ways to answer it, interleaved in rounds in this one process:
+ *   canned  msw handlers returning fixed bodies (bench/canned.ts): what a team writes instead;
+ *   fresh   startSandbox({ mode: "intercept" }) … close() around every test (the acs-sandbox/vitest fixture);
+ *   reset   one sandbox for the file, reset() after every test (suiteSandbox + reset).
+ * Goals, as median ratios against canned: fresh ≤ 2×, reset ≤ 1.2×. `--profile` adds a CPU profile of
+ * each way (where the time of a test goes); BENCH_ROUNDS and BENCH_TESTS scale the run.
+ */
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
+const TESTS_PER_ROUND = Number(process.env.BENCH_TESTS ?? 15);
+const TEAMS_SCOPES = [
+  "https://auth.msft.communication.azure.com/Teams.ManageCalls",
+  "https://auth.msft.communication.azure.com/Teams.ManageChats",
+];
+
+type StartSandbox = (options?: StartSandboxOptions) => Promise<RunningSandbox>;
+export type Variant = "canned" | "fresh" | "reset";
+
+/** What the test needs to know: the same ids whichever side answers. */
+interface Story extends CannedStory {
+  password: string;
+  connectionString: string;
+}
+
+function storyOf(sb: RunningSandbox): Story {
+  const d = sb.descriptor;
+  const app = d.apps.find((a) => a.name === "contoso-teams")!;
+  const alice = d.users.find((u) => u.name === "alice")!;
+  const tenant = d.tenants.find((t) => t.name === alice.tenant)!;
+  return {
+    tenantId: tenant.id,
+    clientId: app.clientId,
+    objectId: alice.objectId,
+    upn: alice.upn,
+    name: "Alice",
+    password: alice.password,
+    acsResourceId: d.acs[0]!.resourceId,
+    connectionString: d.acs[0]!.connectionString,
+  };
+}
+
+/** The test itself: real MSAL Node, real Identity SDK, nothing shared between tests but the process. */
+export async function quickstartTest(story: Story): Promise<void> {
+  const pca = new PublicClientApplication({
+    auth: { clientId: story.clientId, authority: "https://login.microsoftonline.com/organizations" },
+  });
+  const signedIn = await pca.acquireTokenByUsernamePassword({
+    scopes: TEAMS_SCOPES,
+    username: story.upn,
+    password: story.password,
+  });
+  if (!signedIn?.accessToken) throw new Error("MSAL returned no token");
+  const identity = new CommunicationIdentityClient(story.connectionString);
+  const teams = await identity.getTokenForTeamsUser({
+    teamsUserAadToken: signedIn.accessToken,
+    clientId: story.clientId,
+    userObjectId: story.objectId,
+  });
+  if (!teams.token || !(teams.expiresOn instanceof Date)) throw new Error("no Communication Services token");
+}
+
+/** Runs `count` tests one way and returns each test's milliseconds, setup and teardown included. */
+export type Runner = (count: number) => Promise<number[]>;
+
+/** Where one test's time went: starting its sandbox, the SDK calls, closing or resetting it. */
+interface Phases {
+  start: number;
+  test: number;
+  end: number;
+}
+/** The phases of the last run's tests (fresh and reset only). */
+const phases: Phases[] = [];
+const phaseLog: Record<Variant, Phases[]> = { canned: [], fresh: [], reset: [] };
+
+export async function runners(startSandbox: StartSandbox): Promise<Record<Variant, Runner>> {
+  const probe = await startSandbox({ mode: "intercept" });
+  const story = storyOf(probe);
+  await probe.close();
+  const handlers = await cannedHandlers(story);
+  const timed = async (count: number, test: () => Promise<void>) => {
+    phases.length = 0;
+    const ms: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const started = performance.now();
+      await test();
+      ms.push(performance.now() - started);
+    }
+    return ms;
+  };
+  return {
+    async canned(count) {
+      const server = setupServer(...handlers);
+      server.listen({ onUnhandledRequest: "error" });
+      try {
+        return await timed(count, () => quickstartTest(story));
+      } finally {
+        server.close();
+      }
+    },
+    fresh: (count) =>
+      timed(count, async () => {
+        const t0 = performance.now();
+        const sb = await startSandbox({ mode: "intercept" });
+        const t1 = performance.now();
+        try {
+          await quickstartTest(story);
+        } finally {
+          const t2 = performance.now();
+          await sb.close();
+          phases.push({ start: t1 - t0, test: t2 - t1, end: performance.now() - t2 });
+        }
+      }),
+    async reset(count) {
+      const sb = await startSandbox({ mode: "intercept" });
+      try {
+        return await timed(count, async () => {
+          const t1 = performance.now();
+          try {
+            await quickstartTest(story);
+          } finally {
+            const t2 = performance.now();
+            await sb.reset();
+            phases.push({ start: 0, test: t2 - t1, end: performance.now() - t2 });
+          }
+        });
+      } finally {
+        await sb.close();
+      }
+    },
+  };
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+}
+
+const GOALS: Record<Exclude<Variant, "canned">, number> = { fresh: 2, reset: 1.2 };
+const LABELS: Record<Variant, string> = {
+  canned: "canned msw handlers",
+  fresh: "fresh sandbox per test",
+  reset: "one sandbox + reset()",
+};
+
+function printFloor(floor: Floor, canned: number): void {
+  const total = canned + floor.cryptoMs + floor.injectMs;
+  console.log(
+    `  floor:  ${floor.signs} RSA-2048 signs + ${floor.verifies} verify = ${floor.cryptoMs.toFixed(2)} ms ` +
+      `(node:crypto, this process; one sign ${floor.signMs.toFixed(2)} ms, one verify ${floor.verifyMs.toFixed(2)} ms)`,
+  );
+  console.log(
+    `          (the access token and id_token signed together: ${floor.pairMs.toFixed(2)} ms for the pair, ` +
+      `so ${(floor.cryptoMs - 2 * floor.signMs + floor.pairMs).toFixed(2)} ms for all four)`,
+  );
+  console.log(
+    `          + ${floor.injects} app.inject() round trips into a bare fastify app = ${floor.injectMs.toFixed(2)} ms`,
+  );
+  console.log(
+    `          canned + crypto + inject = ${total.toFixed(2)} ms: ${(total / canned).toFixed(2)}× canned is the least the real flow costs in-process`,
+  );
+}
+
+export async function runPerTestBenchmark(args: string[] = []): Promise<void> {
+  const profile = args.includes("--profile");
+  // The built package, as `import { startSandbox } from "acs-sandbox"` loads it; the sources when
+  // profiling, so the profile names source files rather than bundle chunks.
+  const lib = (profile
+    ? await import("../harness/index.js")
+    : await import("../dist/harness/index.js")) as unknown as { startSandbox: StartSandbox };
+  const run = await runners(lib.startSandbox);
+  const variants: Variant[] = ["canned", "fresh", "reset"];
+  for (const v of variants) await run[v](3); // warm-up: JIT, module loads, keys, the first msw patch
+  const ms: Record<Variant, number[]> = { canned: [], fresh: [], reset: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    // Rotated start, so no way always follows the same one (GC debt, a warm msw patch).
+    for (let i = 0; i < variants.length; i++) {
+      const v = variants[(round + i) % variants.length]!;
+      ms[v].push(...(await run[v](TESTS_PER_ROUND)));
+      phaseLog[v].push(...phases);
+    }
+  }
+  const canned = median(ms.canned);
+  console.log(
+    `Per-test cost: MSAL Node ROPC + getTokenForTeamsUser, ${ROUNDS} interleaved rounds of ${TESTS_PER_ROUND} tests each way`,
+  );
+  for (const v of variants) {
+    const m = median(ms[v]);
+    const ratio = m / canned;
+    const target = v === "canned" ? "" : ` (goal ≤ ${GOALS[v]}×: ${goal(ratio <= GOALS[v])})`;
+    console.log(
+      `  ${LABELS[v].padEnd(24)} median ${m.toFixed(2).padStart(6)} ms · p90 ${percentile(ms[v], 0.9)
+        .toFixed(2)
+        .padStart(6)} ms · ${ratio.toFixed(2)}× canned${target}`,
+    );
+  }
+  const phase = (v: Variant, key: keyof Phases) => median(phaseLog[v].map((p) => p[key])).toFixed(2);
+  console.log(
+    `  phases (medians): fresh = startSandbox ${phase("fresh", "start")} + SDK calls ${phase("fresh", "test")} + ` +
+      `close ${phase("fresh", "end")} ms · reset = SDK calls ${phase("reset", "test")} + reset() ${phase("reset", "end")} ms`,
+  );
+  printFloor(await measureFloor(), canned);
+  if (profile) {
+    await (await import("./start-breakdown.js")).runStartBreakdown();
+    for (const v of variants) await profileVariant(LABELS[v], run[v], TESTS_PER_ROUND * 4);
+  }
+}
