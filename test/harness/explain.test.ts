@@ -32,7 +32,16 @@ describe("explain", () => {
       if (e.evidence.inferred) expect(text).toContain(`Inferred  ${e.evidence.inferred}`);
     }
     expect(formatExplanation(explain("AADSTS50173").found!)).toContain("Inferred  ");
-    expect(formatExplanation(explain("AADSTS650052").found!)).toMatch(/Recorded {2}.*entra-id\.md/);
+    // What explain prints cites public sources (a Learn page, a repository and path or issue), never notes.
+    expect(formatExplanation(explain("AADSTS650052").found!)).toMatch(
+      /Recorded {2}.*learn\.microsoft\.com\/entra\/identity-platform\/reference-error-codes/,
+    );
+    for (const e of catalog()) {
+      const text = formatExplanation(e);
+      expect(text, e.code).not.toMatch(
+        /entra-id\.md|acs-identity-api\.md|teams-access-tokens-quickstart\.md|(?<!RFC \d+ )§\d|\bthe reference\b/i,
+      );
+    }
   });
 
   it("prints a reproduce line that works from another directory", async () => {
