@@ -23,8 +23,8 @@ describe("fault rules on ARM, through @azure/arm-communication (intercept mode)"
       ...(maxRetries !== undefined ? { retryOptions: { maxRetries } } : {}),
     });
 
-  // #region arm-throttle
   it("the SDK waits out one throttled read (429 SubscriptionRequestsThrottled) and gets the resource", async () => {
+    // #region arm-throttle
     const rule = sb.faults.add({
       service: "arm",
       operation: "armGetCommunicationService",
@@ -39,8 +39,8 @@ describe("fault rules on ARM, through @azure/arm-communication (intercept mode)"
       [429, "SubscriptionRequestsThrottled", rule.id],
       [200, undefined, undefined],
     ]);
+    // #endregion arm-throttle
   });
-  // #endregion arm-throttle
 
   it("a throttled read the SDK does not retry is ARM's 429 body, naming the subscription and the caller", async () => {
     sb.faults.add({ operation: "armListCommunicationServiceKeys", status: 429, retryAfter: 7 });

@@ -15,8 +15,8 @@ describe("fault rules on Microsoft Graph, through the Graph SDK (intercept mode)
     await sb.reset();
   });
 
-  // #region graph-throttle
   it("the SDK waits out one throttled /me (429 TooManyRequests) and gets the answer", async () => {
+    // #region graph-throttle
     const rule = sb.faults.add({
       service: "graph",
       operation: "graphMe",
@@ -31,8 +31,8 @@ describe("fault rules on Microsoft Graph, through the Graph SDK (intercept mode)
       [429, "TooManyRequests", rule.id],
       [200, undefined, undefined],
     ]);
+    // #endregion graph-throttle
   });
-  // #endregion graph-throttle
 
   it("a throttle that lasts surfaces, after the SDK's 3 retries, as Graph's 429 body", async () => {
     sb.faults.add({ operation: "graphListUsers", status: 429, retryAfter: 0 });
