@@ -6,16 +6,27 @@
  */
 export type Evidence = { recorded: string; inferred?: string } | { inferred: string; recorded?: undefined };
 
+/** Which service answers with a code, as `explain` and the reference tables name it. */
+export type ExplainedService =
+  | "Entra ID"
+  | "Managed identity"
+  | "Microsoft Graph"
+  | "ACS Identity"
+  | "Azure Resource Manager"
+  | "client library";
+
 /**
- * What both error catalogs (mock-aad/errors.ts, mock-acs/errors.ts) say about each code they emit, in a
- * form `acs-sandbox explain` can print. The wire shape (status, body) stays in each catalog; this is the
- * part a person reads.
+ * What every error catalog (mock-aad/errors.ts, mock-aad/managed-identity-errors.ts,
+ * mock-aad/graph/errors.ts, mock-acs/errors.ts, mock-acs/arm/errors.ts) says about each code it emits, in
+ * a form `acs-sandbox explain` can print. The wire shape (status, body) stays in each catalog; this is the
+ * part a person reads. A code is unique within a service; two services may share one (`NotFound`,
+ * `InvalidAuthenticationToken`), and `explain` then lists both.
  */
 export interface ExplainedError {
   /** As users see it: `AADSTS650052`, `InvalidAccessToken`. */
   code: string;
   /** Which service answers with it. */
-  service: "Entra ID" | "ACS Identity" | "Managed identity" | "client library";
+  service: ExplainedService;
   /** HTTP status, or "page"/"redirect" for browser-facing errors. */
   status: number | "page" | "redirect";
   /** Cause in plain words. */

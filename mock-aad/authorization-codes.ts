@@ -1,7 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Clock } from "../core/clock.js";
 
-/** Entra's authorization codes live about ten minutes (reference entra-id.md §1.2, §2.3). */
+/**
+ * Entra's authorization codes live about ten minutes (learn.microsoft.com/entra/identity-platform/
+ * v2-oauth2-auth-code-flow: "Authorization codes are short lived. Typically, they expire after about 10 minutes").
+ */
 export const AUTHORIZATION_CODE_LIFETIME_MS = 10 * 60_000;
 
 /** How long past its expiry an entry is still remembered, so its answer stays "expired" rather than "unknown". */

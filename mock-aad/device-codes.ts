@@ -2,7 +2,10 @@ import { randomBytes, randomInt } from "node:crypto";
 import type { Clock } from "../core/clock.js";
 import { FORGET_AFTER_MS } from "./authorization-codes.js";
 
-/** Lifetime and polling interval Entra hands out (reference entra-id.md §1.3: 900 s, 5 s). */
+/**
+ * Lifetime and polling interval Entra hands out: 900 s, 5 s (the example answer of
+ * learn.microsoft.com/entra/identity-platform/v2-oauth2-device-code).
+ */
 export const DEVICE_CODE_LIFETIME_S = 900;
 export const DEVICE_CODE_INTERVAL_S = 5;
 

@@ -74,7 +74,7 @@ const CATALOG = {
     fix: "Use the tenant id or verified domain of an existing tenant in the authority (`/_sandbox/descriptor` lists them).",
     evidence: {
       recorded:
-        "reference-error-codes.md; issues (entra-id.md §3.3): 400 JSON at discovery and token, a page at authorize",
+        "learn.microsoft.com/entra/identity-platform/reference-error-codes; microsoftgraph/windowsupdates-webapplication-sample issue #6, Azure/azure-cli issue #22145: 400 JSON at discovery and token, a page at authorize",
     },
   }),
   AADSTS9001023: entry({
@@ -87,7 +87,10 @@ const CATALOG = {
     cause:
       "Username/password and client-credential requests need a tenant; /common and /consumers have none.",
     fix: "Use the tenant-specific authority (https://login.microsoftonline.com/<tenant id>) or /organizations.",
-    evidence: { recorded: "reference-error-codes.md; v2-oauth-ropc.md (entra-id.md §3.3)" },
+    evidence: {
+      recorded:
+        "learn.microsoft.com/entra/identity-platform/reference-error-codes; learn.microsoft.com/entra/identity-platform/v2-oauth-ropc",
+    },
   }),
   AADSTS50049: entry({
     error: "invalid_instance",
@@ -97,7 +100,10 @@ const CATALOG = {
     message: () => "Unknown or invalid instance.",
     cause: "Instance discovery was asked about an authority host that is not an Entra ID cloud.",
     fix: "Point the authority at login.microsoftonline.com or the sandbox, or skip discovery (`knownAuthorities`, `disableInstanceDiscovery`).",
-    evidence: { recorded: "MSAL.NET docs (entra-id.md §3.3)" },
+    evidence: {
+      recorded:
+        "MSAL.NET 'Custom authority aliases' (MicrosoftDocs/entra-docs, learn.microsoft.com/entra/msal/dotnet) and MSAL.NET's test constants (AzureAD/microsoft-authentication-library-for-dotnet)",
+    },
   }),
 
   // ── Applications and client authentication ──────────────────────────────────────────────────────
@@ -113,7 +119,7 @@ const CATALOG = {
     fix: `Check the client id; for users of other organisations, ${ADMIN_STEP_1} to "Accounts in any organizational directory" (\`signInAudience: multitenant\`).`,
     evidence: {
       recorded:
-        "reference-error-codes.md; AKS doc JSON, OneDrive#950 page (entra-id.md §3.3): 400 at token, a page at authorize",
+        "learn.microsoft.com/entra/identity-platform/reference-error-codes; an AKS troubleshooting article on Microsoft Learn quoting the JSON; OneDrive/onedrive-api-docs issue #950 (the page): 400 at token, a page at authorize",
     },
   }),
   AADSTS50020: entry<"userTenantId" | "tenant" | "clientId" | "appName">({
@@ -128,7 +134,7 @@ const CATALOG = {
     fix: `Sign in through the user's own tenant (or /organizations), and ${ADMIN_STEP_1} to multitenant (\`signInAudience: multitenant\`).`,
     evidence: {
       inferred:
-        "The token endpoint's `error` for this case is not in the reference; invalid_grant as for other user errors.",
+        "The token endpoint's `error` for this case is in no public source; invalid_grant as for other user errors.",
     },
   }),
   AADSTS50194: entry<"clientId" | "appName">({
@@ -140,7 +146,10 @@ const CATALOG = {
       `Application '${p.clientId}'(${p.appName}) is not configured as a multi-tenant application. Usage of the /common endpoint is not supported for such applications created after '10/15/2018'. Use a tenant-specific endpoint or configure the application to be multi-tenant.`,
     cause: "A single-tenant app used the /common authority.",
     fix: `Use the app's tenant authority, or ${ADMIN_STEP_1} to multitenant.`,
-    evidence: { inferred: "Reference marks the surface as inferred" },
+    evidence: {
+      inferred:
+        "The surface (a page at authorize): learn.microsoft.com/entra/identity-platform/reference-error-codes gives only the code and gist.",
+    },
   }),
   AADSTS7000218: entry({
     error: "invalid_client",
@@ -153,7 +162,8 @@ const CATALOG = {
       "The app is treated as a confidential client (public client flows off, or only Web redirect URIs) and the request carried no credential.",
     fix: `${ADMIN_STEP_2}, or send the app's client secret or certificate assertion.`,
     evidence: {
-      recorded: "tamhinsf/ChannelSurf#38 (401 + JSON), Azure/azure-sdk-for-go#22386 (entra-id.md §3.3)",
+      recorded:
+        "tamhinsf/ChannelSurf issue #38 (401 + JSON), Azure/azure-sdk-for-go issue #22386 (a web-only redirect makes the app confidential)",
     },
   }),
   AADSTS7000215: entry<"clientId">({
@@ -166,7 +176,7 @@ const CATALOG = {
     cause: "The client secret does not match any secret of the app registration.",
     fix: "Send the secret's value (not its id) from Certificates & secrets; create a new secret if it was lost.",
     evidence: {
-      recorded: "OfficeDev/microsoft-365-agents-toolkit#8621, Azure/sap-automation#418 (entra-id.md §3.3)",
+      recorded: "OfficeDev/microsoft-365-agents-toolkit issue #8621, Azure/sap-automation issue #418",
     },
   }),
   AADSTS7000222: entry<"clientId">({
@@ -178,7 +188,10 @@ const CATALOG = {
       `The provided client secret keys for app '${p.clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`,
     cause: "The client secret sent has passed its expiry date.",
     fix: "Create a new client secret for the app (Certificates & secrets) and use its value.",
-    evidence: { inferred: "Error value and status: the reference gives only the code and gist." },
+    evidence: {
+      inferred:
+        "Error value and status: learn.microsoft.com/entra/identity-platform/reference-error-codes gives only the code and gist.",
+    },
   }),
   AADSTS700025: entry({
     error: "invalid_client",
@@ -188,7 +201,10 @@ const CATALOG = {
     message: () => "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.",
     cause: "A public client (no secrets or certificates registered) sent a client credential.",
     fix: "Do not send a secret from a public client application, or register one for a confidential client.",
-    evidence: { recorded: "reference-error-codes.md; mocks (entra-id.md §3.3)" },
+    evidence: {
+      recorded:
+        "learn.microsoft.com/entra/identity-platform/reference-error-codes; third-party Entra mocks quoting the answer (not authoritative)",
+    },
   }),
   AADSTS700027: entry({
     error: "invalid_client",
@@ -274,7 +290,7 @@ const CATALOG = {
     fix: "Have the tenant's admin consent to the app (admin consent creates its service principal).",
     evidence: {
       inferred:
-        "Not in the reference: the code Entra gives when a multitenant app has no service principal in the tenant.",
+        "Not in learn.microsoft.com/entra/identity-platform/reference-error-codes: the code Entra gives when a multitenant app has no service principal in the tenant.",
     },
   }),
 
@@ -288,7 +304,10 @@ const CATALOG = {
       `The user account {EmailHidden} does not exist in the ${p.tenantId} directory. To sign into this application, the account must be added to the directory.`,
     cause: "No user with that sign-in name exists.",
     fix: "Check the user name (UPN); create the user in the tenant (`users:` in the world).",
-    evidence: { recorded: "reference-error-codes.md; mock (entra-id.md §3.3)" },
+    evidence: {
+      recorded:
+        "learn.microsoft.com/entra/identity-platform/reference-error-codes; a third-party Entra mock quoting the answer (not authoritative)",
+    },
   }),
   AADSTS50126: entry({
     error: "invalid_grant",
@@ -298,7 +317,10 @@ const CATALOG = {
     message: () => "Error validating credentials due to invalid username or password.",
     cause: "The password is wrong.",
     fix: "Use the user's password (`/_sandbox/descriptor` lists the test users' passwords).",
-    evidence: { recorded: "reference-error-codes.md; mock; smoke (entra-id.md §3.3)" },
+    evidence: {
+      recorded:
+        "learn.microsoft.com/entra/identity-platform/reference-error-codes; a third-party Entra mock quoting the answer (not authoritative)",
+    },
   }),
   AADSTS50196: entry({
     // Recorded: the public error-code list ("LoopDetected - A client loop has been detected") and MSAL.NET's
@@ -344,7 +366,10 @@ const CATALOG = {
     message: () => "The user account is disabled.",
     cause: "The user's account is disabled (`enabled: false`).",
     fix: "Enable the account in the tenant (`enabled: true`).",
-    evidence: { inferred: "Error value (reference)." },
+    evidence: {
+      inferred:
+        "Error value: learn.microsoft.com/entra/identity-platform/reference-error-codes gives only the code and gist.",
+    },
   }),
   AADSTS50076: entry<"resourceAppId">({
     error: "invalid_grant",
@@ -357,7 +382,7 @@ const CATALOG = {
     cause: "The user must pass multi-factor authentication, which a username/password request cannot do.",
     fix: "Sign in interactively (authorization code or device code flow) instead of with a password.",
     evidence: {
-      recorded: "AzureAD/microsoft-authentication-library-for-js#5491, 2023 JSON (entra-id.md §3.3)",
+      recorded: "AzureAD/microsoft-authentication-library-for-js issue #5491 (the 2023 JSON)",
     },
   }),
 
@@ -372,7 +397,10 @@ const CATALOG = {
     cause:
       "The user's tenant has no service principal of the requested resource (for ACS: the Communication Services first-party app).",
     fix: ADMIN_STEP_7,
-    evidence: { recorded: "reference-error-codes.md; Microsoft support article text (entra-id.md §3.3)" },
+    evidence: {
+      recorded:
+        "learn.microsoft.com/entra/identity-platform/reference-error-codes; the Microsoft support article text for AADSTS500011 and logs quoted in issues",
+    },
   }),
   AADSTS650052: entry<"resourceAppId" | "resourceName" | "tenantId">({
     error: "invalid_client",
@@ -384,7 +412,8 @@ const CATALOG = {
     cause: "Interactive sign-in: the user's tenant has no service principal of the requested resource.",
     fix: ADMIN_STEP_7,
     evidence: {
-      recorded: "reference-error-codes.md; the quickstart; PostHog/posthog#43486 (entra-id.md §3.3)",
+      recorded:
+        "learn.microsoft.com/entra/identity-platform/reference-error-codes; learn.microsoft.com/azure/communication-services/quickstarts/manage-teams-identity; PostHog/posthog issue #43486 (2025 wording)",
     },
   }),
   AADSTS65001: entry<"clientId" | "appName">({
@@ -398,7 +427,7 @@ const CATALOG = {
     cause:
       "Nobody in the user's tenant consented to the app for these scopes (no tenant-wide grant, no grant of the user), or the app has no service principal there.",
     fix: `${ADMIN_STEP_8}; or sign the user in interactively so they can consent.`,
-    evidence: { recorded: "MicrosoftDocs/azure-docs#39189, full JSON (entra-id.md §3.3)" },
+    evidence: { recorded: "MicrosoftDocs/azure-docs issue #39189 (the full JSON)" },
   }),
   AADSTS70011: entry<"scope">({
     error: "invalid_scope",
@@ -410,7 +439,8 @@ const CATALOG = {
     cause: "A requested scope is not one the resource exposes, or is not a well-formed scope.",
     fix: "Request the resource's scopes by full URI, e.g. https://auth.msft.communication.azure.com/Teams.ManageCalls.",
     evidence: {
-      recorded: "reference-error-codes.md; auth-code and client-credentials docs (entra-id.md §3.3)",
+      recorded:
+        "learn.microsoft.com/entra/identity-platform/reference-error-codes; learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow and learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow",
     },
   }),
   AADSTS1002012: entry<"scope">({
@@ -422,7 +452,10 @@ const CATALOG = {
       `The provided value for scope ${p.scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
     cause: "A client-credentials request named individual scopes instead of `<resource>/.default`.",
     fix: "Request `<resource>/.default`, e.g. https://communication.azure.com//.default.",
-    evidence: { inferred: "Code from Entra's answers for client credentials; not in the reference." },
+    evidence: {
+      inferred:
+        "Code from Entra's answers for client credentials; not in learn.microsoft.com/entra/identity-platform/reference-error-codes.",
+    },
   }),
   AADSTS700022: entry<"scope">({
     error: "invalid_scope",
@@ -433,7 +466,10 @@ const CATALOG = {
       `The provided value for the input parameter scope is not valid because it contains more than one resource. Scope ${p.scope} is not valid.`,
     cause: "One token request named scopes of two different resources; a token has one audience.",
     fix: "Request one resource's scopes per token call.",
-    evidence: { inferred: "Error value; the reference names the code InvalidMultipleResourcesScope." },
+    evidence: {
+      inferred:
+        "Error value; learn.microsoft.com/entra/identity-platform/reference-error-codes names the code InvalidMultipleResourcesScope.",
+    },
   }),
   AADSTS650053: entry<"appName" | "scope" | "resourceAppId">({
     error: "invalid_client",
@@ -445,7 +481,8 @@ const CATALOG = {
     cause: "Interactive sign-in asked for a scope the resource does not expose.",
     fix: "Admin step 4: request only the resource's scopes (for ACS: Teams.ManageCalls, Teams.ManageChats).",
     evidence: {
-      recorded: "Azure-Samples openidconnect-v2#554, MicrosoftDocs/azure-docs#67211 (entra-id.md §3.3)",
+      recorded:
+        "Azure-Samples/active-directory-aspnetcore-webapp-openidconnect-v2 issue #554, MicrosoftDocs/azure-docs issue #67211",
     },
   }),
   AADSTS90094: entry<"appName">({
@@ -458,7 +495,10 @@ const CATALOG = {
     cause:
       "The user may not consent to this app (tenant user-consent policy, or an unverified multitenant app) and no admin has.",
     fix: ADMIN_STEP_8,
-    evidence: { recorded: "reference-error-codes.md; Azure-Samples openidconnect-v2#44 (entra-id.md §3.3)" },
+    evidence: {
+      recorded:
+        "learn.microsoft.com/entra/identity-platform/reference-error-codes; Azure-Samples/active-directory-aspnetcore-webapp-openidconnect-v2 issue #44",
+    },
   }),
   AADSTS90093: entry({
     error: "access_denied",
@@ -478,7 +518,10 @@ const CATALOG = {
     message: () => "User declined to consent to access the app.",
     cause: "The user (or admin) cancelled the consent prompt.",
     fix: "Sign in again and accept the consent prompt, or have an admin consent for the tenant.",
-    evidence: { recorded: "v2-admin-consent.md; issue #114009 (entra-id.md §3.3)" },
+    evidence: {
+      recorded:
+        "learn.microsoft.com/entra/identity-platform/v2-admin-consent; MicrosoftDocs/azure-docs issue #114009",
+    },
   }),
 
   // ── Refresh tokens, codes, device codes ─────────────────────────────────────────────────────────
@@ -492,7 +535,7 @@ const CATALOG = {
       `The refresh token has expired due to inactivity. The token was issued on ${p.issuedAt} and was inactive for ${p.inactiveFor}.`,
     cause: "The refresh token was not used for 90 days.",
     fix: "Sign the user in again; refresh tokens stay alive only while used.",
-    evidence: { recorded: "Azure/azure-cli#14244, microsoft/foundry-dev-tools#707 (entra-id.md §3.3)" },
+    evidence: { recorded: "Azure/azure-cli issue #14244, microsoft/foundry-dev-tools issue #707" },
   }),
   AADSTS700084: entry<"issuedAt">({
     error: "invalid_grant",
@@ -513,7 +556,7 @@ const CATALOG = {
     message: (p) => `Provided grant is invalid or malformed. ${p.reason}`,
     cause: "The grant (refresh token, code) belongs to another client.",
     fix: "Redeem the grant with the client id it was issued to.",
-    evidence: { recorded: "AzureAD/microsoft-authentication-library-for-js#3088 (entra-id.md §3.3)" },
+    evidence: { recorded: "AzureAD/microsoft-authentication-library-for-js issue #3088" },
   }),
   AADSTS700005: entry({
     error: "invalid_grant",
@@ -544,7 +587,10 @@ const CATALOG = {
       "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.",
     cause: "The authorization code (10 minutes) or grant expired before it was redeemed.",
     fix: "Redeem authorization codes right away; start a new sign-in.",
-    evidence: { recorded: "reference-error-codes.md; mocks (entra-id.md §3.3)" },
+    evidence: {
+      recorded:
+        "learn.microsoft.com/entra/identity-platform/reference-error-codes; third-party Entra mocks quoting the answer (not authoritative)",
+    },
   }),
   AADSTS54005: entry({
     error: "invalid_grant",
@@ -555,7 +601,7 @@ const CATALOG = {
       "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.",
     cause: "An authorization code was redeemed twice.",
     fix: "Redeem each code once; use the refresh token afterwards.",
-    evidence: { recorded: "davidjrh/dnn.azureadprovider#17, JSON (entra-id.md §3.3)" },
+    evidence: { recorded: "davidjrh/dnn.azureadprovider issue #17 (the JSON)" },
   }),
   AADSTS501481: entry({
     error: "invalid_grant",
@@ -566,7 +612,7 @@ const CATALOG = {
       "The Code_Verifier does not match the code_challenge supplied in the authorization request.",
     cause: "The PKCE code_verifier does not hash to the code_challenge of the authorization request.",
     fix: "Send the verifier generated with the challenge of the same sign-in (MSAL's cryptoProvider.generatePkceCodes).",
-    evidence: { recorded: "AzureAD/microsoft-authentication-library-for-js#7425 (entra-id.md §3.3)" },
+    evidence: { recorded: "AzureAD/microsoft-authentication-library-for-js issue #7425" },
   }),
   AADSTS9002327: entry({
     error: "invalid_request",
@@ -579,7 +625,7 @@ const CATALOG = {
       "A code issued to an `spa` redirect URI, or a refresh token issued with it, was redeemed without an Origin header (from a server).",
     fix: "Redeem the code and refresh tokens from the browser, or register the redirect URI under Mobile and desktop / Web instead of SPA.",
     evidence: {
-      recorded: "Azure-Samples/communication-services-javascript-quickstarts#229 (entra-id.md §3.3)",
+      recorded: "Azure-Samples/communication-services-javascript-quickstarts issue #229",
     },
   }),
   AADSTS9002326: entry({
@@ -591,7 +637,10 @@ const CATALOG = {
       "Cross-origin token redemption is permitted only for the 'Single-Page Application' client-type.",
     cause: "A code for a Web or desktop redirect URI was redeemed from a browser (with an Origin header).",
     fix: "Register the redirect URI under Single-page application, or redeem from a server.",
-    evidence: { recorded: "auth-code doc note; troubleshooting notes (entra-id.md §3.3)" },
+    evidence: {
+      recorded:
+        "learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow (the note on cross-origin redemption: the error value); the code and text as third-party troubleshooting notes quote them",
+    },
   }),
   AADSTS70016: entry({
     error: "authorization_pending",
@@ -602,7 +651,8 @@ const CATALOG = {
     cause: "The user has not finished signing in with the device code yet.",
     fix: "Keep polling (MSAL does) until the user completes sign-in.",
     evidence: {
-      recorded: "MSAL fixture StringConstants.ts AUTHORIZATION_PENDING_RESPONSE (entra-id.md §3.3)",
+      recorded:
+        "AzureAD/microsoft-authentication-library-for-js lib/msal-common/test/test_kit/StringConstants.ts (AUTHORIZATION_PENDING_RESPONSE)",
     },
   }),
   AADSTS70018: entry({
@@ -613,7 +663,10 @@ const CATALOG = {
     message: () => "Invalid verification code. Ensure that the code is correct and try again.",
     cause: "The device code is unknown.",
     fix: "Poll with the device_code of the devicecode response.",
-    evidence: { recorded: "reference-error-codes.md; device-code doc (entra-id.md §3.3)" },
+    evidence: {
+      recorded:
+        "learn.microsoft.com/entra/identity-platform/reference-error-codes; learn.microsoft.com/entra/identity-platform/v2-oauth2-device-code",
+    },
   }),
   AADSTS70019: entry({
     error: "expired_token",
@@ -623,7 +676,10 @@ const CATALOG = {
     message: () => "Verification code expired.",
     cause: "The device code expired (15 minutes) before the user signed in.",
     fix: "Start a new device code sign-in.",
-    evidence: { recorded: "reference-error-codes.md; mock (entra-id.md §3.3)" },
+    evidence: {
+      recorded:
+        "learn.microsoft.com/entra/identity-platform/reference-error-codes; a third-party Entra mock quoting the answer (not authoritative)",
+    },
   }),
   AADSTS50058: entry({
     error: "login_required",
@@ -634,7 +690,10 @@ const CATALOG = {
       "A silent sign-in request was sent but no user is signed in. The cookies used to represent the user's session were not sent in the request to Azure AD.",
     cause: "prompt=none was asked but there is no session to sign in silently.",
     fix: "Send an interactive request (without prompt=none).",
-    evidence: { recorded: "MSAL fixture TEST_*_ERROR_HASH; azure-spring-boot#549 (entra-id.md §3.3)" },
+    evidence: {
+      recorded:
+        "AzureAD/microsoft-authentication-library-for-js lib/msal-common/test/test_kit/StringConstants.ts (TEST_*_ERROR_HASH); microsoft/azure-spring-boot issue #549",
+    },
   }),
   AADSTS50011: entry<"redirectUri" | "clientId">({
     error: "invalid_request",
@@ -645,7 +704,10 @@ const CATALOG = {
       `The redirect URI '${p.redirectUri}' specified in the request does not match the redirect URIs configured for the application '${p.clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn more about how to fix this.`,
     cause: "The redirect_uri is not registered (for http://localhost the port is ignored, the path is not).",
     fix: "Admin step 1: register the exact redirect URI (e.g. http://localhost/redirect) under Mobile and desktop applications.",
-    evidence: { recorded: "unoplatform/uno.todo#180, company-communicator#1035 (entra-id.md §3.3)" },
+    evidence: {
+      recorded:
+        "unoplatform/uno.todo issue #180, OfficeDev/microsoft-teams-apps-company-communicator issue #1035",
+    },
   }),
   AADSTS500113: entry({
     error: "invalid_request",
@@ -655,7 +717,7 @@ const CATALOG = {
     message: () => "No reply address is registered for the application.",
     cause: "The app has no redirect URI to send the answer to (typical of daemon apps after /adminconsent).",
     fix: "Register a redirect URI on the app registration.",
-    evidence: { recorded: "third-party notes and tests (entra-id.md §3.3)" },
+    evidence: { recorded: "the message as third-party notes and tests quote it (not authoritative)" },
   }),
 
   AADSTS900971: entry({
@@ -666,7 +728,7 @@ const CATALOG = {
     message: () => "No reply address provided.",
     cause: "The authorize request named no redirect_uri.",
     fix: "Send the redirect_uri registered on the app (MSAL does).",
-    evidence: { recorded: "reference-error-codes.md (entra-id.md §3.3)" },
+    evidence: { recorded: "learn.microsoft.com/entra/identity-platform/reference-error-codes" },
   }),
   AADSTS500112: entry<"requested" | "original">({
     error: "invalid_grant",
@@ -688,7 +750,8 @@ const CATALOG = {
     cause: "The authorize request asked for a response type other than `code`.",
     fix: "Use the authorization code flow (response_type=code) with PKCE, as MSAL does.",
     evidence: {
-      inferred: "Wording; the reference lists `unsupported_response_type` among the authorize errors.",
+      inferred:
+        "Wording; learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow lists `unsupported_response_type` among the authorize errors.",
     },
   }),
 
@@ -701,7 +764,7 @@ const CATALOG = {
     message: (p) => `The request body must contain the following parameter: '${p.parameter}'.`,
     cause: "A required parameter is missing (or the body was not application/x-www-form-urlencoded).",
     fix: "Send the parameter in a form-encoded body.",
-    evidence: { recorded: "reference-error-codes.md (entra-id.md §3.3)" },
+    evidence: { recorded: "learn.microsoft.com/entra/identity-platform/reference-error-codes" },
   }),
   AADSTS70003: entry<"grantType">({
     error: "unsupported_grant_type",
@@ -711,7 +774,9 @@ const CATALOG = {
     message: (p) => `The app requested an unsupported grant type '${p.grantType}'.`,
     cause: "The grant_type is not one Entra ID supports.",
     fix: "Use authorization_code, refresh_token, password, client_credentials, device_code or the on-behalf-of grant.",
-    evidence: { inferred: "Code number: the reference gives the `error` value only." },
+    evidence: {
+      inferred: "Code number: RFC 6749 §5.2 gives the `error` value (unsupported_grant_type) only.",
+    },
   }),
   AADSTS900561: entry<"method">({
     error: "invalid_request",
@@ -733,7 +798,8 @@ const CATALOG = {
       "The request could not be read: an unknown grant (refresh token, code), a repeated parameter, or a body that is too large.",
     fix: "Send each parameter once, in a form-encoded body under 1 MiB, with a grant this tenant issued.",
     evidence: {
-      recorded: "AzureAD/microsoft-authentication-library-for-js#3088, QuePort#6 (entra-id.md §3.3)",
+      recorded:
+        "AzureAD/microsoft-authentication-library-for-js issue #3088 and another project's issue quoting the answer",
     },
   }),
   AADSTS50013: entry<"reason">({
@@ -747,7 +813,7 @@ const CATALOG = {
     fix: "Pass the access token the client got for this API (aud = the API's client id) as the assertion.",
     evidence: {
       inferred:
-        "Not in the reference's catalog: error value and wording as Entra's on-behalf-of answers are quoted in issues.",
+        "Not in learn.microsoft.com/entra/identity-platform/reference-error-codes: error value and wording as Entra's on-behalf-of answers are quoted in issues.",
     },
   }),
   AADSTS500131: entry<"audience" | "clientId" | "displayName">({
@@ -775,7 +841,10 @@ const CATALOG = {
     cause:
       "The on-behalf-of assertion (the incoming access token) has expired, is not yet valid, or has no exp.",
     fix: "Have the client send a fresh access token.",
-    evidence: { recorded: "reference-error-codes.md; AKS doc JSON (entra-id.md §3.3)" },
+    evidence: {
+      recorded:
+        "learn.microsoft.com/entra/identity-platform/reference-error-codes; an AKS troubleshooting article on Microsoft Learn quoting the JSON",
+    },
   }),
   // ── Service faults (answered only when a fault rule says so: /_sandbox/faults) ─────────────────
   AADSTS90006: entry({
@@ -872,7 +941,7 @@ export function browserChannel(code: AadCode): "page" | "redirect" {
   return CATALOG[code].browser;
 }
 
-/** The token-endpoint JSON error body (reference §3.1). */
+/** The token-endpoint JSON error body, as learn.microsoft.com/entra/identity-platform/reference-error-codes samples it. */
 export interface AadErrorBody {
   error: string;
   error_description: string;
@@ -895,7 +964,8 @@ export function entraTimestamp(at: Date): string {
 
 /**
  * Renders an error as the token endpoint does. `correlationId` echoes the client's `client-request-id`
- * ([infer] per the reference); a fresh one is made when the client sent none.
+ * ([infer] from MSAL logs quoted in AzureAD/microsoft-authentication-library-for-js issues #2694 and
+ * #7425); a fresh one is made when the client sent none.
  *
  * @example
  * renderAadError(new AadError("AADSTS50126"), { now: clock.now(), correlationId: "…" }).body.error_codes; // [50126]

@@ -80,9 +80,9 @@ export const ACS: FirstPartyResource = {
 };
 
 /**
- * The ACS data plane as an RBAC audience (`https://communication.azure.com//.default`, reference
- * acs-identity-api.md §2.2). [infer] The app id of this resource principal is not in the reference; the
- * value below is a sandbox placeholder, used only inside the sandbox.
+ * The ACS data plane as an RBAC audience (`https://communication.azure.com//.default`, the scope
+ * @azure/communication-common's `communicationAuthPolicy` asks for). [infer] The app id of this resource
+ * principal is in no public source; the value below is a sandbox placeholder, used only inside the sandbox.
  */
 export const ACS_DATA_PLANE: FirstPartyResource = {
   key: "acs-data-plane",

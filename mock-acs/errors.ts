@@ -35,7 +35,8 @@ interface CatalogEntry {
   message: string;
   /**
    * The real service sends `api-supported-versions` only from its controllers: on auth and
-   * model-binding errors it is absent (§3 "Header patterns").
+   * model-binding errors it is absent (the 401 InvalidAccessToken and "field is required" 400s of
+   * Azure/azure-sdk-for-net's Identity SessionRecords carry none).
    */
   fromController: boolean;
   cause: string;
@@ -53,9 +54,10 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
       "The request's authentication failed: the HMAC signature does not match (wrong access key, host, path, body or a date more than 15 minutes off), a header is missing, or the Entra bearer token's principal holds no role on the Communication Services resource.",
     fix: "Use the resource's connection string as the portal shows it (admin step 6), keep the client clock in sync, and do not alter the request after signing. For Entra ID (RBAC) auth, assign the principal that calls a role such as Contributor on the resource (Access control (IAM)): the user itself, or the app's service principal in the resource's tenant (a token from another tenant, or a user signed in through an app with a role, holds no role).",
     evidence: {
-      recorded: "§2.1, §2.2 ([3P] body).",
+      recorded:
+        "The HMAC scheme: learn.microsoft.com/rest/api/communication/authentication and learn.microsoft.com/azure/communication-services/tutorials/hmac-header-tutorial. The 401 body as third-party material quotes it across ACS endpoints (the Swoosh ACS adapter docs, tweak.foo's ACS Email with Cloudflare Workers), and for an Entra caller without a role Azure/azure-sdk-for-js issue #22312.",
       inferred:
-        "a stale date, a missing header and a body-hash mismatch give the same 401; the ±15 minute window is App Configuration's.",
+        "a stale date, a missing header and a body-hash mismatch give the same 401; the ±15 minute window is App Configuration's (learn.microsoft.com/azure/azure-app-configuration/rest-api-authentication-hmac).",
     },
   },
   ValidationError: {
@@ -66,7 +68,8 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
       "A field of the request body is missing, malformed or out of range (scopes, expiresInMinutes, appId, userId).",
     fix: "Read `target` and `message`: they name the field. Scopes are chat, voip, chat.join, chat.join.limited, voip.join; expiresInMinutes is an integer from 60 to 1440; appId and userId are the GUIDs of the Entra token's `appid` and `oid`.",
     evidence: {
-      recorded: "§1.4, §3 (recorded messages).",
+      recorded:
+        "The recorded messages: Azure/azure-sdk-for-net sdk/communication/Azure.Communication.Identity/tests/SessionRecords/CommunicationIdentityClientLiveTests (CreateUserAndTokenWithMaxInvalidCustomExpiration.json, GetTokenForTeamsUserWithEmptyAppIdShouldThrow.json, GetTokenForTeamsUserWithWrongClientIdShouldThrow.json, …), Azure/azure-sdk-for-js sdk/communication/communication-identity/recordings, Azure/azure-sdk-for-python sdk/communication/azure-communication-identity/tests/recordings (test_get_token_with_no_scopes.json).",
       inferred:
         "Unknown scope names, malformed JSON, non-integer expiresInMinutes and bad Repeatability headers: message wording is ours.",
     },
@@ -79,7 +82,8 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
       "The identity id was not minted by this Communication Services resource (another resource's id, or not an ACS user id at all).",
     fix: "Use the `communicationUserId` that this resource returned from createUser, and the connection string of that same resource.",
     evidence: {
-      recorded: "§1.4 (recorded).",
+      recorded:
+        "Azure/azure-sdk-for-js sdk/communication/communication-identity/recordings/node/communicationidentityclient_playbacklive_error_cases_/recording_throws_an_error_when_attempting_to_delete_an_invalid_user.json (401 IdentityNotOwned).",
       inferred: "Malformed ids and path tricks in {id} get the same answer.",
     },
   },
@@ -101,7 +105,8 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
       "The Entra ID token given to getTokenForTeamsUser is empty, malformed, expired, not signed by Entra ID, or not issued for https://auth.msft.communication.azure.com with both Teams.ManageCalls and Teams.ManageChats. For the /access/* exchanges: the bearer token lacks its exchange's audience and scope (TeamsExtension.ManageCalls; VoIP or VoIP.Join of https://communication.azure.com/clients).",
     fix: "Acquire the Entra token with scopes https://auth.msft.communication.azure.com/Teams.ManageCalls and .../Teams.ManageChats (admin step 4 adds them to the app), and exchange it before it expires.",
     evidence: {
-      recorded: "§3 (recorded for empty, malformed and expired tokens; [3P] for a wrong audience).",
+      recorded:
+        "Azure/azure-sdk-for-net sdk/communication/Azure.Communication.Identity/tests/SessionRecords/CommunicationIdentityClientLiveTests/GetTokenForTeamsUserWithEmptyTokenShouldThrow.json, …WithInvalidTokenShouldThrow.json, …WithExpiredTokenShouldThrow.json; for a wrong audience AzureAD/microsoft-authentication-library-for-js issue #6990 (third-party).",
       inferred: "the /access/* exchanges answer a bad bearer token the same way.",
     },
   },
@@ -114,7 +119,7 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
     fix: "Assign the user a licence that includes Microsoft Teams (prerequisite of the quickstart), then exchange a new token.",
     evidence: {
       inferred:
-        "The reference found no public evidence of the real answer for an unlicensed user; status 403, this code and this message are the sandbox's.",
+        "No public source shows the real answer for an unlicensed user; status 403, this code and this message are the sandbox's.",
     },
   },
   UnsupportedApiVersion: {
@@ -126,7 +131,8 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
       "The api-version query parameter names a version this operation does not support (often after an SDK upgrade).",
     fix: "Use one of the versions the sandbox lists in the x-acs-sandbox-hint header, the api-supported-versions header and the request journal (the Identity SDK 1.3.1 sends 2023-10-01), or start the sandbox with --loose (looseApiVersion) to accept any version as the newest.",
     evidence: {
-      recorded: "§1.1 (recorded wording, with a backend IP in the URI; the sandbox names the public URI).",
+      recorded:
+        "Azure-Samples/communication-services-web-calling-tutorial issue #8 and Azure/Communication issue #159 (the wording, with a backend IP in the URI; the sandbox names the public URI).",
       inferred:
         "the api-supported-versions header on this answer. The supported versions and the --loose advice go in the x-acs-sandbox-hint header and the journal, not the message.",
     },
@@ -139,7 +145,7 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
     fix: "Add ?api-version=2023-10-01 (or another listed version) to the request URI; the SDKs always send it.",
     evidence: {
       inferred:
-        "§1.1 guesses ASP.NET API Versioning's ApiVersionUnspecified; not verified. The sandbox's advice goes in the x-acs-sandbox-hint header.",
+        "ASP.NET API Versioning's ApiVersionUnspecified, which the service's UnsupportedApiVersion answer suggests it uses; not verified. The sandbox's advice goes in the x-acs-sandbox-hint header.",
     },
   },
   UnsupportedMediaType: {
@@ -174,7 +180,7 @@ const CATALOG: Record<AcsErrorCode, CatalogEntry> = {
     fix: "Let the SDK's retry policy wait as Retry-After says (it does by default), cache Teams access tokens until they near expiry instead of exchanging per call, and spread bursts.",
     evidence: {
       inferred:
-        "No recorded ACS Identity 429 body; the code and message are the sandbox's, in the CommunicationErrorResponse shape. The Identity SDK reads Retry-After on 429 and 503 (reference §6).",
+        "No recorded ACS Identity 429 body; the code and message are the sandbox's, in the CommunicationErrorResponse shape. The Identity SDK reads Retry-After on 429 and 503 (@typespec/ts-http-runtime retryStrategies/throttlingRetryStrategy).",
     },
     scenario: "acs-exchange-throttled",
   },

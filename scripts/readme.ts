@@ -37,7 +37,7 @@ function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\s+/g, " ").trim();
 }
 
-/** Every code both emulators emit: where it shows, what it means, and the scenario reproducing it. */
+/** Every code each service emits: where it shows, what it means, and the scenario reproducing it. */
 export function errorTables(root = ""): string {
   const entries = catalog();
   const table = (service: string) => {
@@ -59,9 +59,17 @@ export function errorTables(root = ""): string {
     ``,
     table("Managed identity"),
     ``,
+    `**Microsoft Graph** (\`{"error":{"code","message","innerError"}}\`)`,
+    ``,
+    table("Microsoft Graph"),
+    ``,
     `**ACS Identity**`,
     ``,
     table("ACS Identity"),
+    ``,
+    `**Azure Resource Manager** (\`{"error":{"code","message"}}\`)`,
+    ``,
+    table("Azure Resource Manager"),
     ``,
   ].join("\n");
 }

@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { distance } from "fastest-levenshtein";
-import { explain, formatExplanation } from "../operator/explain.js";
+import { explain, formatExplanations } from "../operator/explain.js";
 import { explainOperation, formatOperation } from "../operator/explain-operation.js";
 import { OPERATION_NAMES } from "../sandbox/operations.js";
 
@@ -16,16 +16,16 @@ function nearestOperations(input: string): string[] {
 export function explainCommand(): Command {
   return new Command("explain")
     .description(
-      "Explain an error code the sandbox emits (AADSTS650052, 650052, InvalidAccessToken): cause, fix, scenario; or an operation (teamsExtensionExchange, token): its service, routes, api-versions and evidence",
+      "Explain an error code the sandbox emits (AADSTS650052, 650052, InvalidAccessToken, Authorization_RequestDenied, AuthorizationFailed): cause, fix, evidence, scenario, for every service that answers with it; or an operation (teamsExtensionExchange, token): its service, routes, api-versions and evidence",
     )
     .argument(
       "<code>",
-      "an AADSTS code (with or without the prefix), an ACS error code, or an operation name",
+      "an AADSTS code (with or without the prefix), a Microsoft Graph, ACS or ARM error code, or an operation name",
     )
     .action((code: string) => {
       const result = explain(code);
       if (result.found) {
-        process.stdout.write(formatExplanation(result.found) + "\n");
+        process.stdout.write(formatExplanations(result.matches) + "\n");
         return;
       }
       const operations = explainOperation(code);

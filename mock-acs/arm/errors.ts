@@ -1,4 +1,4 @@
-import type { Evidence } from "../../core/catalog.js";
+import type { Evidence, ExplainedError } from "../../core/catalog.js";
 
 /*
  * Every error the fake Azure Resource Manager answers with, in ARM's shape
@@ -29,6 +29,9 @@ export type ArmErrorCode =
   | "InvalidRoleAssignmentId"
   | "PrincipalNotFound"
   | "NotFound"
+  | "SubscriptionRequestsThrottled"
+  | "TenantRequestsThrottled"
+  | "ServiceUnavailable"
   | "InternalServerError";
 
 type Params = Record<string, string>;
@@ -99,7 +102,7 @@ export const ARM_CATALOG: Record<ArmErrorCode, CatalogEntry> = {
     message: (p) =>
       `The client '${p.client}' with object id '${p.objectId}' does not have authorization to perform action '${p.action}' over scope '${p.scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
     cause: "The caller holds no role at the scope or above that allows the action.",
-    fix: "Have an Owner assign a role at the scope: Reader reads, Contributor changes resources and lists keys, Owner or User Access Administrator assigns roles (`az role assignment create --assignee … --role … --scope …`).",
+    fix: "Have an Owner of the subscription assign the caller a role at the scope or above: Reader reads, Contributor creates and changes resources and lists their keys, Owner or User Access Administrator assigns roles. For example `az role assignment create --assignee <user or app id> --role Contributor --scope /subscriptions/<id>/resourceGroups/<group>`.",
     evidence: {
       recorded: "ARM 403 bodies quoted in AKS and Azure docs troubleshooting notes.",
       inferred:
@@ -238,12 +241,55 @@ export const ARM_CATALOG: Record<ArmErrorCode, CatalogEntry> = {
       inferred: "the code (`NotFound`) and that unknown provider types answer the same.",
     },
   },
+  // Service faults: answered only when a fault rule says so (`/_sandbox/faults`).
+  SubscriptionRequestsThrottled: {
+    status: 429,
+    message: (p) =>
+      `Number of '${p.kind}' requests for subscription '${p.subscriptionId}' actor '${p.actor}' exceeded. Please try again after '${p.retryAfter}' seconds after additional tokens are available. Refer to https://aka.ms/arm-throttling for additional information.`,
+    cause:
+      "Azure Resource Manager is throttling the caller's reads or writes in this subscription (in the sandbox: a fault rule asked for it).",
+    fix: "Wait as Retry-After says, then retry: the Azure SDKs and the Azure CLI do so by themselves. Cache what you read and spread bursts (https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling).",
+    evidence: {
+      recorded:
+        "velero-io/velero issue #9171 (ARM's 429 body, SubscriptionRequestsThrottled, quoted in full); https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling (429 with Retry-After)",
+      inferred: "the actor is the token's `oid`, read from the request's bearer token.",
+    },
+  },
+  TenantRequestsThrottled: {
+    status: 429,
+    message: (p) =>
+      `Number of '${p.kind}' requests for tenant '${p.tenantId}' actor '${p.actor}' exceeded. Please try again after '${p.retryAfter}' seconds after additional tokens are available. Refer to https://aka.ms/arm-throttling for additional information.`,
+    cause:
+      "Azure Resource Manager is throttling the caller's tenant-level requests (subscriptions and tenants lists; in the sandbox: a fault rule asked for it).",
+    fix: "Wait as Retry-After says, then retry: the Azure SDKs and the Azure CLI do so by themselves.",
+    evidence: {
+      recorded:
+        "https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling (tenant-level limits; 429 with Retry-After)",
+      inferred: "the code and message, patterned on SubscriptionRequestsThrottled's recorded wording.",
+    },
+  },
+  ServiceUnavailable: {
+    status: 503,
+    message: () => "The service is temporarily unavailable. Please try again later.",
+    cause:
+      "Azure Resource Manager or the resource provider is briefly unavailable (in the sandbox: a fault rule asked for it).",
+    fix: "Retry with back-off; the Azure SDKs retry 503 by themselves and honour Retry-After.",
+    evidence: { inferred: "no recorded ARM 503 body; the code and message are the sandbox's." },
+  },
   InternalServerError: {
     status: 500,
-    message: () => "The sandbox failed while answering; the stack is in GET /_sandbox/requests.",
-    cause: "A bug in the sandbox's ARM.",
-    fix: "Report it with the journal entry.",
-    evidence: { inferred: "ARM's body for a provider failure is not recorded here." },
+    message: (p) =>
+      p.trackingId
+        ? `Encountered internal server error. Diagnostic information: timestamp '${p.timestamp}', subscription id '${p.subscriptionId ?? ""}', tracking id '${p.trackingId}', request correlation id '${p.correlationId}'.`
+        : "The sandbox failed while answering; the stack is in GET /_sandbox/requests.",
+    cause:
+      "ARM failed while answering: a fault rule asked for it (the journal entry names the rule), or a bug in the sandbox's ARM.",
+    fix: "Retry: the Azure SDKs retry 5xx answers by themselves with exponential back-off. For a sandbox bug, report it with the journal entry's `error.stack` (GET /_sandbox/requests).",
+    evidence: {
+      recorded:
+        "Azure/azure-powershell issue #11291 (ARM's 500: 'Encountered internal server error. Diagnostic information: timestamp …, subscription id …, tracking id …, request correlation id ….')",
+      inferred: "the sandbox's own failures say where its stack is instead.",
+    },
   },
 };
 
@@ -264,4 +310,16 @@ export class ArmError extends Error {
   body(): { error: { code: string; message: string } } {
     return { error: { code: this.code, message: this.message } };
   }
+}
+
+/** The catalog as `acs-sandbox explain` prints it. */
+export function armCatalog(): ExplainedError[] {
+  return (Object.entries(ARM_CATALOG) as [ArmErrorCode, CatalogEntry][]).map(([code, e]) => ({
+    code,
+    service: "Azure Resource Manager" as const,
+    status: e.status,
+    cause: e.cause,
+    fix: e.fix,
+    evidence: e.evidence,
+  }));
 }

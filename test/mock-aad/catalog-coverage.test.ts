@@ -1,8 +1,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { explain } from "../../harness/operator/explain.js";
 import { packageRoot } from "../../harness/sandbox/paths.js";
 import { aadCatalog } from "../../mock-aad/errors.js";
+import { GRAPH_CATALOG, graphCatalog } from "../../mock-aad/graph/errors.js";
+import { ARM_CATALOG, armCatalog } from "../../mock-acs/arm/errors.js";
 import { acsCatalog } from "../../mock-acs/errors.js";
 
 /*
@@ -59,5 +62,56 @@ describe("the ACS Identity catalog", () => {
       users.map((s) => s.file),
       `${catalogued} is catalogued but never emitted`,
     ).not.toEqual([]);
+  });
+});
+
+describe("the Microsoft Graph catalog", () => {
+  it.each(Object.keys(GRAPH_CATALOG))("%s is emitted through GraphError", (key) => {
+    const users = aad.filter((s) => code(s.text).includes(`GraphError("${key}"`));
+    expect(
+      users.map((s) => s.file),
+      `${key} is catalogued but never emitted`,
+    ).not.toEqual([]);
+  });
+
+  it.each(graphCatalog().map((e) => [e.code, e] as const))(
+    "%s is explained as Microsoft Graph's, with a cause, a fix and evidence",
+    (graphCode, entry) => {
+      const result = explain(graphCode);
+      expect(result.found && result.matches.map((m) => m.service)).toContain("Microsoft Graph");
+      expect(entry.cause.length).toBeGreaterThan(10);
+      expect(entry.fix.length).toBeGreaterThan(10);
+      expect(entry.evidence.recorded ?? entry.evidence.inferred).toBeTruthy();
+    },
+  );
+});
+
+describe("the Azure Resource Manager catalog", () => {
+  it.each(Object.keys(ARM_CATALOG))("%s is emitted through ArmError", (armCode) => {
+    const users = acs.filter((s) => code(s.text).includes(`ArmError("${armCode}"`));
+    expect(
+      users.map((s) => s.file),
+      `${armCode} is catalogued but never emitted`,
+    ).not.toEqual([]);
+  });
+
+  it.each(armCatalog().map((e) => [e.code, e] as const))(
+    "%s is explained as ARM's, with a cause, a fix and evidence",
+    (armCode, entry) => {
+      const result = explain(armCode);
+      expect(result.found && result.matches.map((m) => m.service)).toContain("Azure Resource Manager");
+      expect(entry.cause.length).toBeGreaterThan(10);
+      expect(entry.fix.length).toBeGreaterThan(10);
+      expect(entry.evidence.recorded ?? entry.evidence.inferred).toBeTruthy();
+    },
+  );
+});
+
+describe("codes several services answer with", () => {
+  it("are unique within each service, so explain lists each service once", () => {
+    for (const entries of [aadCatalog(), acsCatalog(), graphCatalog(), armCatalog()]) {
+      const codes = entries.map((e) => e.code.toLowerCase());
+      expect(codes.filter((c, i) => codes.indexOf(c) !== i)).toEqual([]);
+    }
   });
 });

@@ -43,7 +43,7 @@ describe("several ACS resources (server mode)", () => {
     expect(endpoint.hostname).toBe("northwind-acs.localhost");
     expect(endpoint.port).toBe(new URL(sb.descriptor.baseUrl).port);
     // Node's resolver does not map *.localhost to loopback (a hosts entry would): resolve it here, and
-    // sign as the SDK does (reference acs-identity-api.md §2.1) with northwind's own key.
+    // sign as the SDK does (learn.microsoft.com/rest/api/communication/authentication) with northwind's own key.
     const path = "/identities?api-version=2023-10-01";
     const date = new Date().toUTCString();
     const hash = createHash("sha256").update("").digest("base64");

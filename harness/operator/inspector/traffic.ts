@@ -1,4 +1,4 @@
-import { catalog, type Explanation } from "../explain.js";
+import { explainAnswer, type Explanation } from "../explain.js";
 import type { JournalEntry } from "../journal.js";
 import { queryJournal, type RequestFilter } from "../journal-query.js";
 import { displayBody, decodeToken, validityAt, signerOf, type DecodedToken, type KeyIds } from "./tokens.js";
@@ -42,14 +42,14 @@ export function trafficView(
   nowMs: number,
   keys: KeyIds,
 ): TrafficEntry[] {
-  const explanations = new Map(catalog().map((e) => [e.code.toLowerCase(), e]));
   return queryJournal(entries, filter)
     .reverse()
     .map((entry) => {
       const { requestBody, responseBody, ...rest } = entry;
       const request = displayBody(requestBody, "request", nowMs, keys);
       const response = displayBody(responseBody, "response", nowMs, keys);
-      const found = entry.errorCode ? explanations.get(entry.errorCode.toLowerCase()) : undefined;
+      // By the answering service too: ACS's NotFound and ARM's are different codes.
+      const found = entry.errorCode ? explainAnswer(entry.errorCode, entry.service) : undefined;
       return {
         ...rest,
         ...(request.text !== undefined ? { requestBody: request.text } : {}),

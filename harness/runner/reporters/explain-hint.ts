@@ -1,16 +1,12 @@
-import { aadCatalog } from "../../../mock-aad/errors.js";
-import { acsCatalog } from "../../../mock-acs/errors.js";
-import { clientSideCatalog } from "../../operator/faults/client-codes.js";
 import { normalizeCode } from "../../../core/catalog.js";
+import { explainedErrors } from "../../operator/explain.js";
 import type { StepResult } from "../types.js";
 
 let known: Map<string, string> | undefined;
 
 /** The codes `acs-sandbox explain` knows (normalised → as catalogued), read from the catalogs once. */
 function knownCodes(): Map<string, string> {
-  known ??= new Map(
-    [...aadCatalog(), ...acsCatalog(), ...clientSideCatalog()].map((e) => [normalizeCode(e.code), e.code]),
-  );
+  known ??= new Map(explainedErrors().map((e) => [normalizeCode(e.code), e.code]));
   return known;
 }
 
