@@ -92,6 +92,8 @@ describe("the inspector at /_sandbox/ in Chromium", () => {
       .filter({ hasText: "entra · token" })
       .first();
     await entry.locator("summary").click();
+    // The decoded tokens are drawn once the entry opens: wait for them before reading the entry's text.
+    await entry.getByText("Signed by:").first().waitFor();
     const text = (await entry.textContent()) ?? "";
     expect(text).toContain("[jwt redacted]");
     expect(text).toContain("Token in response.access_token");
