@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { loadScenario } from "../../harness/runner/scenario.js";
 import { SCENARIOS_DIR } from "../../harness/sandbox/paths.js";
 import { defaultWorld, parseWorld, WorldError, type World } from "../../harness/sandbox/world.js";
-import { grantId, tenantAsGraph } from "../../harness/tenant-import/graph-json.js";
+import { renderGraphDocuments, tenantAsGraph } from "../../harness/tenant-import/export-graph.js";
+import { grantId } from "../../mock-aad/graph/ids.js";
 import { importTenant, ImportError, PasteError, renderWorldFile } from "../../harness/tenant-import/index.js";
 import { readPastedDocuments } from "../../harness/tenant-import/paste.js";
 import { kindOf } from "../../harness/tenant-import/recognise.js";
@@ -104,7 +105,7 @@ describe("reading what was pasted", () => {
 
   it("refuses an object that is none of them, naming the file, line and its keys", () => {
     expect(() => importTenant([{ file: "x.json", text: '\n{"name": "rg", "location": "westus"}' }])).toThrow(
-      "x.json:2: expected an application, service principal, oauth2PermissionGrant, user or organization as az/Graph print them; found an object with keys name, location",
+      "x.json:2: expected an application, service principal, oauth2PermissionGrant, appRoleAssignment, user or organization as az/Graph print them; found an object with keys name, location",
     );
   });
 });
@@ -287,12 +288,21 @@ describe("mapping onto the world", () => {
 
   it("imports the ticket: ids kept, the ACS service principal absent from Fabrikam, defaults said", () => {
     const result = importTenant([ticketFile("contoso-app.txt"), ticketFile("fabrikam.txt")]);
+    // The world lists what was pasted; Microsoft Graph, Azure Service Management and Microsoft's client
+    // apps are in every tenant without being listed.
+    expect(doc(result).tenants.fabrikam!.servicePrincipals).toEqual(["contoso-teams"]);
     const world = parseWorld(result.document);
     const fabrikam = world.directory.tenants.find((t) => t.name === "fabrikam")!;
     expect(fabrikam.id).toBe("fab00000-0000-4000-8000-0000000fab01");
-    expect(fabrikam.servicePrincipals.map((sp) => sp.appId)).toEqual([
-      "a1a1a1a1-0000-4000-8000-00000000c0de",
+    expect(fabrikam.servicePrincipals.map((sp) => sp.appId).sort()).toEqual([
+      "00000003-0000-0000-c000-000000000000", // Microsoft Graph
+      "04b07795-8ddb-461a-bbee-02f9e1bf7b46", // Microsoft Azure CLI
+      "14d82eec-204b-4c2f-b7e8-296a70dab67e", // Microsoft Graph Command Line Tools
+      "1950a258-227b-4e31-a9cf-717495945fc2", // Microsoft Azure PowerShell
+      "797f4846-ba00-4fd7-ba43-dac1f8f63013", // Windows Azure Service Management API
+      "a1a1a1a1-0000-4000-8000-00000000c0de", // Contoso Teams, as pasted
     ]);
+    expect(fabrikam.servicePrincipals.map((sp) => sp.appId)).not.toContain(ACS_APP_ID);
     expect(fabrikam.users[0]).toMatchObject({
       name: "alice",
       objectId: "a11ce000-0000-4000-8000-0000000fab21",
@@ -362,9 +372,11 @@ function directoryView(world: World) {
         teamsLicense: u.teamsLicense,
         enabled: u.enabled,
         signInSessionsValidFrom: u.signInSessionsValidFrom,
+        roles: [...u.roles].sort(),
       })),
       servicePrincipals: t.servicePrincipals.map((sp) => sp.appId).sort(),
       grants: byId(t.grants, (g) => `${g.clientAppId}${g.resourceAppId}${g.principalId}`),
+      appRoleAssignments: byId(t.appRoleAssignments, (a) => `${a.clientAppId}${a.resourceAppId}`),
       managedIdentities: byId(t.managedIdentities, (m) => m.objectId).map(
         ({ name, type, clientId, objectId }) => ({
           name,
@@ -383,7 +395,9 @@ function directoryView(world: World) {
       redirectUris: a.redirectUris,
       verifiedPublisher: a.verifiedPublisher,
       requiredResourceAccess: a.requiredResourceAccess,
-      exposedScopes: a.asResource?.scopes.map((s) => s.name),
+      identifierUris: a.identifierUris,
+      exposedScopes: a.asResource?.scopes,
+      appRoles: a.asResource?.appRoles,
     })),
   };
 }
@@ -391,9 +405,7 @@ function directoryView(world: World) {
 function roundTrip(world: World): World {
   const sources = world.directory.tenants.map((t) => ({
     file: `${t.name}.json`,
-    text: tenantAsGraph(world.directory, t)
-      .map((d) => JSON.stringify(d, null, 2))
-      .join("\n"),
+    text: renderGraphDocuments(tenantAsGraph(world.directory, t)),
   }));
   return parseWorld(importTenant(sources).document);
 }
@@ -435,9 +447,9 @@ describe("export-graph, then import: an equivalent world", () => {
 
   it("grant ids pack the client, resource and principal ids as Graph's documented examples do", () => {
     // microsoft-graph-docs oauth2permissiongrant-post.md: client 0612c321-…, resource 943603e4-….
-    expect(grantId("0612c321-db5f-4a32-909e-4f28080557ef", "943603e4-e787-4fe9-93d1-e30f749aae39")).toBe(
-      "IcMSBl_bMkqQnk8oCAVX7-QDNpSH5-lPk9HjD3Sarjk",
-    );
+    expect(
+      grantId("0612c321-db5f-4a32-909e-4f28080557ef", "943603e4-e787-4fe9-93d1-e30f749aae39", undefined),
+    ).toBe("IcMSBl_bMkqQnk8oCAVX7-QDNpSH5-lPk9HjD3Sarjk");
     expect(
       grantId(
         "b0d9b9e3-0ecf-4bfd-8dab-9273dd055a94",
