@@ -858,7 +858,7 @@ export function importTenant(sources: ImportSource[], options: ImportOptions = {
       ...(t.displayName ? { displayName: t.displayName } : {}),
       ...(domain ? { domain } : {}),
       ...(Object.keys(users).length > 0 ? { users } : {}),
-      servicePrincipals: t.servicePrincipals,
+      ...(t.servicePrincipals.length > 0 ? { servicePrincipals: t.servicePrincipals } : {}),
       ...(t.grants.length > 0 ? { grants: t.grants } : {}),
       ...(t.appRoleAssignments.length > 0 ? { appRoleAssignments: t.appRoleAssignments } : {}),
       ...(Object.keys(t.managedIdentities).length > 0 ? { managedIdentities: t.managedIdentities } : {}),

@@ -329,6 +329,12 @@ describe("mapping onto the world", () => {
       "a1a1a1a1-0000-4000-8000-00000000c0de", // Contoso Teams, as pasted
     ]);
     expect(fabrikam.servicePrincipals.map((sp) => sp.appId)).not.toContain(ACS_APP_ID);
+    // The portal's default Graph permission and the ACS scopes, all named by their real ids: no warning.
+    expect(doc(result).apps["contoso-teams"]!.requiredResourceAccess).toEqual({
+      graph: ["User.Read"],
+      acs: ["Teams.ManageCalls", "Teams.ManageChats"],
+    });
+    expect(result.warnings).toEqual([]);
     expect(fabrikam.users[0]).toMatchObject({
       name: "alice",
       objectId: "a11ce000-0000-4000-8000-0000000fab21",
@@ -479,7 +485,7 @@ describe("mapping onto the world", () => {
     ]);
     const contoso = doc(result).tenants.contoso!;
     // Graph's and the apps' own service principals are there without being listed.
-    expect(contoso.servicePrincipals).toEqual([]);
+    expect(contoso.servicePrincipals).toBeUndefined();
     expect(contoso.appRoleAssignments).toEqual([
       { client: "contoso-teams", resource: "contoso-api", roles: ["Calls.Export"] },
       { client: "contoso-teams", resource: "graph", roles: ["User.Read.All"] },
