@@ -86,9 +86,17 @@ export function tenantAsGraph(directory: Directory, tenant: Tenant): GraphDocume
   return documents;
 }
 
-/** The documents as a terminal shows `az rest --url …` and its answer, one after another. */
+/**
+ * The documents as a terminal shows `az rest --url …` and its answer, one after another. The URL is
+ * quoted as a shell needs it: single quotes keep `$select` from being expanded, double quotes hold the
+ * `'…'` of a key segment (which has no `$`).
+ */
 export function renderGraphDocuments(documents: GraphDocument[]): string {
   return documents
-    .map((d) => `$ az rest --url "${GRAPH_V1}${d.path}"\n${JSON.stringify(d.body, null, 2)}\n`)
+    .map((d) => {
+      const url = `${GRAPH_V1}${d.path}`;
+      const quoted = url.includes("'") ? `"${url}"` : `'${url}'`;
+      return `$ az rest --url ${quoted}\n${JSON.stringify(d.body, null, 2)}\n`;
+    })
     .join("");
 }

@@ -23,7 +23,7 @@ type Json = Record<string, unknown> & { value?: Json[] };
 
 /** The export's documents: each `$ az rest --url "…"` line and the JSON printed under it. */
 function exportedDocuments(stdout: string): { url: string; body: Json }[] {
-  const parts = stdout.split(/^\$ az rest --url "(.+)"$/m);
+  const parts = stdout.split(/^\$ az rest --url ["'](.+)["']$/m);
   expect(parts[0]!.trim(), "nothing before the first command").toBe("");
   const documents: { url: string; body: Json }[] = [];
   for (let i = 1; i < parts.length; i += 2) {

@@ -139,7 +139,7 @@ describe("acs-sandbox import and export-graph on bad input", () => {
   it("export-graph prints Graph's answers under the az rest commands that ask for them; import reads them back", async () => {
     const { stdout } = await exec(process.execPath, [cli, "export-graph", "--tenant", "fabrikam"]);
     const [command, ...rest] = stdout.split("\n");
-    expect(command).toBe('$ az rest --url "https://graph.microsoft.com/v1.0/organization"');
+    expect(command).toBe("$ az rest --url 'https://graph.microsoft.com/v1.0/organization'");
     const body = rest.join("\n");
     const first = JSON.parse(body.slice(0, body.indexOf("\n}\n") + 2)) as Record<string, unknown>;
     expect(first).toMatchObject({
