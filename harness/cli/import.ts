@@ -72,7 +72,7 @@ export function importCommand(): Command {
 export function exportGraphCommand(): Command {
   return new Command("export-graph")
     .description(
-      "Print a world's directory (applications, service principals, grants, users) as Microsoft Graph JSON",
+      "Print a world's directory (applications, service principals, grants, users, roles) as the Microsoft Graph answers `az rest` prints",
     )
     .option("--world <file>", "a world file (default: the bundled default world)")
     .option("--scenario <name>", "a scenario file or bundled scenario name, for its world")
@@ -80,7 +80,7 @@ export function exportGraphCommand(): Command {
     .action(async (opts: { world?: string; scenario?: string; tenant?: string }) => {
       if (opts.world && opts.scenario) throw new Error("give --world or --scenario, not both");
       const { defaultWorld, loadWorldFile } = await import("../sandbox/world.js");
-      const { tenantAsGraph } = await import("../tenant-import/graph-json.js");
+      const { renderGraphDocuments, tenantAsGraph } = await import("../tenant-import/export-graph.js");
       let world;
       if (opts.world) world = loadWorldFile(opts.world);
       else if (opts.scenario) {
@@ -98,7 +98,6 @@ export function exportGraphCommand(): Command {
           `no tenant "${opts.tenant}" in the world: expected one of ${directory.tenants.map((t) => t.name).join(", ")}`,
         );
       }
-      const documents = tenants.flatMap((t) => tenantAsGraph(directory, t));
-      process.stdout.write(documents.map((d) => JSON.stringify(d, null, 2)).join("\n") + "\n");
+      process.stdout.write(renderGraphDocuments(tenants.flatMap((t) => tenantAsGraph(directory, t))));
     });
 }

@@ -5,7 +5,7 @@ import { importTenant, type ImportOptions, type ImportResult, type ImportSource 
 
 /*
  * From a customer's tenant to a world: pasted `az ad …` / Graph JSON in, a world document out
- * (to-world.ts), and the reverse, a world's directory as Graph JSON (graph-json.ts).
+ * (to-world.ts), and the reverse, a world's directory as the Graph service answers for it (export-graph.ts).
  */
 
 export { importTenant, ImportError, worldName } from "./to-world.js";

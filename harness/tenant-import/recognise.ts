@@ -3,15 +3,22 @@ import { PasteError, type PastedDocument } from "./paste.js";
 /*
  * Which Graph object a pasted JSON object is. The Azure CLI prints Graph's objects nearly verbatim, so
  * the kinds are told apart by the properties Graph gives each (microsoftgraph/microsoft-graph-docs
- * api-reference/v1.0/resources/{application,serviceprincipal,oauth2permissiongrant,user,organization}.md):
- * an application has `appId` and `requiredResourceAccess`/`signInAudience` but no `servicePrincipalType`;
- * a service principal has `servicePrincipalType`; a delegated grant `clientId` + `consentType` + `scope`;
- * a user `userPrincipalName`; the organization (`GET /organization`) `verifiedDomains`; and what
- * `az account show` prints, `tenantId` with `environmentName` or `homeTenantId`.
+ * api-reference/v1.0/resources/{application,serviceprincipal,oauth2permissiongrant,approleassignment,user,
+ * organization}.md): an application has `appId` and `requiredResourceAccess`/`signInAudience` but no
+ * `servicePrincipalType`; a service principal has `servicePrincipalType`; a delegated grant `clientId` +
+ * `consentType` + `scope`; an app role assignment (an application permission granted) `appRoleId` +
+ * `principalId` + `resourceId`; a user `userPrincipalName`; the organization (`GET /organization`)
+ * `verifiedDomains`; and what `az account show` prints, `tenantId` with `environmentName` or `homeTenantId`.
  */
 
 export type GraphKind =
-  "application" | "servicePrincipal" | "oauth2PermissionGrant" | "user" | "organization" | "account";
+  | "application"
+  | "servicePrincipal"
+  | "oauth2PermissionGrant"
+  | "appRoleAssignment"
+  | "user"
+  | "organization"
+  | "account";
 
 export type GraphObject = Record<string, unknown>;
 
@@ -40,6 +47,7 @@ const KIND_OF_COLLECTION: Record<string, GraphKind> = {
   applications: "application",
   servicePrincipals: "servicePrincipal",
   oauth2PermissionGrants: "oauth2PermissionGrant",
+  appRoleAssignments: "appRoleAssignment",
   users: "user",
   organization: "organization",
 };
@@ -55,6 +63,7 @@ export function kindOf(json: GraphObject): GraphKind | undefined {
     return "application";
   }
   if ("clientId" in json && "consentType" in json && "scope" in json) return "oauth2PermissionGrant";
+  if ("appRoleId" in json && "principalId" in json && "resourceId" in json) return "appRoleAssignment";
   if (typeof json.userPrincipalName === "string") return "user";
   if (Array.isArray(json.verifiedDomains) && typeof json.id === "string") return "organization";
   if (typeof json.tenantId === "string" && ("environmentName" in json || "homeTenantId" in json)) {
@@ -63,10 +72,15 @@ export function kindOf(json: GraphObject): GraphKind | undefined {
   return undefined;
 }
 
-/** `https://graph.microsoft.com/v1.0/$metadata#servicePrincipals` → `servicePrincipals`. */
+/**
+ * `https://graph.microsoft.com/v1.0/$metadata#servicePrincipals` → `servicePrincipals`; a navigation
+ * (`#servicePrincipals('…')/appRoleAssignments`) names its own collection; a `$select` (`#users(id,…)`)
+ * does not change it.
+ */
 function collectionOf(context: unknown): string | undefined {
   if (typeof context !== "string") return undefined;
-  return /#([A-Za-z0-9]+)/.exec(context)?.[1];
+  const match = /#([A-Za-z0-9]+)(?:\([^)]*\))?(?:\/([A-Za-z0-9]+))?/.exec(context);
+  return match?.[2] ?? match?.[1];
 }
 
 /** Flattens pasted documents (objects, arrays, Graph collections) into recognised objects. */
@@ -93,7 +107,7 @@ export function recogniseDocuments(documents: PastedDocument[]): {
         throw new PasteError(
           doc.file,
           doc.line,
-          `expected Graph objects (applications, service principals, grants, users), found ${item === null ? "null" : typeof item}`,
+          `expected Graph objects (applications, service principals, grants, app role assignments, users), found ${item === null ? "null" : typeof item}`,
         );
       }
       const kind = kindOf(item) ?? (collection ? KIND_OF_COLLECTION[collection] : undefined);
@@ -102,7 +116,7 @@ export function recogniseDocuments(documents: PastedDocument[]): {
         throw new PasteError(
           doc.file,
           doc.line,
-          `expected an application, service principal, oauth2PermissionGrant, user or organization as ` +
+          `expected an application, service principal, oauth2PermissionGrant, appRoleAssignment, user or organization as ` +
             `az/Graph print them; found an object with ${keys ? `keys ${keys}` : "no keys"}`,
         );
       }

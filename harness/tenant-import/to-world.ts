@@ -1,6 +1,21 @@
-import { findFirstParty, FIRST_PARTY_RESOURCES } from "../../mock-aad/first-party.js";
+import {
+  findFirstParty,
+  findFirstPartyClient,
+  FIRST_PARTY_CLIENTS,
+  FIRST_PARTY_RESOURCES,
+  MICROSOFT_SERVICES_TENANT_ID,
+} from "../../mock-aad/first-party.js";
 import { servicePrincipalObjectId } from "../../mock-aad/directory.js";
 import { isGuid } from "../../core/ids.js";
+import {
+  arr,
+  directoryRoleOf,
+  exposedRole,
+  exposedScope,
+  listsEveryServicePrincipal,
+  obj,
+  str,
+} from "./object-readings.js";
 import { readPastedDocuments } from "./paste.js";
 import { recogniseDocuments, type GraphObject, type RecognisedObject } from "./recognise.js";
 import { hasTeamsLicence } from "./teams-licences.js";
@@ -16,6 +31,11 @@ import { hasTeamsLicence } from "./teams-licences.js";
  * same file; for users their UPN's domain, for applications their `publisherDomain`; otherwise (service
  * principals and grants) the customer's tenant — the one tenant that is not an imported app's home, or
  * the one named by `customerTenant`.
+ *
+ * What every tenant holds without the world saying so is recognised and not written back: the service
+ * principals of Microsoft Graph and Azure Service Management, of Microsoft's client apps (Azure CLI, Azure
+ * PowerShell, Graph Command Line Tools), and an app's own in its home tenant (mock-aad/directory.ts).
+ * Permission ids are named through the real ids of mock-aad/first-party.ts, or the pasted apps' own.
  */
 
 /** One pasted file: its text, and the tenant it was taken from when the user said so. */
@@ -51,7 +71,7 @@ export class ImportError extends Error {
 
 /** Microsoft's own tenants: first-party apps' `appOwnerOrganizationId`, never a tenant of the world. */
 const MICROSOFT_TENANTS = new Set([
-  "f8cdef31-a31e-4b4a-93e4-5f571e91255a", // Microsoft Services (Graph's service principal in the recordings)
+  MICROSOFT_SERVICES_TENANT_ID, // Microsoft Services (Graph's service principal in the recordings)
   "72f988bf-86f1-41af-91ab-2d7cd011db47", // Microsoft corporate
 ]);
 
@@ -62,8 +82,13 @@ interface TenantDraft {
   displayName?: string;
   users: Record<string, Record<string, unknown>>;
   userUpns: Map<string, string>;
+  /** Directory roles by user name, from pasted role member lists. */
+  userRoles: Map<string, string[]>;
+  /** Whether a directory role's member list was pasted for this tenant. */
+  rolesKnown: boolean;
   servicePrincipals: string[];
   grants: Record<string, unknown>[];
+  appRoleAssignments: { client: string; resource: string; roles: string[] }[];
   managedIdentities: Record<string, Record<string, unknown>>;
 }
 
@@ -73,12 +98,9 @@ interface AppDraft {
   clientId: string;
   json: GraphObject | undefined;
   entry: Record<string, unknown>;
+  /** An empty answer for its service principal in its home tenant: the home tenant has none. */
+  noHomeServicePrincipal?: boolean;
 }
-
-const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const obj = (v: unknown): GraphObject =>
-  typeof v === "object" && v !== null && !Array.isArray(v) ? (v as GraphObject) : {};
 
 /** A world-file name from a display name: `Contoso Teams` → `contoso-teams`. */
 export function worldName(text: string): string {
@@ -110,8 +132,11 @@ export function importTenant(sources: ImportSource[], options: ImportOptions = {
       domains: [],
       users: {},
       userUpns: new Map(),
+      userRoles: new Map(),
+      rolesKnown: false,
       servicePrincipals: [],
       grants: [],
+      appRoleAssignments: [],
       managedIdentities: {},
     };
     tenants.push(tenant);
@@ -175,8 +200,16 @@ export function importTenant(sources: ImportSource[], options: ImportOptions = {
     line: number;
     collection: string | undefined;
   }[] = [];
+  /** Objects of documents that list every service principal of a tenant. */
+  const completeListing = new Set<GraphObject>();
   for (const source of sources) {
-    const { objects, empty } = recogniseDocuments(readPastedDocuments(source.text, source.file));
+    const documents = readPastedDocuments(source.text, source.file);
+    const { objects, empty } = recogniseDocuments(documents);
+    for (const o of objects) {
+      if (o.kind === "servicePrincipal" && listsEveryServicePrincipal(documents[o.document]!)) {
+        completeListing.add(o.json);
+      }
+    }
     let context = source.tenant ? byName(source.tenant) : undefined;
     const byDocument = [
       ...objects.map((o) => ({ at: o.document, o })),
@@ -259,9 +292,21 @@ export function importTenant(sources: ImportSource[], options: ImportOptions = {
     }
     const tenant = context ?? byDomain(domain!);
     if (domain && tenant.domains.length === 0) tenant.domains.push(domain.toLowerCase());
+    const id = str(o.json.id);
+    const role = directoryRoleOf(o.command);
+    if (role) tenant.rolesKnown = true;
+    // The same user pasted again (as a directory role's member, say): one user, with the role.
+    const known = Object.entries(tenant.users).find(
+      ([n, u]) =>
+        (id && u.objectId === id.toLowerCase()) ||
+        tenant.userUpns.get(n)?.toLowerCase() === upn.toLowerCase(),
+    )?.[0];
+    if (known) {
+      if (role) addRole(tenant, known, role.displayName, o);
+      return;
+    }
     const name = unique(worldName(local.replace(/#EXT#.*$/i, "")) || "user", (n) => n in tenant.users);
     const user: Record<string, unknown> = {};
-    const id = str(o.json.id);
     if (id && isGuid(id)) user.objectId = id.toLowerCase();
     const displayName = str(o.json.displayName);
     if (displayName) user.displayName = displayName;
@@ -279,6 +324,14 @@ export function importTenant(sources: ImportSource[], options: ImportOptions = {
     found.push(
       `user ${upn} (${tenant.name}/${name}${teams === undefined ? "" : teams ? ", Teams licence" : ", no Teams licence"}), from ${where(o)}`,
     );
+    if (role) addRole(tenant, name, role.displayName, o);
+  }
+
+  function addRole(tenant: TenantDraft, user: string, role: string, o: RecognisedObject): void {
+    const roles = tenant.userRoles.get(user) ?? [];
+    if (!roles.includes(role)) roles.push(role);
+    tenant.userRoles.set(user, roles);
+    found.push(`${tenant.name}/${user} holds ${role}, from ${where(o)}`);
   }
 
   /** Where service principals and grants go when nothing names their tenant. */
@@ -311,15 +364,23 @@ export function importTenant(sources: ImportSource[], options: ImportOptions = {
   const addSp = (tenant: TenantDraft, ref: string) => {
     if (!tenant.servicePrincipals.includes(ref)) tenant.servicePrincipals.push(ref);
   };
+  /** Tenants whose every service principal was pasted, and the app ids of those seen in each. */
+  const listed = new Map<TenantDraft, { at: string; appIds: Set<string> }>();
   for (const { object: o, context } of placed) {
     if (o.kind !== "servicePrincipal") continue;
     const tenant = context ?? customerTenant(o);
+    if (completeListing.has(o.json) && !listed.has(tenant))
+      listed.set(tenant, { at: where(o), appIds: new Set() });
+    const seen = str(o.json.appId)?.toLowerCase();
+    if (seen) listed.get(tenant)?.appIds.add(seen);
     const appId = str(o.json.appId)?.toLowerCase();
     const objectId = str(o.json.id)?.toLowerCase();
     const displayName = str(o.json.displayName) ?? appId ?? "service principal";
     if (o.json.servicePrincipalType === "ManagedIdentity") {
       const name = unique(worldName(displayName) || "managed-identity", (n) => n in tenant.managedIdentities);
-      const userAssigned = arr(o.json.alternativeNames).some((n) => String(n) === "isExplicit=True");
+      const userAssigned = arr(o.json.alternativeNames).some(
+        (n) => String(n).toLowerCase() === "isexplicit=true",
+      );
       tenant.managedIdentities[name] = {
         type: userAssigned ? "userAssigned" : "systemAssigned",
         ...(appId ? { clientId: appId } : {}),
@@ -334,9 +395,17 @@ export function importTenant(sources: ImportSource[], options: ImportOptions = {
       continue;
     }
     const firstParty = findFirstParty(appId);
-    let ref: string | undefined;
-    if (firstParty) ref = firstParty.key;
-    else {
+    const client = findFirstPartyClient(appId);
+    let ref: string;
+    /** Every tenant holds it, or it is an app's own in its home tenant: the world does not list it. */
+    let implicit: string | undefined;
+    if (firstParty) {
+      ref = firstParty.key;
+      if (firstParty.inEveryTenant) implicit = "every tenant has it";
+    } else if (client) {
+      ref = client.key;
+      implicit = "Microsoft's client apps are in every tenant";
+    } else {
       let app = apps.find((a) => a.clientId === appId);
       const owner = str(o.json.appOwnerOrganizationId)?.toLowerCase();
       if (!app && owner && MICROSOFT_TENANTS.has(owner)) {
@@ -351,15 +420,24 @@ export function importTenant(sources: ImportSource[], options: ImportOptions = {
         app.tenant.id = owner;
       }
       ref = app.name;
+      if (app.tenant === tenant) implicit = "its home tenant has it";
     }
-    if (!(
-      ref === apps.find((a) => a.clientId === appId)?.name &&
-      apps.find((a) => a.clientId === appId)?.tenant === tenant
-    )) {
-      addSp(tenant, ref);
-    }
+    if (!implicit) addSp(tenant, ref);
     if (objectId) spIndex.set(objectId, { ref, tenant });
-    found.push(`service principal "${displayName}" (appId ${appId}) in ${tenant.name}, from ${where(o)}`);
+    found.push(
+      `service principal "${displayName}" (appId ${appId}) in ${tenant.name}${implicit ? ` (${implicit})` : ""}, from ${where(o)}`,
+    );
+  }
+
+  // An app registered through Graph has no service principal in its home tenant until one is made: a
+  // complete list of the home tenant's service principals without it says so.
+  for (const app of apps) {
+    const list = listed.get(app.tenant);
+    if (!app.json || !list || list.appIds.has(app.clientId)) continue;
+    app.noHomeServicePrincipal = true;
+    found.push(
+      `no service principal of ${app.name} in its home tenant ${app.tenant.name}, from the list at ${list.at}`,
+    );
   }
 
   /** An app known only by its service principal in another tenant: registered in its owner's tenant. */
@@ -402,15 +480,24 @@ export function importTenant(sources: ImportSource[], options: ImportOptions = {
     const tenant = e.context ?? customerTenant(e);
     const firstParty = findFirstParty(appId.toLowerCase());
     const label = firstParty?.displayName ?? appId;
+    const home = apps.find((a) => a.clientId === appId.toLowerCase() && a.tenant === tenant);
     const present =
       tenant.servicePrincipals.includes(firstParty?.key ?? "") ||
-      apps.some((a) => a.clientId === appId.toLowerCase() && tenant.servicePrincipals.includes(a.name));
+      apps.some((a) => a.clientId === appId.toLowerCase() && tenant.servicePrincipals.includes(a.name)) ||
+      (home !== undefined && [...spIndex.values()].some((v) => v.ref === home.name && v.tenant === tenant));
     if (present)
       warnings.push(
         `${e.file}:${e.line}: an empty answer for ${label}, but its service principal was pasted too: kept`,
       );
-    else
+    else if (firstParty?.inEveryTenant || findFirstPartyClient(appId)) {
+      warnings.push(
+        `${e.file}:${e.line}: an empty answer for ${label}, which every tenant has: the sandbox keeps it`,
+      );
+    } else {
+      // An app registered through Graph has no service principal in its home tenant until one is made.
+      if (home) home.noHomeServicePrincipal = true;
       found.push(`no service principal of ${label} (${appId}) in ${tenant.name}, from ${e.file}:${e.line}`);
+    }
   }
 
   /**
@@ -419,11 +506,11 @@ export function importTenant(sources: ImportSource[], options: ImportOptions = {
    */
   const derivedSpRef = (tenant: TenantDraft, objectId: string): string | undefined => {
     if (!tenant.id) return undefined;
-    const firstParty = FIRST_PARTY_RESOURCES.find(
-      (r) => servicePrincipalObjectId(tenant.id!, r.appId) === objectId,
-    );
+    const derived = (appId: string) => servicePrincipalObjectId(tenant.id!, appId) === objectId;
     return (
-      firstParty?.key ?? apps.find((a) => servicePrincipalObjectId(tenant.id!, a.clientId) === objectId)?.name
+      FIRST_PARTY_RESOURCES.find((r) => derived(r.appId))?.key ??
+      FIRST_PARTY_CLIENTS.find((c) => derived(c.appId))?.key ??
+      apps.find((a) => derived(a.clientId))?.name
     );
   };
 
@@ -468,7 +555,7 @@ export function importTenant(sources: ImportSource[], options: ImportOptions = {
         continue;
       }
       resource = owners[0]!.key;
-      addSp(tenant, resource);
+      if (!owners[0]!.inEveryTenant) addSp(tenant, resource);
       assumed.push(
         `${where(o)}: the grant's resource (service principal ${String(o.json.resourceId)}) is ${owners[0]!.displayName}, whose scopes it names; its service principal exists in ${tenant.name}`,
       );
@@ -488,6 +575,59 @@ export function importTenant(sources: ImportSource[], options: ImportOptions = {
     tenant.grants.push(grant);
     found.push(
       `${grant.user ? `${String(grant.user)}'s own` : "tenant-wide"} consent of ${client} to ${resource} (${scopes.join(" ")}) in ${tenant.name}, from ${where(o)}`,
+    );
+  }
+
+  /**
+   * The name (scope value, role value) of a permission id of a resource (a world reference): the real ids
+   * of Microsoft's APIs (mock-aad/first-party.ts), or those the pasted app exposing it lists.
+   */
+  function permissionName(ref: string, id: string, type: "Scope" | "Role"): string | undefined {
+    const firstParty = FIRST_PARTY_RESOURCES.find((r) => r.key === ref);
+    if (firstParty) {
+      return type === "Scope"
+        ? firstParty.scopes.find((s) => s.id.toLowerCase() === id)?.name
+        : firstParty.appRoles.find((r) => r.id.toLowerCase() === id)?.value;
+    }
+    const json = apps.find((a) => a.name === ref)?.json;
+    const listed = type === "Scope" ? arr(obj(json?.api).oauth2PermissionScopes) : arr(json?.appRoles);
+    return str(listed.map(obj).find((p) => str(p.id)?.toLowerCase() === id)?.value);
+  }
+
+  // App role assignments: application permissions an admin granted a service principal.
+  for (const { object: o, context } of placed) {
+    if (o.kind !== "appRoleAssignment") continue;
+    const tenant = context ?? customerTenant(o);
+    if (o.json.principalType !== undefined && o.json.principalType !== "ServicePrincipal") {
+      warnings.push(
+        `${where(o)}: an app role assigned to a ${String(o.json.principalType)} (${String(o.json.principalDisplayName ?? o.json.principalId)}): left out (the world keeps application permissions of service principals)`,
+      );
+      continue;
+    }
+    const principalId = String(o.json.principalId).toLowerCase();
+    const resourceId = String(o.json.resourceId).toLowerCase();
+    const client = spIndex.get(principalId)?.ref ?? derivedSpRef(tenant, principalId);
+    const resource = spIndex.get(resourceId)?.ref ?? derivedSpRef(tenant, resourceId);
+    if (!client || !resource) {
+      warnings.push(
+        `${where(o)}: the app role assignment's ${client ? "resource" : "client"} service principal ${client ? resourceId : principalId} was not pasted: left out (paste "az ad sp show" for it)`,
+      );
+      continue;
+    }
+    const appRoleId = String(o.json.appRoleId).toLowerCase();
+    let role = permissionName(resource, appRoleId, "Role");
+    if (!role) {
+      warnings.push(
+        `${where(o)}: ${client}'s app role ${appRoleId} of ${resource}, unknown to the sandbox: kept by id`,
+      );
+      role = appRoleId;
+    }
+    const existing = tenant.appRoleAssignments.find((a) => a.client === client && a.resource === resource);
+    if (existing) {
+      if (!existing.roles.includes(role)) existing.roles.push(role);
+    } else tenant.appRoleAssignments.push({ client, resource, roles: [role] });
+    found.push(
+      `${client}'s application permission ${role} of ${resource} in ${tenant.name}, from ${where(o)}`,
     );
   }
 
@@ -538,6 +678,7 @@ export function importTenant(sources: ImportSource[], options: ImportOptions = {
     if (Object.keys(redirects).length > 0) entry.redirectUris = redirects;
     if (str(obj(json.verifiedPublisher).verifiedPublisherId)) entry.verifiedPublisher = true;
     const required: Record<string, string[]> = {};
+    const requiredRoles: Record<string, string[]> = {};
     for (const access of arr(json.requiredResourceAccess).map(obj)) {
       const resourceAppId = str(access.resourceAppId)?.toLowerCase() ?? "";
       const firstParty = findFirstParty(resourceAppId);
@@ -549,39 +690,36 @@ export function importTenant(sources: ImportSource[], options: ImportOptions = {
         continue;
       }
       const key = firstParty?.key ?? other!.name;
-      const otherScopes = arr(obj(other?.json?.api).oauth2PermissionScopes).map(obj);
       for (const permission of arr(access.resourceAccess).map(obj)) {
         const id = str(permission.id)?.toLowerCase() ?? "";
-        if (permission.type === "Role") {
+        const role = permission.type === "Role";
+        const name = permissionName(key, id, role ? "Role" : "Scope");
+        if (!name) {
           warnings.push(
-            `${where(o)}: ${app.name}'s application permission ${id} of ${key} left out (the world keeps delegated permissions only)`,
+            `${where(o)}: ${app.name} asks for ${role ? "application permission" : "scope"} ${id} of ${key}, ` +
+              `unknown to the sandbox${firstParty ? ` (it models ${firstParty.displayName}'s permissions the admin tools and the quickstart use)` : ""}: kept by id`,
           );
-          continue;
         }
-        const scope =
-          firstParty?.scopes.find((s) => s.id.toLowerCase() === id)?.name ??
-          str(otherScopes.find((s) => str(s.id)?.toLowerCase() === id)?.value);
-        if (!scope)
-          warnings.push(
-            `${where(o)}: ${app.name} asks for scope ${id} of ${key}, unknown to the sandbox: kept by id`,
-          );
-        (required[key] ??= []).push(scope ?? id);
+        ((role ? requiredRoles : required)[key] ??= []).push(name ?? id);
       }
     }
     if (Object.keys(required).length > 0) entry.requiredResourceAccess = required;
+    if (Object.keys(requiredRoles).length > 0) entry.requiredAppRoles = requiredRoles;
     const exposed = arr(obj(json.api).oauth2PermissionScopes)
-      .map((s) => str(obj(s).value))
-      .filter(Boolean);
+      .map(obj)
+      .filter((x) => str(x.value))
+      .map((x) => exposedScope(app.clientId, x));
     if (exposed.length > 0) entry.exposedScopes = exposed;
     const roles = arr(json.appRoles)
-      .map((r) => str(obj(r).value))
-      .filter(Boolean);
+      .map(obj)
+      .filter((x) => str(x.value))
+      .map((x) => exposedRole(app.clientId, x));
     if (roles.length > 0) entry.appRoles = roles;
-    if (exposed.length > 0 || roles.length > 0) {
-      assumed.push(
-        `${app.name}'s exposed scope and app role ids are derived by the sandbox (the world names them by value)`,
-      );
-    }
+    // The world's default identifier URI is api://<clientId> for an app exposing an API, else none.
+    const uris = arr(json.identifierUris).map(String);
+    const defaultUris = exposed.length > 0 || roles.length > 0 ? [`api://${app.clientId}`] : [];
+    if ("identifierUris" in json && uris.join(" ") !== defaultUris.join(" ")) entry.identifierUris = uris;
+    if (app.noHomeServicePrincipal) entry.homeServicePrincipal = false;
     const secrets = arr(json.passwordCredentials).length;
     if (secrets > 0) {
       assumed.push(
@@ -620,7 +758,14 @@ export function importTenant(sources: ImportSource[], options: ImportOptions = {
     if (!t.id) assumed.push(`${t.name}'s tenant id is derived from its name (the JSON does not give it)`);
   }
   if (tenants.some((t) => Object.keys(t.users).length > 0)) {
-    assumed.push(`users' passwords are the sandbox default Passw0rd!; none is an admin or needs MFA`);
+    assumed.push(`users' passwords are the sandbox default Passw0rd!; none needs MFA`);
+  }
+  for (const t of tenants) {
+    if (Object.keys(t.users).length > 0 && !t.rolesKnown) {
+      assumed.push(
+        `no user of ${t.name} holds a directory role (paste \`az rest --url "https://graph.microsoft.com/v1.0/directoryRoles(roleTemplateId='62e90394-69f5-4237-9190-012177145e10')/members"\` to name its Global Administrators)`,
+      );
+    }
   }
   assumed.push(`user consent policy: verifiedPublishersOnly (Entra's default)`);
   assumed.push(
@@ -634,7 +779,18 @@ export function importTenant(sources: ImportSource[], options: ImportOptions = {
       Object.entries(t.users).map(([name, u]) => {
         const upn = t.userUpns.get(name)!;
         const implied = `${name}@${domain ?? `${t.name}.onmicrosoft.com`}`;
-        return [name, upn.toLowerCase() === implied.toLowerCase() ? u : { ...u, upn }];
+        // Global Administrator is the world's `isAdmin`; other roles are listed by name.
+        const held = t.userRoles.get(name) ?? [];
+        const roles = held.filter((r) => r !== "Global Administrator");
+        return [
+          name,
+          {
+            ...u,
+            ...(upn.toLowerCase() === implied.toLowerCase() ? {} : { upn }),
+            ...(held.includes("Global Administrator") ? { isAdmin: true } : {}),
+            ...(roles.length > 0 ? { roles } : {}),
+          },
+        ];
       }),
     );
     return {
@@ -642,8 +798,9 @@ export function importTenant(sources: ImportSource[], options: ImportOptions = {
       ...(t.displayName ? { displayName: t.displayName } : {}),
       ...(domain ? { domain } : {}),
       ...(Object.keys(users).length > 0 ? { users } : {}),
-      servicePrincipals: t.servicePrincipals,
+      ...(t.servicePrincipals.length > 0 ? { servicePrincipals: t.servicePrincipals } : {}),
       ...(t.grants.length > 0 ? { grants: t.grants } : {}),
+      ...(t.appRoleAssignments.length > 0 ? { appRoleAssignments: t.appRoleAssignments } : {}),
       ...(Object.keys(t.managedIdentities).length > 0 ? { managedIdentities: t.managedIdentities } : {}),
     };
   }

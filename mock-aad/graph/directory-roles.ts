@@ -5,7 +5,7 @@ import { GraphError } from "./errors.js";
 import { collectionResponse } from "./odata.js";
 import { GRAPH_OPERATIONS as OPS } from "./operations.js";
 import { callerOf, keyValue, sendJson } from "./service.js";
-import { directoryRolesOf, userView } from "./views.js";
+import { directoryRoleMembersOf, directoryRolesOf } from "./views.js";
 
 /*
  * Graph `directoryRoles`: the tenant's activated directory roles and who holds them
@@ -38,9 +38,7 @@ export function directoryRoleRoutes(app: FastifyInstance, origin: (r: FastifyReq
       templateId !== undefined ? r.roleTemplateId === templateId : r.id === id?.toLowerCase(),
     );
     if (!role) throw new GraphError("notFound", { id: templateId ?? id ?? "" });
-    const members = caller.tenant.users
-      .filter((u) => u.roles.includes(role.displayName as never))
-      .map((u) => ({ "@odata.type": "#microsoft.graph.user", ...userView(u) }));
+    const members = directoryRoleMembersOf(caller.tenant, role);
     return sendJson(
       reply,
       200,

@@ -15,17 +15,32 @@ import { appRoleAssignmentId, grantId } from "./ids.js";
 import type { GraphObject } from "./odata.js";
 
 /*
- * The directory as Microsoft Graph v1.0 shows it. Property sets and defaults follow the Azure CLI's
- * recorded Graph answers (Azure/azure-cli src/azure-cli/azure/cli/command_modules/role/tests/latest/
- * recordings/test_app_permission_grant.yaml: servicePrincipal, application, oauth2PermissionGrant) and the
- * Graph v1.0 resource pages (https://learn.microsoft.com/en-us/graph/api/resources/application,
- * …/serviceprincipal, …/oauth2permissiongrant, …/approleassignment, …/user, …/organization,
- * …/directoryrole). Properties the sandbox does not model carry Graph's empty values.
+ * The directory as Microsoft Graph v1.0 shows it: the one shaping of directory objects as Graph JSON. The
+ * Graph service answers with these views, and `acs-sandbox export-graph` prints them, so what the export
+ * prints for an object is what `GET https://graph.microsoft.com/v1.0/...` answers for it (and what
+ * `acs-sandbox import` reads back). Property sets and defaults follow the Azure CLI's recorded Graph
+ * answers (Azure/azure-cli src/azure-cli/azure/cli/command_modules/role/tests/latest/recordings/
+ * test_app_permission_grant.yaml: servicePrincipal, application, oauth2PermissionGrant) and the Graph v1.0
+ * resource pages (https://learn.microsoft.com/en-us/graph/api/resources/application, …/serviceprincipal,
+ * …/oauth2permissiongrant, …/approleassignment, …/user, …/organization, …/directoryrole). Properties the
+ * sandbox does not model carry Graph's empty values.
  */
 
 const AUDIENCES = { single: "AzureADMyOrg", multitenant: "AzureADMultipleOrgs" } as const;
 
 const NO_PUBLISHER = { displayName: null, verifiedPublisherId: null, addedDateTime: null };
+
+/**
+ * `verifiedPublisher` of a world app: its home tenant as the publisher when the world says it is verified.
+ * [infer] `verifiedPublisherId` is the publisher's Microsoft Partner Network id: a number derived from the
+ * tenant id here. Microsoft's own apps show none, as Microsoft Graph's service principal does in the
+ * recording above.
+ */
+function publisherView(app: AppRegistration | undefined, home: Tenant | undefined): GraphObject {
+  if (!app?.verifiedPublisher || app.firstParty || !home) return NO_PUBLISHER;
+  const mpn = parseInt(createHash("sha256").update(home.id).digest("hex").slice(0, 6), 16);
+  return { displayName: home.displayName, verifiedPublisherId: String(mpn), addedDateTime: null };
+}
 const NO_INFO = {
   logoUrl: null,
   marketingUrl: null,
@@ -158,7 +173,7 @@ export function applicationView(directory: Directory, app: AppRegistration, tena
     passwordCredentials: app.secrets.map(passwordView),
     publicClient: { redirectUris: app.redirectUris.publicClient },
     requiredResourceAccess: requiredResourceAccessView(directory, app),
-    verifiedPublisher: NO_PUBLISHER,
+    verifiedPublisher: publisherView(app, tenant),
     web: {
       homePageUrl: null,
       logoutUrl: null,
@@ -221,7 +236,10 @@ export function servicePrincipalView(
     tags: [],
     tokenEncryptionKeyId: null,
     samlSingleSignOnSettings: null,
-    verifiedPublisher: NO_PUBLISHER,
+    verifiedPublisher: publisherView(
+      app,
+      directory.tenants.find((t) => t.id === app?.homeTenantId),
+    ),
     addIns: [],
     appRoles: (resource?.appRoles ?? []).map(roleView),
     info: NO_INFO,
@@ -232,13 +250,17 @@ export function servicePrincipalView(
   };
 }
 
-/** A managed identity's service principal (`servicePrincipalType: ManagedIdentity`). */
+/**
+ * A managed identity's service principal (`servicePrincipalType: ManagedIdentity`). `alternativeNames`
+ * holds `isExplicit=True|False` (user- or system-assigned) and the ARM id, as Entra lists them
+ * (https://learn.microsoft.com/en-us/entra/identity/managed-identities-azure-resources/how-to-view-managed-identity-service-principal-cli).
+ */
 export function managedIdentityView(mi: Tenant["managedIdentities"][number]): GraphObject {
   return {
     id: mi.objectId,
     deletedDateTime: null,
     accountEnabled: true,
-    alternativeNames: ["isExplicit=" + String(mi.type === "userAssigned"), mi.resourceId],
+    alternativeNames: [`isExplicit=${mi.type === "userAssigned" ? "True" : "False"}`, mi.resourceId],
     appDisplayName: null,
     appId: mi.clientId,
     appOwnerOrganizationId: null,
@@ -380,6 +402,14 @@ export function directoryRolesOf(tenant: Tenant): (GraphObject & { displayName: 
   }));
 }
 
+/** The users holding a directory role, as `GET /directoryRoles/{id}/members` lists them. */
+export function directoryRoleMembersOf(tenant: Tenant, role: { displayName: string }): GraphObject[] {
+  return tenant.users
+    .filter((u) => u.roles.includes(role.displayName as never))
+    .map((u) => ({ "@odata.type": "#microsoft.graph.user", ...userView(u) }));
+}
+
+/** The tenant as `GET /organization` lists it. */
 export function organizationView(tenant: Tenant): GraphObject {
   return {
     id: tenant.id,

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { loadScenario } from "../../harness/runner/scenario.js";
 import { SCENARIOS_DIR } from "../../harness/sandbox/paths.js";
 import { defaultWorld, parseWorld, WorldError, type World } from "../../harness/sandbox/world.js";
-import { grantId, tenantAsGraph } from "../../harness/tenant-import/graph-json.js";
+import { renderGraphDocuments, tenantAsGraph } from "../../harness/tenant-import/export-graph.js";
+import { grantId } from "../../mock-aad/graph/ids.js";
 import { importTenant, ImportError, PasteError, renderWorldFile } from "../../harness/tenant-import/index.js";
 import { readPastedDocuments } from "../../harness/tenant-import/paste.js";
 import { kindOf } from "../../harness/tenant-import/recognise.js";
@@ -104,7 +105,7 @@ describe("reading what was pasted", () => {
 
   it("refuses an object that is none of them, naming the file, line and its keys", () => {
     expect(() => importTenant([{ file: "x.json", text: '\n{"name": "rg", "location": "westus"}' }])).toThrow(
-      "x.json:2: expected an application, service principal, oauth2PermissionGrant, user or organization as az/Graph print them; found an object with keys name, location",
+      "x.json:2: expected an application, service principal, oauth2PermissionGrant, appRoleAssignment, user or organization as az/Graph print them; found an object with keys name, location",
     );
   });
 });
@@ -149,7 +150,7 @@ describe("mapping onto the world", () => {
     expect(doc(result).tenants.contoso).toMatchObject({ domain: "contoso.onmicrosoft.com" });
   });
 
-  it("names required scopes through the first-party table, keeping unknown ids with a warning", () => {
+  it("names required scopes and application permissions by their real ids, keeping unknown ids with a warning", () => {
     const result = importJson(
       application({
         requiredResourceAccess: [
@@ -163,6 +164,16 @@ describe("mapping onto the world", () => {
             ],
           },
           {
+            // What the portal adds to every registration (User.Read), an application permission
+            // (User.Read.All) and a Graph scope the sandbox does not model (Mail.Read).
+            resourceAppId: "00000003-0000-0000-c000-000000000000",
+            resourceAccess: [
+              { id: "e1fe6dd8-ba31-4d61-89e7-88639da4683d", type: "Scope" },
+              { id: "df021288-bdef-4463-88db-98f22de89214", type: "Role" },
+              { id: "570282fd-fa5c-430d-a7fd-fc8dc98a9dca", type: "Scope" },
+            ],
+          },
+          {
             resourceAppId: "77777777-0000-4000-8000-000000000000",
             resourceAccess: [{ id: "66666666-0000-4000-8000-000000000000", type: "Scope" }],
           },
@@ -171,11 +182,27 @@ describe("mapping onto the world", () => {
     );
     expect(doc(result).apps["contoso-teams"]!.requiredResourceAccess).toEqual({
       acs: ["Teams.ManageCalls", "Teams.ManageChats", "99999999-0000-4000-8000-000000000000"],
+      graph: ["User.Read", "570282fd-fa5c-430d-a7fd-fc8dc98a9dca"],
     });
-    expect(result.warnings.join("\n")).toContain(
-      "scope 99999999-0000-4000-8000-000000000000 of acs, unknown",
+    expect(doc(result).apps["contoso-teams"]!.requiredAppRoles).toEqual({
+      acs: ["88888888-0000-4000-8000-000000000000"],
+      graph: ["User.Read.All"],
+    });
+    const warnings = result.warnings.join("\n");
+    expect(warnings).toContain("scope 99999999-0000-4000-8000-000000000000 of acs, unknown to the sandbox");
+    expect(warnings).toContain(
+      "application permission 88888888-0000-4000-8000-000000000000 of acs, unknown to the sandbox",
     );
-    expect(result.warnings.join("\n")).toContain("application permission 88888888");
+    expect(warnings).toContain(
+      "scope 570282fd-fa5c-430d-a7fd-fc8dc98a9dca of graph, unknown to the sandbox (it models Microsoft Graph's permissions",
+    );
+    expect(warnings).not.toContain("e1fe6dd8");
+    expect(warnings).not.toContain("df021288");
+    // The world validates, and Graph's application permission resolves to its real id.
+    const app = parseWorld(result.document).directory.apps.find((a) => a.name === "contoso-teams")!;
+    expect(app.requiredResourceAccess.find((r) => r.resourceAppId.startsWith("00000003"))!.roles).toEqual([
+      "User.Read.All",
+    ]);
     expect(result.warnings.join("\n")).toContain("77777777-0000-4000-8000-000000000000, an API the sandbox");
     // An app asking for ACS scopes gets its home tenant a Communication Services resource.
     expect(result.document.acs).toEqual({ "contoso-acs": { tenant: "contoso" } });
@@ -287,12 +314,27 @@ describe("mapping onto the world", () => {
 
   it("imports the ticket: ids kept, the ACS service principal absent from Fabrikam, defaults said", () => {
     const result = importTenant([ticketFile("contoso-app.txt"), ticketFile("fabrikam.txt")]);
+    // The world lists what was pasted; Microsoft Graph, Azure Service Management and Microsoft's client
+    // apps are in every tenant without being listed.
+    expect(doc(result).tenants.fabrikam!.servicePrincipals).toEqual(["contoso-teams"]);
     const world = parseWorld(result.document);
     const fabrikam = world.directory.tenants.find((t) => t.name === "fabrikam")!;
     expect(fabrikam.id).toBe("fab00000-0000-4000-8000-0000000fab01");
-    expect(fabrikam.servicePrincipals.map((sp) => sp.appId)).toEqual([
-      "a1a1a1a1-0000-4000-8000-00000000c0de",
+    expect(fabrikam.servicePrincipals.map((sp) => sp.appId).sort()).toEqual([
+      "00000003-0000-0000-c000-000000000000", // Microsoft Graph
+      "04b07795-8ddb-461a-bbee-02f9e1bf7b46", // Microsoft Azure CLI
+      "14d82eec-204b-4c2f-b7e8-296a70dab67e", // Microsoft Graph Command Line Tools
+      "1950a258-227b-4e31-a9cf-717495945fc2", // Microsoft Azure PowerShell
+      "797f4846-ba00-4fd7-ba43-dac1f8f63013", // Windows Azure Service Management API
+      "a1a1a1a1-0000-4000-8000-00000000c0de", // Contoso Teams, as pasted
     ]);
+    expect(fabrikam.servicePrincipals.map((sp) => sp.appId)).not.toContain(ACS_APP_ID);
+    // The portal's default Graph permission and the ACS scopes, all named by their real ids: no warning.
+    expect(doc(result).apps["contoso-teams"]!.requiredResourceAccess).toEqual({
+      graph: ["User.Read"],
+      acs: ["Teams.ManageCalls", "Teams.ManageChats"],
+    });
+    expect(result.warnings).toEqual([]);
     expect(fabrikam.users[0]).toMatchObject({
       name: "alice",
       objectId: "a11ce000-0000-4000-8000-0000000fab21",
@@ -330,6 +372,187 @@ describe("mapping onto the world", () => {
     expect(doc(named).tenants.northwind!.servicePrincipals).toEqual(["acs"]);
   });
 
+  it("keeps app role assignments, an API's own permission ids and who holds a directory role", () => {
+    const api = application({
+      appId: "a1a1a1a1-0000-4000-8000-0000000000a9",
+      displayName: "Contoso API",
+      identifierUris: ["api://contoso-api"],
+      api: {
+        oauth2PermissionScopes: [
+          {
+            id: "5c000000-0000-4000-8000-000000000001",
+            value: "Calls.Manage",
+            type: "Admin",
+            adminConsentDisplayName: "Manage calls",
+          },
+        ],
+      },
+      appRoles: [
+        {
+          id: "a0000000-0000-4000-8000-000000000001",
+          value: "Calls.Export",
+          displayName: "Export calls",
+          description: "Export calls",
+          allowedMemberTypes: ["Application"],
+        },
+      ],
+    });
+    const sp = (id: string, appId: string, displayName: string) => ({
+      id,
+      appId,
+      displayName,
+      servicePrincipalType: "Application",
+    });
+    const result = importTenant([
+      {
+        file: "contoso.txt",
+        text: [
+          JSON.stringify({
+            id: "c0c00000-0000-4000-8000-000000000001",
+            verifiedDomains: [{ name: "contoso.onmicrosoft.com", isDefault: true }],
+          }),
+          JSON.stringify({
+            value: [
+              application({
+                requiredResourceAccess: [
+                  {
+                    resourceAppId: api.appId,
+                    resourceAccess: [{ id: "a0000000-0000-4000-8000-000000000001", type: "Role" }],
+                  },
+                ],
+              }),
+              api,
+            ],
+          }),
+          JSON.stringify([
+            sp(
+              "5b000000-0000-4000-8000-000000000001",
+              "a1a1a1a1-0000-4000-8000-000000000001",
+              "Contoso Teams",
+            ),
+            sp("5b000000-0000-4000-8000-000000000002", String(api.appId), "Contoso API"),
+            sp(
+              "5b000000-0000-4000-8000-000000000003",
+              "00000003-0000-0000-c000-000000000000",
+              "Microsoft Graph",
+            ),
+          ]),
+          // GET /servicePrincipals/{id}/appRoleAssignments
+          JSON.stringify({
+            "@odata.context":
+              "https://graph.microsoft.com/v1.0/$metadata#servicePrincipals('5b000000-0000-4000-8000-000000000001')/appRoleAssignments",
+            value: [
+              {
+                appRoleId: "a0000000-0000-4000-8000-000000000001",
+                principalId: "5b000000-0000-4000-8000-000000000001",
+                principalType: "ServicePrincipal",
+                resourceId: "5b000000-0000-4000-8000-000000000002",
+              },
+              {
+                appRoleId: "df021288-bdef-4463-88db-98f22de89214",
+                principalId: "5b000000-0000-4000-8000-000000000001",
+                principalType: "ServicePrincipal",
+                resourceId: "5b000000-0000-4000-8000-000000000003",
+              },
+            ],
+          }),
+          JSON.stringify({
+            userPrincipalName: "carol@contoso.onmicrosoft.com",
+            id: "ca000000-0000-4000-8000-000000000001",
+          }),
+          `$ az rest --url "https://graph.microsoft.com/v1.0/directoryRoles(roleTemplateId='62e90394-69f5-4237-9190-012177145e10')/members"`,
+          JSON.stringify({
+            value: [
+              {
+                "@odata.type": "#microsoft.graph.user",
+                userPrincipalName: "carol@contoso.onmicrosoft.com",
+                id: "ca000000-0000-4000-8000-000000000001",
+              },
+            ],
+          }),
+          `$ az rest --url "https://graph.microsoft.com/v1.0/directoryRoles(roleTemplateId='9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3')/members"`,
+          JSON.stringify({
+            value: [
+              {
+                "@odata.type": "#microsoft.graph.user",
+                userPrincipalName: "carol@contoso.onmicrosoft.com",
+                id: "ca000000-0000-4000-8000-000000000001",
+              },
+            ],
+          }),
+        ].join("\n"),
+      },
+    ]);
+    const contoso = doc(result).tenants.contoso!;
+    // Graph's and the apps' own service principals are there without being listed.
+    expect(contoso.servicePrincipals).toBeUndefined();
+    expect(contoso.appRoleAssignments).toEqual([
+      { client: "contoso-teams", resource: "contoso-api", roles: ["Calls.Export"] },
+      { client: "contoso-teams", resource: "graph", roles: ["User.Read.All"] },
+    ]);
+    expect(contoso.users).toEqual({
+      carol: {
+        objectId: "ca000000-0000-4000-8000-000000000001",
+        isAdmin: true,
+        roles: ["Application Administrator"],
+      },
+    });
+    expect(doc(result).apps["contoso-api"]).toMatchObject({
+      identifierUris: ["api://contoso-api"],
+      exposedScopes: [
+        {
+          value: "Calls.Manage",
+          id: "5c000000-0000-4000-8000-000000000001",
+          displayName: "Manage calls",
+          adminConsentRequired: true,
+        },
+      ],
+      appRoles: [
+        { value: "Calls.Export", id: "a0000000-0000-4000-8000-000000000001", displayName: "Export calls" },
+      ],
+    });
+    expect(doc(result).apps["contoso-teams"]!.requiredAppRoles).toEqual({ "contoso-api": ["Calls.Export"] });
+    const world = parseWorld(result.document);
+    const tokensSee = world.directory.tenants[0]!.appRoleAssignments;
+    expect(tokensSee.map((a) => a.roles)).toEqual([["Calls.Export"], ["User.Read.All"]]);
+    expect(world.directory.tenants[0]!.users[0]!.roles).toEqual([
+      "Global Administrator",
+      "Application Administrator",
+    ]);
+  });
+
+  it("an app without a service principal in its home tenant, told by a complete list of them", () => {
+    const list = (command: string) =>
+      importTenant([
+        {
+          file: "contoso.txt",
+          text: [
+            JSON.stringify(application()),
+            command,
+            JSON.stringify({
+              "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#servicePrincipals",
+              value: [
+                {
+                  id: "5b000000-0000-4000-8000-000000000003",
+                  appId: "00000003-0000-0000-c000-000000000000",
+                  servicePrincipalType: "Application",
+                  displayName: "Microsoft Graph",
+                },
+              ],
+            }),
+          ].join("\n"),
+        },
+      ]);
+    const complete = list(`$ az rest --url "https://graph.microsoft.com/v1.0/servicePrincipals"`);
+    expect(doc(complete).apps["contoso-teams"]!.homeServicePrincipal).toBe(false);
+    expect(complete.found).toContain(
+      "no service principal of contoso-teams in its home tenant contoso, from the list at contoso.txt:3",
+    );
+    // A filtered answer says nothing about the app's own.
+    const filtered = list(`$ az ad sp list --filter "displayName eq 'Microsoft Graph'"`);
+    expect(doc(filtered).apps["contoso-teams"]!.homeServicePrincipal).toBeUndefined();
+  });
+
   it("a world's import: list is read relative to its file, and its mistakes are world errors", () => {
     const scenario = loadScenario(join(SCENARIOS_DIR, "ticket-missing-service-principal-from-az.yaml"));
     expect(scenario.world.directory.apps.map((a) => a.clientId)).toEqual([
@@ -362,9 +585,11 @@ function directoryView(world: World) {
         teamsLicense: u.teamsLicense,
         enabled: u.enabled,
         signInSessionsValidFrom: u.signInSessionsValidFrom,
+        roles: [...u.roles].sort(),
       })),
       servicePrincipals: t.servicePrincipals.map((sp) => sp.appId).sort(),
       grants: byId(t.grants, (g) => `${g.clientAppId}${g.resourceAppId}${g.principalId}`),
+      appRoleAssignments: byId(t.appRoleAssignments, (a) => `${a.clientAppId}${a.resourceAppId}`),
       managedIdentities: byId(t.managedIdentities, (m) => m.objectId).map(
         ({ name, type, clientId, objectId }) => ({
           name,
@@ -383,7 +608,9 @@ function directoryView(world: World) {
       redirectUris: a.redirectUris,
       verifiedPublisher: a.verifiedPublisher,
       requiredResourceAccess: a.requiredResourceAccess,
-      exposedScopes: a.asResource?.scopes.map((s) => s.name),
+      identifierUris: a.identifierUris,
+      exposedScopes: a.asResource?.scopes,
+      appRoles: a.asResource?.appRoles,
     })),
   };
 }
@@ -391,9 +618,7 @@ function directoryView(world: World) {
 function roundTrip(world: World): World {
   const sources = world.directory.tenants.map((t) => ({
     file: `${t.name}.json`,
-    text: tenantAsGraph(world.directory, t)
-      .map((d) => JSON.stringify(d, null, 2))
-      .join("\n"),
+    text: renderGraphDocuments(tenantAsGraph(world.directory, t)),
   }));
   return parseWorld(importTenant(sources).document);
 }
@@ -433,11 +658,70 @@ describe("export-graph, then import: an equivalent world", () => {
     expect(directoryView(roundTrip(world))).toEqual(directoryView(world));
   });
 
+  it("what the Graph work added: permission ids, app roles, role assignments, directory roles, Microsoft's clients", () => {
+    const world = parseWorld({
+      extends: "default",
+      tenants: {
+        contoso: {
+          users: { dave: { roles: ["Application Administrator"] } },
+          appRoleAssignments: [
+            { client: "contoso-teams", resource: "contoso-backend", roles: ["Calls.Export"] },
+          ],
+          managedIdentities: { "contoso-jobs": { type: "userAssigned" } },
+        },
+        fabrikam: {
+          // Fabrikam's admin consented for themself to the Graph Command Line Tools (Connect-MgGraph).
+          grants: [{ client: "graph-cli", resource: "graph", scopes: ["User.Read.All"], user: "admin" }],
+        },
+      },
+      apps: {
+        "contoso-backend": {
+          identifierUris: ["api://contoso.example/backend"],
+          exposedScopes: [
+            "access_as_user",
+            { value: "Calls.Manage", id: "5c000000-0000-4000-8000-000000000001", adminConsentRequired: true },
+          ],
+          appRoles: [
+            {
+              value: "Calls.Export",
+              id: "a0000000-0000-4000-8000-000000000001",
+              displayName: "Export calls",
+            },
+          ],
+        },
+        "contoso-teams": { requiredAppRoles: { "contoso-backend": ["Calls.Export"] } },
+        // Registered through Graph: no service principal in its home tenant yet.
+        "contoso-tool": { tenant: "contoso", homeServicePrincipal: false },
+      },
+    });
+    const imported = roundTrip(world);
+    expect(directoryView(imported)).toEqual(directoryView(world));
+  });
+
+  it("the imported world lists what the author wrote, not what every tenant holds", () => {
+    const world = defaultWorld();
+    const sources = world.directory.tenants.map((t) => ({
+      file: `${t.name}.json`,
+      text: renderGraphDocuments(tenantAsGraph(world.directory, t)),
+    }));
+    const imported = doc(importTenant(sources));
+    // The default world lists graph and arm too; both are in every tenant, so the import leaves them out.
+    expect(imported.tenants.contoso!.servicePrincipals).toEqual(["acs", "acs-data-plane", "acs-clients"]);
+    expect(imported.tenants.fabrikam!.servicePrincipals).toEqual(["acs", "contoso-teams", "contoso-phone"]);
+    expect(Object.keys(imported.apps)).toEqual([
+      "contoso-teams",
+      "contoso-back-end",
+      "contoso-phone",
+      "contoso-calling",
+    ]);
+    expect(imported.tenants.contoso!.users!.carol).toMatchObject({ isAdmin: true });
+  });
+
   it("grant ids pack the client, resource and principal ids as Graph's documented examples do", () => {
     // microsoft-graph-docs oauth2permissiongrant-post.md: client 0612c321-…, resource 943603e4-….
-    expect(grantId("0612c321-db5f-4a32-909e-4f28080557ef", "943603e4-e787-4fe9-93d1-e30f749aae39")).toBe(
-      "IcMSBl_bMkqQnk8oCAVX7-QDNpSH5-lPk9HjD3Sarjk",
-    );
+    expect(
+      grantId("0612c321-db5f-4a32-909e-4f28080557ef", "943603e4-e787-4fe9-93d1-e30f749aae39", undefined),
+    ).toBe("IcMSBl_bMkqQnk8oCAVX7-QDNpSH5-lPk9HjD3Sarjk");
     expect(
       grantId(
         "b0d9b9e3-0ecf-4bfd-8dab-9273dd055a94",

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -112,7 +112,7 @@ describe("acs-sandbox import and export-graph on bad input", () => {
     [
       "an object that is not a directory object",
       ["import", join(packageRoot(), "test", "fixtures", "tenant-import", "not-graph.txt")],
-      /^acs-sandbox: .*not-graph\.txt:2: expected an application, service principal, oauth2PermissionGrant, user or organization .* found an object with keys id, location, name$/,
+      /^acs-sandbox: .*not-graph\.txt:2: expected an application, service principal, oauth2PermissionGrant, appRoleAssignment, user or organization .* found an object with keys id, location, name$/,
     ],
     [
       "a missing file",
@@ -136,13 +136,32 @@ describe("acs-sandbox import and export-graph on bad input", () => {
     expect(stderr.trimEnd()).toMatch(message);
   });
 
-  it("export-graph prints Graph collections that import reads back", async () => {
+  it("export-graph prints Graph's answers under the az rest commands that ask for them; import reads them back", async () => {
     const { stdout } = await exec(process.execPath, [cli, "export-graph", "--tenant", "fabrikam"]);
-    const first = JSON.parse(stdout.slice(0, stdout.indexOf("\n}\n") + 2)) as Record<string, unknown>;
+    const [command, ...rest] = stdout.split("\n");
+    expect(command).toBe("$ az rest --url 'https://graph.microsoft.com/v1.0/organization'");
+    const body = rest.join("\n");
+    const first = JSON.parse(body.slice(0, body.indexOf("\n}\n") + 2)) as Record<string, unknown>;
     expect(first).toMatchObject({
       "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#organization",
       value: [{ displayName: "Fabrikam", verifiedDomains: [{ name: "fabrikam.onmicrosoft.com" }] }],
     });
+
+    const dir = mkdtempSync(join(tmpdir(), "export-graph-"));
+    writeFileSync(join(dir, "fabrikam.txt"), stdout);
+    const { stdout: report } = await exec(
+      process.execPath,
+      [cli, "import", "fabrikam.txt", "--out", "world.yaml"],
+      { cwd: dir },
+    );
+    expect(report).toContain("fabrikam/admin holds Global Administrator");
+    expect(report).toMatch(
+      /service principal "Microsoft Graph" \(appId 00000003-0000-0000-c000-000000000000\) in fabrikam \(every tenant has it\)/,
+    );
+    const world = readFileSync(join(dir, "world.yaml"), "utf8");
+    expect(world).toContain(
+      "servicePrincipals:\n      - acs\n      - contoso-teams\n      - contoso-phone\n",
+    );
   });
 });
 
