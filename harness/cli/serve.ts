@@ -306,4 +306,3 @@ async function startOnOwnAddress(
     return { sb, host };
   }
 }
-
