@@ -29,6 +29,8 @@ export type ArmErrorCode =
   | "InvalidRoleAssignmentId"
   | "PrincipalNotFound"
   | "NotFound"
+  | "InvalidResourceNamespace"
+  | "InvalidFilterInQueryString"
   | "InternalServerError";
 
 type Params = Record<string, string>;
@@ -237,6 +239,23 @@ export const ARM_CATALOG: Record<ArmErrorCode, CatalogEntry> = {
       recorded: "ARM's answer to an unknown route quoted in az webapp troubleshooting notes.",
       inferred: "the code (`NotFound`) and that unknown provider types answer the same.",
     },
+  },
+  InvalidResourceNamespace: {
+    status: 404,
+    message: (p) => `The resource namespace '${p.namespace}' is invalid.`,
+    cause: "The provider namespace is not one the sandbox serves.",
+    fix: "The sandbox serves the Microsoft.Communication and Microsoft.Authorization providers (docs/arm.md).",
+    evidence: {
+      recorded:
+        "ARM's 404 for an unknown provider namespace as quoted in public code: InvalidResourceNamespace, \"The resource namespace 'Microsoft.ContainerStorage' is invalid.\"",
+    },
+  },
+  InvalidFilterInQueryString: {
+    status: 400,
+    message: (p) => `Invalid $filter '${p.filter}' specified in the query string.`,
+    cause: "A resource list's `$filter` the sandbox does not read.",
+    fix: "Filter on resourceType, name, location or resourceGroup with `eq`, joined by `and` (what `az resource list` sends).",
+    evidence: { inferred: "the code name and wording of ARM's refusal of a filter it cannot parse." },
   },
   InternalServerError: {
     status: 500,
