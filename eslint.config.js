@@ -3,7 +3,16 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", ".venv-python/**", "test/java/target/**"] },
+  {
+    ignores: [
+      "dist/**",
+      "node_modules/**",
+      "coverage/**",
+      ".venv-python/**",
+      ".venv-azure-cli/**",
+      "test/java/target/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -327,9 +327,18 @@ const ADMIN_TOOL_GRAPH_SCOPES = [
   "User.ReadWrite.All",
 ];
 
+/**
+ * What the Azure tools' tokens are consented for without a prompt: Graph, Azure Service Management, and
+ * the ACS data plane, so a developer's `az login` serves `AzureCliCredential`/`DefaultAzureCredential`
+ * for the Identity SDK as for any Azure SDK client ("Authenticate via the Azure CLI", Azure Identity for
+ * Python README, https://learn.microsoft.com/python/api/overview/azure/Identity-readme). [infer] Microsoft
+ * does not publish the first-party pre-authorization list; the ACS data plane's entry is inferred from
+ * that guidance, the role on the resource still decides.
+ */
 const ADMIN_TOOL_PRE_AUTHORIZATION = [
   { resourceAppId: GRAPH.appId, scopes: ADMIN_TOOL_GRAPH_SCOPES },
   { resourceAppId: AZURE_SERVICE_MANAGEMENT.appId, scopes: ["user_impersonation"] },
+  { resourceAppId: ACS_DATA_PLANE.appId, scopes: ["user_impersonation"] },
 ];
 
 /** The Azure CLI (`az login`): MSAL Python with this client id. */

@@ -117,6 +117,7 @@ export const DOCUMENTS = [
   "docs/operations.md",
   "docs/entra-policy.md",
   "docs/testing.md",
+  "docs/admin-tools.md",
 ];
 
 /** Source files whose doc comment examples are test regions (so they compile and run). */

@@ -4,6 +4,7 @@ import { recordOutcome, recordServerError } from "../../core/outcome.js";
 import type { AadContext } from "../context.js";
 import { applicationRoutes } from "./applications.js";
 import { authenticate } from "./caller.js";
+import { directoryObjectRoutes } from "./directory-objects.js";
 import { directoryRoleRoutes } from "./directory-roles.js";
 import { GraphError, graphErrorBody } from "./errors.js";
 import { grantRoutes } from "./oauth2-permission-grants.js";
@@ -142,6 +143,7 @@ export function mockGraph(ctx: AadContext): MockGraph {
       userRoutes(app, ctx, origin);
       organizationRoutes(app, origin);
       directoryRoleRoutes(app, origin);
+      directoryObjectRoutes(app, ctx, origin);
     },
   };
 }

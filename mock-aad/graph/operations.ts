@@ -261,6 +261,15 @@ export const GRAPH_OPERATIONS = {
     evidence: "docs",
     source: `${DOCS}user-get`,
   }),
+  graphGetDirectoryObjectsByIds: op({
+    name: "graphGetDirectoryObjectsByIds",
+    method: "POST",
+    urls: both("/directoryObjects/getByIds"),
+    summary:
+      "Directory objects (users, service principals, apps) for a list of ids (`az role assignment` principal lookups)",
+    evidence: "docs",
+    source: `${DOCS}directoryobject-getbyids; the body the Azure CLI sends: Azure/azure-cli src/azure-cli/azure/cli/command_modules/role/custom.py (_get_object_stubs)`,
+  }),
   graphListOrganization: op({
     name: "graphListOrganization",
     method: "GET",

@@ -63,6 +63,11 @@ export const ACCESS = {
     application: ["AppRoleAssignment.ReadWrite.All"],
     roles: ["Global Administrator", "Privileged Role Administrator"],
   },
+  /** `directoryObjects/getByIds`: Directory.Read.All (the Azure CLI's token carries Directory.AccessAsUser.All). */
+  readDirectoryObjects: {
+    delegated: READ_DIRECTORY,
+    application: ["Directory.Read.All", "Directory.ReadWrite.All"],
+  },
   readMe: {
     delegated: ["User.Read", "User.ReadWrite.All", "User.Read.All", ...READ_DIRECTORY],
     application: [],

@@ -32,6 +32,8 @@ export type ArmErrorCode =
   | "SubscriptionRequestsThrottled"
   | "TenantRequestsThrottled"
   | "ServiceUnavailable"
+  | "InvalidResourceNamespace"
+  | "InvalidFilterInQueryString"
   | "InternalServerError";
 
 type Params = Record<string, string>;
@@ -275,6 +277,23 @@ export const ARM_CATALOG: Record<ArmErrorCode, CatalogEntry> = {
       "Azure Resource Manager or the resource provider is briefly unavailable (in the sandbox: a fault rule asked for it).",
     fix: "Retry with back-off; the Azure SDKs retry 503 by themselves and honour Retry-After.",
     evidence: { inferred: "no recorded ARM 503 body; the code and message are the sandbox's." },
+  },
+  InvalidResourceNamespace: {
+    status: 404,
+    message: (p) => `The resource namespace '${p.namespace}' is invalid.`,
+    cause: "The provider namespace is not one the sandbox serves.",
+    fix: "The sandbox serves the Microsoft.Communication and Microsoft.Authorization providers (docs/arm.md).",
+    evidence: {
+      recorded:
+        "ARM's 404 for an unknown provider namespace as quoted in public code: InvalidResourceNamespace, \"The resource namespace 'Microsoft.ContainerStorage' is invalid.\"",
+    },
+  },
+  InvalidFilterInQueryString: {
+    status: 400,
+    message: (p) => `Invalid $filter '${p.filter}' specified in the query string.`,
+    cause: "A resource list's `$filter` the sandbox does not read.",
+    fix: "Filter on resourceType, name, location or resourceGroup with `eq`, joined by `and` (what `az resource list` sends).",
+    evidence: { inferred: "the code name and wording of ARM's refusal of a filter it cannot parse." },
   },
   InternalServerError: {
     status: 500,

@@ -11,6 +11,7 @@ import type { AcsContext } from "../context.js";
 import { ArmError } from "./errors.js";
 import { authorizationRoutes } from "./routes/authorization.js";
 import { communicationRoutes } from "./routes/communication.js";
+import { resourceRoutes } from "./routes/resources.js";
 import { subscriptionRoutes } from "./routes/subscriptions.js";
 import type { ArmService } from "./service.js";
 import { sendArmError } from "./wire.js";
@@ -81,6 +82,7 @@ export function mockArm(ctx: AcsContext): MockArm {
         await api.register(namedPlugin("arm-subscriptions", subscriptionRoutes(service)));
         await api.register(namedPlugin("arm-communication", communicationRoutes(service)));
         await api.register(namedPlugin("arm-authorization", authorizationRoutes(service)));
+        await api.register(namedPlugin("arm-resources", resourceRoutes(service)));
       }),
     );
   };

@@ -9,6 +9,7 @@ const CANONICAL = [
   "resourceGroups",
   "providers",
   "tenants",
+  "resources",
   "operationresults",
   "Microsoft.Communication",
   "communicationServices",

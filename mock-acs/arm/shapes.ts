@@ -106,6 +106,49 @@ export function communicationServiceShape(r: AcsResource, provisioningState = "S
   };
 }
 
+/**
+ * A resource as Microsoft.Resources lists it (GenericResourceExpanded of Resources_List): `$expand=
+ * provisioningState` adds its state. [infer] `createdTime`/`changedTime`, which `az resource list` also
+ * asks for, are left out: the world does not keep them.
+ */
+export function genericResourceShape(r: AcsResource, withProvisioningState: boolean) {
+  return {
+    id: r.armId,
+    name: r.name,
+    type: "Microsoft.Communication/CommunicationServices",
+    location: "global",
+    tags: r.tags,
+    ...(withProvisioningState ? { provisioningState: "Succeeded" } : {}),
+  };
+}
+
+/** A registered resource provider (Providers_Get, examples/GetProviders.json of the 2024-11-01 spec). */
+export function providerShape(
+  subscriptionId: string,
+  provider: {
+    namespace: string;
+    resourceTypes: readonly {
+      resourceType: string;
+      locations: readonly string[];
+      apiVersions: readonly string[];
+    }[];
+  },
+) {
+  return {
+    id: `/subscriptions/${subscriptionId}/providers/${provider.namespace}`,
+    namespace: provider.namespace,
+    registrationState: "Registered",
+    registrationPolicy: "RegistrationRequired",
+    resourceTypes: provider.resourceTypes.map((t) => ({
+      resourceType: t.resourceType,
+      locations: [...t.locations],
+      apiVersions: [...t.apiVersions],
+      // [infer] ARM's capability string for a tracked, taggable resource type.
+      capabilities: "SupportsTags, SupportsLocation",
+    })),
+  };
+}
+
 export function keysShape(r: AcsResource) {
   const endpoint = `https://${hostNameOf(r)}/`;
   return {

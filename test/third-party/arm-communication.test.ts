@@ -52,9 +52,14 @@ describe("Microsoft.Communication through @azure/arm-communication (intercept mo
 
   it("listKeys gives the descriptor's connection string, and the Identity SDK works with it", async () => {
     const acs = contosoAcs();
-    const keys = await client().communicationServices.listKeys(resourceGroupOf(acs.armId), "contoso-acs");
+    const credential = admin(sb, "contoso", "carol");
+    // #region arm-list-keys
+    const management = new CommunicationServiceManagementClient(credential, subscriptionId(sb, "contoso"));
+    const keys = await management.communicationServices.listKeys("contoso-sandbox", "contoso-acs");
+    const identity = new CommunicationIdentityClient(keys.primaryConnectionString!);
+    // #endregion arm-list-keys
     expect(keys.primaryConnectionString).toBe(acs.connectionString);
-    const created = await new CommunicationIdentityClient(keys.primaryConnectionString!).createUser();
+    const created = await identity.createUser();
     expect(created.communicationUserId).toMatch(/^8:acs:/);
   });
 

@@ -69,12 +69,14 @@ describe("Microsoft.Authorization through @azure/arm-authorization (intercept mo
     const dave = admin(sb, "contoso", "dave");
     expect(await rejection(identity(dave).createUser())).toEqual(DENIED);
 
+    // #region arm-role-assignment
     const name = randomUUID();
     const created = await carol.roleAssignments.create(acs().armId, name, {
       roleDefinitionId: `/subscriptions/${subscriptionId(sb, "contoso")}/providers/Microsoft.Authorization/roleDefinitions/${CONTRIBUTOR}`,
       principalId: user(sb, "dave").objectId,
       principalType: "User",
     });
+    // #endregion arm-role-assignment
     expect(created).toMatchObject({
       name,
       scope: acs().armId,

@@ -45,7 +45,9 @@ describe("the quickstart's admin steps through Microsoft Graph (intercept mode)"
     expect(before).toMatchObject({ errorCode: "invalid_resource", errorNo: "500011" });
 
     const graph = graphAsUser(sb, "admin");
+    // #region graph-create-service-principal
     const created = await graph.api("/servicePrincipals").post({ appId: ACS_APP_ID });
+    // #endregion graph-create-service-principal
     expect(created).toMatchObject({
       "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#servicePrincipals/$entity",
       appId: ACS_APP_ID,
@@ -84,6 +86,7 @@ describe("the quickstart's admin steps through Microsoft Graph (intercept mode)"
     expect(await msalFailure(signInWithPassword(sb, { user: "alice" }))).toMatchObject({ errorNo: "65001" });
 
     const graph = graphAsUser(sb, "admin");
+    // #region graph-grant-consent
     const client = await servicePrincipalId(graph, clientId(sb, "contoso-teams"));
     const resource = await servicePrincipalId(graph, ACS_APP_ID);
     const grant = await graph.api("/oauth2PermissionGrants").post({
@@ -92,6 +95,7 @@ describe("the quickstart's admin steps through Microsoft Graph (intercept mode)"
       resourceId: resource,
       scope: "Teams.ManageCalls Teams.ManageChats",
     });
+    // #endregion graph-grant-consent
     expect(grant).toMatchObject({
       clientId: client,
       resourceId: resource,
@@ -125,6 +129,7 @@ describe("the quickstart's admin steps through Microsoft Graph (intercept mode)"
   it("steps 1-4: Contoso's admin registers an app with the ACS permissions and public client flows; dave signs in to it", async () => {
     sb = await startSandbox({ mode: "intercept" });
     const graph = graphAsUser(sb, "carol");
+    // #region graph-register-app
     const app = await graph.api("/applications").post({
       displayName: "Contoso Admin Tool",
       signInAudience: "AzureADMultipleOrgs",
@@ -140,6 +145,7 @@ describe("the quickstart's admin steps through Microsoft Graph (intercept mode)"
         },
       ],
     });
+    // #endregion graph-register-app
     expect(app).toMatchObject({
       displayName: "Contoso Admin Tool",
       signInAudience: "AzureADMultipleOrgs",
@@ -152,6 +158,7 @@ describe("the quickstart's admin steps through Microsoft Graph (intercept mode)"
     expect(read.id).toBe(app.id);
 
     // As with `az ad app create`, the app has no service principal until one is created.
+    // #region graph-consent-own-app
     const sp = await graph.api("/servicePrincipals").post({ appId: app.appId });
     await graph.api("/oauth2PermissionGrants").post({
       clientId: sp.id,
@@ -159,6 +166,7 @@ describe("the quickstart's admin steps through Microsoft Graph (intercept mode)"
       resourceId: await servicePrincipalId(graph, ACS_APP_ID),
       scope: "Teams.ManageCalls Teams.ManageChats",
     });
+    // #endregion graph-consent-own-app
     const dave = user(sb, "dave");
     const token = (await publicClient(sb, "contoso", app.appId).acquireTokenByUsernamePassword({
       username: dave.upn,

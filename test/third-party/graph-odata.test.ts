@@ -12,6 +12,40 @@ import { ACS_APP_ID, graphAsUser, graphFailure } from "./graph-support.js";
 describe("Microsoft Graph OData query options (intercept mode)", () => {
   const sb = suiteSandbox({ mode: "intercept" });
 
+  it("directoryObjects/getByIds types each id as `az role assignment` resolves principals; unknown ids are left out", async () => {
+    const graph = graphAsUser(sb, "carol");
+    const dave = user(sb, "dave");
+    const backend = await graph.api(`/servicePrincipals(appId='${clientId(sb, "contoso-backend")}')`).get();
+    const unknown = "00000000-0000-4000-8000-000000000000";
+    // The body the Azure CLI sends (role/custom.py _get_object_stubs).
+    const found = await graph.api("/directoryObjects/getByIds").post({
+      ids: [dave.objectId, backend.id, unknown],
+      types: ["user", "group", "servicePrincipal", "directoryObjectPartnerReference"],
+    });
+    expect(found["@odata.context"]).toBe("https://graph.microsoft.com/v1.0/$metadata#directoryObjects");
+    expect(found.value).toEqual([
+      expect.objectContaining({
+        "@odata.type": "#microsoft.graph.user",
+        id: dave.objectId,
+        userPrincipalName: dave.upn,
+      }),
+      expect.objectContaining({
+        "@odata.type": "#microsoft.graph.servicePrincipal",
+        id: backend.id,
+        servicePrincipalNames: expect.arrayContaining([clientId(sb, "contoso-backend")]),
+      }),
+    ]);
+    // v1.0 gives users their default properties only.
+    expect(found.value[0]).not.toHaveProperty("accountEnabled");
+    const usersOnly = await graph
+      .api("/directoryObjects/getByIds")
+      .post({ ids: [dave.objectId, backend.id], types: ["User"] });
+    expect(usersOnly.value.map((o: { id: string }) => o.id)).toEqual([dave.objectId]);
+    expect(
+      await graphFailure(graph.api("/directoryObjects/getByIds").post({ ids: "not a list" })),
+    ).toMatchObject({ statusCode: 400, code: "Request_BadRequest" });
+  });
+
   it("$filter with startswith and $select: Contoso's apps by name, only the selected properties", async () => {
     const graph = graphAsUser(sb, "carol");
     const page = await graph

@@ -11,9 +11,13 @@ export const GRAPH_DEFAULT = "https://graph.microsoft.com/.default";
 
 /** A Microsoft Graph SDK client signed in with a credential, as an admin script builds one. */
 export function graphClient(credential: TokenCredential): Client {
+  // #region graph-client
   return Client.initWithMiddleware({
-    authProvider: new TokenCredentialAuthenticationProvider(credential, { scopes: [GRAPH_DEFAULT] }),
+    authProvider: new TokenCredentialAuthenticationProvider(credential, {
+      scopes: ["https://graph.microsoft.com/.default"],
+    }),
   });
+  // #endregion graph-client
 }
 
 /** Graph as a world user signed in through the Azure CLI's client id (ROPC, like `az login -u -p`). */
