@@ -29,6 +29,7 @@ export type ArmErrorCode =
   | "InvalidRoleAssignmentId"
   | "PrincipalNotFound"
   | "NotFound"
+  | "ServiceUnavailable"
   | "InternalServerError";
 
 type Params = Record<string, string>;
@@ -236,6 +237,17 @@ export const ARM_CATALOG: Record<ArmErrorCode, CatalogEntry> = {
     evidence: {
       recorded: "ARM's answer to an unknown route quoted in az webapp troubleshooting notes.",
       inferred: "the code (`NotFound`) and that unknown provider types answer the same.",
+    },
+  },
+  ServiceUnavailable: {
+    status: 503,
+    message: () => "The service is temporarily unavailable. Please retry the request after a delay.",
+    cause:
+      "The sandbox's store (a team sandbox's database) is unavailable; the reason is on GET /_sandbox/health.",
+    fix: "Retry after the Retry-After the answer gives (the management SDKs and the Azure CLI retry 503 by themselves); bring the database back.",
+    evidence: {
+      inferred:
+        "ARM's 503 bodies are not recorded here; the code and message are the sandbox's, in ARM's { error: { code, message } } shape.",
     },
   },
   InternalServerError: {

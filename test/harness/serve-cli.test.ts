@@ -45,7 +45,7 @@ describe("acs-sandbox serve", () => {
     expect(descriptor.baseUrl).toMatch(/^https:\/\/localhost:\d+$/);
     expect(descriptor.tenants.map((t) => t.name)).toEqual(["contoso", "fabrikam"]);
     const health = await fetch(`${descriptor.baseUrl}/_sandbox/health`);
-    expect(await health.json()).toEqual({ status: "ok" });
+    expect(await health.json()).toEqual({ status: "ok", store: "memory" });
     run.child.kill("SIGTERM");
     const { code } = await run.exited;
     expect(code).toBe(0);
