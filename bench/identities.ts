@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Clock } from "../core/clock.js";
 import { IdentityStore } from "../mock-acs/identities.js";
-import { identityFile } from "../mock-acs/persistence.js";
+import { SqliteStore } from "../harness/store/sqlite.js";
 
 /*
  * Durable identity creates per second when the store already holds 100, 10 000 and 100 000 identities,
@@ -61,8 +61,8 @@ export async function runIdentityBenchmark(): Promise<void> {
   );
   for (const count of COUNTS) {
     const dir = filledDir(count);
-    const store = new IdentityStore(new Clock(), identityFile(dir));
-    await store.load();
+    const sqlite = SqliteStore.open(dir);
+    const store = new IdentityStore(new Clock(), sqlite);
     const baseline = baselineDb(dir, count);
     const insert = baseline.prepare("INSERT INTO t VALUES (?, ?)");
     const storeRates: number[] = [];
@@ -79,7 +79,7 @@ export async function runIdentityBenchmark(): Promise<void> {
         }),
       );
     }
-    store.close();
+    await sqlite.close();
     baseline.close();
     rmSync(dir, { recursive: true, force: true });
     const [s, b] = [median(storeRates), median(bareRates)];

@@ -19,9 +19,29 @@ export const LATEST_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
  */
 export class Clock {
   #offsetMs = 0;
+  #listeners: ((offsetMs: number) => void)[] = [];
 
   constructor(start?: Date | string) {
     if (start !== undefined) this.set(start);
+  }
+
+  /** How far the sandbox's time is from the wall clock, in ms (what a store keeps of the clock). */
+  get offsetMs(): number {
+    return this.#offsetMs;
+  }
+
+  /** Takes an offset another replica set (from the store): no change listener hears it. */
+  adopt(offsetMs: number): void {
+    this.#offsetMs = checkedOffset(offsetMs, "Adopting a stored clock");
+  }
+
+  /** Calls `listener` with the new offset whenever `advance`, `set` or `reset` moves the clock. */
+  onChange(listener: (offsetMs: number) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  #changed(): void {
+    for (const listener of this.#listeners) listener(this.#offsetMs);
   }
 
   /** Milliseconds since the epoch, on the sandbox's time. */
@@ -64,6 +84,7 @@ export class Clock {
   advance(duration: ExplicitDuration): Date {
     const offset = this.#offsetMs + explicitDurationMs(duration, "clock.advance");
     this.#offsetMs = checkedOffset(offset, `Advancing the clock by ${JSON.stringify(duration)}`);
+    this.#changed();
     return this.now();
   }
 
@@ -73,12 +94,14 @@ export class Clock {
     if (Number.isNaN(target))
       throw new RangeError(`Invalid instant "${String(instant)}": expected an ISO 8601 date`);
     this.#offsetMs = checkedOffset(target - Date.now(), `Setting the clock to "${String(instant)}"`);
+    this.#changed();
     return this.now();
   }
 
   /** Back to wall time. */
   reset(): void {
     this.#offsetMs = 0;
+    this.#changed();
   }
 }
 

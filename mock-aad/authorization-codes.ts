@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Clock } from "../core/clock.js";
+import type { SandboxStore } from "../core/store.js";
 
 /**
  * Entra's authorization codes live about ten minutes (learn.microsoft.com/entra/identity-platform/
@@ -36,42 +37,54 @@ interface StoredCode {
 export type RedeemResult =
   { ok: true; grant: CodeGrant } | { ok: false; reason: "unknown" | "redeemed" | "expired" };
 
-/** Single-use authorization codes on the sandbox clock. */
+/** The store's kind for authorization codes. */
+const KIND = "aad.authorization-code";
+
+/** Single-use authorization codes on the sandbox clock, kept in the sandbox's store. */
 export class AuthorizationCodes {
-  #codes = new Map<string, StoredCode>();
+  constructor(
+    private readonly store: SandboxStore,
+    private readonly clock: Clock,
+  ) {}
 
-  constructor(private readonly clock: Clock) {}
-
-  issue(grant: CodeGrant): string {
+  async issue(grant: CodeGrant): Promise<string> {
     // Real codes are long opaque strings starting with "0." or "1."; clients treat them as opaque.
     const code = `1.${randomBytes(48).toString("base64url")}`;
-    this.#codes.set(code, { grant, issuedAtMs: this.clock.nowMs(), redeemed: false });
+    const issuedAtMs = this.clock.nowMs();
+    const stored: StoredCode = { grant, issuedAtMs, redeemed: false };
+    await this.store.put(KIND, code, stored, {
+      expiresAtMs: issuedAtMs + AUTHORIZATION_CODE_LIFETIME_MS + FORGET_AFTER_MS,
+    });
     return code;
   }
 
-  /** Redeems a code once; a second redemption or a stale code fails (AADSTS54005 / 70008). */
-  redeem(code: string): RedeemResult {
-    const stored = this.#codes.get(code);
-    if (!stored) return { ok: false, reason: "unknown" };
+  /**
+   * Redeems a code once; a second redemption or a stale code fails (AADSTS54005 / 70008). The redemption
+   * is a compare-and-set on the stored code, so of two redemptions racing (at two replicas) one wins.
+   */
+  async redeem(code: string): Promise<RedeemResult> {
+    const found = await this.store.get<StoredCode>(KIND, code);
+    if (!found) return { ok: false, reason: "unknown" };
+    const stored = found.value;
     if (stored.redeemed) return { ok: false, reason: "redeemed" };
     if (this.clock.nowMs() - stored.issuedAtMs > AUTHORIZATION_CODE_LIFETIME_MS)
       return { ok: false, reason: "expired" };
-    stored.redeemed = true;
+    if (!(await this.store.replace(KIND, code, found.version, { ...stored, redeemed: true })))
+      return { ok: false, reason: "redeemed" };
     return { ok: true, grant: stored.grant };
   }
 
-  get size(): number {
-    return this.#codes.size;
+  size(): Promise<number> {
+    return this.store.count(KIND);
   }
 
   /** Forgets codes a day past their lifetime: long enough that a late redemption still hears "expired". */
-  sweep(): void {
-    const cutoff = this.clock.nowMs() - AUTHORIZATION_CODE_LIFETIME_MS - FORGET_AFTER_MS;
-    for (const [code, stored] of this.#codes) if (stored.issuedAtMs < cutoff) this.#codes.delete(code);
+  sweep(): Promise<void> {
+    return this.store.sweep(KIND, this.clock.nowMs());
   }
 
-  clear(): void {
-    this.#codes.clear();
+  clear(): Promise<void> {
+    return this.store.clear([KIND]);
   }
 }
 

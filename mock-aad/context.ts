@@ -1,6 +1,7 @@
 import type { FastifyRequest } from "fastify";
 import type { Clock } from "../core/clock.js";
 import type { KeySet } from "../core/keyset.js";
+import type { SandboxStore } from "../core/store.js";
 import type { IssuerKeys } from "./client-auth.js";
 import type { Directory, DirectoryDocument } from "./directory.js";
 
@@ -11,8 +12,14 @@ import type { Directory, DirectoryDocument } from "./directory.js";
 export interface AadContext {
   clock: Clock;
   keys: KeySet;
+  /** Where codes, sessions, refresh tokens, sign-ins in progress and lockouts are kept. */
+  store: SandboxStore;
   directory(): Directory;
-  editDirectory(change: (doc: DirectoryDocument) => void): void;
+  /**
+   * Changes the directory through the world's one edit path; resolves once the change is kept (in the
+   * store), rejects (changing nothing) when the result does not validate or the store is unavailable.
+   */
+  editDirectory(change: (doc: DirectoryDocument) => void): Promise<void>;
   /** Scheme and host the client used (`https://login.microsoftonline.com`, `https://localhost:8443`). */
   publicOrigin(request: FastifyRequest): string;
   /** Keys of the external token issuers Entra can reach (workload identity federation); none if absent. */

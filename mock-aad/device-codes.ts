@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from "node:crypto";
 import type { Clock } from "../core/clock.js";
+import { updateRecord, type SandboxStore } from "../core/store.js";
 import { FORGET_AFTER_MS } from "./authorization-codes.js";
 
 /**
@@ -35,24 +36,29 @@ export type PollResult =
 // Entra's user codes are 9 characters of upper-case letters and digits without look-alikes.
 const USER_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
-/** Device codes and the user codes people type on the verification page. */
+const KIND = "aad.device-code";
+/** The user code a person types, pointing at its device code. */
+const USER_CODE_KIND = "aad.device-user-code";
+const FORGET_AFTER_ISSUE_MS = DEVICE_CODE_LIFETIME_S * 1000 + FORGET_AFTER_MS;
+
+/** Device codes and the user codes people type on the verification page, kept in the sandbox's store. */
 export class DeviceCodes {
-  #byDeviceCode = new Map<string, StoredDeviceCode>();
+  constructor(
+    private readonly store: SandboxStore,
+    private readonly clock: Clock,
+  ) {}
 
-  constructor(private readonly clock: Clock) {}
-
-  issue(request: DeviceRequest): { deviceCode: string; userCode: string } {
+  async issue(request: DeviceRequest): Promise<{ deviceCode: string; userCode: string }> {
     const deviceCode = `DAQABAAEAAA${randomBytes(48).toString("base64url")}`;
     const userCode = Array.from(
       { length: 9 },
       () => USER_CODE_ALPHABET[randomInt(USER_CODE_ALPHABET.length)],
     ).join("");
-    this.#byDeviceCode.set(deviceCode, {
-      request,
-      userCode,
-      issuedAtMs: this.clock.nowMs(),
-      state: { status: "pending" },
-    });
+    const issuedAtMs = this.clock.nowMs();
+    const expiresAtMs = issuedAtMs + FORGET_AFTER_ISSUE_MS;
+    const stored: StoredDeviceCode = { request, userCode, issuedAtMs, state: { status: "pending" } };
+    await this.store.put(KIND, deviceCode, stored, { expiresAtMs });
+    await this.store.put(USER_CODE_KIND, userCode, deviceCode, { expiresAtMs });
     return { deviceCode, userCode };
   }
 
@@ -61,53 +67,63 @@ export class DeviceCodes {
   }
 
   /** The pending request a typed user code refers to, if it is still waiting. */
-  findPending(userCode: string): { deviceCode: string; request: DeviceRequest } | "expired" | undefined {
+  async findPending(
+    userCode: string,
+  ): Promise<{ deviceCode: string; request: DeviceRequest } | "expired" | undefined> {
     const wanted = userCode.trim().toUpperCase();
-    for (const [deviceCode, stored] of this.#byDeviceCode) {
-      if (stored.userCode !== wanted || stored.state.status !== "pending") continue;
-      if (this.#expired(stored)) return "expired";
-      return { deviceCode, request: stored.request };
-    }
-    return undefined;
+    const deviceCode = (await this.store.get<string>(USER_CODE_KIND, wanted))?.value;
+    if (deviceCode === undefined) return undefined;
+    const stored = (await this.store.get<StoredDeviceCode>(KIND, deviceCode))?.value;
+    if (stored?.userCode !== wanted || stored.state.status !== "pending") return undefined;
+    if (this.#expired(stored)) return "expired";
+    return { deviceCode, request: stored.request };
   }
 
-  approve(deviceCode: string, tenantId: string, userObjectId: string): void {
-    const stored = this.#byDeviceCode.get(deviceCode);
-    if (stored?.state.status === "pending") stored.state = { status: "approved", tenantId, userObjectId };
+  async approve(deviceCode: string, tenantId: string, userObjectId: string): Promise<void> {
+    await this.#settle(deviceCode, { status: "approved", tenantId, userObjectId });
   }
 
-  decline(deviceCode: string): void {
-    const stored = this.#byDeviceCode.get(deviceCode);
-    if (stored?.state.status === "pending") stored.state = { status: "declined" };
+  async decline(deviceCode: string): Promise<void> {
+    await this.#settle(deviceCode, { status: "declined" });
   }
 
-  /** One poll from the device: pending until the person finishes, then the approval exactly once. */
-  poll(deviceCode: string): PollResult {
-    const stored = this.#byDeviceCode.get(deviceCode);
-    if (!stored) return { status: "unknown" };
+  async #settle(deviceCode: string, state: DeviceState): Promise<void> {
+    await updateRecord<StoredDeviceCode>(this.store, KIND, deviceCode, (stored) =>
+      stored?.state.status === "pending" ? { ...stored, state } : undefined,
+    );
+  }
+
+  /**
+   * One poll from the device: pending until the person finishes, then the approval exactly once (a
+   * compare-and-set, so two polls racing at two replicas cannot both get the tokens).
+   */
+  async poll(deviceCode: string): Promise<PollResult> {
+    const found = await this.store.get<StoredDeviceCode>(KIND, deviceCode);
+    if (!found) return { status: "unknown" };
+    const stored = found.value;
     if (stored.state.status === "redeemed") return { status: "redeemed" };
     if (this.#expired(stored)) return { status: "expired" };
     if (stored.state.status === "approved") {
       const { tenantId, userObjectId } = stored.state;
-      stored.state = { status: "redeemed" };
+      const redeemed = { ...stored, state: { status: "redeemed" as const } };
+      if (!(await this.store.replace(KIND, deviceCode, found.version, redeemed)))
+        return { status: "redeemed" };
       return { status: "approved", request: stored.request, tenantId, userObjectId };
     }
     return { status: stored.state.status };
   }
 
-  get size(): number {
-    return this.#byDeviceCode.size;
+  size(): Promise<number> {
+    return this.store.count(KIND);
   }
 
   /** Forgets device codes a day past their lifetime, whatever became of them. */
-  sweep(): void {
-    const cutoff = this.clock.nowMs() - DEVICE_CODE_LIFETIME_S * 1000 - FORGET_AFTER_MS;
-    for (const [code, stored] of this.#byDeviceCode) {
-      if (stored.issuedAtMs < cutoff) this.#byDeviceCode.delete(code);
-    }
+  async sweep(): Promise<void> {
+    await this.store.sweep(KIND, this.clock.nowMs());
+    await this.store.sweep(USER_CODE_KIND, this.clock.nowMs());
   }
 
-  clear(): void {
-    this.#byDeviceCode.clear();
+  clear(): Promise<void> {
+    return this.store.clear([KIND, USER_CODE_KIND]);
   }
 }

@@ -31,14 +31,16 @@ const SWEEP_EVERY_MS = 60_000;
  */
 function sweepExpiredState(app: FastifyInstance, ctx: AadContext, state: AadState): void {
   let lastMs = ctx.clock.nowMs();
-  const sweep = () => {
+  const sweep = async () => {
     lastMs = ctx.clock.nowMs();
-    state.sweep();
+    await state.sweep();
   };
   app.addHook("onRequest", async () => {
-    if (Math.abs(ctx.clock.nowMs() - lastMs) >= SWEEP_EVERY_MS) sweep();
+    // Housekeeping: a store that is down now is swept by a later request.
+    if (Math.abs(ctx.clock.nowMs() - lastMs) >= SWEEP_EVERY_MS) await sweep().catch(() => {});
   });
-  const timer = setInterval(sweep, SWEEP_EVERY_MS).unref();
+  // A sweep the timer starts while the store is down is simply missed: the next one catches up.
+  const timer = setInterval(() => void sweep().catch(() => {}), SWEEP_EVERY_MS).unref();
   app.addHook("onClose", async () => clearInterval(timer));
 }
 
@@ -49,7 +51,7 @@ export interface MockAad {
   state: AadState;
   /** Microsoft Graph over the same directory, keys and clock (graph.microsoft.com), its own plugin. */
   graph: MockGraph;
-  reset(): void;
+  reset(): Promise<void>;
 }
 
 /**
@@ -61,7 +63,7 @@ export interface MockAad {
  * await app.register(aad.plugin);
  */
 export function mockAad(ctx: AadContext): MockAad {
-  const state = new AadState(ctx.clock);
+  const state = new AadState(ctx.store, ctx.clock);
   return {
     state,
     graph: mockGraph(ctx),
@@ -71,6 +73,10 @@ export function mockAad(ctx: AadContext): MockAad {
       acceptAnyBody(app);
       app.addHook("onRequest", async (_request, reply) => {
         entraHeaders(reply);
+      });
+      // A sign-in page's changes to its sign-in are kept before the page goes out (interactions.ts).
+      app.addHook("onSend", async (request) => {
+        await state.interactions.saveTracked(request);
       });
       await discoveryRoutes(app, ctx);
       await tokenRoutes(app, ctx, state);
@@ -89,7 +95,7 @@ export function mockAad(ctx: AadContext): MockAad {
       notFoundRoutes(app);
     },
     reset() {
-      state.reset();
+      return state.reset();
     },
   };
 }

@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
+import type { FastifyRequest } from "fastify";
 import type { Clock } from "../core/clock.js";
+import type { SandboxStore } from "../core/store.js";
 import { AadError } from "./errors.js";
 import type { RedirectPlatform } from "./redirect-uris.js";
 
@@ -72,39 +74,41 @@ const MAX_PENDING_INTERACTIONS = 10_000;
 /** [infer] Sign-ins one client address may have in progress at once before Entra's throttling answer. */
 export const MAX_PENDING_PER_ADDRESS = 1_000;
 
-/** Sign-ins in progress, keyed by the opaque `ctx` the pages carry. */
-export class Interactions {
-  #pending = new Map<string, Interaction>();
-  #perAddress = new Map<string, number>();
+const KIND = "aad.interaction";
 
-  constructor(private readonly clock: Clock) {}
+/**
+ * Sign-ins in progress, keyed by the opaque `ctx` the pages carry, kept in the sandbox's store (grouped by
+ * client address for the per-address bound). A route works on a copy: `get` and `start` remember it for
+ * the request, and the plugin's `onSend` hook writes it back (`saveTracked`) before the page goes out, so
+ * the next post, at whichever replica, finds the sign-in as this page left it.
+ */
+export class Interactions {
+  #tracked = new WeakMap<FastifyRequest, Interaction>();
+  #finished = new WeakSet<Interaction>();
+
+  constructor(
+    private readonly store: SandboxStore,
+    private readonly clock: Clock,
+  ) {}
 
   /**
    * Entra's throttling answer when `clientAddress` already has too many sign-ins in progress, so one
    * client flooding /authorize is refused while everyone else still signs in. Expired ones are swept first.
    */
-  throttle(clientAddress: string): AadError | undefined {
-    if ((this.#perAddress.get(clientAddress) ?? 0) < MAX_PENDING_PER_ADDRESS) return undefined;
-    this.sweep();
-    if ((this.#perAddress.get(clientAddress) ?? 0) < MAX_PENDING_PER_ADDRESS) return undefined;
+  async throttle(clientAddress: string): Promise<AadError | undefined> {
+    if ((await this.store.count(KIND, clientAddress)) < MAX_PENDING_PER_ADDRESS) return undefined;
+    await this.sweep();
+    if ((await this.store.count(KIND, clientAddress)) < MAX_PENDING_PER_ADDRESS) return undefined;
     return new AadError("AADSTS50196");
   }
 
-  #forget(id: string): void {
-    const found = this.#pending.get(id);
-    if (!found) return;
-    this.#pending.delete(id);
-    const left = (this.#perAddress.get(found.clientAddress) ?? 1) - 1;
-    if (left > 0) this.#perAddress.set(found.clientAddress, left);
-    else this.#perAddress.delete(found.clientAddress);
-  }
-
-  start(
+  async start(
     fields: Pick<
       Interaction,
       "authority" | "clientId" | "correlationId" | "loginHint" | "request" | "browser" | "clientAddress"
     >,
-  ): Interaction {
+    request?: FastifyRequest,
+  ): Promise<Interaction> {
     const interaction: Interaction = {
       ...fields,
       id: randomBytes(24).toString("base64url"),
@@ -112,49 +116,62 @@ export class Interactions {
       consent: undefined,
       createdAtMs: this.clock.nowMs(),
     };
-    this.#pending.set(interaction.id, interaction);
-    this.#perAddress.set(
-      interaction.clientAddress,
-      (this.#perAddress.get(interaction.clientAddress) ?? 0) + 1,
-    );
-    // [infer] A bound on sign-ins in progress, so a flood of /authorize cannot grow memory without end:
-    // past it the oldest is forgotten (Map order is creation order).
-    if (this.#pending.size > MAX_PENDING_INTERACTIONS) {
-      this.#forget(this.#pending.keys().next().value!);
+    await this.store.put(KIND, interaction.id, interaction, {
+      group: interaction.clientAddress,
+      expiresAtMs: interaction.createdAtMs + INTERACTION_LIFETIME_MS,
+    });
+    // [infer] A bound on sign-ins in progress, so a flood of /authorize cannot grow the store without
+    // end: past it the oldest are forgotten.
+    if ((await this.store.count(KIND)) > MAX_PENDING_INTERACTIONS) {
+      await this.store.trim(KIND, MAX_PENDING_INTERACTIONS);
     }
+    if (request) this.#tracked.set(request, interaction);
     return interaction;
   }
 
-  get(id: string | undefined): Interaction | undefined {
+  /** A copy of the sign-in `id`, remembered for `request` so changes to it are written back. */
+  async get(id: string | undefined, request?: FastifyRequest): Promise<Interaction | undefined> {
     if (!id) return undefined;
-    const found = this.#pending.get(id);
-    if (found && this.clock.nowMs() - found.createdAtMs > INTERACTION_LIFETIME_MS) {
-      this.#forget(id);
+    const found = (await this.store.get<Interaction>(KIND, id))?.value;
+    if (!found) return undefined;
+    if (this.clock.nowMs() - found.createdAtMs > INTERACTION_LIFETIME_MS) {
+      await this.store.delete(KIND, id);
       return undefined;
     }
-    return found;
+    const copy = structuredClone(found);
+    if (request) this.#tracked.set(request, copy);
+    return copy;
+  }
+
+  /** Writes back the sign-in a request worked on, unless it finished (a finished one stays gone). */
+  async saveTracked(request: FastifyRequest): Promise<void> {
+    const interaction = this.#tracked.get(request);
+    if (!interaction) return;
+    this.#tracked.delete(request);
+    if (this.#finished.has(interaction)) return;
+    await this.store.put(KIND, interaction.id, interaction, {
+      group: interaction.clientAddress,
+      expiresAtMs: interaction.createdAtMs + INTERACTION_LIFETIME_MS,
+    });
   }
 
   /** A finished sign-in cannot be replayed by posting its page again. */
-  finish(id: string): void {
-    this.#forget(id);
+  async finish(interaction: Interaction): Promise<void> {
+    this.#finished.add(interaction);
+    await this.store.delete(KIND, interaction.id);
   }
 
   /** How many sign-ins are in progress (abandoned ones included until swept). */
-  get size(): number {
-    return this.#pending.size;
+  size(): Promise<number> {
+    return this.store.count(KIND);
   }
 
   /** Forgets sign-ins abandoned past their lifetime (an expired one is already treated as unknown). */
-  sweep(): void {
-    const cutoff = this.clock.nowMs() - INTERACTION_LIFETIME_MS;
-    for (const [id, interaction] of this.#pending) {
-      if (interaction.createdAtMs < cutoff) this.#forget(id);
-    }
+  sweep(): Promise<void> {
+    return this.store.sweep(KIND, this.clock.nowMs());
   }
 
-  clear(): void {
-    this.#pending.clear();
-    this.#perAddress.clear();
+  clear(): Promise<void> {
+    return this.store.clear([KIND]);
   }
 }

@@ -1,4 +1,5 @@
 import type { Clock } from "../core/clock.js";
+import { updateRecord, type SandboxStore } from "../core/store.js";
 
 /*
  * Smart lockout (learn.microsoft.com entra "howto-password-smart-lockout"): after `threshold` wrong
@@ -18,36 +19,44 @@ interface Account {
   lockedUntilMs: number | undefined;
 }
 
-/** Wrong-password counts and lockouts per user object id, on the sandbox clock. */
-export class Lockouts {
-  #accounts = new Map<string, Account>();
+const KIND = "aad.lockout";
 
-  constructor(private readonly clock: Clock) {}
+/**
+ * Wrong-password counts and lockouts per user object id, on the sandbox clock, kept in the sandbox's
+ * store: each count is a compare-and-set, so wrong passwords sent to two replicas add up.
+ */
+export class Lockouts {
+  constructor(
+    private readonly store: SandboxStore,
+    private readonly clock: Clock,
+  ) {}
 
   /** Whether the user is locked out now; a lockout that has run out is forgotten. */
-  locked(userObjectId: string): boolean {
-    const account = this.#accounts.get(userObjectId);
+  async locked(userObjectId: string): Promise<boolean> {
+    const account = (await this.store.get<Account>(KIND, userObjectId))?.value;
     if (account?.lockedUntilMs === undefined) return false;
     if (this.clock.nowMs() < account.lockedUntilMs) return true;
-    this.#accounts.delete(userObjectId);
+    await this.store.delete(KIND, userObjectId);
     return false;
   }
 
   /** Counts a wrong password; the one that reaches the threshold locks the account. */
-  failed(userObjectId: string, policy: LockoutPolicy | undefined): void {
+  async failed(userObjectId: string, policy: LockoutPolicy | undefined): Promise<void> {
     if (!policy) return;
-    const account = this.#accounts.get(userObjectId) ?? { failures: 0, lockedUntilMs: undefined };
-    account.failures += 1;
-    if (account.failures >= policy.threshold) account.lockedUntilMs = this.clock.nowMs() + policy.durationMs;
-    this.#accounts.set(userObjectId, account);
+    await updateRecord<Account>(this.store, KIND, userObjectId, (account) => {
+      const failures = (account?.failures ?? 0) + 1;
+      const lockedUntilMs =
+        failures >= policy.threshold ? this.clock.nowMs() + policy.durationMs : account?.lockedUntilMs;
+      return { failures, lockedUntilMs };
+    });
   }
 
   /** A correct sign-in starts the count again. */
-  succeeded(userObjectId: string): void {
-    this.#accounts.delete(userObjectId);
+  succeeded(userObjectId: string): Promise<void> {
+    return this.store.delete(KIND, userObjectId);
   }
 
-  clear(): void {
-    this.#accounts.clear();
+  clear(): Promise<void> {
+    return this.store.clear([KIND]);
   }
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Clock } from "../core/clock.js";
+import { updateRecord, type SandboxStore } from "../core/store.js";
 
 /** The browser cookie that keeps a person signed in between two /authorize requests. */
 export const SESSION_COOKIE = "ESTSAUTH";
@@ -12,55 +13,59 @@ export interface Session {
   userObjectId: string;
   signedInAtMs: number;
   /** The apps the person signed in to with this session: sign-out may return to their registered URIs. */
-  clientIds: Set<string>;
+  clientIds: readonly string[];
 }
 
-/** Sign-in sessions keyed by an opaque cookie value, on the sandbox clock. */
-export class Sessions {
-  #sessions = new Map<string, Session>();
+const KIND = "aad.session";
 
-  constructor(private readonly clock: Clock) {}
+/** Sign-in sessions keyed by an opaque cookie value, on the sandbox clock, kept in the sandbox's store. */
+export class Sessions {
+  constructor(
+    private readonly store: SandboxStore,
+    private readonly clock: Clock,
+  ) {}
 
   /** A session begun by signing in to the app `clientId`. */
-  create(tenantId: string, userObjectId: string, clientId: string): string {
+  async create(tenantId: string, userObjectId: string, clientId: string): Promise<string> {
     const id = randomBytes(32).toString("base64url");
-    this.#sessions.set(id, {
-      tenantId,
-      userObjectId,
-      signedInAtMs: this.clock.nowMs(),
-      clientIds: new Set([clientId]),
-    });
+    const signedInAtMs = this.clock.nowMs();
+    const session: Session = { tenantId, userObjectId, signedInAtMs, clientIds: [clientId] };
+    await this.store.put(KIND, id, session, { expiresAtMs: signedInAtMs + SESSION_LIFETIME_MS });
     return id;
   }
 
   /** Single sign-on: the session signs the person in to one more app. */
-  signInTo(id: string | undefined, clientId: string): void {
-    this.get(id)?.clientIds.add(clientId);
+  async signInTo(id: string | undefined, clientId: string): Promise<void> {
+    if (!id || !(await this.get(id))) return;
+    await updateRecord<Session>(this.store, KIND, id, (session) =>
+      session && !session.clientIds.includes(clientId)
+        ? { ...session, clientIds: [...session.clientIds, clientId] }
+        : undefined,
+    );
   }
 
-  get(id: string | undefined): Session | undefined {
+  async get(id: string | undefined): Promise<Session | undefined> {
     if (!id) return undefined;
-    const session = this.#sessions.get(id);
+    const session = (await this.store.get<Session>(KIND, id))?.value;
     if (!session) return undefined;
     if (this.clock.nowMs() - session.signedInAtMs > SESSION_LIFETIME_MS) {
-      this.#sessions.delete(id);
+      await this.store.delete(KIND, id);
       return undefined;
     }
     return session;
   }
 
   /** Sign-out: the session ends; the cookie no longer identifies anyone. */
-  end(id: string | undefined): void {
-    if (id) this.#sessions.delete(id);
+  async end(id: string | undefined): Promise<void> {
+    if (id) await this.store.delete(KIND, id);
   }
 
   /** Forgets expired sessions (an expired cookie is already treated as no session). */
-  sweep(): void {
-    const cutoff = this.clock.nowMs() - SESSION_LIFETIME_MS;
-    for (const [id, session] of this.#sessions) if (session.signedInAtMs < cutoff) this.#sessions.delete(id);
+  sweep(): Promise<void> {
+    return this.store.sweep(KIND, this.clock.nowMs());
   }
 
-  clear(): void {
-    this.#sessions.clear();
+  clear(): Promise<void> {
+    return this.store.clear([KIND]);
   }
 }

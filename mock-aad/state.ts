@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { Clock } from "../core/clock.js";
+import type { Clock } from "../core/clock.js";
+import type { SandboxStore } from "../core/store.js";
 import { AuthorizationCodes } from "./authorization-codes.js";
 import { DeviceCodes } from "./device-codes.js";
 import { Interactions } from "./interactions.js";
@@ -31,64 +32,73 @@ export interface RefreshTokenRecord extends RefreshTokenGrant {
   lastUsedMs: number;
 }
 
+const KIND = "aad.refresh-token";
+
 /**
- * Opaque refresh tokens. Entra rotates them on every use but does not revoke the one redeemed, so every
- * token stays usable until it expires; each remembers when it was last used for the inactivity rule.
+ * Opaque refresh tokens, kept in the sandbox's store. Entra rotates them on every use but does not revoke
+ * the one redeemed, so every token stays usable until it expires; each remembers when it was last used
+ * for the inactivity rule.
  */
 export class RefreshTokens {
-  #tokens = new Map<string, RefreshTokenRecord>();
-  /** Each session's tokens, oldest first, so one user signing in to one app in a loop stays bounded. */
-  #bySession = new Map<string, string[]>();
+  constructor(private readonly store: SandboxStore) {}
 
-  issue(grant: RefreshTokenGrant, nowMs: number): string {
+  async issue(grant: RefreshTokenGrant, nowMs: number): Promise<string> {
     // Real refresh tokens are long opaque strings starting "0.A"; clients must not parse them.
     const token = `0.A${randomBytes(96).toString("base64url")}`;
-    this.#tokens.set(token, { ...grant, issuedAtMs: nowMs, lastUsedMs: nowMs });
     const session = `${grant.tenantId}/${grant.userObjectId}/${grant.clientId}`;
-    const tokens = this.#bySession.get(session) ?? [];
-    tokens.push(token);
-    this.#bySession.set(session, tokens);
+    const record: RefreshTokenRecord = { ...grant, issuedAtMs: nowMs, lastUsedMs: nowMs };
+    await this.store.put(KIND, token, record, { group: session, expiresAtMs: forgetAfter(nowMs) });
     // [infer] Entra documents no such limit; past it the oldest token of the session is forgotten
-    // (then "invalid_grant" like any unknown token), so memory stays flat under a sign-in loop.
-    if (tokens.length > MAX_TOKENS_PER_SESSION) this.#tokens.delete(tokens.shift()!);
+    // (then "invalid_grant" like any unknown token), so the store stays flat under a sign-in loop.
+    if ((await this.store.count(KIND, session)) > MAX_TOKENS_PER_SESSION) {
+      await this.store.trim(KIND, MAX_TOKENS_PER_SESSION, session);
+    }
     return token;
   }
 
-  find(token: string): RefreshTokenRecord | undefined {
-    return this.#tokens.get(token);
+  async find(token: string): Promise<RefreshTokenRecord | undefined> {
+    return (await this.store.get<RefreshTokenRecord>(KIND, token))?.value;
   }
 
   /**
    * Forgets refresh tokens unused for twice their 90-day inactivity limit: until then a late use still
    * gets the "inactive" answer (AADSTS700082) rather than "unknown".
    */
-  sweep(nowMs: number): void {
-    const cutoff = nowMs - 2 * REFRESH_TOKEN_INACTIVITY_MS;
-    for (const [token, record] of this.#tokens) if (record.lastUsedMs < cutoff) this.#tokens.delete(token);
-    for (const [session, tokens] of this.#bySession) {
-      const kept = tokens.filter((t) => this.#tokens.has(t));
-      if (kept.length > 0) this.#bySession.set(session, kept);
-      else this.#bySession.delete(session);
-    }
+  sweep(nowMs: number): Promise<void> {
+    return this.store.sweep(KIND, nowMs);
   }
 
-  markUsed(token: string, nowMs: number): void {
-    const record = this.#tokens.get(token);
-    if (record) record.lastUsedMs = nowMs;
+  /** Notes a use (for the inactivity rule); two replicas noting at once both mean "used now". */
+  async markUsed(token: string, nowMs: number): Promise<void> {
+    const found = await this.store.get<RefreshTokenRecord>(KIND, token);
+    if (!found) return;
+    const session = `${found.value.tenantId}/${found.value.userObjectId}/${found.value.clientId}`;
+    await this.store.replace(
+      KIND,
+      token,
+      found.version,
+      { ...found.value, lastUsedMs: nowMs },
+      { group: session, expiresAtMs: forgetAfter(nowMs) },
+    );
   }
 
-  clear(): void {
-    this.#tokens.clear();
-    this.#bySession.clear();
+  clear(): Promise<void> {
+    return this.store.clear([KIND]);
   }
 }
 
+/** When an unused refresh token may be forgotten: twice the inactivity limit after its last use. */
+function forgetAfter(lastUsedMs: number): number {
+  return lastUsedMs + 2 * REFRESH_TOKEN_INACTIVITY_MS;
+}
+
 /**
- * Transient state of the fake Entra ID: what it issued and must remember. The world (directory) is not
- * here; it belongs to the harness. Authorization codes, device codes, sign-in sessions and sign-ins in progress live here too.
+ * Transient state of the fake Entra ID: what it issued and must remember, kept in the sandbox's store.
+ * The world (directory) is not here; it belongs to the harness. Authorization codes, device codes,
+ * sign-in sessions and sign-ins in progress live here too.
  */
 export class AadState {
-  readonly refreshTokens = new RefreshTokens();
+  readonly refreshTokens: RefreshTokens;
   readonly authorizationCodes: AuthorizationCodes;
   readonly deviceCodes: DeviceCodes;
   readonly sessions: Sessions;
@@ -98,30 +108,31 @@ export class AadState {
   /** `clock`: the sandbox clock that code, device code and session lifetimes read. */
   readonly #clock: Clock;
 
-  constructor(clock: Clock = new Clock()) {
+  constructor(store: SandboxStore, clock: Clock) {
     this.#clock = clock;
-    this.authorizationCodes = new AuthorizationCodes(clock);
-    this.deviceCodes = new DeviceCodes(clock);
-    this.sessions = new Sessions(clock);
-    this.interactions = new Interactions(clock);
-    this.lockouts = new Lockouts(clock);
+    this.refreshTokens = new RefreshTokens(store);
+    this.authorizationCodes = new AuthorizationCodes(store, clock);
+    this.deviceCodes = new DeviceCodes(store, clock);
+    this.sessions = new Sessions(store, clock);
+    this.interactions = new Interactions(store, clock);
+    this.lockouts = new Lockouts(store, clock);
   }
 
   /** Forgets what has expired (abandoned sign-ins, old codes, sessions, refresh tokens), on the sandbox clock. */
-  sweep(): void {
-    this.refreshTokens.sweep(this.#clock.nowMs());
-    this.authorizationCodes.sweep();
-    this.deviceCodes.sweep();
-    this.sessions.sweep();
-    this.interactions.sweep();
+  async sweep(): Promise<void> {
+    await this.refreshTokens.sweep(this.#clock.nowMs());
+    await this.authorizationCodes.sweep();
+    await this.deviceCodes.sweep();
+    await this.sessions.sweep();
+    await this.interactions.sweep();
   }
 
-  reset(): void {
-    this.refreshTokens.clear();
-    this.authorizationCodes.clear();
-    this.deviceCodes.clear();
-    this.sessions.clear();
-    this.interactions.clear();
-    this.lockouts.clear();
+  async reset(): Promise<void> {
+    await this.refreshTokens.clear();
+    await this.authorizationCodes.clear();
+    await this.deviceCodes.clear();
+    await this.sessions.clear();
+    await this.interactions.clear();
+    await this.lockouts.clear();
   }
 }

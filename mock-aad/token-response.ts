@@ -66,7 +66,7 @@ export async function tokenResponse(
       amr: grant.amr,
       signedInAtMs: options.signedInAtMs ?? nowMs,
     };
-    body.refresh_token = state.refreshTokens.issue(session, nowMs);
+    body.refresh_token = await state.refreshTokens.issue(session, nowMs);
     if (session.spa) {
       body.refresh_token_expires_in = Math.max(
         0,

@@ -1,92 +1,99 @@
+import type { SandboxStore } from "../core/store.js";
 import type { AcsResource, EntraAssignment, TeamsExtensionAssignment } from "./resources.js";
 
 /*
  * Access assignments of each resource, for the two `/access/*` exchanges: who may exchange an Entra
  * token, and through which apps. The world file gives the assignments a resource starts with; the
- * assignment API changes them on top (a deletion is remembered as a tombstone), and a reset forgets the
- * changes, leaving the world's own.
+ * assignment API changes them on top (a deletion is remembered as a tombstone), kept in the sandbox's
+ * store, and a reset forgets the changes, leaving the world's own.
  */
 
-type Overlay<T> = Map<string, T | null>;
-
-function effective<T>(seeded: [string, T][], overlay: Overlay<T> | undefined): Map<string, T> {
-  const out = new Map(seeded);
-  for (const [key, value] of overlay ?? []) {
-    if (value === null) out.delete(key);
-    else out.set(key, value);
-  }
-  return out;
+/** A change over the world's assignments: the assignment, or null for a deletion. */
+interface Change<T> {
+  key: string;
+  assignment: T | null;
 }
+
+const TEAMS_KIND = "acs.assignment.teams-extension";
+const ENTRA_KIND = "acs.assignment.entra";
 
 function teamsKey(tenantId: string, objectId: string): string {
   return `${tenantId.toLowerCase()}/${objectId.toLowerCase()}`;
 }
 
 export class AssignmentStore {
-  #teamsExtension = new Map<string, Overlay<TeamsExtensionAssignment>>();
-  #entra = new Map<string, Overlay<EntraAssignment>>();
+  constructor(private readonly store: SandboxStore) {}
 
-  #teamsOf(resource: AcsResource): Map<string, TeamsExtensionAssignment> {
-    return effective(
+  async #effective<T>(kind: string, resource: AcsResource, seeded: [string, T][]): Promise<Map<string, T>> {
+    const out = new Map(seeded);
+    for (const { value } of await this.store.list<Change<T>>(kind, resource.resourceId)) {
+      if (value.assignment === null) out.delete(value.key);
+      else out.set(value.key, value.assignment);
+    }
+    return out;
+  }
+
+  #teamsOf(resource: AcsResource): Promise<Map<string, TeamsExtensionAssignment>> {
+    return this.#effective(
+      TEAMS_KIND,
+      resource,
       resource.teamsExtensionAssignments.map((a) => [teamsKey(a.tenantId, a.objectId), a]),
-      this.#teamsExtension.get(resource.resourceId),
     );
   }
 
-  #entraOf(resource: AcsResource): Map<string, EntraAssignment> {
-    return effective(
+  #entraOf(resource: AcsResource): Promise<Map<string, EntraAssignment>> {
+    return this.#effective(
+      ENTRA_KIND,
+      resource,
       resource.entraAssignments.map((a) => [a.objectId.toLowerCase(), a]),
-      this.#entra.get(resource.resourceId),
     );
   }
 
-  teamsExtension(
+  #change<T>(kind: string, resource: AcsResource, key: string, assignment: T | null): Promise<void> {
+    const change: Change<T> = { key, assignment };
+    return this.store.put(kind, `${resource.resourceId}/${key}`, change, { group: resource.resourceId });
+  }
+
+  async teamsExtension(
     resource: AcsResource,
     tenantId: string,
     objectId: string,
-  ): TeamsExtensionAssignment | undefined {
-    return this.#teamsOf(resource).get(teamsKey(tenantId, objectId));
+  ): Promise<TeamsExtensionAssignment | undefined> {
+    return (await this.#teamsOf(resource)).get(teamsKey(tenantId, objectId));
   }
 
   /** Creates or replaces; true when it did not exist before (201 rather than 200). */
-  putTeamsExtension(resource: AcsResource, assignment: TeamsExtensionAssignment): boolean {
+  async putTeamsExtension(resource: AcsResource, assignment: TeamsExtensionAssignment): Promise<boolean> {
     const key = teamsKey(assignment.tenantId, assignment.objectId);
-    const created = !this.#teamsOf(resource).has(key);
-    this.#overlay(this.#teamsExtension, resource).set(key, assignment);
+    const created = !(await this.#teamsOf(resource)).has(key);
+    await this.#change(TEAMS_KIND, resource, key, assignment);
     return created;
   }
 
-  deleteTeamsExtension(resource: AcsResource, tenantId: string, objectId: string): void {
-    this.#overlay(this.#teamsExtension, resource).set(teamsKey(tenantId, objectId), null);
+  deleteTeamsExtension(resource: AcsResource, tenantId: string, objectId: string): Promise<void> {
+    return this.#change(TEAMS_KIND, resource, teamsKey(tenantId, objectId), null);
   }
 
-  entraList(resource: AcsResource): EntraAssignment[] {
-    return [...this.#entraOf(resource).values()];
+  async entraList(resource: AcsResource): Promise<EntraAssignment[]> {
+    return [...(await this.#entraOf(resource)).values()];
   }
 
-  entra(resource: AcsResource, objectId: string): EntraAssignment | undefined {
-    return this.#entraOf(resource).get(objectId.toLowerCase());
+  async entra(resource: AcsResource, objectId: string): Promise<EntraAssignment | undefined> {
+    return (await this.#entraOf(resource)).get(objectId.toLowerCase());
   }
 
-  putEntra(resource: AcsResource, assignment: EntraAssignment): boolean {
+  async putEntra(resource: AcsResource, assignment: EntraAssignment): Promise<boolean> {
     const key = assignment.objectId.toLowerCase();
-    const created = !this.#entraOf(resource).has(key);
-    this.#overlay(this.#entra, resource).set(key, assignment);
+    const created = !(await this.#entraOf(resource)).has(key);
+    await this.#change(ENTRA_KIND, resource, key, assignment);
     return created;
   }
 
-  deleteEntra(resource: AcsResource, objectId: string): void {
-    this.#overlay(this.#entra, resource).set(objectId.toLowerCase(), null);
+  deleteEntra(resource: AcsResource, objectId: string): Promise<void> {
+    return this.#change(ENTRA_KIND, resource, objectId.toLowerCase(), null);
   }
 
-  clear(): void {
-    this.#teamsExtension.clear();
-    this.#entra.clear();
-  }
-
-  #overlay<T>(maps: Map<string, Overlay<T>>, resource: AcsResource): Overlay<T> {
-    let overlay = maps.get(resource.resourceId);
-    if (!overlay) maps.set(resource.resourceId, (overlay = new Map()));
-    return overlay;
+  clear(): Promise<void> {
+    return this.store.clear([TEAMS_KIND, ENTRA_KIND]);
   }
 }

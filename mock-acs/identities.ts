@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { Clock } from "../core/clock.js";
+import { updateRecord, type SandboxStore } from "../core/store.js";
 import { GUID_PATTERN } from "../core/ids.js";
 import type { IdentityRecord } from "./identity-record.js";
-import type { IdentityFile } from "./persistence.js";
 
 export type { IdentityRecord } from "./identity-record.js";
 
@@ -30,52 +30,52 @@ function timeOrderedSuffix(nowMs: number, sequence: number): string {
   return `${time.slice(0, 8)}-${time.slice(8)}-${seq}-${random.slice(0, 4)}-${random.slice(4)}`;
 }
 
+const KIND = "acs.identity";
+/** A create's Repeatability-Request-ID (per resource), pointing at the identity it made. */
+const REPEATABILITY_KIND = "acs.identity-repeatability";
+/** A live identity's customId (per resource), pointing at it. */
+const CUSTOM_ID_KIND = "acs.identity-custom-id";
+const KINDS = [KIND, REPEATABILITY_KIND, CUSTOM_ID_KIND];
+
+/**
+ * The identities each resource minted, kept in the sandbox's store (grouped by resource). Every change
+ * resolves once the store holds it, so a reply never promises more than the store keeps; every read
+ * asks the store, so a revocation at one replica holds at the next request anywhere.
+ */
 export class IdentityStore {
-  #records = new Map<string, IdentityRecord>();
   #lastMs = -1;
   #sequence = 0;
 
   constructor(
     private readonly clock: Clock,
-    private readonly file: IdentityFile | undefined,
+    private readonly store: SandboxStore,
   ) {}
 
-  /** Loads what a previous run acknowledged. */
-  async load(): Promise<void> {
-    if (!this.file) return;
-    for (const record of await this.file.read()) this.#records.set(record.id, record);
-  }
-
-  get(id: string): IdentityRecord | undefined {
-    return this.#records.get(id);
+  async get(id: string): Promise<IdentityRecord | undefined> {
+    return (await this.store.get<IdentityRecord>(KIND, id))?.value;
   }
 
   /** Every identity a resource minted, oldest first (deleted ones included, marked). */
-  list(resourceId: string): IdentityRecord[] {
-    return [...this.#records.values()].filter((r) => r.resourceId === resourceId);
+  async list(resourceId: string): Promise<IdentityRecord[]> {
+    return (await this.store.list<IdentityRecord>(KIND, resourceId)).map((r) => r.value);
   }
 
-  findByRepeatabilityId(resourceId: string, requestId: string): IdentityRecord | undefined {
-    for (const record of this.#records.values()) {
-      if (record.resourceId === resourceId && record.repeatabilityRequestId === requestId) return record;
-    }
-    return undefined;
+  async findByRepeatabilityId(resourceId: string, requestId: string): Promise<IdentityRecord | undefined> {
+    const id = (await this.store.get<string>(REPEATABILITY_KIND, `${resourceId}/${requestId}`))?.value;
+    return id === undefined ? undefined : this.get(id);
   }
 
   /** [infer] A deleted identity no longer holds its `customId`: a create repeating it mints a new one. */
-  findByCustomId(resourceId: string, customId: string): IdentityRecord | undefined {
-    for (const record of this.#records.values()) {
-      if (
-        record.resourceId === resourceId &&
-        record.customId === customId &&
-        record.deletedAtMs === undefined
-      )
-        return record;
-    }
-    return undefined;
+  async findByCustomId(resourceId: string, customId: string): Promise<IdentityRecord | undefined> {
+    const id = (await this.store.get<string>(CUSTOM_ID_KIND, `${resourceId}/${customId}`))?.value;
+    const record = id === undefined ? undefined : await this.get(id);
+    return record?.deletedAtMs === undefined ? record : undefined;
   }
 
-  /** Mints an identity; resolves once it is durable, so the reply never promises more than the disk holds. */
+  /**
+   * Mints an identity; resolves once it is kept. A `customId` or Repeatability-Request-ID another create
+   * claimed first (at this or another replica) answers with that create's identity instead.
+   */
   async create(
     resourceId: string,
     options: { repeatabilityRequestId?: string; customId?: string } = {},
@@ -91,24 +91,61 @@ export class IdentityStore {
       ...(repeatabilityRequestId ? { repeatabilityRequestId } : {}),
       ...(customId !== undefined ? { customId } : {}),
     };
-    await this.file?.write(record);
-    this.#records.set(record.id, record);
+    if (repeatabilityRequestId) {
+      const key = `${resourceId}/${repeatabilityRequestId}`;
+      if (!(await this.store.insert(REPEATABILITY_KIND, key, record.id))) {
+        const earlier = await this.findByRepeatabilityId(resourceId, repeatabilityRequestId);
+        if (earlier) return earlier;
+        await this.store.put(REPEATABILITY_KIND, key, record.id);
+      }
+    }
+    if (customId !== undefined) {
+      const key = `${resourceId}/${customId}`;
+      if (!(await this.store.insert(CUSTOM_ID_KIND, key, record.id))) {
+        const earlier = await this.findByCustomId(resourceId, customId);
+        if (earlier) return earlier;
+        await this.store.put(CUSTOM_ID_KIND, key, record.id);
+      }
+    }
+    await this.store.put(KIND, record.id, record, { group: resourceId });
     return record;
   }
 
-  async delete(record: IdentityRecord): Promise<void> {
-    record.deletedAtMs ??= this.clock.nowMs();
-    await this.file?.write(record);
+  async delete(record: IdentityRecord): Promise<IdentityRecord> {
+    const deleted = await this.#change(record, (r) =>
+      r.deletedAtMs === undefined ? { ...r, deletedAtMs: this.clock.nowMs() } : undefined,
+    );
+    if (record.customId !== undefined) {
+      const key = `${record.resourceId}/${record.customId}`;
+      if ((await this.store.get<string>(CUSTOM_ID_KIND, key))?.value === record.id) {
+        await this.store.delete(CUSTOM_ID_KIND, key);
+      }
+    }
+    return deleted;
   }
 
-  async noteTokenIssued(record: IdentityRecord, issuedAt: number): Promise<void> {
-    record.lastTokenIssuedAtSeconds = issuedAt;
-    await this.file?.write(record);
+  noteTokenIssued(record: IdentityRecord, issuedAt: number): Promise<IdentityRecord> {
+    return this.#change(record, (r) => ({ ...r, lastTokenIssuedAtSeconds: issuedAt }));
   }
 
-  async revoke(record: IdentityRecord): Promise<void> {
-    record.revokedAtSeconds = this.clock.nowSeconds();
-    await this.file?.write(record);
+  revoke(record: IdentityRecord): Promise<IdentityRecord> {
+    const now = this.clock.nowSeconds();
+    return this.#change(record, (r) => ({ ...r, revokedAtSeconds: Math.max(now, r.revokedAtSeconds ?? 0) }));
+  }
+
+  /** One field of an identity changed as a compare-and-set, so changes at two replicas both hold. */
+  async #change(
+    record: IdentityRecord,
+    change: (current: IdentityRecord) => IdentityRecord | undefined,
+  ): Promise<IdentityRecord> {
+    const written = await updateRecord<IdentityRecord>(
+      this.store,
+      KIND,
+      record.id,
+      (current) => change(current ?? record),
+      { group: record.resourceId },
+    );
+    return written ?? record;
   }
 
   /**
@@ -124,13 +161,7 @@ export class IdentityStore {
     return record.revokedAtSeconds !== undefined && issuedAt <= record.revokedAtSeconds;
   }
 
-  async clear(): Promise<void> {
-    this.#records.clear();
-    await this.file?.remove();
-  }
-
-  /** Lets go of the data file (the database checkpoints and removes its log). */
-  close(): void {
-    this.file?.close();
+  clear(): Promise<void> {
+    return this.store.clear(KINDS);
   }
 }

@@ -30,9 +30,7 @@ export interface MockAcs {
   serverError(request: FastifyRequest, reply: FastifyReply): FastifyReply;
   reset(): Promise<void>;
   /** The identities a resource has minted, for the inspector. */
-  identities(resourceId: string): IdentityRecord[];
-  /** Closes the identity database, if any (no log files are left behind). */
-  close(): void;
+  identities(resourceId: string): Promise<IdentityRecord[]>;
 }
 
 /**
@@ -41,11 +39,8 @@ export interface MockAcs {
  * await app.register(acs.plugin); // POST /identities, /teamsUser/:exchangeAccessToken, …
  */
 export async function mockAcs(ctx: AcsContext): Promise<MockAcs> {
-  // SQLite (a native addon) is loaded only for a sandbox that keeps its identities.
-  const file = ctx.dataDir ? (await import("./persistence.js")).identityFile(ctx.dataDir) : undefined;
-  const store = new IdentityStore(ctx.clock, file);
-  await store.load();
-  const service: AcsService = { ctx, store, assignments: new AssignmentStore() };
+  const store = new IdentityStore(ctx.clock, ctx.store);
+  const service: AcsService = { ctx, store, assignments: new AssignmentStore(ctx.store) };
 
   const plugin: FastifyPluginAsync = async (app) => {
     await app.register(namedPlugin("acs-sandbox-routes", sandboxRoutes(service)), {
@@ -96,11 +91,8 @@ export async function mockAcs(ctx: AcsContext): Promise<MockAcs> {
     },
     async reset() {
       await store.clear();
-      service.assignments.clear();
+      await service.assignments.clear();
     },
     identities: (resourceId) => store.list(resourceId),
-    close() {
-      store.close();
-    },
   };
 }

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { recordHint, recordOutcome, recordReason, recordServerError } from "../core/outcome.js";
+import { isStoreUnavailable } from "../core/store.js";
 import { operationOf } from "../core/operations.js";
 import { supportedVersionsHeader, type ApiVersion } from "./api-versions.js";
 import type { AcsOperation } from "./operations.js";
@@ -137,6 +138,13 @@ export function installWire(scope: FastifyInstance): void {
 
   scope.setErrorHandler((error: Error & { code?: string; statusCode?: number }, request, reply) => {
     if (error instanceof AcsError) return sendAcsError(request, reply, error);
+    if (isStoreUnavailable(error)) {
+      // The sandbox's store (a team sandbox's database) is down: the service's own 503, which the
+      // Identity SDK retries after Retry-After; the reason is journaled and on /_sandbox/health.
+      recordReason(request, `store unavailable: ${error.reason}`);
+      reply.header("retry-after", "5");
+      return sendAcsError(request, reply, new AcsError("ServiceUnavailable"));
+    }
     if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
       return sendAcsError(request, reply, new AcsError("RequestEntityTooLarge"));
     }

@@ -155,8 +155,14 @@ export function serveCommand(): Command {
     .addOption(
       new Option(
         "--data-dir <dir>",
-        "keep the CA, signing keys and ACS identities here (default: CA, TLS leaf and signing keys in ~/.acs-sandbox/ca or $ACS_SANDBOX_CA_DIR; identities in memory)",
+        "keep the CA, signing keys and all state (world edits, identities, codes, sessions; SQLite) here (default: CA, TLS leaf and signing keys in ~/.acs-sandbox/ca or $ACS_SANDBOX_CA_DIR; state in memory)",
       ).env("ACS_SANDBOX_DATA_DIR"),
+    )
+    .addOption(
+      new Option(
+        "--store <url>",
+        "keep all state in PostgreSQL (postgres://user:password@host:5432/db): replicas given the same URL serve one world behind a load balancer (docs/team-sandbox.md)",
+      ).env("ACS_SANDBOX_STORE"),
     )
     .addOption(
       new Option(
@@ -232,6 +238,7 @@ export function serveCommand(): Command {
           ...(opts.world ? { world: opts.world } : {}),
           ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
           ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+          ...(opts.store ? { store: opts.store } : {}),
           ...(opts.adminToken ? { adminToken: opts.adminToken } : {}),
           ...(opts.debug ? { debugLog: opts.debug } : {}),
           ...(opts.deviceCodeInterval ? { deviceCodeInterval: opts.deviceCodeInterval } : {}),

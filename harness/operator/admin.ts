@@ -63,7 +63,14 @@ export function adminRoutes(sandbox: OperatedSandbox) {
       app.getDefaultJsonParser("error", "error"),
     );
 
-    app.get("/health", async () => ({ status: "ok" }));
+    // Load balancers and readiness probes ask here: 503 with the reason while the store is unreachable.
+    app.get("/health", async (_request, reply) => {
+      const problem = await sandbox.storeProblem();
+      if (problem !== undefined) {
+        return reply.code(503).send({ status: "unavailable", store: sandbox.store.kind, reason: problem });
+      }
+      return { status: "ok", store: sandbox.store.kind };
+    });
 
     app.get("/descriptor", async (request) => sandbox.descriptorFor(request));
 
@@ -79,6 +86,7 @@ export function adminRoutes(sandbox: OperatedSandbox) {
       }
       try {
         sandbox.replaceWorld(parseWorld(request.body, "PUT /_sandbox/world"));
+        await sandbox.persisted();
         return sandbox.world.document;
       } catch (err) {
         if (err instanceof WorldError) return reply.code(400).send(worldRefusal(err));
@@ -96,7 +104,9 @@ export function adminRoutes(sandbox: OperatedSandbox) {
           );
       }
       try {
-        return sandbox.editWorld(request.body ?? null, "PATCH /_sandbox/world");
+        const document = sandbox.editWorld(request.body ?? null, "PATCH /_sandbox/world");
+        await sandbox.persisted();
+        return document;
       } catch (err) {
         if (err instanceof WorldError) return reply.code(400).send(worldRefusal(err));
         throw err;
@@ -123,18 +133,20 @@ export function adminRoutes(sandbox: OperatedSandbox) {
       } catch (err) {
         return reply.code(400).send({ error: "invalid_request", message: (err as Error).message });
       }
+      await sandbox.persisted();
       return { now: sandbox.clock.now().toISOString() };
     });
 
     app.post("/reset", async () => {
       await sandbox.reset();
+      await sandbox.persisted();
       return { status: "reset", now: sandbox.clock.now().toISOString() };
     });
 
     workloadIssuerRoutes(app, sandbox.workloadIssuer, (request) => sandbox.originOf(request));
     journalRoutes(app, sandbox.journal);
     operationRoutes(app);
-    faultRoutes(app, sandbox.faults);
+    faultRoutes(app, sandbox.faults, () => sandbox.persisted());
     inspectorRoutes(app, sandbox);
   };
 }

@@ -17,11 +17,13 @@ export function journalRoutes(app: FastifyInstance, journal: Journal): void {
     return answer(filter);
   };
 
-  app.get("/requests", async (request, reply) =>
-    withFilter(request.query, reply, (filter) => ({ requests: queryJournal(journal.list(), filter) })),
-  );
+  app.get("/requests", async (request, reply) => {
+    const entries = await journal.entries();
+    return withFilter(request.query, reply, (filter) => ({ requests: queryJournal(entries, filter) }));
+  });
 
-  app.get("/requests/count", async (request, reply) =>
-    withFilter(request.query, reply, (filter) => ({ count: queryJournal(journal.list(), filter).length })),
-  );
+  app.get("/requests/count", async (request, reply) => {
+    const entries = await journal.entries();
+    return withFilter(request.query, reply, (filter) => ({ count: queryJournal(entries, filter).length }));
+  });
 }

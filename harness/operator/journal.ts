@@ -1,4 +1,5 @@
 import type { ServiceName } from "../../core/operations.js";
+import type { SandboxStore } from "../../core/store.js";
 import { Redactor, type FieldPlace, type JournalToken } from "./redaction.js";
 
 export type { JournalToken } from "./redaction.js";
@@ -108,16 +109,27 @@ export function journalResponseBody(
   return cut(redactor.text(text, "responseBody"), MAX_BODY);
 }
 
-/** A bounded list of recent requests, newest last; old entries drop off so memory stays flat. */
+const LOG = "journal";
+
+/**
+ * A bounded list of recent requests, newest last; old entries drop off so memory stays flat. Each
+ * replica keeps its own; with a shared store (replicas behind a load balancer) every entry is also
+ * appended to the store's log, and `entries()` reads that: every replica's traffic, in the order kept.
+ */
 export class Journal {
   #entries: JournalEntry[] = [];
   #listeners: ((entry: JournalEntry) => void)[] = [];
 
-  constructor(readonly capacity = 500) {}
+  constructor(
+    readonly store: SandboxStore | undefined = undefined,
+    readonly capacity = 500,
+  ) {}
 
   add(entry: JournalEntry): void {
     this.#entries.push(entry);
     if (this.#entries.length > this.capacity) this.#entries.splice(0, this.#entries.length - this.capacity);
+    // The journal is diagnostics: an entry the store could not take is still in this replica's list.
+    if (this.store?.shared) void this.store.append(LOG, entry, this.capacity).catch(() => {});
     for (const listener of this.#listeners) listener(entry);
   }
 
@@ -126,11 +138,23 @@ export class Journal {
     this.#listeners.push(listener);
   }
 
+  /** This replica's entries. */
   list(): JournalEntry[] {
     return [...this.#entries];
   }
 
-  clear(): void {
+  /** Every replica's entries when the store is shared (this replica's when it cannot be read), else `list()`. */
+  async entries(): Promise<JournalEntry[]> {
+    if (!this.store?.shared) return this.list();
+    try {
+      return await this.store.readLog<JournalEntry>(LOG);
+    } catch {
+      return this.list();
+    }
+  }
+
+  async clear(): Promise<void> {
     this.#entries = [];
+    if (this.store?.shared) await this.store.clearLog(LOG);
   }
 }

@@ -27,7 +27,13 @@ export interface OperatedSandbox {
   /** The descriptor as seen by the client that asked. */
   descriptorFor(request: FastifyRequest): Descriptor;
   /** The identities an ACS resource has minted. */
-  identitiesOf(resourceId: string): IdentityRecord[];
+  identitiesOf(resourceId: string): Promise<IdentityRecord[]>;
+  /** Resolves once every change made so far is kept in the store; rejects (StoreUnavailableError) otherwise. */
+  persisted(): Promise<void>;
+  /** Why the store cannot be used now, or undefined when it can. */
+  storeProblem(): Promise<string | undefined>;
+  /** Which store keeps the sandbox's state. */
+  readonly store: { readonly kind: string };
   /** Deep-merges a patch into the world, validated and atomic (see `World.patch`). */
   editWorld(patch: unknown, source?: string): WorldDocument;
   replaceWorld(next: World): void;

@@ -9,7 +9,8 @@ import Fastify, {
   type FastifyRequest,
 } from "fastify";
 import type { OperationDeclaration } from "../../core/operations.js";
-import { recordServerError } from "../../core/outcome.js";
+import { recordReason, recordServerError } from "../../core/outcome.js";
+import { isStoreUnavailable } from "../../core/store.js";
 import { isGraphRequest, type MockAad } from "../../mock-aad/index.js";
 import type { MockAcs } from "../../mock-acs/index.js";
 import { canonicalArmPath, isArmAddress, type MockArm } from "../../mock-acs/arm/index.js";
@@ -37,6 +38,8 @@ export interface AppParts {
   arm: MockArm;
   admin: (app: FastifyInstance) => Promise<void>;
   journal: Journal;
+  /** Runs before each request is routed: the store's changes from other replicas are taken here. */
+  beforeRequest?: () => Promise<void>;
   /** Who may drive the admin API (JSON only, own origin, optional token). */
   adminGuard: AdminGuardOptions;
   /** Fault injection (`/_sandbox/faults`); the journal's entries for dropped connections come from here. */
@@ -148,6 +151,12 @@ export async function buildApp(parts: AppParts, options: { https?: { key: string
     const refused = checkAdminRequest(request, reply, parts.adminGuard);
     if (refused) return refused;
   });
+  if (parts.beforeRequest) {
+    const beforeRequest = parts.beforeRequest;
+    app.addHook("onRequest", async () => {
+      await beforeRequest();
+    });
+  }
 
   // One journal entry per answer, redacted: no live credential is kept, JWTs are described instead.
   const entryOf = (
@@ -231,6 +240,14 @@ export async function buildApp(parts: AppParts, options: { https?: { key: string
           : parts.arm.frameworkError(error as Error, request, reply);
       }
       return reply.code(error.statusCode).send({ error: "bad_request", message: error.message });
+    }
+    if (isStoreUnavailable(error)) {
+      // The store (a team sandbox's database) is down: not a bug, and GET /_sandbox/health says why.
+      recordReason(request, `store unavailable: ${error.reason}`);
+      return reply
+        .code(503)
+        .header("retry-after", "5")
+        .send({ error: "store_unavailable", message: error.message });
     }
     recordServerError(request, error);
     if (isAcsRequest(request)) return parts.acs.serverError(request, reply);

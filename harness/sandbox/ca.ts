@@ -171,3 +171,37 @@ export async function tlsMaterial(dir: string, extraHostnames: readonly string[]
   }
   return { caCertPath: certPath, caCertPem, certPem: leaf.certPem + caCertPem, keyPem: leaf.keyPem };
 }
+
+/** The CA as a shared store keeps it, so every replica of a team sandbox presents certificates of one CA. */
+interface StoredCa {
+  certPem: string;
+  keyPem: string;
+}
+
+/**
+ * Puts the store's CA in `dir` (replacing what is there), or, for the first replica, stores the CA of
+ * `dir` (made there if needed). Then `tlsMaterial(dir)` makes this replica's leaf under the shared CA.
+ */
+export async function sharedCa(
+  store: {
+    readDocument<T>(name: string): Promise<{ value: T } | undefined>;
+    writeDocument<T>(name: string, value: T, expectedVersion?: number): Promise<number | undefined>;
+  },
+  dir: string,
+): Promise<void> {
+  const certPath = join(dir, "ca.pem");
+  const keyPath = join(dir, "ca-key.pem");
+  let stored = (await store.readDocument<StoredCa>("ca"))?.value;
+  if (!stored) {
+    if (!existsSync(certPath) || !existsSync(keyPath)) await createCa(dir, certPath, keyPath);
+    const own = { certPem: readFileSync(certPath, "utf8"), keyPem: readFileSync(keyPath, "utf8") };
+    if ((await store.writeDocument("ca", own, 0)) !== undefined) return;
+    stored = (await store.readDocument<StoredCa>("ca"))?.value;
+    if (!stored) throw new Error("The store lost the CA while it was written");
+  }
+  const current = existsSync(certPath) ? readFileSync(certPath, "utf8") : undefined;
+  if (current === stored.certPem && existsSync(keyPath)) return;
+  mkdirSync(dir, { recursive: true });
+  writeFileAtomic.sync(keyPath, stored.keyPem, { mode: 0o600, fsync: true });
+  writeFileAtomic.sync(certPath, stored.certPem, { fsync: true });
+}

@@ -4,7 +4,7 @@ import writeFileAtomic from "write-file-atomic";
 import { loadSigningKey, processKeys, type SigningKey, type StoredSigningKey } from "../../core/keyset.js";
 
 /** Who signs what: Entra's token keys (two published, one active), ACS's own, the workload issuer's. */
-const KEY_SETS = {
+export const KEY_SETS = {
   aad: { count: 2, subject: "accounts.accesscontrol.windows.net" },
   acs: { count: 1, subject: "communication.azure.com" },
   /** The sandbox-hosted workload issuer (a Kubernetes service account issuer's stand-in). */

@@ -4,6 +4,9 @@ import { createLocalJWKSet } from "jose";
 import { Clock } from "../../core/clock.js";
 import { Scheduler } from "../../core/scheduler.js";
 import { KeySet } from "../../core/keyset.js";
+import type { SandboxStore } from "../../core/store.js";
+import { SharedState } from "./shared-state.js";
+import { storedSigningKeys } from "./stored-keys.js";
 import { mockAad, type MockAad } from "../../mock-aad/index.js";
 import { mockAcs, type AcsContext, type MockAcs } from "../../mock-acs/index.js";
 import { mockArm, type MockArm } from "../../mock-acs/arm/index.js";
@@ -18,6 +21,7 @@ import { WorkloadIssuer } from "../external/workload-issuer.js";
 import { adminRoutes } from "../operator/admin.js";
 import type { OperatedSandbox } from "../operator/operated-sandbox.js";
 import { World, type WorldDocument } from "./world.js";
+import { openStore } from "../store/index.js";
 
 export interface SandboxCoreOptions {
   world: World;
@@ -26,6 +30,11 @@ export interface SandboxCoreOptions {
   publicUrl?: string | undefined;
   looseApiVersion?: boolean;
   dataDir?: string | undefined;
+  /**
+   * Where state is kept (harness/store): the sandbox owns it from here and closes it. Default: SQLite in
+   * `dataDir`, or memory without one.
+   */
+  store?: SandboxStore | undefined;
   /** Where the signing keys are kept; default `<dataDir>/keys`, or made per process without a data dir. */
   keysDir?: string | undefined;
   https?: { key: string; cert: string };
@@ -65,7 +74,9 @@ const INTERCEPTED_ORIGIN = "https://login.microsoftonline.com";
  */
 export class Sandbox implements OperatedSandbox {
   readonly clock: Clock;
-  readonly journal = new Journal();
+  readonly journal: Journal;
+  readonly store: SandboxStore;
+  readonly #shared: SharedState;
   /** Waits that faults add (latency, held connections); cancelled on close. */
   readonly scheduler = new Scheduler();
   readonly faults: FaultInjector;
@@ -82,19 +93,55 @@ export class Sandbox implements OperatedSandbox {
   #debugLog: DebugLog | undefined;
   #address: SandboxAddress = { origin: INTERCEPTED_ORIGIN };
 
-  private constructor(options: SandboxCoreOptions) {
+  private constructor(options: SandboxCoreOptions, store: SandboxStore) {
     this.#options = options;
     this.mode = options.mode;
+    this.store = store;
     this.clock = new Clock(options.startTime);
     this.faults = new FaultInjector(this.clock);
     this.#initialWorld = options.world;
     this.world = new World(options.world.document);
+    this.journal = new Journal(store);
+    this.#shared = new SharedState({
+      store,
+      world: this.world,
+      initialWorld: this.#initialWorld,
+      clock: this.clock,
+      faults: this.faults,
+      startTime: options.startTime,
+    });
   }
 
   static async create(options: SandboxCoreOptions): Promise<Sandbox> {
-    const sandbox = new Sandbox(options);
-    await sandbox.#init();
+    const store = options.store ?? (await openStore({ dataDir: options.dataDir }));
+    const sandbox = new Sandbox(options, store);
+    try {
+      await sandbox.#shared.start();
+      await sandbox.#init();
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
     return sandbox;
+  }
+
+  /** Before each request: this replica's writes are kept, and other replicas' changes taken. */
+  sync(): Promise<void> {
+    return this.#shared.sync();
+  }
+
+  /** Resolves once every change made so far is kept; rejects (StoreUnavailableError) when one was not. */
+  persisted(): Promise<void> {
+    return this.#shared.persisted();
+  }
+
+  /** Why the store cannot be used now, or undefined when it can (`GET /_sandbox/health`). */
+  async storeProblem(): Promise<string | undefined> {
+    try {
+      return await this.store.problem();
+    } catch (err) {
+      return (err as Error).message;
+    }
   }
 
   async #init(): Promise<void> {
@@ -105,11 +152,11 @@ export class Sandbox implements OperatedSandbox {
     }
 
     const { dataDir, keysDir = dataDir === undefined ? undefined : join(dataDir, "keys") } = this.#options;
-    const [aadKeys, acsKeys] = await Promise.all([signingKeys("aad", keysDir), signingKeys("acs", keysDir)]);
-    this.#workloadIssuer = new WorkloadIssuer(
-      async () => new KeySet(await signingKeys("workload", keysDir)),
-      this.clock,
-    );
+    // Replicas sharing a store must sign with the same keys: they come from the store then.
+    const keysOf = (name: "aad" | "acs" | "workload") =>
+      this.store.shared ? storedSigningKeys(this.store, name) : signingKeys(name, keysDir);
+    const [aadKeys, acsKeys] = await Promise.all([keysOf("aad"), keysOf("acs")]);
+    this.#workloadIssuer = new WorkloadIssuer(async () => new KeySet(await keysOf("workload")), this.clock);
     const aadKeySet = new KeySet(aadKeys);
     const acsKeySet = new KeySet(acsKeys);
     this.#signingKeyIds = {
@@ -120,8 +167,9 @@ export class Sandbox implements OperatedSandbox {
     this.#aad = mockAad({
       clock: this.clock,
       keys: aadKeySet,
+      store: this.store,
       directory: () => this.world.directory,
-      editDirectory: (change) => this.world.edit((doc) => change(doc)),
+      editDirectory: (change) => this.#shared.change((world) => world.edit((doc) => change(doc))),
       publicOrigin,
       // Entra reaches the sandbox's workload issuer only: no other issuer's keys are fetched.
       issuerKeys: (issuer) => this.#workloadIssuer.keysFor(issuer),
@@ -137,10 +185,10 @@ export class Sandbox implements OperatedSandbox {
       resources: () => this.world.resources,
       arm: () => this.world.arm,
       // ARM's changes (keys, resources, role assignments) go through the world's one edit path.
-      editResources: (change) => this.world.edit((doc) => change(doc)),
+      editResources: (change) => this.#shared.change((world) => world.edit((doc) => change(doc))),
       resourceFor: (request) => this.resourceFor(request),
       looseApiVersion: this.#options.looseApiVersion ?? false,
-      dataDir: this.#options.dataDir,
+      store: this.store,
       // Whether a Teams user is licensed is a fact of the world, as ACS learns it from Teams.
       teamsLicense: (tenantId, objectId) =>
         this.world.directory.tenants
@@ -157,6 +205,7 @@ export class Sandbox implements OperatedSandbox {
         arm: this.#arm,
         admin: adminRoutes(this),
         journal: this.journal,
+        beforeRequest: () => this.sync(),
         faults: {
           faults: this.faults,
           scheduler: this.scheduler,
@@ -267,31 +316,42 @@ export class Sandbox implements OperatedSandbox {
     return this.#acs.identities(resourceId);
   }
 
-  /** Deep-merges a patch into the world, validated and atomic (see `World.patch`); returns the new document. */
+  /**
+   * Deep-merges a patch into the world, validated and atomic (see `World.patch`); returns the new
+   * document at once. It is kept in the store as well (`persisted()` resolves when it is).
+   */
   editWorld(patch: unknown, source = "world patch"): WorldDocument {
-    return this.world.patch(patch, source);
+    let result: WorldDocument | undefined;
+    this.#shared
+      .change((world) => {
+        result = world.patch(patch, source);
+      })
+      .catch(() => {});
+    return result!;
   }
 
   replaceWorld(next: World): void {
-    this.world.replace(next);
+    this.#shared.change((world) => world.replace(next)).catch(() => {});
   }
 
   /** Back to the starting world and wall-clock time, with no codes, sessions, identities or journal. */
   async reset(): Promise<void> {
-    this.world.replace(this.#initialWorld);
+    void this.#shared.resetWorld().catch(() => {});
     this.clock.reset();
     if (this.#options.startTime) this.clock.set(this.#options.startTime);
-    this.#aad.reset();
+    await this.#aad.reset();
     await this.#acs.reset();
     this.#arm.reset();
-    this.journal.clear();
+    await this.journal.clear();
     this.faults.clear();
+    await this.persisted();
   }
 
   async close(): Promise<void> {
     this.scheduler.cancelAll();
     await this.#app.close();
-    this.#acs.close();
+    await this.#shared.persisted().catch(() => {});
+    await this.store.close();
     this.#debugLog?.close();
   }
 }

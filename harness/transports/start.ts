@@ -21,6 +21,10 @@ import {
 } from "../sandbox/world.js";
 import type { Clock } from "../../core/clock.js";
 import { withSandbox } from "./running.js";
+import { createHash } from "node:crypto";
+import type { SandboxStore } from "../../core/store.js";
+import { openStore } from "../store/index.js";
+import { sharedCa } from "../sandbox/ca.js";
 import { durationMs } from "../../core/duration.js";
 import { readUserFile } from "../sandbox/user-file.js";
 import { parseLocatedYaml } from "../sandbox/yaml-location.js";
@@ -54,8 +58,15 @@ export interface StartSandboxOptions {
   hostnames?: string[];
   /** Public origin clients use, when it differs from the Host they send (reverse proxies). */
   publicUrl?: string;
-  /** Keeps the CA and ACS identities here, so they survive a restart. */
+  /** Keeps the CA, signing keys and all state (SQLite) here, so they survive a restart. */
   dataDir?: string;
+  /**
+   * Keeps all state in PostgreSQL (`postgres://user:password@host:5432/db`, `?schema=NAME` for a schema
+   * of its own): sandboxes given the same URL serve one world (docs/team-sandbox.md). Default:
+   * `ACS_SANDBOX_TEST_STORE`, which gives each sandbox a throwaway schema of that database (for running a
+   * test suite against PostgreSQL), else SQLite in `dataDir`, else memory.
+   */
+  store?: string;
   /** Accept any ACS api-version as the newest. */
   looseApiVersion?: boolean;
   /** Sandbox time to start at (ISO 8601). */
@@ -103,6 +114,11 @@ export interface RunningSandbox {
   /** How many journal entries match: `sb.countRequests({ service: "acs", status: "5xx" })`. */
   countRequests(filter?: RequestFilter): number;
   reset(): Promise<void>;
+  /**
+   * Resolves once every change made so far (`editWorld`, clock, faults) is kept in the store; rejects when
+   * one could not be (a database down). Admin API answers wait for it by themselves.
+   */
+  persisted(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -202,7 +218,11 @@ function inProcessTransport(mode: "intercept" | "handlers"): Transport {
 }
 
 /** Server mode: an HTTPS listener (and optionally a second on 443) with a certificate from the local CA. */
-async function serverTransport(options: StartSandboxOptions, world: World): Promise<Transport> {
+async function serverTransport(
+  options: StartSandboxOptions,
+  world: World,
+  store: SandboxStore,
+): Promise<Transport> {
   const publicHost = options.publicUrl ? new URL(options.publicUrl).hostname : undefined;
   const host = options.host ?? "127.0.0.1";
   const displayHost = clientHost(host);
@@ -216,6 +236,8 @@ async function serverTransport(options: StartSandboxOptions, world: World): Prom
     // or by name in unmodified mode.
     ...realHostNames(world),
   ];
+  // Replicas sharing a store present certificates of one CA, kept in the store.
+  if (store.shared) await sharedCa(store, caDirOf(options));
   const tls = await tlsMaterial(caDirOf(options), hostnames);
   const keyPair = { key: tls.keyPem, cert: tls.certPem };
   return {
@@ -261,7 +283,16 @@ function ownPort443(origin: string, host: string, realHosts: string[]): Port443 
 
 /** The CA's folder: in the data dir when there is one, else the user's (shared by every sandbox). */
 function caDirOf(options: StartSandboxOptions): string {
-  return options.dataDir ? join(options.dataDir, "ca") : defaultCaDir();
+  if (options.dataDir) return join(options.dataDir, "ca");
+  // A team sandbox's CA comes from its store: kept apart from the user's own CA, per store.
+  if (options.store)
+    return join(
+      defaultCaDir(),
+      "..",
+      "team-ca",
+      createHash("sha256").update(options.store).digest("hex").slice(0, 16),
+    );
+  return defaultCaDir();
 }
 
 /** The public face of a started sandbox: what tests and users may rely on, nothing of its internals. */
@@ -278,6 +309,7 @@ function runningSandbox(sandbox: Sandbox, caCertPem: string | null, detach: () =
     caCertPem,
     faults: sandboxFaults(sandbox.faults),
     requests: (filter) => queryJournal(sandbox.journal.list(), filter),
+    persisted: () => sandbox.persisted(),
     countRequests: (filter) => queryJournal(sandbox.journal.list(), filter).length,
     reset: () => sandbox.reset(),
     async close() {
@@ -300,10 +332,18 @@ function runningSandbox(sandbox: Sandbox, caCertPem: string | null, detach: () =
 export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
   const mode = options.mode ?? "intercept";
   const world = resolveWorld(options);
-  const transport = mode === "server" ? await serverTransport(options, world) : inProcessTransport(mode);
+  const store = await storeFor(options);
+  let transport: Transport;
+  try {
+    transport = mode === "server" ? await serverTransport(options, world, store) : inProcessTransport(mode);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   const sandbox = await Sandbox.create({
     world,
     mode,
+    store,
     looseApiVersion: options.looseApiVersion ?? false,
     dataDir: options.dataDir,
     // Kept beside the CA, as `serve` keeps them: a new process (a restart, a test file) makes no RSA keys.
@@ -322,6 +362,18 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     await sandbox.close();
     throw err;
   }
+}
+
+/**
+ * The store a sandbox keeps its state in. `ACS_SANDBOX_TEST_STORE` (a PostgreSQL URL) runs a test suite
+ * against PostgreSQL: each sandbox then gets a schema of its own, dropped when it closes, so the test
+ * files running side by side never share a world.
+ */
+async function storeFor(options: StartSandboxOptions): Promise<SandboxStore> {
+  if (options.store !== undefined) return openStore({ url: options.store, dataDir: options.dataDir });
+  const testStore = process.env.ACS_SANDBOX_TEST_STORE;
+  if (testStore && options.dataDir === undefined) return openStore({ url: testStore, throwaway: true });
+  return openStore({ dataDir: options.dataDir });
 }
 
 const REAL_ENTRA_HOST = "login.microsoftonline.com";

@@ -14,7 +14,7 @@ export const authorizationCodeGrant: GrantHandler = async (g) => {
   const clientId = requireParam(g.body, "client_id");
   const code = requireParam(g.body, "code");
   const redirectUri = requireParam(g.body, "redirect_uri");
-  const redeemed = g.state.authorizationCodes.redeem(code);
+  const redeemed = await g.state.authorizationCodes.redeem(code);
   if (!redeemed.ok) {
     if (redeemed.reason === "redeemed") throw new AadError("AADSTS54005");
     if (redeemed.reason === "expired") throw new AadError("AADSTS70008");

@@ -29,7 +29,7 @@ export const deviceCodeGrant: GrantHandler = async (g) => {
     assertionAudiences: g.assertionAudiences,
     now: g.ctx.clock.now(),
   });
-  const poll = g.state.deviceCodes.poll(deviceCode);
+  const poll = await g.state.deviceCodes.poll(deviceCode);
   switch (poll.status) {
     case "pending":
       throw new AadError("AADSTS70016");

@@ -11,7 +11,7 @@ export const passwordGrant: GrantHandler = async (g) => {
   const password = requireParam(g.body, "password");
   // Smart lockout answers before anything else is looked at, even the client (it guards the account).
   const account = accountByUpn(g.ctx.directory(), username);
-  if (account) checkNotLockedOut(g.state.lockouts, account);
+  if (account) await checkNotLockedOut(g.state.lockouts, account);
   const decision = await decide(
     {
       flow: "password",
@@ -29,7 +29,7 @@ export const passwordGrant: GrantHandler = async (g) => {
   // [infer] Only a complete grant starts the lockout count again: a right password refused later
   // (consent, MFA) leaves it as it was.
   if (account && decision.kind === "error" && decision.error.code === "AADSTS50126")
-    recordPasswordOutcome(g.state.lockouts, account, false);
-  if (account && decision.kind === "grant") recordPasswordOutcome(g.state.lockouts, account, true);
+    await recordPasswordOutcome(g.state.lockouts, account, false);
+  if (account && decision.kind === "grant") await recordPasswordOutcome(g.state.lockouts, account, true);
   return tokenResponse(grantOf(decision), g.mint, g.state, { clientInfo: g.body.client_info === "1" });
 };

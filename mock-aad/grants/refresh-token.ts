@@ -21,7 +21,7 @@ export const refreshTokenGrant: GrantHandler = async (g) => {
   const clientId = requireParam(g.body, "client_id");
   const token = requireParam(g.body, "refresh_token");
   const scope = requireParam(g.body, "scope");
-  const record = g.state.refreshTokens.find(token);
+  const record = await g.state.refreshTokens.find(token);
   if (!record)
     throw new AadError("AADSTS9002313", { reason: "The refresh token is not one this tenant issued." });
   if (record.clientId.toLowerCase() !== clientId.toLowerCase()) {
@@ -67,7 +67,7 @@ export const refreshTokenGrant: GrantHandler = async (g) => {
     g.ctx.directory(),
   );
   const grant = grantOf(decision);
-  g.state.refreshTokens.markUsed(token, nowMs);
+  await g.state.refreshTokens.markUsed(token, nowMs);
   return tokenResponse(grant, g.mint, g.state, {
     clientInfo: g.body.client_info === "1",
     spa: record.spa,

@@ -222,7 +222,7 @@ export function applicationRoutes(
       throw new GraphError("badRequest", { reason: "Property 'displayName' is required." });
     }
     const clientId = randomUUID();
-    editWorld(ctx, (doc) => {
+    await editWorld(ctx, (doc) => {
       const name = uniqueName(body.displayName as string, Object.keys(doc.apps));
       const created: DocApp = {
         tenant: caller.tenant.name,
@@ -261,14 +261,14 @@ export function applicationRoutes(
     authorize(callerOf(request), "writeApplications");
     const found = current(request);
     const body = bodyOf(request);
-    editWorld(ctx, (doc) => applyApplicationBody(ctx.directory(), doc.apps[found.name]!, body));
+    await editWorld(ctx, (doc) => applyApplicationBody(ctx.directory(), doc.apps[found.name]!, body));
     return sendNoContent(reply);
   });
 
   serveOperation(app, OPS.graphDeleteApplication, async (request, reply) => {
     authorize(callerOf(request), "writeApplications");
     const found = current(request);
-    editWorld(ctx, (doc) => removeApp(doc, found));
+    await editWorld(ctx, (doc) => removeApp(doc, found));
     return sendNoContent(reply);
   });
 
@@ -296,7 +296,7 @@ export function applicationRoutes(
     const secretText = newSecretText();
     const keyId = randomUUID();
     const displayName = typeof credential.displayName === "string" ? credential.displayName : undefined;
-    editWorld(ctx, (doc) => {
+    await editWorld(ctx, (doc) => {
       doc.apps[found.name]!.secrets.push({
         value: secretText,
         expires: end.toISOString(),
@@ -326,7 +326,7 @@ export function applicationRoutes(
       throw new GraphError("badRequest", {
         reason: `No password credential with keyId '${keyId}' was found.`,
       });
-    editWorld(ctx, (doc) => {
+    await editWorld(ctx, (doc) => {
       const secrets = doc.apps[found.name]!.secrets;
       // World secrets without a keyId have it derived from their position: pin the others' before removing.
       found.secrets.forEach((s, i) => (secrets[i]!.keyId = s.keyId));
@@ -379,7 +379,7 @@ export function applicationRoutes(
     }
     const audiences =
       body.audiences === undefined ? ["api://AzureADTokenExchange"] : strings(body.audiences, "audiences");
-    editWorld(ctx, (doc) => {
+    await editWorld(ctx, (doc) => {
       doc.apps[found.name]!.federatedCredentials.push({ name, issuer, subject, audiences });
     });
     const created = federatedCredentialView(found, { name, issuer, subject, audiences });
@@ -398,7 +398,7 @@ export function applicationRoutes(
       return v.id === credentialId.toLowerCase() || v.name === credentialId;
     });
     if (index < 0) throw new GraphError("notFound", { id: credentialId });
-    editWorld(ctx, (doc) => {
+    await editWorld(ctx, (doc) => {
       doc.apps[found.name]!.federatedCredentials.splice(index, 1);
     });
     return sendNoContent(reply);

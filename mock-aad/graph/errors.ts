@@ -110,6 +110,16 @@ export const GRAPH_CATALOG = {
       inferred: "The exact message.",
     },
   }),
+  serviceNotAvailable: entry({
+    status: 503,
+    code: "serviceNotAvailable",
+    message: () => "The service is not available. Try the request again after a delay.",
+    evidence: {
+      recorded:
+        "https://learn.microsoft.com/en-us/graph/errors (503 Service Unavailable; code serviceNotAvailable: try the request again after a delay, there may be a Retry-After header)",
+      inferred: "The exact message; answered when the sandbox's store (a team sandbox's database) is down.",
+    },
+  }),
   serverError: entry({
     status: 500,
     code: "InternalServerError",

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { recordOutcome, recordServerError } from "../../core/outcome.js";
+import { recordOutcome, recordReason, recordServerError } from "../../core/outcome.js";
+import { isStoreUnavailable } from "../../core/store.js";
 import type { AadContext } from "../context.js";
 import { applicationRoutes } from "./applications.js";
 import { authenticate } from "./caller.js";
@@ -127,6 +128,11 @@ export function mockGraph(ctx: AadContext): MockGraph {
       });
       app.setErrorHandler((error: FastifyError, request, reply) => {
         if (error instanceof GraphError) return sendGraphError(request, reply, ctx, error);
+        if (isStoreUnavailable(error)) {
+          recordReason(request, `store unavailable: ${error.reason}`);
+          reply.header("retry-after", "5");
+          return sendGraphError(request, reply, ctx, new GraphError("serviceNotAvailable"));
+        }
         if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
           const reason =
             error.code === "FST_ERR_CTP_BODY_TOO_LARGE"

@@ -156,7 +156,7 @@ export function grantRoutes(
         (g.principalId ?? undefined) === principalId,
     );
     if (existing) throw new GraphError("grantExists");
-    editWorld(ctx, (doc) => setGrant(doc, directory, caller.tenant, grant, scopes));
+    await editWorld(ctx, (doc) => setGrant(doc, directory, caller.tenant, grant, scopes));
     const tenant = ctx.directory().tenants.find((t) => t.id === caller.tenant.id)!;
     const created = grantsOf(tenant).find(
       (g) =>
@@ -173,7 +173,7 @@ export function grantRoutes(
     const grant = addressed(request);
     const scopes = scopesOf(bodyOf(request).scope);
     const directory = ctx.directory();
-    editWorld(ctx, (doc) =>
+    await editWorld(ctx, (doc) =>
       setGrant(doc, directory, caller.tenant, identity(directory, caller.tenant, grant), scopes),
     );
     return sendNoContent(reply);
@@ -184,7 +184,7 @@ export function grantRoutes(
     authorize(caller, "writeGrants");
     const grant = addressed(request);
     const directory = ctx.directory();
-    editWorld(ctx, (doc) =>
+    await editWorld(ctx, (doc) =>
       setGrant(doc, directory, caller.tenant, identity(directory, caller.tenant, grant), []),
     );
     return sendNoContent(reply);

@@ -120,7 +120,7 @@ export function servicePrincipalRoutes(
       throw new GraphError("servicePrincipalExists", { appId });
     }
     const reference = creatableApp(directory, caller.tenant, appId);
-    editWorld(ctx, (doc) => addServicePrincipal(doc, directory, caller.tenant, appId, reference));
+    await editWorld(ctx, (doc) => addServicePrincipal(doc, directory, caller.tenant, appId, reference));
     const tenant = ctx.directory().tenants.find((t) => t.id === caller.tenant.id)!;
     const sp = servicePrincipalsOf(ctx.directory(), tenant).find((s) => s.appId === appId)!;
     return sendJson(reply, 201, entityResponse(origin(request), request, "servicePrincipals", sp));
@@ -137,7 +137,7 @@ export function servicePrincipalRoutes(
         reason: "A managed identity's service principal is deleted with its Azure resource.",
       });
     }
-    editWorld(ctx, (doc) => removeServicePrincipal(doc, directory, caller.tenant, String(sp.appId)));
+    await editWorld(ctx, (doc) => removeServicePrincipal(doc, directory, caller.tenant, String(sp.appId)));
     return sendNoContent(reply);
   });
 
@@ -183,7 +183,7 @@ export function servicePrincipalRoutes(
     }
     const client = worldReference(directory, principal.appId)!;
     const resourceRef = worldReference(directory, resourceSp.appId)!;
-    editWorld(ctx, (doc) => {
+    await editWorld(ctx, (doc) => {
       doc.tenants[caller.tenant.name]!.appRoleAssignments.push({
         client,
         resource: resourceRef,
@@ -217,7 +217,7 @@ export function servicePrincipalRoutes(
       resource.appRoles.find((r) => r.id === found.appRoleId)?.value ?? String(found.appRoleId);
     const names = new Set([principal.appId, worldReference(directory, principal.appId)]);
     const resourceNames = new Set([resource.appId, worldReference(directory, resource.appId)]);
-    editWorld(ctx, (doc) => {
+    await editWorld(ctx, (doc) => {
       const t = doc.tenants[caller.tenant.name]!;
       t.appRoleAssignments = t.appRoleAssignments.flatMap((a) => {
         if (!names.has(a.client) || !resourceNames.has(a.resource)) return [a];

@@ -43,9 +43,9 @@ export function sendNoContent(reply: FastifyReply): FastifyReply {
  * Changes the world through the directory edit everything else uses. A change the world cannot hold (a
  * reference to nothing) is the client's mistake: Graph's 400, with what was wrong.
  */
-export function editWorld(ctx: AadContext, change: (doc: DirectoryDocument) => void): void {
+export async function editWorld(ctx: AadContext, change: (doc: DirectoryDocument) => void): Promise<void> {
   try {
-    ctx.editDirectory(change);
+    await ctx.editDirectory(change);
   } catch (err) {
     if (err instanceof WorldReferenceError) throw new GraphError("badRequest", { reason: err.message });
     if (err instanceof ZodError) {

@@ -126,7 +126,7 @@ export function userRoutes(
       });
     }
     const objectId = randomUUID();
-    editWorld(ctx, (doc) => {
+    await editWorld(ctx, (doc) => {
       const users = doc.tenants[caller.tenant.name]!.users;
       const name = uniqueName(String(body.mailNickname), Object.keys(users));
       users[name] = {

@@ -37,8 +37,10 @@ export function unknownUser(tenantId: string): AadError<"AADSTS50034"> {
 }
 
 /** 50053 while smart lockout holds the account (even the right password is refused then). */
-export function checkNotLockedOut(lockouts: Lockouts, account: Account): void {
-  if (lockouts.locked(account.user.objectId)) throw new AadError("AADSTS50053");
+export async function checkNotLockedOut(lockouts: Lockouts, account: Account): Promise<void> {
+  // Without a lockout policy nothing is counted, so nothing need be read (the token endpoint's hot path).
+  if (!account.tenant.lockout) return;
+  if (await lockouts.locked(account.user.objectId)) throw new AadError("AADSTS50053");
 }
 
 /** 50126 for a wrong password. */
@@ -52,9 +54,14 @@ export function checkEnabled(account: Account): void {
 }
 
 /** Counts a wrong password towards the tenant's lockout, or starts the count again after a right one. */
-export function recordPasswordOutcome(lockouts: Lockouts, account: Account, right: boolean): void {
-  if (right) lockouts.succeeded(account.user.objectId);
-  else lockouts.failed(account.user.objectId, account.tenant.lockout);
+export async function recordPasswordOutcome(
+  lockouts: Lockouts,
+  account: Account,
+  right: boolean,
+): Promise<void> {
+  if (!account.tenant.lockout) return;
+  if (right) await lockouts.succeeded(account.user.objectId);
+  else await lockouts.failed(account.user.objectId, account.tenant.lockout);
 }
 
 /**
@@ -79,18 +86,18 @@ export function checkSignsInHere(
  * The login page: name, lockout, password (counted towards lockout), enabled, in that order. The
  * tenant in a 50034 message is the authority segment as sent.
  */
-export function signInWithPassword(
+export async function signInWithPassword(
   directory: Directory,
   lockouts: Lockouts,
   login: string,
   password: string | undefined,
   authoritySegment: string,
-): Account {
+): Promise<Account> {
   const account = login ? accountByUpn(directory, login) : undefined;
   if (!account) throw unknownUser(authoritySegment);
-  checkNotLockedOut(lockouts, account);
+  await checkNotLockedOut(lockouts, account);
   const right = password === account.user.password;
-  recordPasswordOutcome(lockouts, account, right);
+  await recordPasswordOutcome(lockouts, account, right);
   if (!right) throw new AadError("AADSTS50126");
   checkEnabled(account);
   return account;

@@ -54,9 +54,9 @@ function consentDelivery(correlationId: string, target: AppReturn | undefined): 
 
 export function adminConsentFlow(ctx: AadContext, state: AadState): InteractionFlow {
   /** Answers the app when there is a redirect URI; otherwise the person sees the error. */
-  const refuse = (step: Step, err: AadError, extra: Record<string, string> = {}) => {
+  const refuse = async (step: Step, err: AadError, extra: Record<string, string> = {}) => {
     const target = consentRequest(step).return;
-    state.interactions.finish(step.interaction.id);
+    await state.interactions.finish(step.interaction);
     return sendAadError(step.request, step.reply, err, {
       clock: ctx.clock,
       delivery: consentDelivery(step.interaction.correlationId, target),
@@ -98,11 +98,11 @@ export function adminConsentFlow(ctx: AadContext, state: AadState): InteractionF
         return refuse(step, new AadError("AADSTS65004"), { admin_consent: "True" });
       }
       // The consent page of this flow asked for the organisation (forOrganization), never for one user.
-      recordConsent(ctx, interaction);
+      await recordConsent(ctx, interaction);
       interaction.consent = undefined;
       const signedIn = interactionUser(ctx, interaction)!;
       const app = registeredApp(ctx.directory(), interaction.clientId)!;
-      state.interactions.finish(interaction.id);
+      await state.interactions.finish(interaction);
       if (!req.return) {
         return sendMessage(step.reply, 400, "Permissions granted", [
           `You granted ${app.displayName} the permissions it asked for, for everyone in ${signedIn.tenant.displayName}.`,
@@ -155,19 +155,22 @@ export async function adminConsentRoutes(
       }
       deliverErrors(request, consentDelivery(correlationId, target));
       if (version === 2 && !q.scope) throw new AadError("AADSTS900144", { parameter: "scope" });
-      const throttled = state.interactions.throttle(request.ip);
+      const throttled = await state.interactions.throttle(request.ip);
       if (throttled) throw throttled;
-      const interaction = state.interactions.start({
-        browser: browserOf(request, reply),
-        clientAddress: request.ip,
-        authority: segment,
-        clientId: registration.clientId,
-        correlationId,
-        loginHint: q.login_hint,
-        request: { kind: "admin_consent", version, scope: q.scope, return: target },
-      });
+      const interaction = await state.interactions.start(
+        {
+          browser: browserOf(request, reply),
+          clientAddress: request.ip,
+          authority: segment,
+          clientId: registration.clientId,
+          correlationId,
+          loginHint: q.login_hint,
+          request: { kind: "admin_consent", version, scope: q.scope, return: target },
+        },
+        request,
+      );
       const step = { request, reply, interaction };
-      const holder = sessionUser(request, ctx, state);
+      const holder = await sessionUser(request, ctx, state);
       return holder ? continueAs(step, flow, holder) : showSignIn(step, ctx);
     },
   );

@@ -85,7 +85,7 @@ export function authorizeFlow(ctx: AadContext, state: AadState): InteractionFlow
           ),
         });
       }
-      const code = state.authorizationCodes.issue({
+      const code = await state.authorizationCodes.issue({
         clientId: grant.app.clientId,
         tenantId: grant.tenant.id,
         userObjectId: user.objectId,
@@ -97,7 +97,7 @@ export function authorizeFlow(ctx: AadContext, state: AadState): InteractionFlow
         nonce: req.nonce,
         authoritySegment: interaction.authority,
       });
-      state.interactions.finish(interaction.id);
+      await state.interactions.finish(interaction);
       return returnToApp(step.reply, req.return, {
         code,
         client_info: req.clientInfo ? clientInfo(user) : undefined,
@@ -110,13 +110,13 @@ export function authorizeFlow(ctx: AadContext, state: AadState): InteractionFlow
       const req = authorizeRequest(step);
       if (!accepted) {
         interaction.consent = undefined;
-        state.interactions.finish(interaction.id);
+        await state.interactions.finish(interaction);
         return sendAadError(step.request, step.reply, new AadError("AADSTS65004"), {
           clock: ctx.clock,
           delivery: toTheApp(interaction.correlationId, req.return),
         });
       }
-      recordConsent(ctx, interaction);
+      await recordConsent(ctx, interaction);
       interaction.consent = undefined;
       req.prompt = undefined;
       return flow.signedIn(step);
@@ -124,7 +124,7 @@ export function authorizeFlow(ctx: AadContext, state: AadState): InteractionFlow
 
     async returned(step) {
       const req = authorizeRequest(step);
-      state.interactions.finish(step.interaction.id);
+      await state.interactions.finish(step.interaction);
       // [infer] The description: the reference gives only `error=access_denied&error_subcode=cancel`.
       return sendAadError(step.request, step.reply, new AadError("AADSTS65004"), {
         clock: ctx.clock,
@@ -167,32 +167,35 @@ export async function authorizeRoutes(
     if (!q.response_type) throw new AadError("AADSTS900144", { parameter: "response_type" });
     if (q.response_type !== "code") throw new AadError("AADSTS70005", { responseType: q.response_type });
     if (!q.scope) throw new AadError("AADSTS900144", { parameter: "scope" });
-    const throttled = state.interactions.throttle(request.ip);
+    const throttled = await state.interactions.throttle(request.ip);
     if (throttled) throw throttled;
 
-    const interaction = state.interactions.start({
-      browser: browserOf(request, reply),
-      clientAddress: request.ip,
-      authority: segment,
-      clientId: registration.clientId,
-      correlationId,
-      loginHint: q.login_hint,
-      request: {
-        kind: "authorize",
-        scope: q.scope,
-        platform: match.platform,
-        codeChallenge: q.code_challenge,
-        codeChallengeMethod: q.code_challenge_method,
-        nonce: q.nonce,
-        prompt: q.prompt,
-        clientInfo: q.client_info === "1",
-        return: target,
+    const interaction = await state.interactions.start(
+      {
+        browser: browserOf(request, reply),
+        clientAddress: request.ip,
+        authority: segment,
+        clientId: registration.clientId,
+        correlationId,
+        loginHint: q.login_hint,
+        request: {
+          kind: "authorize",
+          scope: q.scope,
+          platform: match.platform,
+          codeChallenge: q.code_challenge,
+          codeChallengeMethod: q.code_challenge_method,
+          nonce: q.nonce,
+          prompt: q.prompt,
+          clientInfo: q.client_info === "1",
+          return: target,
+        },
       },
-    });
+      request,
+    );
     const step = { request, reply, interaction };
-    const sessionHolder = sessionUser(request, ctx, state);
+    const sessionHolder = await sessionUser(request, ctx, state);
     if (q.prompt === "none" && !sessionHolder) {
-      state.interactions.finish(interaction.id);
+      await state.interactions.finish(interaction);
       throw new AadError("AADSTS50058");
     }
     // domain_hint names the home realm of a federated sign-in; every sandbox user is managed, so it changes nothing.
@@ -207,7 +210,7 @@ export async function authorizeRoutes(
       }
       return showSignIn(step, ctx);
     }
-    state.sessions.signInTo(request.cookies[SESSION_COOKIE], registration.clientId);
+    await state.sessions.signInTo(request.cookies[SESSION_COOKIE], registration.clientId);
     return continueAs(step, flow, sessionHolder);
   });
 }

@@ -58,9 +58,9 @@ function declinedMessage(reply: FastifyReply, name: string) {
 }
 
 export function deviceFlow(ctx: AadContext, state: AadState): InteractionFlow {
-  const decline = (step: Step) => {
-    state.deviceCodes.decline(deviceRequest(step).deviceCode);
-    state.interactions.finish(step.interaction.id);
+  const decline = async (step: Step) => {
+    await state.deviceCodes.decline(deviceRequest(step).deviceCode);
+    await state.interactions.finish(step.interaction);
     return declinedMessage(step.reply, appNameOf(ctx, step.interaction.clientId));
   };
   const flow: InteractionFlow = {
@@ -81,13 +81,17 @@ export function deviceFlow(ctx: AadContext, state: AadState): InteractionFlow {
       }
       // There is no prompt parameter on a device code request.
       if (decision.kind === "consent") return askConsent(step, ctx, decision.prompt, undefined);
-      state.deviceCodes.approve(req.deviceCode, decision.grant.tenant.id, decision.grant.user!.objectId);
-      state.interactions.finish(interaction.id);
+      await state.deviceCodes.approve(
+        req.deviceCode,
+        decision.grant.tenant.id,
+        decision.grant.user!.objectId,
+      );
+      await state.interactions.finish(interaction);
       return signedInMessage(step.reply, name);
     },
 
     async consented(step, accepted) {
-      if (accepted) recordConsent(ctx, step.interaction);
+      if (accepted) await recordConsent(ctx, step.interaction);
       step.interaction.consent = undefined;
       return accepted ? flow.signedIn(step) : decline(step);
     },
@@ -113,7 +117,7 @@ export async function deviceLoginRoutes(
     const { registration } = requestedClient(ctx, segment, body.client_id);
     if (!body.scope) throw new AadError("AADSTS900144", { parameter: "scope" });
     parseScopes(body.scope);
-    const { deviceCode, userCode } = state.deviceCodes.issue({
+    const { deviceCode, userCode } = await state.deviceCodes.issue({
       clientId: registration.clientId,
       scopes: body.scope.split(/\s+/).filter(Boolean),
       authoritySegment: segment,
@@ -142,34 +146,37 @@ export async function deviceLoginRoutes(
 
   serveOperation(app, ENTRA_OPERATIONS.deviceCodeEntry, async (request, reply) => {
     const typed = paramsOf(request.body).otc ?? "";
-    const found = state.deviceCodes.findPending(typed);
+    const found = await state.deviceCodes.findPending(typed);
     if (found === undefined || found === "expired") {
       const err = found === "expired" ? new AadError("AADSTS70019") : new AadError("AADSTS70018");
       const message = err.message.slice(`${err.code}: `.length);
       return sendPage(reply, 400, enterCodePage(DEVICE_AUTH_PATH, { code: err.number, message }));
     }
-    const interaction = state.interactions.start({
-      browser: browserOf(request, reply),
-      clientAddress: request.ip,
-      authority: found.request.authoritySegment,
-      clientId: found.request.clientId,
-      correlationId: randomUUID(),
-      loginHint: undefined,
-      request: {
-        kind: "device",
-        deviceCode: found.deviceCode,
-        scope: found.request.scopes.join(" "),
-        confirmed: false,
+    const interaction = await state.interactions.start(
+      {
+        browser: browserOf(request, reply),
+        clientAddress: request.ip,
+        authority: found.request.authoritySegment,
+        clientId: found.request.clientId,
+        correlationId: randomUUID(),
+        loginHint: undefined,
+        request: {
+          kind: "device",
+          deviceCode: found.deviceCode,
+          scope: found.request.scopes.join(" "),
+          confirmed: false,
+        },
       },
-    });
+      request,
+    );
     const step = { request, reply, interaction };
-    const holder = sessionUser(request, ctx, state);
+    const holder = await sessionUser(request, ctx, state);
     return holder ? continueAs(step, flow, holder) : showSignIn(step, ctx);
   });
 
   serveOperation(app, ENTRA_OPERATIONS.deviceCodeConfirm, async (request, reply) => {
     const form = paramsOf(request.body);
-    const interaction = state.interactions.get(form.ctx);
+    const interaction = await state.interactions.get(form.ctx, request);
     if (!interaction || interaction.request.kind !== "device" || !interaction.user) {
       return sendMessage(reply, 400, "Sign-in session expired", [
         "This page is no longer valid. Enter the code from your device again.",

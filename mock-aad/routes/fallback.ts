@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { recordServerError } from "../../core/outcome.js";
+import { recordReason, recordServerError } from "../../core/outcome.js";
+import { isStoreUnavailable } from "../../core/store.js";
 import type { AadContext } from "../context.js";
 import { AadError } from "../errors.js";
 import { sendAadError } from "./respond.js";
@@ -19,6 +20,13 @@ export function installErrorHandler(app: FastifyInstance, ctx: AadContext): void
     // What routes throw: answered as the request's flow says (JSON, an error page, or to the app).
     if (error instanceof AadError) return sendAadError(request, reply, error, { clock: ctx.clock });
     const json = { clock: ctx.clock, delivery: { kind: "json" } } as const;
+    if (isStoreUnavailable(error)) {
+      // The sandbox's store is down (a team sandbox's database restarting): Entra's "temporarily
+      // unavailable", which MSAL retries after Retry-After; the reason is journaled and on /_sandbox/health.
+      recordReason(request, `store unavailable: ${error.reason}`);
+      reply.header("retry-after", "5");
+      return sendAadError(request, reply, new AadError("AADSTS90006"), json);
+    }
     if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
       // [infer] Entra's front door refuses large bodies; the status is kept, the body made Entra-shaped.
       return sendAadError(

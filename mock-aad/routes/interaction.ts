@@ -69,16 +69,25 @@ export function cookiesBlocked(reply: FastifyReply): FastifyReply {
 }
 
 /** The signed-in person of this browser, from the session cookie, if they still exist. */
-export function sessionUser(request: FastifyRequest, ctx: AadContext, state: AadState): Account | undefined {
-  const session = state.sessions.get(request.cookies[SESSION_COOKIE]);
+export async function sessionUser(
+  request: FastifyRequest,
+  ctx: AadContext,
+  state: AadState,
+): Promise<Account | undefined> {
+  const session = await state.sessions.get(request.cookies[SESSION_COOKIE]);
   return session
     ? accountById(ctx.directory(), { tenantId: session.tenantId, objectId: session.userObjectId })
     : undefined;
 }
 
 /** Signing in to the app `clientId` begins the browser's session. */
-export function startSession(reply: FastifyReply, state: AadState, user: User, clientId: string): void {
-  const id = state.sessions.create(user.tenantId, user.objectId, clientId);
+export async function startSession(
+  reply: FastifyReply,
+  state: AadState,
+  user: User,
+  clientId: string,
+): Promise<void> {
+  const id = await state.sessions.create(user.tenantId, user.objectId, clientId);
   reply.setCookie(SESSION_COOKIE, id, { path: "/", httpOnly: true, secure: true, sameSite: "none" });
 }
 
@@ -234,13 +243,13 @@ export function askConsent(
  * Records what the person accepted on the consent page in their tenant: for the organisation, or for
  * them only.
  */
-export function recordConsent(ctx: AadContext, interaction: Interaction): void {
+export async function recordConsent(ctx: AadContext, interaction: Interaction): Promise<void> {
   const consent = interaction.consent;
   const signedIn = interactionUser(ctx, interaction);
   const app = registeredApp(ctx.directory(), interaction.clientId);
   if (!consent || !signedIn || !app) return;
   for (const g of consent.grants) {
-    ctx.editDirectory(
+    await ctx.editDirectory(
       consentEdit({
         tenant: signedIn.tenant,
         app,
@@ -268,14 +277,14 @@ export async function interactionRoutes(
 
   serveOperation(app, ENTRA_OPERATIONS.signInForm, async (request, reply) => {
     const form = paramsOf(request.body);
-    const interaction = state.interactions.get(form.ctx);
+    const interaction = await state.interactions.get(form.ctx, request);
     if (!interaction) return lost(reply);
     if (foreign(request, interaction)) return cookiesBlocked(reply);
     const step = { request, reply, interaction };
     const login = (form.login ?? "").trim();
     let account: Account;
     try {
-      account = signInWithPassword(
+      account = await signInWithPassword(
         ctx.directory(),
         state.lockouts,
         login,
@@ -286,13 +295,13 @@ export async function interactionRoutes(
       if (err instanceof AadError) return showSignIn(step, ctx, err, login);
       throw err;
     }
-    startSession(reply, state, account.user, interaction.clientId);
+    await startSession(reply, state, account.user, interaction.clientId);
     return continueAs(step, flows[interaction.request.kind], account);
   });
 
   serveOperation(app, ENTRA_OPERATIONS.consentForm, async (request, reply) => {
     const form = paramsOf(request.body);
-    const interaction = state.interactions.get(form.ctx);
+    const interaction = await state.interactions.get(form.ctx, request);
     if (!interaction?.consent || !interaction.user) return lost(reply);
     if (foreign(request, interaction)) return cookiesBlocked(reply);
     return flows[interaction.request.kind].consented(
@@ -303,7 +312,7 @@ export async function interactionRoutes(
 
   serveOperation(app, ENTRA_OPERATIONS.adminApprovalReturn, async (request, reply) => {
     const query = paramsOf(request.query);
-    const interaction = state.interactions.get(query.ctx);
+    const interaction = await state.interactions.get(query.ctx, request);
     if (!interaction) return lost(reply);
     if (foreign(request, interaction)) return cookiesBlocked(reply);
     const step = { request, reply, interaction };

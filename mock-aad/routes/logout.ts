@@ -74,8 +74,8 @@ export async function logoutRoutes(app: FastifyInstance, ctx: AadContext, state:
     // [infer] An unknown tenant is Entra's error page, with no correlation id to show.
     deliverErrors(request, { kind: "browser", correlationId: "" });
     resolveAuthority(ctx.directory(), segment);
-    const session = state.sessions.get(request.cookies[SESSION_COOKIE]);
-    state.sessions.end(request.cookies[SESSION_COOKIE]);
+    const session = await state.sessions.get(request.cookies[SESSION_COOKIE]);
+    await state.sessions.end(request.cookies[SESSION_COOKIE]);
     for (const name of [SESSION_COOKIE, BROWSER_COOKIE]) {
       reply.clearCookie(name, { path: "/", httpOnly: true, secure: true, sameSite: "none" });
     }

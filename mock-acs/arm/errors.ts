@@ -274,7 +274,7 @@ export const ARM_CATALOG: Record<ArmErrorCode, CatalogEntry> = {
     status: 503,
     message: () => "The service is temporarily unavailable. Please try again later.",
     cause:
-      "Azure Resource Manager or the resource provider is briefly unavailable (in the sandbox: a fault rule asked for it).",
+      "Azure Resource Manager or the resource provider is briefly unavailable (in the sandbox: a fault rule asked for it, or the sandbox's store — a team sandbox's database — is down; GET /_sandbox/health says why).",
     fix: "Retry with back-off; the Azure SDKs retry 503 by themselves and honour Retry-After.",
     evidence: { inferred: "no recorded ARM 503 body; the code and message are the sandbox's." },
   },

@@ -6,7 +6,8 @@ import type {
   FastifyRequest,
 } from "fastify";
 import { namedPlugin } from "../../core/named-plugin.js";
-import { recordServerError } from "../../core/outcome.js";
+import { recordReason, recordServerError } from "../../core/outcome.js";
+import { isStoreUnavailable } from "../../core/store.js";
 import type { AcsContext } from "../context.js";
 import { ArmError } from "./errors.js";
 import { authorizationRoutes } from "./routes/authorization.js";
@@ -73,6 +74,11 @@ export function mockArm(ctx: AcsContext): MockArm {
         });
         api.setErrorHandler((error: FastifyError, request, reply) => {
           if (error instanceof ArmError) return sendArmError(request, reply, ctx.clock, error);
+          if (isStoreUnavailable(error)) {
+            recordReason(request, `store unavailable: ${error.reason}`);
+            reply.header("retry-after", "5");
+            return sendArmError(request, reply, ctx.clock, new ArmError("ServiceUnavailable"));
+          }
           if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
             return badContent(error, request, reply);
           }

@@ -32,15 +32,17 @@ export const ENTRA_PRINCIPAL_TYPES = ["user", "group", "tenant"] as const;
 type ObjectRequest = FastifyRequest<{ Params: { objectId: string } }>;
 
 /** The assignment that lets this token's user in: the user's own, then a group's, then the tenant's. */
-function assignmentFor(
+async function assignmentFor(
   store: AssignmentStore,
   resource: AcsResource,
   claims: UserClaims,
-): EntraAssignment | undefined {
+): Promise<EntraAssignment | undefined> {
   const groups = Array.isArray(claims.groups) ? (claims.groups as unknown[]).map(String) : [];
   const candidates = [claims.oid, ...groups, claims.tid];
+  const assignments = await store.entraList(resource);
+  const byId = new Map(assignments.map((a) => [a.objectId.toLowerCase(), a]));
   return candidates
-    .map((id) => store.entra(resource, id))
+    .map((id) => byId.get(id.toLowerCase()))
     .find((a) => a !== undefined && a.tenantId.toLowerCase() === claims.tid.toLowerCase());
 }
 
@@ -53,7 +55,7 @@ async function exchange(service: AcsService, request: FastifyRequest, reply: Fas
   });
   bodyObject(jsonBody(request), "EntraExchangeTokenRequest");
 
-  const assignment = assignmentFor(service.assignments, resource, claims);
+  const assignment = await assignmentFor(service.assignments, resource, claims);
   if (!assignment) throw new AcsError("AccessAssignmentNotFound");
   if (!assignment.clientIds.includes(callingApp(claims))) throw new AcsError("ClientNotAssigned");
 
@@ -88,7 +90,7 @@ function assignmentBody(objectId: string, value: unknown): EntraAssignment {
 }
 
 /** [infer] The spec's 204 for PATCH is not described; the sandbox always answers 200 with the list. */
-function patchAssignments(service: AcsService, resource: AcsResource, value: unknown): void {
+async function patchAssignments(service: AcsService, resource: AcsResource, value: unknown): Promise<void> {
   const body = bodyObject(value, "EntraAssignmentUpdateBulkRequest");
   // Validate every entry before changing anything: a bad entry leaves the assignments as they were.
   const changes = Object.entries(body).map(([key, entry]) => {
@@ -100,8 +102,8 @@ function patchAssignments(service: AcsService, resource: AcsResource, value: unk
     return { objectId, assignment: assignmentBody(objectId, entry) };
   });
   for (const { objectId, assignment } of changes) {
-    if (assignment) service.assignments.putEntra(resource, assignment);
-    else service.assignments.deleteEntra(resource, objectId);
+    if (assignment) await service.assignments.putEntra(resource, assignment);
+    else await service.assignments.deleteEntra(resource, objectId);
   }
 }
 
@@ -111,24 +113,24 @@ export function entraUserRoutes(service: AcsService) {
       config: { acsBearerIsCaller: true },
     });
 
-    const list = (resource: AcsResource) => ({ value: service.assignments.entraList(resource) });
+    const list = async (resource: AcsResource) => ({ value: await service.assignments.entraList(resource) });
 
     serveOperation(api, ACS_OPERATIONS.listEntraAssignments, async (request, reply) => {
       apiVersionOf(service, request);
-      return sendJson(request, reply, 200, list(resourceOf(request)));
+      return sendJson(request, reply, 200, await list(resourceOf(request)));
     });
 
     serveOperation(api, ACS_OPERATIONS.patchEntraAssignments, async (request, reply) => {
       apiVersionOf(service, request);
       const resource = resourceOf(request);
-      patchAssignments(service, resource, jsonBody(request));
-      return sendJson(request, reply, 200, list(resource));
+      await patchAssignments(service, resource, jsonBody(request));
+      return sendJson(request, reply, 200, await list(resource));
     });
 
     serveOperation(api, ACS_OPERATIONS.getEntraAssignment, async (request: ObjectRequest, reply) => {
       apiVersionOf(service, request);
       const objectId = guidParameter(request.params.objectId, "objectId");
-      const assignment = service.assignments.entra(resourceOf(request), objectId);
+      const assignment = await service.assignments.entra(resourceOf(request), objectId);
       if (!assignment) throw new AcsError("AssignmentNotFound");
       return sendJson(request, reply, 200, assignment);
     });
@@ -137,14 +139,14 @@ export function entraUserRoutes(service: AcsService) {
       apiVersionOf(service, request);
       const objectId = guidParameter(request.params.objectId, "objectId");
       const assignment = assignmentBody(objectId, jsonBody(request));
-      const created = service.assignments.putEntra(resourceOf(request), assignment);
+      const created = await service.assignments.putEntra(resourceOf(request), assignment);
       return sendJson(request, reply, created ? 201 : 200, assignment);
     });
 
     serveOperation(api, ACS_OPERATIONS.deleteEntraAssignment, async (request: ObjectRequest, reply) => {
       apiVersionOf(service, request);
       const objectId = guidParameter(request.params.objectId, "objectId");
-      service.assignments.deleteEntra(resourceOf(request), objectId);
+      await service.assignments.deleteEntra(resourceOf(request), objectId);
       return sendNoContent(request, reply);
     });
   };

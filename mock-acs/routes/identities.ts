@@ -22,14 +22,14 @@ type IdRequest = FastifyRequest<{ Params: { id: string } }>;
  * ACS user id at all, such as `..%2F..`) get IdentityNotOwned as recorded for another resource's id;
  * this resource's deleted or unknown ids get IdentityNotFound.
  */
-function ownedIdentity(
+async function ownedIdentity(
   service: AcsService,
   resource: AcsResource,
   id: string,
   allowDeleted = false,
-): IdentityRecord {
+): Promise<IdentityRecord> {
   if (resourceIdOf(id) !== resource.resourceId.toLowerCase()) throw new AcsError("IdentityNotOwned");
-  const record = service.store.get(id);
+  const record = await service.store.get(id);
   if (!record || (record.deletedAtMs !== undefined && !allowDeleted)) throw new AcsError("IdentityNotFound");
   return record;
 }
@@ -109,9 +109,9 @@ export function identityRoutes(service: AcsService) {
       // A repeated request (same Repeatability-Request-ID, or same customId) gets the identity the first
       // one created; still 201, as the final 2025-03-02-preview spec has no 200 for create.
       const earlier = requestId
-        ? service.store.findByRepeatabilityId(resource.resourceId, requestId)
+        ? await service.store.findByRepeatabilityId(resource.resourceId, requestId)
         : custom !== undefined
-          ? service.store.findByCustomId(resource.resourceId, custom)
+          ? await service.store.findByCustomId(resource.resourceId, custom)
           : undefined;
       const record =
         earlier ??
@@ -131,21 +131,21 @@ export function identityRoutes(service: AcsService) {
 
     serveOperation(api, ACS_OPERATIONS.getIdentity, async (request: IdRequest, reply) => {
       apiVersionOf(service, request);
-      const record = ownedIdentity(service, resourceOf(request), request.params.id);
+      const record = await ownedIdentity(service, resourceOf(request), request.params.id);
       return sendJson(request, reply, 200, identityView(record));
     });
 
     serveOperation(api, ACS_OPERATIONS.deleteIdentity, async (request: IdRequest, reply) => {
       apiVersionOf(service, request);
       // [infer] Deleting twice succeeds: DELETE is idempotent in Azure's REST guidelines.
-      const record = ownedIdentity(service, resourceOf(request), request.params.id, true);
+      const record = await ownedIdentity(service, resourceOf(request), request.params.id, true);
       await service.store.delete(record);
       return sendNoContent(request, reply);
     });
 
     serveOperation(api, ACS_OPERATIONS.revokeTokens, async (request: IdRequest, reply) => {
       apiVersionOf(service, request);
-      const record = ownedIdentity(service, resourceOf(request), request.params.id);
+      const record = await ownedIdentity(service, resourceOf(request), request.params.id);
       await service.store.revoke(record);
       return sendNoContent(request, reply);
     });
@@ -156,7 +156,7 @@ export function identityRoutes(service: AcsService) {
       // Model binding (a missing or non-list `scopes`) answers before the identity is looked at.
       if (!Array.isArray(body.scopes)) requiredScopes(body.scopes, version);
       const resource = resourceOf(request);
-      const record = ownedIdentity(service, resource, request.params.id);
+      const record = await ownedIdentity(service, resource, request.params.id);
       const scopes = requiredScopes(body.scopes, version);
       const minutes = expiresInMinutes(body.expiresInMinutes, version);
       return sendJson(request, reply, 200, await issue(service, resource, record, scopes, minutes));
@@ -167,7 +167,7 @@ export function identityRoutes(service: AcsService) {
       const version = apiVersionOf(service, request);
       const body = bodyObject(jsonBody(request), "CommunicationTokenRequest");
       const resource = resourceOf(request);
-      const record = ownedIdentity(service, resource, request.params.id);
+      const record = await ownedIdentity(service, resource, request.params.id);
       const scopes = requiredScopes(body.scopes, version);
       const issued = await issue(service, resource, record, scopes, 24 * 60);
       return sendJson(request, reply, 200, { id: record.id, ...issued });

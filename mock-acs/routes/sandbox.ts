@@ -47,7 +47,7 @@ export function sandboxRoutes(service: AcsService) {
       }
       const skypeId = typeof claims.skypeid === "string" ? claims.skypeid : "";
       if (skypeId.startsWith("acs:")) {
-        const record = store.get(`8:${skypeId}`);
+        const record = await store.get(`8:${skypeId}`);
         if (!record || record.deletedAtMs !== undefined)
           return { active: false, state: "identity-deleted", claims };
         if (store.isRevoked(record, claims.iat ?? 0)) return { active: false, state: "revoked", claims };

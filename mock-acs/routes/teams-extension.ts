@@ -34,7 +34,7 @@ async function exchange(service: AcsService, request: FastifyRequest, reply: Fas
   // The body is `TeamsExtensionExchangeTokenRequest`, an empty object; anything else is a binding error.
   bodyObject(jsonBody(request), "TeamsExtensionExchangeTokenRequest");
 
-  const assignment = service.assignments.teamsExtension(resource, claims.tid, claims.oid);
+  const assignment = await service.assignments.teamsExtension(resource, claims.tid, claims.oid);
   if (!assignment) throw new AcsError("AccessAssignmentNotFound");
   if (!assignment.clientIds.includes(callingApp(claims))) throw new AcsError("ClientNotAssigned");
 
@@ -75,7 +75,7 @@ export function teamsExtensionRoutes(service: AcsService) {
       async (request: AssignmentRequest, reply) => {
         apiVersionOf(service, request);
         const { tenantId, objectId } = params(request);
-        const assignment = service.assignments.teamsExtension(resourceOf(request), tenantId, objectId);
+        const assignment = await service.assignments.teamsExtension(resourceOf(request), tenantId, objectId);
         if (!assignment) throw new AcsError("AssignmentNotFound");
         return sendJson(request, reply, 200, assignment);
       },
@@ -94,7 +94,7 @@ export function teamsExtensionRoutes(service: AcsService) {
           principalType: principalType(body.principalType, TEAMS_EXTENSION_PRINCIPAL_TYPES),
           clientIds: clientIds(body.clientIds, false),
         };
-        const created = service.assignments.putTeamsExtension(resourceOf(request), assignment);
+        const created = await service.assignments.putTeamsExtension(resourceOf(request), assignment);
         return sendJson(request, reply, created ? 201 : 200, assignment);
       },
     );
@@ -106,7 +106,7 @@ export function teamsExtensionRoutes(service: AcsService) {
         apiVersionOf(service, request);
         const { tenantId, objectId } = params(request);
         // [infer] Deleting an assignment that does not exist succeeds, as DELETE of an identity does.
-        service.assignments.deleteTeamsExtension(resourceOf(request), tenantId, objectId);
+        await service.assignments.deleteTeamsExtension(resourceOf(request), tenantId, objectId);
         return sendNoContent(request, reply);
       },
     );

@@ -137,6 +137,6 @@ describe("kill -9 during create bursts", () => {
     expect(kills).toBe(ROUNDS);
     expect(known.length).toBeGreaterThan(ROUNDS * 20);
     // A clean stop leaves the database alone: no log, no temporary file.
-    expect(readdirSync(dataDir).sort()).toEqual(["acs-identities.sqlite", "ca", "keys"]);
+    expect(readdirSync(dataDir).sort()).toEqual(["ca", "keys", "sandbox.sqlite"]);
   }, 300_000);
 });

@@ -84,7 +84,7 @@ describe("bad input", () => {
     expect(sent).toBeGreaterThan(1500);
     expect(problems).toEqual([]);
     const health = await sb.app.inject({ url: "/_sandbox/health" });
-    expect(health.json()).toEqual({ status: "ok" });
+    expect(health.json()).toEqual({ status: "ok", store: "memory" });
     // Nothing malformed replaced the world.
     expect(sb.descriptor.tenants.map((t) => t.name)).toEqual(["contoso", "fabrikam"]);
   });

@@ -124,7 +124,7 @@ describe("/_sandbox/faults", () => {
 
   it("leaves the admin API alone and is cleared by reset", async () => {
     sb.faults.add({ status: 500 });
-    expect((await admin("GET", "/health")).body).toEqual({ status: "ok" });
+    expect((await admin("GET", "/health")).body).toEqual({ status: "ok", store: "memory" });
     await sb.reset();
     expect(sb.faults.list()).toEqual([]);
   });

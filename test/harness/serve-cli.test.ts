@@ -52,7 +52,7 @@ describe("acs-sandbox serve", () => {
     expect(new URL(descriptor.baseUrl).hostname).toBe(descriptor.port443.address);
     expect(descriptor.tenants.map((t) => t.name)).toEqual(["contoso", "fabrikam"]);
     const health = await fetch(`${descriptor.baseUrl}/_sandbox/health`);
-    expect(await health.json()).toEqual({ status: "ok" });
+    expect(await health.json()).toEqual({ status: "ok", store: "memory" });
     run.child.kill("SIGTERM");
     const { code } = await run.exited;
     expect(code).toBe(0);

@@ -1,3 +1,4 @@
+import { MemoryStore } from "../../harness/store/memory.js";
 import { describe, expect, it } from "vitest";
 import { Clock } from "../../core/clock.js";
 import { parseWorld } from "../../harness/index.js";
@@ -158,10 +159,10 @@ describe("app visibility", () => {
 describe("sign-in with a password (the login page)", () => {
   const world = { tenants: { fabrikam: { lockout: { threshold: 2, duration: "60s" } } } };
 
-  it("counts wrong passwords towards lockout, refuses even the right one while locked, then lets it in", () => {
+  it("counts wrong passwords towards lockout, refuses even the right one while locked, then lets it in", async () => {
     const { directory, tenant } = setup(world);
     const clock = new Clock("2026-01-01T00:00:00Z");
-    const lockouts = new Lockouts(clock);
+    const lockouts = new Lockouts(new MemoryStore(), clock);
     const attempt = (password: string) => () =>
       signInWithPassword(
         directory,
@@ -170,21 +171,23 @@ describe("sign-in with a password (the login page)", () => {
         password,
         tenant("fabrikam").id,
       );
-    expect(attempt("wrong")).toThrow("AADSTS50126");
-    expect(attempt("wrong")).toThrow("AADSTS50126");
-    expect(attempt("Passw0rd!")).toThrow("AADSTS50053");
+    await expect(attempt("wrong")()).rejects.toThrow("AADSTS50126");
+    await expect(attempt("wrong")()).rejects.toThrow("AADSTS50126");
+    await expect(attempt("Passw0rd!")()).rejects.toThrow("AADSTS50053");
     clock.advance("61s");
-    expect(attempt("Passw0rd!")().user.name).toBe("alice");
+    expect((await attempt("Passw0rd!")()).user.name).toBe("alice");
   });
 
-  it("names the authority segment as sent for an unknown user, and refuses a disabled account only after its password", () => {
+  it("names the authority segment as sent for an unknown user, and refuses a disabled account only after its password", async () => {
     const { directory } = setup({ tenants: { fabrikam: { users: { bob: { enabled: false } } } } });
-    const lockouts = new Lockouts(new Clock());
+    const lockouts = new Lockouts(new MemoryStore(), new Clock());
     const signIn = (login: string, password: string) => () =>
       signInWithPassword(directory, lockouts, login, password, "fabrikam.onmicrosoft.com");
-    expect(signIn("nobody@fabrikam.onmicrosoft.com", "x")).toThrow("fabrikam.onmicrosoft.com");
-    expect(signIn("bob@fabrikam.onmicrosoft.com", "wrong")).toThrow("AADSTS50126");
-    expect(signIn("bob@fabrikam.onmicrosoft.com", "Passw0rd!")).toThrow("AADSTS50057");
+    await expect(signIn("nobody@fabrikam.onmicrosoft.com", "x")()).rejects.toThrow(
+      "fabrikam.onmicrosoft.com",
+    );
+    await expect(signIn("bob@fabrikam.onmicrosoft.com", "wrong")()).rejects.toThrow("AADSTS50126");
+    await expect(signIn("bob@fabrikam.onmicrosoft.com", "Passw0rd!")()).rejects.toThrow("AADSTS50057");
   });
 });
 

@@ -5,6 +5,7 @@ import { KeySet, processKeys } from "../../core/keyset.js";
 import { parseWorld } from "../../harness/index.js";
 import { decide } from "../../mock-aad/policy.js";
 import { AadState } from "../../mock-aad/state.js";
+import { MemoryStore } from "../../harness/store/memory.js";
 import { tokenResponse } from "../../mock-aad/token-response.js";
 import { accessTokenLifetime, issueTimes, pairwiseSubject } from "../../mock-aad/tokens.js";
 
@@ -40,7 +41,7 @@ describe("token minting", () => {
     const body = await tokenResponse(
       grant,
       { clock, keys, origin: "https://login.microsoftonline.com" },
-      new AadState(),
+      new AadState(new MemoryStore(), new Clock()),
       {
         clientInfo: true,
       },
@@ -87,8 +88,13 @@ describe("token minting", () => {
       "https://auth.msft.communication.azure.com/Teams.ManageCalls openid",
     );
     const ctx = { clock, keys, origin: "https://localhost:8443" };
-    const withNonce = await tokenResponse(grant, ctx, new AadState(), { clientInfo: false, nonce: "n-1" });
-    const without = await tokenResponse(grant, ctx, new AadState(), { clientInfo: false });
+    const withNonce = await tokenResponse(grant, ctx, new AadState(new MemoryStore(), new Clock()), {
+      clientInfo: false,
+      nonce: "n-1",
+    });
+    const without = await tokenResponse(grant, ctx, new AadState(new MemoryStore(), new Clock()), {
+      clientInfo: false,
+    });
     const claims = (t: string) => JSON.parse(Buffer.from(t.split(".")[1]!, "base64url").toString());
     expect(claims(withNonce.id_token!)).toMatchObject({
       nonce: "n-1",
@@ -113,11 +119,16 @@ describe("token minting", () => {
     );
     const signedInAtMs = clock.nowMs();
     clock.advance("6h");
-    const body = await tokenResponse(grant, { clock, keys, origin: "https://x" }, new AadState(), {
-      clientInfo: false,
-      spa: true,
-      signedInAtMs,
-    });
+    const body = await tokenResponse(
+      grant,
+      { clock, keys, origin: "https://x" },
+      new AadState(new MemoryStore(), new Clock()),
+      {
+        clientInfo: false,
+        spa: true,
+        signedInAtMs,
+      },
+    );
     expect(body.refresh_token_expires_in).toBe(18 * 3600);
   });
 });

@@ -1,10 +1,12 @@
+import Database from "better-sqlite3";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { Clock } from "../../core/clock.js";
 import { IdentityStore } from "../../mock-acs/identities.js";
-import { DATABASE_FILE, identityFile } from "../../mock-acs/persistence.js";
+import { MemoryStore } from "../../harness/store/memory.js";
+import { DATABASE_FILE, SqliteStore } from "../../harness/store/sqlite.js";
 
 const dirs: string[] = [];
 async function tempDir() {
@@ -18,52 +20,60 @@ afterEach(async () => {
 
 const RESOURCE = "2dee53b4-368b-45b4-ab52-8493fb117652";
 
-describe("identity persistence", () => {
+describe("identity persistence in the data dir (SQLite store)", () => {
   it("has every acknowledged change on disk when the call resolves, and a new store reads it back", async () => {
     const dir = await tempDir();
     const clock = new Clock();
-    const store = new IdentityStore(clock, identityFile(dir));
+    const sqlite = SqliteStore.open(dir);
+    const store = new IdentityStore(clock, sqlite);
     const kept = await store.create(RESOURCE);
     const deleted = await store.create(RESOURCE);
     await store.delete(deleted);
-    await store.revoke(kept);
+    const revoked = await store.revoke(kept);
 
     // Another connection sees the rows while the store is still open: they are committed, not buffered.
-    const reader = identityFile(dir);
-    expect((await reader.read()).map((r) => r.id)).toEqual([kept.id, deleted.id]);
-    reader.close();
+    const reader = SqliteStore.open(dir);
+    expect((await new IdentityStore(clock, reader).list(RESOURCE)).map((r) => r.id)).toEqual([
+      kept.id,
+      deleted.id,
+    ]);
+    await reader.close();
+    await sqlite.close();
 
-    const restarted = new IdentityStore(clock, identityFile(dir));
-    await restarted.load();
-    expect(restarted.get(kept.id)).toMatchObject({ id: kept.id, revokedAtSeconds: kept.revokedAtSeconds });
-    expect(restarted.get(deleted.id)?.deletedAtMs).toBeDefined();
-    store.close();
-    restarted.close();
+    const reopened = SqliteStore.open(dir);
+    const restarted = new IdentityStore(clock, reopened);
+    expect(await restarted.get(kept.id)).toMatchObject({
+      id: kept.id,
+      revokedAtSeconds: revoked.revokedAtSeconds,
+    });
+    expect((await restarted.get(deleted.id))?.deletedAtMs).toBeDefined();
+    await reopened.close();
   });
 
   it("keeps every one of many concurrent writes and leaves only the database once closed", async () => {
     const dir = await tempDir();
-    const store = new IdentityStore(new Clock(), identityFile(dir));
+    const sqlite = SqliteStore.open(dir);
+    const store = new IdentityStore(new Clock(), sqlite);
     const created = await Promise.all(Array.from({ length: 25 }, () => store.create(RESOURCE)));
-    store.close();
+    await sqlite.close();
     expect(await readdir(dir)).toEqual([DATABASE_FILE]);
-    const restarted = new IdentityStore(new Clock(), identityFile(dir));
-    await restarted.load();
-    for (const record of created) expect(restarted.get(record.id)).toBeDefined();
-    restarted.close();
+    const reopened = SqliteStore.open(dir);
+    const restarted = new IdentityStore(new Clock(), reopened);
+    for (const record of created) expect(await restarted.get(record.id)).toBeDefined();
+    await reopened.close();
   });
 
   it("clear() forgets identities, on disk too", async () => {
     const dir = await tempDir();
-    const store = new IdentityStore(new Clock(), identityFile(dir));
+    const sqlite = SqliteStore.open(dir);
+    const store = new IdentityStore(new Clock(), sqlite);
     const record = await store.create(RESOURCE);
     await store.clear();
-    expect(store.get(record.id)).toBeUndefined();
-    store.close();
-    const restarted = new IdentityStore(new Clock(), identityFile(dir));
-    await restarted.load();
-    expect(restarted.get(record.id)).toBeUndefined();
-    restarted.close();
+    expect(await store.get(record.id)).toBeUndefined();
+    await sqlite.close();
+    const reopened = SqliteStore.open(dir);
+    expect(await new IdentityStore(new Clock(), reopened).get(record.id)).toBeUndefined();
+    await reopened.close();
   });
 
   it("moves an acs-identities.json of an earlier version into the database, once", async () => {
@@ -75,11 +85,38 @@ describe("identity persistence", () => {
       revokedAtSeconds: 5,
     };
     await writeFile(join(dir, "acs-identities.json"), JSON.stringify({ version: 1, identities: [legacy] }));
-    const store = new IdentityStore(new Clock(), identityFile(dir));
-    await store.load();
-    expect(store.get(legacy.id)).toEqual(legacy);
-    store.close();
+    const sqlite = SqliteStore.open(dir);
+    expect(await new IdentityStore(new Clock(), sqlite).get(legacy.id)).toEqual(legacy);
+    await sqlite.close();
     expect((await readdir(dir)).sort()).toEqual(["acs-identities.json.migrated", DATABASE_FILE]);
+  });
+
+  it("moves the acs-identities.sqlite of the previous version into the one database, once", async () => {
+    const dir = await tempDir();
+    const legacy = {
+      id: `8:acs:${RESOURCE}_0000019a-0000-0000-0000-000000000002`,
+      resourceId: RESOURCE,
+      createdAtMs: 2,
+      deletedAtMs: 3,
+    };
+    // The previous version's layout: one table of JSON rows, application_id "ACSS", user_version 1.
+    const old = new Database(join(dir, "acs-identities.sqlite"));
+    old.pragma("application_id = 1094931283");
+    old.pragma("user_version = 1");
+    old.exec("CREATE TABLE identities (id TEXT PRIMARY KEY, record TEXT NOT NULL) STRICT");
+    old.prepare("INSERT INTO identities (id, record) VALUES (?, ?)").run(legacy.id, JSON.stringify(legacy));
+    old.close();
+
+    const sqlite = SqliteStore.open(dir);
+    const store = new IdentityStore(new Clock(), sqlite);
+    expect(await store.get(legacy.id)).toEqual(legacy);
+    expect((await store.list(RESOURCE)).map((r) => r.id)).toEqual([legacy.id]);
+    await sqlite.close();
+    expect((await readdir(dir)).sort()).toEqual(["acs-identities.sqlite.migrated", DATABASE_FILE]);
+    // Opened again, nothing is imported twice.
+    const again = SqliteStore.open(dir);
+    expect(await new IdentityStore(new Clock(), again).list(RESOURCE)).toHaveLength(1);
+    await again.close();
   });
 
   it.each([
@@ -98,25 +135,28 @@ describe("identity persistence", () => {
     ],
   ])("refuses a data file that is %s, naming it and saying what to do", async (_what, damage, reason) => {
     const dir = await tempDir();
-    const store = new IdentityStore(new Clock(), identityFile(dir));
+    const sqlite = SqliteStore.open(dir);
+    const store = new IdentityStore(new Clock(), sqlite);
     for (let i = 0; i < 300; i++) await store.create(RESOURCE);
-    store.close();
+    await sqlite.close();
     const path = join(dir, DATABASE_FILE);
     await damage(path);
     let error: Error | undefined;
     try {
-      identityFile(dir).close();
+      await SqliteStore.open(dir).close();
     } catch (err) {
       error = err as Error;
     }
     expect(error?.message).toMatch(reason);
-    expect(error?.message).toContain(`${path} is not a usable acs-sandbox identity database (`);
-    expect(error?.message).toContain("Move it away to start with no identities, or restore it from a backup");
+    expect(error?.message).toContain(`${path} is not a usable acs-sandbox database (`);
+    expect(error?.message).toContain("Move it away to start afresh, or restore it from a backup");
   });
+});
 
+describe("identities", () => {
   it("mints ids 8:acs:<resourceId>_<36-char suffix> that sort by creation time", async () => {
     const clock = new Clock("2026-01-01T00:00:00Z");
-    const store = new IdentityStore(clock, undefined);
+    const store = new IdentityStore(clock, new MemoryStore());
     const first = await store.create(RESOURCE);
     const second = await store.create(RESOURCE);
     clock.advance("1s");
@@ -131,14 +171,14 @@ describe("identity persistence", () => {
 
   it("revokes tokens issued at or before the revocation, never later ones", async () => {
     const clock = new Clock("2026-01-01T00:00:00.100Z");
-    const store = new IdentityStore(clock, undefined);
+    const store = new IdentityStore(clock, new MemoryStore());
     const record = await store.create(RESOURCE);
     const before = store.issuedAtFor(record);
-    await store.revoke(record);
-    const sameSecond = store.issuedAtFor(record);
-    expect(store.isRevoked(record, before)).toBe(true);
-    expect(store.isRevoked(record, sameSecond)).toBe(false);
+    const revoked = await store.revoke(record);
+    const sameSecond = store.issuedAtFor(revoked);
+    expect(store.isRevoked(revoked, before)).toBe(true);
+    expect(store.isRevoked(revoked, sameSecond)).toBe(false);
     clock.advance("1h");
-    expect(store.isRevoked(record, store.issuedAtFor(record))).toBe(false);
+    expect(store.isRevoked(revoked, store.issuedAtFor(revoked))).toBe(false);
   });
 });

@@ -4,6 +4,8 @@ import { Clock } from "../../core/clock.js";
 import { deterministicId } from "../../core/ids.js";
 import { KeySet, processKeys } from "../../core/keyset.js";
 import { mockAcs, type MockAcs } from "../../mock-acs/index.js";
+import { MemoryStore } from "../../harness/store/memory.js";
+import { SqliteStore } from "../../harness/store/sqlite.js";
 import { contentHash, sign, stringToSign } from "../../mock-acs/hmac.js";
 import { buildResources, ResourcesSchema, type AcsResource } from "../../mock-acs/resources.js";
 
@@ -46,7 +48,7 @@ export async function acsUnderTest(
     },
     resourceFor: (request) => (request.headers.host === host ? resource : undefined),
     looseApiVersion: options.looseApiVersion ?? false,
-    dataDir: options.dataDir,
+    store: options.dataDir ? SqliteStore.open(options.dataDir) : new MemoryStore(),
     teamsLicense: (tid, oid) => (tid !== TENANT_ID ? undefined : oid === LICENSED_USER),
   });
   const app = Fastify({

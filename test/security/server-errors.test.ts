@@ -63,7 +63,10 @@ describe("unexpected errors are visible 500s", () => {
       .map((l) => JSON.parse(l));
     expect(lines.find((l) => l.url === "/team/double")?.error.stack).toContain("TypeError");
     // The sandbox goes on serving.
-    expect((await sb.app.inject({ url: "/_sandbox/health" })).json()).toEqual({ status: "ok" });
+    expect((await sb.app.inject({ url: "/_sandbox/health" })).json()).toEqual({
+      status: "ok",
+      store: "memory",
+    });
   });
 
   it("a failure after the answer left (a hook that throws) is on stderr and in the debug log", async () => {

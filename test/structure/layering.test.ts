@@ -8,6 +8,8 @@ import { moduleGraph } from "./module-graph.js";
  *   core                       clock, durations, ids, keys, catalogs: imports nothing of ours
  *   mock-aad, mock-acs         the two services, on core only; they never import each other (ACS trusts
  *                              Entra only through keys the harness hands it, as the real services do)
+ *   harness/store              where state is kept (memory, SQLite, PostgreSQL), behind core/store.ts's
+ *                              interface: on core only; the services get their store through their context
  *   harness/sandbox (data)     world, descriptor, keys, CA, paths, addressing: what a sandbox is made of;
  *                              harness/tenant-import too, since a world file may import a tenant from
  *                              pasted Graph JSON (`world: { import: [...] }`)
@@ -15,7 +17,8 @@ import { moduleGraph } from "./module-graph.js";
  *   harness/operator           the operator's surfaces: admin API, journal, faults, inspector, explain.
  *                              They see a sandbox through their own interface (operated-sandbox.ts),
  *                              never through the composition that mounts them
- *   harness/sandbox (composition)  sandbox.ts and app.ts: compose the mocks, the data and the operator
+ *   harness/sandbox (composition)  sandbox.ts, app.ts and shared-state.ts: compose the mocks, the data,
+ *                              the operator and the store
  *   harness/transports         server, intercept, msw handlers, testcontainers, vitest: start a sandbox
  *   harness/runner, harness/cli  on top; nothing below imports them
  *
@@ -26,6 +29,7 @@ type Layer =
   | "core"
   | "mock-aad"
   | "mock-acs"
+  | "store"
   | "sandbox data"
   | "external"
   | "operator"
@@ -35,12 +39,17 @@ type Layer =
   | "cli"
   | "package face";
 
-const COMPOSITION = new Set(["harness/sandbox/sandbox.ts", "harness/sandbox/app.ts"]);
+const COMPOSITION = new Set([
+  "harness/sandbox/sandbox.ts",
+  "harness/sandbox/app.ts",
+  "harness/sandbox/shared-state.ts",
+]);
 
 function layerOf(path: string): Layer | undefined {
   if (path.startsWith("core/")) return "core";
   if (path.startsWith("mock-aad/")) return "mock-aad";
   if (path.startsWith("mock-acs/")) return "mock-acs";
+  if (path.startsWith("harness/store/")) return "store";
   if (COMPOSITION.has(path)) return "composition";
   if (path.startsWith("harness/sandbox/") || path.startsWith("harness/tenant-import/")) return "sandbox data";
   if (path.startsWith("harness/external/")) return "external";
@@ -52,7 +61,7 @@ function layerOf(path: string): Layer | undefined {
   return undefined;
 }
 
-const BELOW_HARNESS: Layer[] = ["core", "mock-aad", "mock-acs"];
+const BELOW_HARNESS: Layer[] = ["core", "mock-aad", "mock-acs", "store"];
 const BELOW_TRANSPORTS: Layer[] = [...BELOW_HARNESS, "sandbox data", "external", "operator", "composition"];
 
 /** What each layer may import besides itself. */
@@ -60,6 +69,7 @@ const MAY_IMPORT: Record<Layer, Layer[]> = {
   core: [],
   "mock-aad": ["core"],
   "mock-acs": ["core"],
+  store: ["core"],
   "sandbox data": BELOW_HARNESS,
   external: [...BELOW_HARNESS, "sandbox data"],
   operator: [...BELOW_HARNESS, "sandbox data", "external"],

@@ -61,11 +61,46 @@ export interface FaultDecision {
  * The fault rules of one sandbox. The first rule (in the order added) that matches a request and is
  * active, not spent, and wins its draw decides; a request no rule takes gets its normal answer.
  */
+/** The rules as a store keeps them (`snapshot`/`restore`), so every replica applies the same ones. */
+export interface FaultSnapshot {
+  rules: FaultRule[];
+  next: number;
+}
+
 export class FaultInjector {
   #rules: Stored[] = [];
   #next = 1;
+  #listeners: (() => void)[] = [];
 
   constructor(private readonly clock: Clock) {}
+
+  /** Calls `listener` after every add, remove and clear (not after hits, which stay per replica). */
+  onChange(listener: () => void): void {
+    this.#listeners.push(listener);
+  }
+
+  #changed(): void {
+    for (const listener of this.#listeners) listener();
+  }
+
+  /** The rules and the next id, for the store. */
+  snapshot(): FaultSnapshot {
+    return { rules: this.list(), next: this.#next };
+  }
+
+  /** Takes the rules another replica stored; no change listener hears it. */
+  restore(snapshot: FaultSnapshot): void {
+    this.#next = snapshot.next;
+    this.#rules = snapshot.rules.map((stored) => {
+      const rule = structuredClone(stored) as FaultRule;
+      return {
+        rule,
+        from: rule.activeFrom !== undefined ? Date.parse(rule.activeFrom) : undefined,
+        until: rule.activeUntil !== undefined ? Date.parse(rule.activeUntil) : undefined,
+        random: seeded(rule.seed ?? 1),
+      };
+    });
+  }
 
   /** Validates and adds a rule; a rule with the id of an existing one replaces it. */
   add(input: unknown): FaultRule {
@@ -99,6 +134,7 @@ export class FaultInjector {
     const index = this.#rules.findIndex((s) => s.rule.id === id);
     if (index >= 0) this.#rules[index] = stored;
     else this.#rules.push(stored);
+    this.#changed();
     return { ...rule };
   }
 
@@ -110,12 +146,14 @@ export class FaultInjector {
   remove(id: string): boolean {
     const before = this.#rules.length;
     this.#rules = this.#rules.filter((s) => s.rule.id !== id);
+    if (this.#rules.length < before) this.#changed();
     return this.#rules.length < before;
   }
 
   clear(): void {
     this.#rules = [];
     this.#next = 1;
+    this.#changed();
   }
 
   /** The fault for this request, if any; counts the hit. */

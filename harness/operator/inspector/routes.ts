@@ -28,18 +28,26 @@ export function inspectorRoutes(app: FastifyInstance, sandbox: OperatedSandbox):
   app.get("/inspector/traffic", async (request, reply) => {
     try {
       const filter = filterFromQuery((request.query ?? {}) as Record<string, unknown>);
+      const journal = await sandbox.journal.entries();
       return {
         now: sandbox.clock.now().toISOString(),
-        entries: trafficView(sandbox.journal.list(), filter, sandbox.clock.nowMs(), sandbox.signingKeyIds),
+        entries: trafficView(journal, filter, sandbox.clock.nowMs(), sandbox.signingKeyIds),
       };
     } catch (err) {
       return reply.code(400).send({ error: "invalid_filter", message: (err as Error).message });
     }
   });
 
-  app.get("/inspector/world", async (request) =>
-    worldView(sandbox.world, sandbox.descriptorFor(request), (id) => sandbox.identitiesOf(id)),
-  );
+  app.get("/inspector/world", async (request) => {
+    const identities = new Map(
+      await Promise.all(
+        sandbox.world.resources.map(
+          async (r) => [r.resourceId, await sandbox.identitiesOf(r.resourceId)] as const,
+        ),
+      ),
+    );
+    return worldView(sandbox.world, sandbox.descriptorFor(request), (id) => identities.get(id) ?? []);
+  });
 
   app.get<{ Params: { name: string } }>("/inspector/scenarios/:name", async (request, reply) => {
     const { name } = request.params;

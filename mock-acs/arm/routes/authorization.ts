@@ -123,7 +123,7 @@ export function authorizationRoutes(service: ArmService) {
       return roleAssignmentShape(scope.subscriptionId, found);
     });
 
-    serveArm(app, service, OPS.createRoleAssignment, ({ caller, params }, request, reply) => {
+    serveArm(app, service, OPS.createRoleAssignment, async ({ caller, params }, request, reply) => {
       const scope = scopeOf(caller, params);
       const name = params.roleAssignmentName!;
       if (!isGuid(name)) throw new ArmError("InvalidRoleAssignmentId", { name });
@@ -155,7 +155,7 @@ export function authorizationRoutes(service: ArmService) {
       const principalType =
         typeof properties.principalType === "string" ? properties.principalType : knownType;
       const description = typeof properties.description === "string" ? properties.description : undefined;
-      ctx.editResources((doc) => {
+      await ctx.editResources((doc) => {
         scope.list(doc).push({
           principal: principalId,
           role: role.id,
@@ -170,14 +170,14 @@ export function authorizationRoutes(service: ArmService) {
       return reply.code(201).send(roleAssignmentShape(scope.subscriptionId, created));
     });
 
-    serveArm(app, service, OPS.deleteRoleAssignment, ({ caller, params }, _request, reply) => {
+    serveArm(app, service, OPS.deleteRoleAssignment, async ({ caller, params }, _request, reply) => {
       const scope = scopeOf(caller, params);
       authorize(ctx, caller, DELETE_ASSIGNMENTS, scope.id);
       const index = atScope(scope.id).findIndex((a) => sameId(a.name, params.roleAssignmentName!));
       if (index < 0) return reply.code(204).send();
       const removed = atScope(scope.id)[index]!;
       // World-file order is ARM's order at a scope, so the index names the entry.
-      ctx.editResources((doc) => {
+      await ctx.editResources((doc) => {
         scope.list(doc).splice(index, 1);
       });
       return reply.code(200).send(roleAssignmentShape(scope.subscriptionId, removed));

@@ -94,7 +94,7 @@ export function communicationRoutes(service: ArmService) {
       communicationServiceShape(existing(call, READ)),
     );
 
-    serveArm(app, service, OPS.createOrUpdateCommunicationService, (call, request, reply) => {
+    serveArm(app, service, OPS.createOrUpdateCommunicationService, async (call, request, reply) => {
       const { resource, subscriptionId, group } = addressed(call, WRITE);
       const subscription = callersSubscription(ctx, call.caller, subscriptionId);
       const resourceGroup = resourceGroupOf(subscription, group);
@@ -120,14 +120,14 @@ export function communicationRoutes(service: ArmService) {
       }
       const tags = tagsOf(body.tags);
       if (resource) {
-        ctx.editResources((doc) => {
+        await ctx.editResources((doc) => {
           if (tags) doc.acs[resource.name]!.tags = tags;
         });
         return communicationServiceShape(current(resource.name));
       }
       const tenant = ctx.arm().tenants.find((t) => t.id === subscription.tenantId);
       const location = dataLocationKey(dataLocation as string);
-      ctx.editResources((doc) => {
+      await ctx.editResources((doc) => {
         doc.acs[name] = {
           ...(tenant ? { tenant: tenant.name } : {}),
           subscription: subscription.id,
@@ -175,17 +175,17 @@ export function communicationRoutes(service: ArmService) {
       };
     });
 
-    serveArm(app, service, OPS.updateCommunicationService, (call, request) => {
+    serveArm(app, service, OPS.updateCommunicationService, async (call, request) => {
       const resource = existing(call, WRITE);
       const tags = tagsOf((request.body as { tags?: unknown } | undefined)?.tags);
-      if (tags) ctx.editResources((doc) => (doc.acs[resource.name]!.tags = tags));
+      if (tags) await ctx.editResources((doc) => (doc.acs[resource.name]!.tags = tags));
       return communicationServiceShape(current(resource.name));
     });
 
-    serveArm(app, service, OPS.deleteCommunicationService, (call, _request, reply) => {
+    serveArm(app, service, OPS.deleteCommunicationService, async (call, _request, reply) => {
       const { resource } = addressed(call, DELETE);
       if (!resource) return reply.code(204).send();
-      ctx.editResources((doc) => {
+      await ctx.editResources((doc) => {
         delete doc.acs[resource.name];
       });
       return reply.code(200).send();
@@ -193,7 +193,7 @@ export function communicationRoutes(service: ArmService) {
 
     serveArm(app, service, OPS.listCommunicationServiceKeys, (call) => keysShape(existing(call, LIST_KEYS)));
 
-    serveArm(app, service, OPS.regenerateCommunicationServiceKey, (call, request) => {
+    serveArm(app, service, OPS.regenerateCommunicationServiceKey, async (call, request) => {
       const resource = existing(call, REGENERATE_KEY);
       const keyType = (request.body as { keyType?: unknown } | undefined)?.keyType;
       const which = typeof keyType === "string" ? keyType.toLowerCase() : "";
@@ -202,7 +202,7 @@ export function communicationRoutes(service: ArmService) {
           detail: "keyType must be either 'primary' or 'secondary' (case-insensitive)",
         });
       }
-      ctx.editResources((doc) => {
+      await ctx.editResources((doc) => {
         const entry = doc.acs[resource.name]!;
         // Both keys become explicit: the one kept must not change when the world is rebuilt.
         entry.primaryKey = which === "primary" ? newKey() : resource.primaryKey;

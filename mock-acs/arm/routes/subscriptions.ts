@@ -89,7 +89,7 @@ export function subscriptionRoutes(service: ArmService) {
       return resourceGroupShape(subscription.id, resourceGroupOf(subscription, params.resourceGroupName!));
     });
 
-    serveArm(app, service, OPS.createOrUpdateResourceGroup, ({ caller, params }, request, reply) => {
+    serveArm(app, service, OPS.createOrUpdateResourceGroup, async ({ caller, params }, request, reply) => {
       const subscription = callersSubscription(ctx, caller, params.subscriptionId!);
       const name = params.resourceGroupName!;
       authorize(ctx, caller, WRITE_GROUP, resourceGroupScope(subscription.id, name));
@@ -102,7 +102,7 @@ export function subscriptionRoutes(service: ArmService) {
         string,
         string
       >;
-      ctx.editResources((doc) => {
+      await ctx.editResources((doc) => {
         const groups = subscriptionEntry(doc, subscription).resourceGroups;
         const key = Object.keys(groups).find((g) => sameId(g, name)) ?? existing?.name ?? name;
         groups[key] = {
@@ -121,12 +121,12 @@ export function subscriptionRoutes(service: ArmService) {
       app,
       service,
       OPS.deleteResourceGroup,
-      ({ caller, params, origin, apiVersion }, _request, reply) => {
+      async ({ caller, params, origin, apiVersion }, _request, reply) => {
         const subscription = callersSubscription(ctx, caller, params.subscriptionId!);
         const name = params.resourceGroupName!;
         authorize(ctx, caller, DELETE_GROUP, resourceGroupScope(subscription.id, name));
         const group = resourceGroupOf(subscription, name);
-        ctx.editResources((doc) => {
+        await ctx.editResources((doc) => {
           const groups = doc.subscriptions[subscription.name]?.resourceGroups ?? {};
           for (const key of Object.keys(groups)) if (sameId(key, group.name)) delete groups[key];
           // The group's resources go with it.
