@@ -285,7 +285,7 @@ function runningSandbox(lease: Lease, caCertPem: string | null, close: () => Pro
     faults: guarded(lease, sandboxFaults(sandbox.faults)),
     requests: (filter) => queryJournal(live().journal.list(), filter),
     countRequests: (filter) => queryJournal(live().journal.list(), filter).length,
-    reset: () => live().reset(),
+    reset: async () => live().reset(),
     close: async () => {
       if (lease.open) await close();
     },
