@@ -117,13 +117,7 @@ export async function park(key: string, sandbox: Sandbox): Promise<void> {
   await Promise.all(evicted.map((s) => s.close()));
 }
 
-/** Whether a parked sandbox is of this mode (intercept mode keeps msw installed for it). */
-export function holdsParked(mode: "intercept" | "handlers"): boolean {
-  for (const list of parked.values()) if (list.some((s) => s.mode === mode)) return true;
-  return false;
-}
-
-/** Closes every parked sandbox (tests of the pool itself; a process that exits needs none of this). */
+/** Closes every parked sandbox (`releaseSandboxPool()`; a process that exits needs none of this). */
 export async function drainPool(): Promise<void> {
   const all = [...parked.values()].flat();
   parked.clear();

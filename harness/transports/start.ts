@@ -21,7 +21,7 @@ import {
 } from "../sandbox/world.js";
 import type { Clock } from "../../core/clock.js";
 import { Lease, SandboxClosedError, withLease } from "./running.js";
-import { drainPool, holdsParked, park, poolKey, takeParked } from "./pool.js";
+import { drainPool, park, poolKey, takeParked } from "./pool.js";
 import { durationMs } from "../../core/duration.js";
 import { readUserFile } from "../sandbox/user-file.js";
 import { parseLocatedYaml } from "../sandbox/yaml-location.js";
@@ -365,18 +365,15 @@ async function startInProcess(
       // A request of this handle still runs: nobody else may have this sandbox.
       await ended.sandbox.close();
     }
-    intercepting?.releaseInterception(holdsParked("intercept"));
   });
 }
 
 /**
- * Closes the sandboxes this process keeps for reuse (see {@link startSandbox}) and, when no sandbox is
- * open, removes intercept mode's msw patches: for a suite that wants its memory back, or its own msw
- * server alone, before it goes on. The next `startSandbox()` builds a new sandbox.
+ * Closes the sandboxes this process keeps for reuse (see {@link startSandbox}), for a suite that wants
+ * their memory back. The next `startSandbox()` builds a new sandbox.
  */
 export async function releaseSandboxPool(): Promise<void> {
   await drainPool();
-  if (interception) (await interception).releaseInterception(false);
 }
 
 /** Server mode: a sandbox of its own, listening until closed. */

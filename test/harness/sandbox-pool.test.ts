@@ -446,24 +446,32 @@ describe("what the pool shares, and with whom", () => {
   });
 });
 
-describe("intercept mode's msw server, kept between tests", () => {
-  it("still answers after a suite's own msw server was set up and closed in between", async () => {
-    const first = await startSandbox({ mode: "intercept" });
-    await first.close();
-    // A suite's own msw server: msw 2 shares its interceptors, and closing it disposes them for all.
-    const own = setupServer(
-      http.get("https://api.example.test/ping", () => HttpResponse.json({ pong: true })),
-    );
-    own.listen({ onUnhandledRequest: "bypass" });
-    expect(await (await fetch("https://api.example.test/ping")).json()).toEqual({ pong: true });
-    own.close();
-    const second = await startSandbox({ mode: "intercept" });
+describe("intercept mode beside a suite's own msw server", () => {
+  it("answers again after the suite's own server, closed while a sandbox was open, took msw's patches with it", async () => {
+    const outer = await startSandbox({ mode: "intercept" });
     try {
-      const answer = await fetch("https://login.microsoftonline.com/_sandbox/descriptor");
-      expect(answer.status).toBe(200);
-      expect(((await answer.json()) as { mode: string }).mode).toBe("intercept");
+      // msw 2 shares its interceptors between servers, and closing one disposes them for all.
+      const own = setupServer(
+        http.get("https://api.example.test/ping", () => HttpResponse.json({ pong: true })),
+      );
+      own.listen({ onUnhandledRequest: "bypass" });
+      expect(await (await fetch("https://api.example.test/ping")).json()).toEqual({ pong: true });
+      own.close();
+      const inner = await startSandbox({ mode: "intercept", world: { tenants: { northwind: {} } } });
+      try {
+        const answer = await fetch("https://login.microsoftonline.com/_sandbox/descriptor");
+        expect(answer.status).toBe(200);
+        const descriptor = (await answer.json()) as { tenants: { name: string }[] };
+        expect(descriptor.tenants.map((t) => t.name)).toContain("northwind");
+      } finally {
+        await inner.close();
+      }
+      // The hosts go back to the outer sandbox, through the server set up anew.
+      const back = await fetch("https://login.microsoftonline.com/_sandbox/descriptor");
+      const descriptor = (await back.json()) as { tenants: { name: string }[] };
+      expect(descriptor.tenants.map((t) => t.name)).toEqual(["contoso", "fabrikam"]);
     } finally {
-      await second.close();
+      await outer.close();
     }
   });
 });
