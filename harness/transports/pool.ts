@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { World } from "../sandbox/world.js";
 import type { Sandbox } from "../sandbox/sandbox.js";
-import type { StartSandboxOptions } from "./start.js";
 
 /*
  * The in-process sandboxes of this process (a test worker), kept for reuse. Building a sandbox is
@@ -23,6 +22,18 @@ const MAX_PARKED = 8;
 /** Parked sandboxes by key, oldest first; a Map keeps the keys in the order they were last parked to. */
 const parked = new Map<string, Sandbox[]>();
 
+/** What of `startSandbox()`'s options decides whether and which sandbox may be reused. */
+export interface PooledOptions {
+  scenario?: string | undefined;
+  world?: unknown;
+  plugins?: readonly unknown[] | undefined;
+  dataDir?: string | undefined;
+  debugLog?: string | undefined;
+  adminToken?: string | undefined;
+  startTime?: string | undefined;
+  looseApiVersion?: boolean | undefined;
+}
+
 /** The facts a sandbox is built from, beyond `options`: resolved by startSandbox. */
 export interface PoolFacts {
   mode: "intercept" | "handlers";
@@ -36,7 +47,7 @@ export interface PoolFacts {
  * The key of the sandboxes `startSandbox(options)` may reuse, or undefined when it must build its own.
  * Files count by their content, so a scenario or world file changed on disk makes a new sandbox.
  */
-export function poolKey(options: StartSandboxOptions, facts: PoolFacts): string | undefined {
+export function poolKey(options: PooledOptions, facts: PoolFacts): string | undefined {
   if (
     (options.plugins !== undefined && options.plugins.length > 0) ||
     options.dataDir !== undefined ||
@@ -57,7 +68,7 @@ export function poolKey(options: StartSandboxOptions, facts: PoolFacts): string 
   ]);
 }
 
-function worldKey(options: StartSandboxOptions, scenarioFile: string | undefined): string | undefined {
+function worldKey(options: PooledOptions, scenarioFile: string | undefined): string | undefined {
   const { world } = options;
   if (options.scenario !== undefined) {
     if (world !== undefined || scenarioFile === undefined) return undefined;
