@@ -14,6 +14,7 @@ export {
   type RunningSandbox,
   type StartSandboxOptions,
 } from "./transports/start.js";
+export { SandboxClosedError } from "./transports/running.js";
 export type { Descriptor } from "./sandbox/descriptor.js";
 export {
   World,
