@@ -19,8 +19,9 @@ process.env.ACS_SANDBOX_DEVICE_CODE_INTERVAL ??= "1s";
  * identity source on first use). Every other file shares a worker process with the files before it, so
  * it does not pay again for importing the mocks and the SDKs (about 1.5 s of CPU per file, half the
  * suite's CPU when every file had its own). Sharing is safe because files in one worker run one after
- * another, and intercept mode closes its msw server when a file's last sandbox closes
- * (harness/transports/intercept.ts).
+ * another, a closed sandbox never answers again (one the pool keeps for the worker's next test is reset
+ * first), and intercept mode takes msw's patches off when a file's last sandbox closes
+ * (harness/transports/pool.ts, intercept.ts).
  */
 const ISOLATED = [
   "test/third-party/credentials-mi-*.test.ts",

@@ -8,7 +8,13 @@
  * console.log(sb.descriptor.baseUrl, sb.descriptor.acs[0].connectionString);
  * await sb.close();
  */
-export { startSandbox, type RunningSandbox, type StartSandboxOptions } from "./transports/start.js";
+export {
+  releaseSandboxPool,
+  startSandbox,
+  type RunningSandbox,
+  type StartSandboxOptions,
+} from "./transports/start.js";
+export { SandboxClosedError } from "./transports/running.js";
 export type { Descriptor } from "./sandbox/descriptor.js";
 export {
   World,

@@ -1,29 +1,64 @@
 import { setupServer } from "msw/node";
 import { sandboxHandlers } from "./msw.js";
-import type { Sandbox } from "../sandbox/sandbox.js";
+import type { Lease } from "./running.js";
 
 /*
  * Intercept mode shares one msw server per process (msw patches the process's HTTP modules once). The
- * sandboxes that are open form a stack: the newest answers, and closing it hands the hosts back to the
- * one before. A closed sandbox never answers again, so state cannot bleed from one test to the next.
+ * handles that are open form a stack: the newest answers, and closing it hands the hosts back to the
+ * one before. The stack holds handles' leases, not sandboxes: a closed handle is off the stack and its
+ * lease refuses, even when its sandbox is parked for the next test (pool.ts).
+ *
+ * When the last handle closes, msw's patches come off: with them on, every request of the process
+ * goes through msw, and its passthrough is not transparent to every client (an HTTPS_PROXY agent's
+ * request hangs; test/third-party/credentials-environment.test.ts). The server object itself (its
+ * handlers, ~70% of msw's set-up) is kept, so the next test only puts the patches back on.
  */
-const active: Sandbox[] = [];
+const active: Lease[] = [];
 let server: ReturnType<typeof setupServer> | undefined;
+let listening = false;
 
-export function attachInterception(sandbox: Sandbox): void {
-  if (!server) {
-    const created = setupServer(...sandboxHandlers(() => active.at(-1)));
-    created.listen({ onUnhandledRequest: "bypass" });
-    server = created;
-  }
-  active.push(sandbox);
+/*
+ * msw's interceptors are process-wide: every `setupServer()` of msw 2 shares one set of interceptor
+ * objects (msw src/node/setupServer.ts, `defaultInterceptors`), a second server adds its listeners to
+ * them, and closing any server disposes them, removing every server's listeners (@mswjs/interceptors
+ * src/Interceptor.ts, `dispose`: `this.emitter.removeAllListeners()`). So a suite's own msw server,
+ * closed while one of our sandboxes is open, silently ends ours. A probe listener of ours on the
+ * interceptors tells: when it is gone, so are our handlers, and ours is set up anew (never closed: that
+ * would dispose the interceptors the other server may be using now).
+ */
+const INTERCEPTOR_SYMBOLS = [Symbol.for("client-request-interceptor"), Symbol.for("fetch-interceptor")];
+interface RunningInterceptor {
+  on(event: "request", listener: () => void): unknown;
+  emitter: { listeners(event: "request"): unknown[] };
+}
+const globals = globalThis as unknown as Record<symbol, RunningInterceptor | undefined>;
+const probe = () => {};
+
+/** Whether our server's listeners are still on the process's interceptors. */
+function patched(): boolean {
+  return INTERCEPTOR_SYMBOLS.every((symbol) => globals[symbol]?.emitter.listeners("request").includes(probe));
 }
 
-export function detachInterception(sandbox: Sandbox): void {
-  const index = active.indexOf(sandbox);
-  if (index >= 0) active.splice(index, 1);
-  if (active.length === 0 && server) {
-    server.close();
+export function attachInterception(lease: Lease): void {
+  if (listening && !patched()) {
     server = undefined;
+    listening = false;
   }
+  if (!listening) {
+    server ??= setupServer(...sandboxHandlers(() => active.at(-1)));
+    server.listen({ onUnhandledRequest: "bypass" });
+    for (const symbol of INTERCEPTOR_SYMBOLS) globals[symbol]?.on("request", probe);
+    listening = true;
+  }
+  active.push(lease);
+}
+
+/** Takes a handle off the stack: the hosts go back to the one before it, or, with none, to the network. */
+export function detachInterception(lease: Lease): void {
+  const index = active.indexOf(lease);
+  if (index >= 0) active.splice(index, 1);
+  if (active.length > 0 || !listening) return;
+  if (patched()) server?.close();
+  else server = undefined;
+  listening = false;
 }

@@ -1,6 +1,6 @@
 import { http, type HttpHandler } from "msw";
 import type { Sandbox } from "../sandbox/sandbox.js";
-import { sandboxOf } from "./running.js";
+import { leaseOf, type Lease } from "./running.js";
 import type { RunningSandbox } from "./start.js";
 import { DROP_MARKER } from "../operator/faults/drop-marker.js";
 
@@ -21,7 +21,11 @@ export const GRAPH_HOSTS = /^https:\/\/graph\.microsoft\.com\//i;
 export const IMDS_HOSTS = /^http:\/\/169\.254\.169\.254\//;
 
 /** Hands one fetch-style request to the sandbox's fastify app in-process and returns its answer. */
-export async function forward(sandbox: Sandbox, request: Request, target = request.url): Promise<Response> {
+export async function forward(
+  sandbox: Pick<Sandbox, "app">,
+  request: Request,
+  target = request.url,
+): Promise<Response> {
   const url = new URL(target);
   const headers: Record<string, string> = {};
   request.headers.forEach((value, key) => {
@@ -64,18 +68,16 @@ export async function forward(sandbox: Sandbox, request: Request, target = reque
  * server.listen({ onUnhandledRequest: "bypass" });
  */
 export function sandboxHandlers(
-  sandbox: RunningSandbox | Sandbox | (() => Sandbox | undefined),
+  sandbox: RunningSandbox | Sandbox | (() => Lease | undefined),
 ): HttpHandler[] {
-  const target = typeof sandbox === "function" ? sandbox : () => sandboxOf(sandbox) ?? (sandbox as Sandbox);
-  const handle = async ({ request }: { request: Request }) => {
-    const current = target();
-    return current ? forward(current, request) : undefined;
-  };
+  const target = answering(sandbox);
+  // A closed handle's lease refuses (msw answers its error as a 500): never the real host instead.
+  const handle = async ({ request }: { request: Request }) =>
+    target()?.answer((current) => forward(current, request));
   const armDoubleSlash = async ({ request }: { request: Request }) => {
-    const current = target();
     const mangled = new URL(request.url);
     const original = `https://management.azure.com//${mangled.host}${mangled.pathname}${mangled.search}`;
-    return current ? forward(current, request, original) : undefined;
+    return target()?.answer((current) => forward(current, request, original));
   };
   return [
     http.all(ENTRA_HOSTS, handle),
@@ -85,4 +87,13 @@ export function sandboxHandlers(
     http.all(GRAPH_HOSTS, handle),
     http.all(IMDS_HOSTS, handle),
   ];
+}
+
+/** Whatever was given, as the lease that answers now: a started sandbox's own, or one for a bare Sandbox. */
+function answering(sandbox: RunningSandbox | Sandbox | (() => Lease | undefined)): () => Lease | undefined {
+  if (typeof sandbox === "function") return sandbox;
+  const lease = leaseOf(sandbox);
+  if (lease) return () => lease;
+  const bare: Pick<Lease, "answer"> = { answer: (work) => work(sandbox as Sandbox) };
+  return () => bare as Lease;
 }

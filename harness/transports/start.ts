@@ -20,11 +20,12 @@ import {
   type WorldPatch,
 } from "../sandbox/world.js";
 import type { Clock } from "../../core/clock.js";
-import { withSandbox } from "./running.js";
 import { createHash } from "node:crypto";
 import type { SandboxStore } from "../../core/store.js";
 import { openStore } from "../store/index.js";
 import { sharedCa } from "../sandbox/ca.js";
+import { Lease, SandboxClosedError, withLease } from "./running.js";
+import { drainPool, park, poolKey, takeParked } from "./pool.js";
 import { durationMs } from "../../core/duration.js";
 import { readUserFile } from "../sandbox/user-file.js";
 import { parseLocatedYaml } from "../sandbox/yaml-location.js";
@@ -113,12 +114,12 @@ export interface RunningSandbox {
   requests(filter?: RequestFilter): JournalEntry[];
   /** How many journal entries match: `sb.countRequests({ service: "acs", status: "5xx" })`. */
   countRequests(filter?: RequestFilter): number;
-  reset(): Promise<void>;
   /**
    * Resolves once every change made so far (`editWorld`, clock, faults) is kept in the store; rejects when
    * one could not be (a database down). Admin API answers wait for it by themselves.
    */
   persisted(): Promise<void>;
+  reset(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -192,7 +193,7 @@ function resolveWorld(options: StartSandboxOptions): World {
   return parseWorld(world);
 }
 
-/** What one transport adds to a sandbox: options only it knows, and how it connects the sandbox to clients. */
+/** What server mode adds to a sandbox: options only it knows, and how it connects the sandbox to clients. */
 interface Transport {
   /** Sandbox options that depend on the transport (TLS material, the CA path, a fixed public origin). */
   readonly sandboxOptions: Pick<SandboxCoreOptions, "https" | "caCertPath" | "publicUrl">;
@@ -200,21 +201,6 @@ interface Transport {
   readonly caCertPem: string | null;
   /** Connects the sandbox to its clients; the answer disconnects it. */
   attach(sandbox: Sandbox): Promise<() => Promise<void>>;
-}
-
-/** Intercept mode: msw hands the real hosts' requests to the sandbox. Handlers mode: the caller's own msw does. */
-function inProcessTransport(mode: "intercept" | "handlers"): Transport {
-  return {
-    sandboxOptions: {},
-    caCertPem: null,
-    async attach(sandbox) {
-      if (mode === "handlers") return async () => {};
-      // msw is loaded only here: `serve` and handlers mode never pay for it.
-      const interception = await import("./intercept.js");
-      interception.attachInterception(sandbox);
-      return async () => interception.detachInterception(sandbox);
-    },
-  };
 }
 
 /** Server mode: an HTTPS listener (and optionally a second on 443) with a certificate from the local CA. */
@@ -295,33 +281,58 @@ function caDirOf(options: StartSandboxOptions): string {
   return defaultCaDir();
 }
 
-/** The public face of a started sandbox: what tests and users may rely on, nothing of its internals. */
-function runningSandbox(sandbox: Sandbox, caCertPem: string | null, detach: () => Promise<void>) {
+/**
+ * An object that stands for `target` while the lease is open and refuses every use after (a closed
+ * handle's clock must not move the clock of the sandbox the next test was given).
+ */
+function guarded<T extends object>(lease: Lease, target: T): T {
+  return new Proxy(target, {
+    get(object, property) {
+      if (!lease.open) throw new SandboxClosedError();
+      const value: unknown = Reflect.get(object, property, object);
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(object) : value;
+    },
+  });
+}
+
+/**
+ * The public face of a started sandbox: what tests and users may rely on, nothing of its internals. A
+ * handle: once closed it refuses every call (closing again does nothing), even when its sandbox lives
+ * on for another handle.
+ */
+function runningSandbox(lease: Lease, caCertPem: string | null, close: () => Promise<void>) {
+  const sandbox = lease.sandbox;
+  const live = () => lease.sandbox;
   const running: RunningSandbox = {
     get descriptor() {
-      return sandbox.descriptor;
+      return live().descriptor;
     },
-    clock: sandbox.clock,
+    clock: guarded(lease, sandbox.clock),
     get world() {
-      return sandbox.world.document;
+      return live().world.document;
     },
-    editWorld: (patch) => sandbox.editWorld(patch),
+    editWorld: (patch) => live().editWorld(patch),
     caCertPem,
-    faults: sandboxFaults(sandbox.faults),
-    requests: (filter) => queryJournal(sandbox.journal.list(), filter),
-    persisted: () => sandbox.persisted(),
-    countRequests: (filter) => queryJournal(sandbox.journal.list(), filter).length,
-    reset: () => sandbox.reset(),
-    async close() {
-      await detach();
-      await sandbox.close();
+    faults: guarded(lease, sandboxFaults(sandbox.faults)),
+    requests: (filter) => queryJournal(live().journal.list(), filter),
+    countRequests: (filter) => queryJournal(live().journal.list(), filter).length,
+    persisted: () => live().persisted(),
+    reset: async () => live().reset(),
+    close: async () => {
+      if (lease.open) await close();
     },
   };
-  return withSandbox(running, sandbox);
+  return withLease(running, lease);
 }
 
 /**
  * Starts a sandbox: the fake Entra ID and ACS Identity service with one world and one clock.
+ *
+ * In intercept and handlers mode `close()` resets the sandbox and keeps it for this process's next
+ * `startSandbox()` with the same options (same world or scenario, no plugins, data dir, debug log, admin
+ * token or start time), which hands it out under a new handle: a fresh sandbox per test costs what a
+ * reset does. Nothing carries over (world, codes, refresh tokens, sessions, identities, assignments,
+ * clock, faults, journal), and the closed handle refuses every call.
  *
  * @example
  * const sb = await startSandbox({ mode: "intercept" });
@@ -331,22 +342,90 @@ function runningSandbox(sandbox: Sandbox, caCertPem: string | null, detach: () =
  */
 export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
   const mode = options.mode ?? "intercept";
+  return mode === "server" ? startServer(options) : startInProcess(options, mode);
+}
+
+/** How long `close()` lets a closed handle's requests still running end before the sandbox is discarded. */
+const CLOSE_GRACE_MS = 1000;
+
+/** msw is loaded only for intercept mode: `serve` and handlers mode never pay for it. */
+let interception: Promise<typeof import("./intercept.js")> | undefined;
+
+/** Intercept mode (msw hands the real hosts' requests to the sandbox) and handlers mode (the caller's msw does). */
+async function startInProcess(
+  options: StartSandboxOptions,
+  mode: "intercept" | "handlers",
+): Promise<RunningSandbox> {
+  const interval = deviceCodeIntervalMs(options);
+  // Kept beside the CA, as `serve` keeps them: a new process (a restart, a test file) makes no RSA keys.
+  const keysDir = options.dataDir ? undefined : join(caDirOf(options), "signing-keys");
+  const scenarioFile =
+    options.scenario !== undefined && options.world === undefined
+      ? resolveScenarioPath(options.scenario)
+      : undefined;
+  const key = poolKey(options, {
+    mode,
+    keysDir,
+    deviceCodeIntervalMs: interval.deviceCodeIntervalMs,
+    scenarioFile,
+  });
+  const sandbox =
+    (key !== undefined ? takeParked(key) : undefined) ??
+    (await Sandbox.create({
+      world: resolveWorld(options),
+      mode,
+      store: await storeFor(options),
+      looseApiVersion: options.looseApiVersion ?? false,
+      dataDir: options.dataDir,
+      ...(keysDir ? { keysDir } : {}),
+      adminToken: options.adminToken,
+      debugLogPath: options.debugLog,
+      plugins: options.plugins,
+      ...(options.startTime ? { startTime: options.startTime } : {}),
+      ...interval,
+    }));
+  const lease = new Lease(sandbox);
+  const intercepting = mode === "intercept" ? await (interception ??= import("./intercept.js")) : undefined;
+  intercepting?.attachInterception(lease);
+  return runningSandbox(lease, null, async () => {
+    intercepting?.detachInterception(lease);
+    const ended = await lease.end(CLOSE_GRACE_MS);
+    if (!ended) return;
+    if (key !== undefined && ended.settled) {
+      await ended.sandbox.reset();
+      await park(key, ended.sandbox);
+    } else {
+      // A request of this handle still runs: nobody else may have this sandbox.
+      await ended.sandbox.close();
+    }
+  });
+}
+
+/**
+ * Closes the sandboxes this process keeps for reuse (see {@link startSandbox}), for a suite that wants
+ * their memory back. The next `startSandbox()` builds a new sandbox.
+ */
+export async function releaseSandboxPool(): Promise<void> {
+  await drainPool();
+}
+
+/** Server mode: a sandbox of its own, listening until closed. */
+async function startServer(options: StartSandboxOptions): Promise<RunningSandbox> {
   const world = resolveWorld(options);
   const store = await storeFor(options);
   let transport: Transport;
   try {
-    transport = mode === "server" ? await serverTransport(options, world, store) : inProcessTransport(mode);
+    transport = await serverTransport(options, world, store);
   } catch (err) {
     await store.close();
     throw err;
   }
   const sandbox = await Sandbox.create({
     world,
-    mode,
+    mode: "server",
     store,
     looseApiVersion: options.looseApiVersion ?? false,
     dataDir: options.dataDir,
-    // Kept beside the CA, as `serve` keeps them: a new process (a restart, a test file) makes no RSA keys.
     ...(options.dataDir ? {} : { keysDir: join(caDirOf(options), "signing-keys") }),
     adminToken: options.adminToken,
     debugLogPath: options.debugLog,
@@ -355,13 +434,20 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     ...deviceCodeIntervalMs(options),
     ...transport.sandboxOptions,
   });
+  let detach: () => Promise<void>;
   try {
-    return runningSandbox(sandbox, transport.caCertPem, await transport.attach(sandbox));
+    detach = await transport.attach(sandbox);
   } catch (err) {
-    // A port in use, a refused interception: nothing of the half-started sandbox stays open.
+    // A port in use: nothing of the half-started sandbox stays open.
     await sandbox.close();
     throw err;
   }
+  const lease = new Lease(sandbox);
+  return runningSandbox(lease, transport.caCertPem, async () => {
+    await lease.end(0);
+    await detach();
+    await sandbox.close();
+  });
 }
 
 /**

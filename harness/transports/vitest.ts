@@ -6,6 +6,11 @@ import { startSandbox, type RunningSandbox, type StartSandboxOptions } from "./s
  * `acs-sandbox/vitest`: a test fixture that gives each test a fresh intercept-mode sandbox (the real
  * Entra ID and ACS hosts answered in-process) and closes it after the test, pass or fail; and
  * `suiteSandbox()`, one sandbox (any mode) shared by the tests of a `describe` block.
+ *
+ * Fresh costs what a reset does: `close()` resets the sandbox and keeps it for the worker's next test
+ * with the same scenario, which gets it under a new handle (startSandbox's pool). Each test still
+ * starts from the loaded world with nothing of the test before (codes, tokens, sessions, identities,
+ * clock, faults, journal), and a handle a finished test kept refuses every call.
  */
 
 export interface SandboxFixtures {

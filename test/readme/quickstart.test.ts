@@ -41,7 +41,11 @@ describe("README: the quickstart end to end", () => {
     const { expiresOnTimestamp } = await credential.getToken(); // the Entra token's expiry
     await sb.close();
     // #endregion intercept-quickstart
-    expect(sb.descriptor.acs[0]!.endpoint).toBe("https://contoso-acs.communication.azure.com/");
+    // A closed sandbox refuses every call; the next one names the same real host.
+    expect(() => sb.descriptor).toThrow(/this sandbox was closed/);
+    const next = await startSandbox({ mode: "intercept" });
+    expect(next.descriptor.acs[0]!.endpoint).toBe("https://contoso-acs.communication.azure.com/");
+    await next.close();
     const aadExp = JSON.parse(Buffer.from(aad!.accessToken.split(".")[1]!, "base64url").toString()).exp;
     expect(teams.expiresOn.getTime()).toBe(aadExp * 1000);
     expect(expiresOnTimestamp).toBe(teams.expiresOn.getTime());
