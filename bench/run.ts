@@ -15,6 +15,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   exchange: async () => (await import("./exchange.js")).runExchangeBenchmark(),
   memory: async () => (await import("./memory.js")).runMemoryBenchmark(),
   identities: async () => (await import("./identities.js")).runIdentityBenchmark(),
+  store: async () => (await import("./store.js")).runStoreBenchmark(),
   scenarios: async () => (await import("./scenarios.js")).runScenariosBenchmark(),
   "per-test": async () => (await import("./per-test.js")).runPerTestBenchmark(process.argv.slice(2)),
 };

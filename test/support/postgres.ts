@@ -44,8 +44,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts a new cluster; `destroy()` it when done. */
-export async function startTestPostgres(): Promise<TestPostgres> {
+/**
+ * Starts a new cluster; `destroy()` it when done. Tests run it without fsync; `durable` keeps
+ * PostgreSQL's own default (fsync on), for benchmarks that compare it with SQLite's durable writes.
+ */
+export async function startTestPostgres(options: { durable?: boolean } = {}): Promise<TestPostgres> {
   const bin = binDir();
   const asRoot = userInfo().uid === 0;
   const dir = mkdtempSync(join(tmpdir(), "acs-sandbox-pg-"));
@@ -68,8 +71,8 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   };
   run("initdb", ["-D", data, "-U", "sandbox", "--auth=trust", "--no-sync", "-E", "UTF8"]);
   const port = await freePort();
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
-  const start = () => run("pg_ctl", ["-D", data, "-o", options, "-l", join(dir, "log"), "-w", "start"]);
+  const settings = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${options.durable ? "" : " -c fsync=off"}`;
+  const start = () => run("pg_ctl", ["-D", data, "-o", settings, "-l", join(dir, "log"), "-w", "start"]);
   const stop = () => run("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]);
   start();
   let running = true;
