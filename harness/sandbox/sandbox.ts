@@ -341,7 +341,7 @@ export class Sandbox implements OperatedSandbox {
     if (this.#options.startTime) this.clock.set(this.#options.startTime);
     await this.#aad.reset();
     await this.#acs.reset();
-    this.#arm.reset();
+    await this.#arm.reset();
     await this.journal.clear();
     this.faults.clear();
     await this.persisted();
