@@ -11,7 +11,19 @@
  * - documents: a few named, versioned JSON documents (the world, the clock, the fault rules) that every
  *   replica caches and re-reads when `versions()` says one changed;
  * - logs: an append-only, bounded, ordered list (the journal).
+ *
+ * Each kind of record has a durability (`declareKind`): durable records (identities, assignments) survive
+ * a restart, and an acknowledged write is on disk; transient ones (Entra's codes, sessions, sign-ins in
+ * progress, refresh tokens, lockouts; ARM's operations under way) are needed only while a process serves
+ * them, so a store only one process uses may keep them in that process's memory, as the sandbox always
+ * did before it had a store. A shared store keeps every kind alike: another replica may need any record.
  */
+
+/**
+ * How long a kind of records must last. `durable`: across restarts (fsynced before the answer).
+ * `transient`: while the process that wrote it runs, at least; across replicas when the store is shared.
+ */
+export type Durability = "durable" | "transient";
 
 /** A value with the version it was read at: `replace` succeeds only while it is still that version. */
 export interface Versioned<T> {
@@ -57,6 +69,13 @@ export interface SandboxStore {
    * against `versions()` before each request. A store only this process uses never changes behind it.
    */
   readonly shared: boolean;
+
+  /**
+   * Says how long a kind's records must last, before its first use; kinds never declared are durable.
+   * An embedded store keeps a transient kind in this process's memory and forgets what an earlier
+   * process left of it on disk.
+   */
+  declareKind(kind: string, durability: Durability): void;
 
   /** The record, or undefined. Values come back frozen: change a copy and `put` or `replace` it. */
   get<T>(kind: string, key: string): Promise<Versioned<T> | undefined>;

@@ -45,7 +45,10 @@ export class AuthorizationCodes {
   constructor(
     private readonly store: SandboxStore,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    // Lives minutes and is redeemed by the process (or, shared, a replica) that serves the sign-in.
+    store.declareKind(KIND, "transient");
+  }
 
   async issue(grant: CodeGrant): Promise<string> {
     // Real codes are long opaque strings starting with "0." or "1."; clients treat them as opaque.

@@ -46,7 +46,11 @@ export class DeviceCodes {
   constructor(
     private readonly store: SandboxStore,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    // Lives minutes: a restart of a single process forgets it, as Entra state always was.
+    store.declareKind(KIND, "transient");
+    store.declareKind(USER_CODE_KIND, "transient");
+  }
 
   async issue(request: DeviceRequest): Promise<{ deviceCode: string; userCode: string }> {
     const deviceCode = `DAQABAAEAAA${randomBytes(48).toString("base64url")}`;

@@ -89,7 +89,10 @@ export class Interactions {
   constructor(
     private readonly store: SandboxStore,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    // A sign-in page in progress: minutes, never worth an fsync.
+    store.declareKind(KIND, "transient");
+  }
 
   /**
    * Entra's throttling answer when `clientAddress` already has too many sign-ins in progress, so one

@@ -29,7 +29,10 @@ export class Lockouts {
   constructor(
     private readonly store: SandboxStore,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    // Failed-attempt counts: transient as in Entra Smart Lockout, which forgets them after a while.
+    store.declareKind(KIND, "transient");
+  }
 
   /** Whether the user is locked out now; a lockout that has run out is forgotten. */
   async locked(userObjectId: string): Promise<boolean> {

@@ -23,7 +23,10 @@ export class Sessions {
   constructor(
     private readonly store: SandboxStore,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    // A browser session cookie: a single process forgets it on restart, as before the store.
+    store.declareKind(KIND, "transient");
+  }
 
   /** A session begun by signing in to the app `clientId`. */
   async create(tenantId: string, userObjectId: string, clientId: string): Promise<string> {

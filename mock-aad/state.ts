@@ -40,7 +40,11 @@ const KIND = "aad.refresh-token";
  * for the inactivity rule.
  */
 export class RefreshTokens {
-  constructor(private readonly store: SandboxStore) {}
+  constructor(private readonly store: SandboxStore) {
+    // Issued on every sign-in: kept on disk they would cost the token endpoint an fsync per answer.
+    // Before the store they lived in memory; an embedded store keeps them there still.
+    store.declareKind(KIND, "transient");
+  }
 
   async issue(grant: RefreshTokenGrant, nowMs: number): Promise<string> {
     // Real refresh tokens are long opaque strings starting "0.A"; clients must not parse them.

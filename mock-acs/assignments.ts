@@ -22,7 +22,10 @@ function teamsKey(tenantId: string, objectId: string): string {
 }
 
 export class AssignmentStore {
-  constructor(private readonly store: SandboxStore) {}
+  constructor(private readonly store: SandboxStore) {
+    // Assignments are the resource's configuration: they survive restarts.
+    for (const kind of [TEAMS_KIND, ENTRA_KIND]) store.declareKind(kind, "durable");
+  }
 
   async #effective<T>(kind: string, resource: AcsResource, seeded: [string, T][]): Promise<Map<string, T>> {
     const out = new Map(seeded);

@@ -49,7 +49,10 @@ export class IdentityStore {
   constructor(
     private readonly clock: Clock,
     private readonly store: SandboxStore,
-  ) {}
+  ) {
+    // Identities are what an ACS resource owns: they survive restarts (fsynced before the answer).
+    for (const kind of KINDS) store.declareKind(kind, "durable");
+  }
 
   async get(id: string): Promise<IdentityRecord | undefined> {
     return (await this.store.get<IdentityRecord>(KIND, id))?.value;

@@ -14,6 +14,7 @@ import type { AcsResource } from "../../mock-acs/resources.js";
 import { buildApp, type SandboxFailure } from "./app.js";
 import { buildDescriptor, canonicalOrigin, type Descriptor, type Port443 } from "./descriptor.js";
 import { FaultInjector } from "../operator/faults/injector.js";
+import { StoredFaultCounts } from "../operator/faults/stored-counts.js";
 import { DebugLog } from "../operator/debug-log.js";
 import { Journal } from "../operator/journal.js";
 import { signingKeys } from "./keys.js";
@@ -98,7 +99,7 @@ export class Sandbox implements OperatedSandbox {
     this.mode = options.mode;
     this.store = store;
     this.clock = new Clock(options.startTime);
-    this.faults = new FaultInjector(this.clock);
+    this.faults = new FaultInjector(this.clock, new StoredFaultCounts(store));
     this.#initialWorld = options.world;
     this.world = new World(options.world.document);
     this.journal = new Journal(store);
@@ -341,7 +342,7 @@ export class Sandbox implements OperatedSandbox {
     if (this.#options.startTime) this.clock.set(this.#options.startTime);
     await this.#aad.reset();
     await this.#acs.reset();
-    this.#arm.reset();
+    await this.#arm.reset();
     await this.journal.clear();
     this.faults.clear();
     await this.persisted();

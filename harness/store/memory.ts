@@ -1,4 +1,4 @@
-import type { KeyedRecord, PutOptions, SandboxStore, Versioned } from "../../core/store.js";
+import type { Durability, KeyedRecord, PutOptions, SandboxStore, Versioned } from "../../core/store.js";
 import { frozenCopy } from "./frozen.js";
 
 interface Row {
@@ -58,6 +58,9 @@ export class MemoryStore implements SandboxStore {
       keys.add(key);
     }
   }
+
+  /** Everything here lasts as long as the process: durable and transient kinds alike. */
+  declareKind(_kind: string, _durability: Durability): void {}
 
   async get<T>(kind: string, key: string): Promise<Versioned<T> | undefined> {
     const row = this.#kinds.get(kind)?.rows.get(key);

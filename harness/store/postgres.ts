@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import {
   StoreUnavailableError,
+  type Durability,
   type KeyedRecord,
   type PutOptions,
   type SandboxStore,
@@ -160,6 +161,9 @@ export class PostgresStore implements SandboxStore {
       throw new StoreUnavailableError(`PostgreSQL at ${this.#where}: ${(err as Error).message}`);
     }
   }
+
+  /** Replicas share every kind: a code issued at one is redeemed at another, so all are kept here. */
+  declareKind(_kind: string, _durability: Durability): void {}
 
   async get<T>(kind: string, key: string): Promise<Versioned<T> | undefined> {
     const { rows } = await this.#query<Row>(

@@ -1,8 +1,9 @@
 import Database from "better-sqlite3";
 import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
-import type { KeyedRecord, PutOptions, SandboxStore, Versioned } from "../../core/store.js";
+import type { Durability, KeyedRecord, PutOptions, SandboxStore, Versioned } from "../../core/store.js";
 import { deepFreeze } from "./frozen.js";
+import { MemoryStore } from "./memory.js";
 import { SCHEMA_VERSION, SQLITE_MIGRATIONS } from "./schema.js";
 
 /*
@@ -15,7 +16,12 @@ import { SCHEMA_VERSION, SQLITE_MIGRATIONS } from "./schema.js";
  * Group commit: the changes of every request arriving in one turn of the event loop go into one
  * transaction, committed (one fsync) on the next turn; each call resolves only after that commit, reads
  * included, so no answer ever shows a change the disk does not hold. Under load this turns one fsync per
- * change into one per batch (the token endpoint keeps its throughput); alone, a change waits one turn.
+ * change into one per batch; alone, a change waits one turn.
+ *
+ * Transient kinds (declareKind: Entra's codes, sessions, refresh tokens, lockouts…) never reach the
+ * database: one process serves them, so they live in its memory as they did before the sandbox had a
+ * store, and a restart forgets them as it always did. A token request then writes nothing to disk and
+ * pays no fsync; only durable changes (identities, assignments, the world, clock and faults) do.
  */
 
 export const DATABASE_FILE = "sandbox.sqlite";
@@ -138,12 +144,16 @@ export class SqliteStore implements SandboxStore {
   readonly #statements;
   /** The transaction open for this turn's changes, and how its callers hear of its commit. */
   #batch: { committed: Promise<void>; resolve: () => void; reject: (err: unknown) => void } | undefined;
+  /** Where transient kinds live: this process's memory. */
+  readonly #transient = new MemoryStore();
+  readonly #transientKinds = new Set<string>();
 
   private constructor(db: Database.Database) {
     this.#db = db;
     const prepare = (sql: string) => db.prepare(sql);
     this.#statements = {
       get: prepare("SELECT value, version FROM records WHERE kind = ? AND key = ?"),
+      exists: prepare("SELECT 1 FROM records WHERE kind = ? LIMIT 1").pluck(),
       put: prepare(
         `INSERT INTO records (kind, key, value, version, grp, expires_at) VALUES (?, ?, ?, 1, ?, ?)
          ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value, version = records.version + 1,
@@ -253,12 +263,36 @@ export class SqliteStore implements SandboxStore {
     return store;
   }
 
+  declareKind(kind: string, durability: Durability): void {
+    if (durability === "durable") {
+      this.#transientKinds.delete(kind);
+      return;
+    }
+    if (this.#transientKinds.has(kind)) return;
+    this.#transientKinds.add(kind);
+    // What an earlier process (or an earlier version, which kept every kind on disk) left of a kind now
+    // transient is forgotten, as a restart forgets it: it would otherwise lie in the file for ever.
+    if (this.#statements.exists.get(kind) !== undefined) {
+      if (this.#batch) this.#statements.clear.run(kind);
+      else this.#db.transaction(() => this.#statements.clear.run(kind))();
+    }
+  }
+
+  /** The memory store when `kind` is transient: the record methods hand such kinds to it. */
+  #memoryFor(kind: string): MemoryStore | undefined {
+    return this.#transientKinds.has(kind) ? this.#transient : undefined;
+  }
+
   async get<T>(kind: string, key: string): Promise<Versioned<T> | undefined> {
+    const memory = this.#memoryFor(kind);
+    if (memory) return memory.get<T>(kind, key);
     const row = await this.#read(() => this.#statements.get.get(kind, key) as RecordRow | undefined);
     return row ? { value: deepFreeze(JSON.parse(row.value) as T), version: row.version } : undefined;
   }
 
   async put<T>(kind: string, key: string, value: T, options?: PutOptions): Promise<void> {
+    const memory = this.#memoryFor(kind);
+    if (memory) return memory.put(kind, key, value, options);
     const json = JSON.stringify(value);
     await this.#run(() =>
       this.#statements.put.run(kind, key, json, options?.group ?? null, options?.expiresAtMs ?? null),
@@ -266,6 +300,8 @@ export class SqliteStore implements SandboxStore {
   }
 
   async insert<T>(kind: string, key: string, value: T, options?: PutOptions): Promise<boolean> {
+    const memory = this.#memoryFor(kind);
+    if (memory) return memory.insert(kind, key, value, options);
     const json = JSON.stringify(value);
     const result = await this.#run(() =>
       this.#statements.insert.run(kind, key, json, options?.group ?? null, options?.expiresAtMs ?? null),
@@ -280,6 +316,8 @@ export class SqliteStore implements SandboxStore {
     value: T,
     options?: PutOptions,
   ): Promise<boolean> {
+    const memory = this.#memoryFor(kind);
+    if (memory) return memory.replace(kind, key, version, value, options);
     const json = JSON.stringify(value);
     const result = await this.#run(() =>
       this.#statements.replace.run(
@@ -295,15 +333,21 @@ export class SqliteStore implements SandboxStore {
   }
 
   async take<T>(kind: string, key: string): Promise<T | undefined> {
+    const memory = this.#memoryFor(kind);
+    if (memory) return memory.take<T>(kind, key);
     const row = await this.#run(() => this.#statements.take.get(kind, key) as { value: string } | undefined);
     return row ? deepFreeze(JSON.parse(row.value) as T) : undefined;
   }
 
   async delete(kind: string, key: string): Promise<void> {
+    const memory = this.#memoryFor(kind);
+    if (memory) return memory.delete(kind, key);
     await this.#run(() => this.#statements.delete.run(kind, key));
   }
 
   async list<T>(kind: string, group: string): Promise<KeyedRecord<T>[]> {
+    const memory = this.#memoryFor(kind);
+    if (memory) return memory.list<T>(kind, group);
     const rows = await this.#read(
       () => this.#statements.list.all(kind, group) as { key: string; value: string }[],
     );
@@ -311,6 +355,8 @@ export class SqliteStore implements SandboxStore {
   }
 
   count(kind: string, group?: string): Promise<number> {
+    const memory = this.#memoryFor(kind);
+    if (memory) return memory.count(kind, group);
     return this.#read(
       () =>
         (group === undefined
@@ -320,6 +366,8 @@ export class SqliteStore implements SandboxStore {
   }
 
   async trim(kind: string, keep: number, group?: string): Promise<void> {
+    const memory = this.#memoryFor(kind);
+    if (memory) return memory.trim(kind, keep, group);
     await this.#run(() =>
       group === undefined
         ? this.#statements.trim.run(kind, kind, keep)
@@ -328,12 +376,17 @@ export class SqliteStore implements SandboxStore {
   }
 
   async sweep(kind: string, nowMs: number): Promise<void> {
+    const memory = this.#memoryFor(kind);
+    if (memory) return memory.sweep(kind, nowMs);
     await this.#run(() => this.#statements.sweep.run(kind, nowMs));
   }
 
   async clear(kinds: readonly string[]): Promise<void> {
+    await this.#transient.clear(kinds.filter((kind) => this.#transientKinds.has(kind)));
+    const durable = kinds.filter((kind) => !this.#transientKinds.has(kind));
+    if (durable.length === 0) return;
     await this.#run(() => {
-      for (const kind of kinds) this.#statements.clear.run(kind);
+      for (const kind of durable) this.#statements.clear.run(kind);
     });
   }
 

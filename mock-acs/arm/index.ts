@@ -9,6 +9,7 @@ import { namedPlugin } from "../../core/named-plugin.js";
 import { recordReason, recordServerError } from "../../core/outcome.js";
 import { isStoreUnavailable } from "../../core/store.js";
 import type { AcsContext } from "../context.js";
+import { AsyncOperations } from "./async-operations.js";
 import { ArmError } from "./errors.js";
 import { authorizationRoutes } from "./routes/authorization.js";
 import { communicationRoutes } from "./routes/communication.js";
@@ -34,7 +35,7 @@ export interface MockArm {
   /** ARM's 500 for a failure outside its scope. */
   serverError(request: FastifyRequest, reply: FastifyReply): FastifyReply;
   /** Forgets long-running operations under way. */
-  reset(): void;
+  reset(): Promise<void>;
 }
 
 /**
@@ -43,7 +44,7 @@ export interface MockArm {
  * await app.register(arm.plugin); // GET /subscriptions, PUT …/communicationServices/{name}, …
  */
 export function mockArm(ctx: AcsContext): MockArm {
-  const service: ArmService = { ctx, operations: new Map() };
+  const service: ArmService = { ctx, operations: new AsyncOperations(ctx.store, ctx.clock) };
   const notFound = (request: FastifyRequest, reply: FastifyReply) =>
     sendArmError(
       request,
@@ -100,7 +101,7 @@ export function mockArm(ctx: AcsContext): MockArm {
     serverError: (request, reply) =>
       sendArmError(request, reply, ctx.clock, new ArmError("InternalServerError")),
     reset() {
-      service.operations.clear();
+      return service.operations.clear();
     },
   };
 }

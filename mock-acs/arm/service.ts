@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { serveOperation } from "../../core/operations.js";
 import type { AcsContext } from "../context.js";
+import type { AsyncOperations } from "./async-operations.js";
 import { checkApiVersion, type ApiVersionFamily } from "./api-versions.js";
 import { authenticateArm, type ArmCaller } from "./auth.js";
 import type { OperationDeclaration } from "../../core/operations.js";
@@ -9,8 +10,8 @@ import { ARM_CONTENT_TYPE, setArmHeaders } from "./wire.js";
 /** What ARM's routes share: the host's context and the long-running operations under way. */
 export interface ArmService {
   ctx: AcsContext;
-  /** Creations polled through their Azure-AsyncOperation URL, by operation id. */
-  operations: Map<string, { resourceId: string; startTime: string; endTime: string }>;
+  /** Creations polled through their Azure-AsyncOperation URL (in the store: any replica answers). */
+  operations: AsyncOperations;
 }
 
 /** One ARM request, authenticated and with its api-version checked. */

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { Clock } from "../../core/clock.js";
 import { IdentityStore } from "../../mock-acs/identities.js";
+import { AadState } from "../../mock-aad/state.js";
 import { MemoryStore } from "../../harness/store/memory.js";
 import { DATABASE_FILE, SqliteStore } from "../../harness/store/sqlite.js";
 
@@ -150,6 +151,68 @@ describe("identity persistence in the data dir (SQLite store)", () => {
     expect(error?.message).toMatch(reason);
     expect(error?.message).toContain(`${path} is not a usable acs-sandbox database (`);
     expect(error?.message).toContain("Move it away to start afresh, or restore it from a backup");
+  });
+});
+
+describe("what the SQLite store keeps on disk", () => {
+  /** The kinds of record the database file holds, read with a connection of its own. */
+  function kindsOnDisk(dir: string): string[] {
+    const db = new Database(join(dir, DATABASE_FILE), { readonly: true });
+    try {
+      return db.prepare("SELECT DISTINCT kind FROM records ORDER BY kind").pluck().all() as string[];
+    } finally {
+      db.close();
+    }
+  }
+
+  it("keeps identities on disk and Entra's codes, sessions and refresh tokens in this process only", async () => {
+    const dir = await tempDir();
+    const clock = new Clock();
+    const sqlite = SqliteStore.open(dir);
+    const identities = new IdentityStore(clock, sqlite);
+    const aad = new AadState(sqlite, clock);
+    const identity = await identities.create(RESOURCE);
+    const grant = {
+      tenantId: "t",
+      userObjectId: "u",
+      clientId: "c",
+      clientAuthentication: "0" as const,
+      spa: false,
+      amr: ["pwd"],
+      signedInAtMs: clock.nowMs(),
+    };
+    const refreshToken = await aad.refreshTokens.issue(grant, clock.nowMs());
+    const session = await aad.sessions.create("t", "u", "c");
+    await aad.lockouts.failed("u", { threshold: 1, durationMs: 60_000 });
+
+    // This process still finds them…
+    expect((await aad.refreshTokens.find(refreshToken))?.userObjectId).toBe("u");
+    expect(await aad.sessions.get(session)).toBeDefined();
+    expect(await aad.lockouts.locked("u")).toBe(true);
+    // …but only the identity is in the file.
+    expect(kindsOnDisk(dir)).toEqual(["acs.identity"]);
+    await sqlite.close();
+
+    const reopened = SqliteStore.open(dir);
+    const restarted = new AadState(reopened, clock);
+    expect((await new IdentityStore(clock, reopened).get(identity.id))?.id).toBe(identity.id);
+    expect(await restarted.refreshTokens.find(refreshToken)).toBeUndefined();
+    await reopened.close();
+  });
+
+  it("forgets the transient records an earlier version kept in the file", async () => {
+    const dir = await tempDir();
+    const earlier = SqliteStore.open(dir);
+    // An earlier version declared no kind transient: its refresh tokens went to disk.
+    await earlier.put("aad.refresh-token", "0.Aold", { userObjectId: "u" });
+    await earlier.close();
+    expect(kindsOnDisk(dir)).toEqual(["aad.refresh-token"]);
+
+    const reopened = SqliteStore.open(dir);
+    const aad = new AadState(reopened, new Clock());
+    expect(await aad.refreshTokens.find("0.Aold")).toBeUndefined();
+    await reopened.close();
+    expect(kindsOnDisk(dir)).toEqual([]);
   });
 });
 

@@ -10,7 +10,7 @@ export function faultRoutes(
   faults: FaultInjector,
   persisted: () => Promise<void> = async () => {},
 ): void {
-  app.get("/faults", async () => ({ faults: faults.list() }));
+  app.get("/faults", async () => ({ faults: await faults.listCounted() }));
 
   app.post("/faults", async (request, reply) => {
     try {

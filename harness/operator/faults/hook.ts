@@ -37,7 +37,7 @@ export function faultHook(options: FaultHookOptions) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const kind = requestKind(request);
     if (kind.service === "admin") return;
-    const decision = options.faults.decide({
+    const decision = await options.faults.decide({
       ...kind,
       method: request.method,
       path: pathOf(request.url),

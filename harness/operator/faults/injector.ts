@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { parseDuration } from "../../../core/duration.js";
 import type { Clock } from "../../../core/clock.js";
 import { operationChosenBy } from "../../sandbox/operations.js";
@@ -18,9 +19,9 @@ export interface FaultRule extends FaultRuleSpec {
   /** Sandbox time the rule starts and stops (ISO), when it has a window. */
   activeFrom?: string;
   activeUntil?: string;
-  /** How many requests it has changed so far. */
+  /** How many requests it has changed so far (at this replica). */
   hits: number;
-  /** With `times`: how many more it will change. */
+  /** With `times`: how many more it will change (at every replica together, when they share a store). */
   remaining?: number;
 }
 
@@ -46,6 +47,8 @@ function seeded(seed: number): () => number {
 
 interface Stored {
   rule: FaultRule;
+  /** This addition of the rule: a rule added again under its id starts a new count. */
+  instance: string;
   from: number | undefined;
   until: number | undefined;
   random: () => number;
@@ -65,6 +68,41 @@ export interface FaultDecision {
 export interface FaultSnapshot {
   rules: FaultRule[];
   next: number;
+  /** Each rule's instance (by id), naming its shared count. */
+  instances?: Record<string, string>;
+}
+
+/**
+ * Where the hits of rules limited to `times` are counted. The default counts in this process; a
+ * sandbox with a store counts there, so `times: 1` fires once across every replica.
+ */
+export interface FaultCounts {
+  /** Counts one hit if fewer than `times` were counted: resolves to how many remain then, else undefined. */
+  spend(instance: string, times: number): Promise<number | undefined>;
+  /** How many hits remain. */
+  remaining(instance: string, times: number): Promise<number>;
+  /** Forgets the counts of rules removed. */
+  forget(instances: readonly string[]): Promise<void>;
+}
+
+/** Counts in this process: what a sandbox without a store, or a unit test, uses. */
+export class LocalFaultCounts implements FaultCounts {
+  readonly #spent = new Map<string, number>();
+
+  async spend(instance: string, times: number): Promise<number | undefined> {
+    const spent = this.#spent.get(instance) ?? 0;
+    if (spent >= times) return undefined;
+    this.#spent.set(instance, spent + 1);
+    return times - spent - 1;
+  }
+
+  async remaining(instance: string, times: number): Promise<number> {
+    return times - (this.#spent.get(instance) ?? 0);
+  }
+
+  async forget(instances: readonly string[]): Promise<void> {
+    for (const instance of instances) this.#spent.delete(instance);
+  }
 }
 
 export class FaultInjector {
@@ -72,9 +110,12 @@ export class FaultInjector {
   #next = 1;
   #listeners: (() => void)[] = [];
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly counts: FaultCounts = new LocalFaultCounts(),
+  ) {}
 
-  /** Calls `listener` after every add, remove and clear (not after hits, which stay per replica). */
+  /** Calls `listener` after every add, remove and clear (not after hits: `counts` keeps those). */
   onChange(listener: () => void): void {
     this.#listeners.push(listener);
   }
@@ -85,7 +126,11 @@ export class FaultInjector {
 
   /** The rules and the next id, for the store. */
   snapshot(): FaultSnapshot {
-    return { rules: this.list(), next: this.#next };
+    return {
+      rules: this.list(),
+      next: this.#next,
+      instances: Object.fromEntries(this.#rules.map((s) => [s.rule.id, s.instance])),
+    };
   }
 
   /** Takes the rules another replica stored; no change listener hears it. */
@@ -95,6 +140,8 @@ export class FaultInjector {
       const rule = structuredClone(stored) as FaultRule;
       return {
         rule,
+        // A document written before rules had instances: the id names the count.
+        instance: snapshot.instances?.[rule.id] ?? rule.id,
         from: rule.activeFrom !== undefined ? Date.parse(rule.activeFrom) : undefined,
         until: rule.activeUntil !== undefined ? Date.parse(rule.activeUntil) : undefined,
         random: seeded(rule.seed ?? 1),
@@ -130,10 +177,12 @@ export class FaultInjector {
       hits: 0,
       ...(spec.times !== undefined ? { remaining: spec.times } : {}),
     };
-    const stored: Stored = { rule, from, until, random: seeded(spec.seed ?? 1) };
+    const stored: Stored = { rule, instance: randomUUID(), from, until, random: seeded(spec.seed ?? 1) };
     const index = this.#rules.findIndex((s) => s.rule.id === id);
-    if (index >= 0) this.#rules[index] = stored;
-    else this.#rules.push(stored);
+    if (index >= 0) {
+      this.#forget([this.#rules[index]!]);
+      this.#rules[index] = stored;
+    } else this.#rules.push(stored);
     this.#changed();
     return { ...rule };
   }
@@ -142,22 +191,46 @@ export class FaultInjector {
     return this.#rules.map((s) => ({ ...s.rule }));
   }
 
+  /** The rules with `remaining` as counted across replicas (`GET /_sandbox/faults`). */
+  async listCounted(): Promise<FaultRule[]> {
+    return Promise.all(
+      this.#rules.map(async (s) => {
+        if (s.rule.times === undefined) return { ...s.rule };
+        s.rule.remaining = await this.counts.remaining(s.instance, s.rule.times);
+        return { ...s.rule };
+      }),
+    );
+  }
+
+  /** Counts of rules gone are forgotten; a count the store could not forget is harmless. */
+  #forget(gone: readonly Stored[]): void {
+    const instances = gone.filter((s) => s.rule.times !== undefined).map((s) => s.instance);
+    if (instances.length > 0) void this.counts.forget(instances).catch(() => {});
+  }
+
   /** Removes one rule; false when there was none of that id. */
   remove(id: string): boolean {
-    const before = this.#rules.length;
+    const gone = this.#rules.filter((s) => s.rule.id === id);
     this.#rules = this.#rules.filter((s) => s.rule.id !== id);
-    if (this.#rules.length < before) this.#changed();
-    return this.#rules.length < before;
+    if (gone.length > 0) {
+      this.#forget(gone);
+      this.#changed();
+    }
+    return gone.length > 0;
   }
 
   clear(): void {
+    this.#forget(this.#rules);
     this.#rules = [];
     this.#next = 1;
     this.#changed();
   }
 
-  /** The fault for this request, if any; counts the hit. */
-  decide(target: FaultTarget): FaultDecision | undefined {
+  /**
+   * The fault for this request, if any; counts the hit. A rule limited to `times` takes the hit only
+   * if its shared count still allows one (of two replicas racing for the last, one gets it).
+   */
+  async decide(target: FaultTarget): Promise<FaultDecision | undefined> {
     if (this.#rules.length === 0 || target.service === "admin") return undefined;
     const now = this.clock.nowMs();
     for (const stored of this.#rules) {
@@ -168,8 +241,13 @@ export class FaultInjector {
       if (rule.remaining === 0) continue;
       // Every matching request draws, hit or not, so a seed fixes which requests are hit.
       if (rule.probability !== undefined && stored.random() >= rule.probability) continue;
+      if (rule.times !== undefined) {
+        const remaining = await this.counts.spend(stored.instance, rule.times);
+        // Spent at another replica meanwhile: the next rule may still take the request.
+        rule.remaining = remaining ?? 0;
+        if (remaining === undefined) continue;
+      }
       rule.hits++;
-      if (rule.remaining !== undefined) rule.remaining--;
       return { rule: { ...rule }, delayMs: delayOf(rule, stored.random) };
     }
     return undefined;

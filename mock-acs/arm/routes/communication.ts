@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { communicationServiceId, type AcsResource } from "../../resources.js";
 import { authorize, callersSubscription } from "../auth.js";
@@ -144,10 +144,8 @@ export function communicationRoutes(service: ArmService) {
       });
       // Long-running as the provider answers it (recording_communicationservice_create_test.json): 201,
       // provisioningState Accepted and an Azure-AsyncOperation URL to poll.
-      const operation = randomUUID();
-      const now = ctx.clock.now().toISOString();
       const created = current(name);
-      service.operations.set(operation, { resourceId: created.armId, startTime: now, endTime: now });
+      const operation = await service.operations.start(created.armId);
       reply.header(
         "Azure-AsyncOperation",
         `${call.origin}/subscriptions/${subscription.id}/providers/Microsoft.Communication/locations/WESTUS2/operationStatuses/${operation}?api-version=${call.apiVersion}`,
@@ -155,9 +153,9 @@ export function communicationRoutes(service: ArmService) {
       return reply.code(201).send(communicationServiceShape(created, "Accepted"));
     });
 
-    serveArm(app, service, OPS.communicationOperationStatus, ({ caller, params }) => {
+    serveArm(app, service, OPS.communicationOperationStatus, async ({ caller, params }) => {
       const subscription = callersSubscription(ctx, caller, params.subscriptionId!);
-      const operation = service.operations.get(params.operationId!);
+      const operation = await service.operations.find(params.operationId!);
       if (!operation) {
         // [infer] ARM's answer for an unknown operation id is not recorded.
         throw new ArmError("NotFound", {
