@@ -17,12 +17,16 @@ export interface Backend {
 export interface RoundRobinProxy {
   /** The port it listens on, on 127.0.0.1. */
   port: number;
+  /** `https://localhost:<port>`: where clients reach the replicas through the proxy. */
+  origin: string;
   /** Connections handed to each backend so far, in the order the backends were given. */
   readonly connections: readonly number[];
   /** Whether each backend passed its last health check. */
   readonly healthy: readonly boolean[];
   /** Resolves once backend `index` is (or is not) healthy; rejects after `timeoutMs`. */
   waitForHealth(index: number, healthy: boolean, timeoutMs?: number): Promise<void>;
+  /** Points backend `index` elsewhere: a replica restarted on another port. */
+  replace(index: number, backend: Backend): void;
   close(): Promise<void>;
 }
 
@@ -54,6 +58,7 @@ export async function startRoundRobinProxy(
   backends: Backend[],
   options: { healthIntervalMs?: number } = {},
 ): Promise<RoundRobinProxy> {
+  backends = [...backends];
   const connections = backends.map(() => 0);
   const healthy = backends.map(() => false);
   let next = 0;
@@ -115,6 +120,7 @@ export async function startRoundRobinProxy(
 
   return {
     port,
+    origin: `https://localhost:${port}`,
     connections,
     healthy,
     async waitForHealth(index, wanted, timeoutMs = 20_000) {
@@ -127,6 +133,10 @@ export async function startRoundRobinProxy(
         }
         await new Promise((r) => setTimeout(r, interval / 2));
       }
+    },
+    replace(index, backend) {
+      backends[index] = backend;
+      healthy[index] = false;
     },
     async close() {
       closed = true;

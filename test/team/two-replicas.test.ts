@@ -17,13 +17,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HeadlessUser, type Outcome } from "../../harness/runner/user-agent.js";
 import type { Descriptor } from "../../harness/sandbox/descriptor.js";
 import { startTestPostgres, type TestPostgres } from "../support/postgres.js";
-import { startRoundRobinProxy, type RoundRobinProxy } from "../support/round-robin-proxy.js";
+import { startRoundRobinProxy, type RoundRobinProxy } from "../support/round-robin.js";
 import { msalFailure } from "../third-party/entra-support.js";
 
 /*
  * A team sandbox: two `serve --store postgres://…` replicas (the built CLI) on one PostgreSQL serve one
  * world. A flow begun at one replica is finished at the other, by the real clients: addressed to each
- * replica in turn, or through a round-robin TLS-passthrough proxy (test/support/round-robin-proxy.ts)
+ * replica in turn, or through a round-robin TLS-passthrough proxy (test/support/round-robin.ts)
  * that sends each new connection to the next replica. The proxy sees connections, not requests, so the
  * clients open one per request here: fetch (MSAL, the headless user, Graph) through an undici agent
  * without keep-alive, the Azure SDKs through an https.Agent without keep-alive.
@@ -80,7 +80,7 @@ beforeAll(async () => {
   pg = await startTestPostgres();
   await startReplica(pg.url);
   await startReplica(pg.url);
-  proxy = await startRoundRobinProxy(replicas.map(portOf));
+  proxy = await startRoundRobinProxy(replicas.map((r) => ({ host: "127.0.0.1", port: portOf(r) })));
   previousDispatcher = getGlobalDispatcher();
   // Files after this one in the worker get fetch's usual pool back (afterAll).
   setGlobalDispatcher(new Agent({ pipelining: 0 }));
@@ -159,7 +159,7 @@ describe("two replicas on one PostgreSQL", () => {
     const tenant = a.descriptor.tenants.find((t) => t.name === "fabrikam")!;
     const app = a.descriptor.apps.find((x) => x.name === "contoso-teams")!;
     const alice = a.descriptor.users.find((u) => u.name === "alice")!;
-    const before = [...proxy.served];
+    const before = [...proxy.connections];
     const pca = msal(proxy.origin, tenant.id, app.clientId);
     const { verifier, challenge } = await new CryptoProvider().generatePkceCodes();
     const redirectUri = "http://localhost";
@@ -181,7 +181,7 @@ describe("two replicas on one PostgreSQL", () => {
     });
     expect(decodeJwt(result.accessToken)).toMatchObject({ oid: alice.objectId, appid: app.clientId });
     // Both replicas answered part of the flow: the interaction, session and code crossed between them.
-    const spread = proxy.served.map((n, i) => n - before[i]!);
+    const spread = proxy.connections.map((n, i) => n - before[i]!);
     expect(spread.every((n) => n > 0)).toBe(true);
   });
 
@@ -190,7 +190,7 @@ describe("two replicas on one PostgreSQL", () => {
     const tenant = a.descriptor.tenants.find((t) => t.name === "fabrikam")!;
     const app = a.descriptor.apps.find((x) => x.name === "contoso-teams")!;
     const bob = a.descriptor.users.find((u) => u.name === "bob")!;
-    const before = [...proxy.served];
+    const before = [...proxy.connections];
     let shown: Parameters<DeviceCodeRequest["deviceCodeCallback"]>[0] | undefined;
     let walk: Promise<Outcome> | undefined;
     const result = await msal(proxy.origin, tenant.id, app.clientId).acquireTokenByDeviceCode({
@@ -207,7 +207,7 @@ describe("two replicas on one PostgreSQL", () => {
     const outcome = await walk!;
     expect(outcome.kind === "page" ? outcome.text : "").toContain("You have signed in");
     expect(decodeJwt(result!.accessToken).oid).toBe(bob.objectId);
-    const spread = proxy.served.map((n, i) => n - before[i]!);
+    const spread = proxy.connections.map((n, i) => n - before[i]!);
     expect(spread.every((n) => n > 0)).toBe(true);
   });
 
@@ -406,7 +406,7 @@ describe("two replicas on one PostgreSQL", () => {
     replicas.splice(replicas.indexOf(a), 1);
     const restarted = await startReplica(pg.url);
     replicas.unshift(replicas.pop()!);
-    proxy.upstreams[0] = portOf(restarted);
+    proxy.replace(0, { host: "127.0.0.1", port: portOf(restarted) });
     const again = new CommunicationIdentityClient(restarted.descriptor.acs[0]!.connectionString);
     expect((await again.getToken(users[0]!, ["chat"])).token.split(".")).toHaveLength(3);
   });
