@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { serveOperation } from "../../core/operations.js";
-import { browserOf } from "../browser-binding.js";
 import type { AadContext } from "../context.js";
 import type { Resource } from "../directory.js";
 import { AadError } from "../errors.js";
@@ -15,6 +14,7 @@ import {
   continueAs,
   decideSignedIn,
   interactionUser,
+  beginBrowserSignIn,
   paramsOf,
   recordConsent,
   requestedClient,
@@ -155,20 +155,13 @@ export async function adminConsentRoutes(
       }
       deliverErrors(request, consentDelivery(correlationId, target));
       if (version === 2 && !q.scope) throw new AadError("AADSTS900144", { parameter: "scope" });
-      const throttled = await state.interactions.throttle(request.ip);
-      if (throttled) throw throttled;
-      const interaction = await state.interactions.start(
-        {
-          browser: browserOf(request, reply),
-          clientAddress: request.ip,
-          authority: segment,
-          clientId: registration.clientId,
-          correlationId,
-          loginHint: q.login_hint,
-          request: { kind: "admin_consent", version, scope: q.scope, return: target },
-        },
-        request,
-      );
+      const interaction = await beginBrowserSignIn(state, request, reply, {
+        authority: segment,
+        clientId: registration.clientId,
+        correlationId,
+        loginHint: q.login_hint,
+        request: { kind: "admin_consent", version, scope: q.scope, return: target },
+      });
       const step = { request, reply, interaction };
       const holder = await sessionUser(request, ctx, state);
       return holder ? continueAs(step, flow, holder) : showSignIn(step, ctx);

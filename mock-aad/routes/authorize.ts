@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { serveOperation } from "../../core/operations.js";
-import { browserOf } from "../browser-binding.js";
 import type { AadContext } from "../context.js";
 import { AadError } from "../errors.js";
 import type { AppReturn, AuthorizeInteraction } from "../interactions.js";
@@ -16,6 +15,7 @@ import {
   askConsent,
   continueAs,
   decideSignedIn,
+  beginBrowserSignIn,
   paramsOf,
   recordConsent,
   requestedClient,
@@ -167,31 +167,23 @@ export async function authorizeRoutes(
     if (!q.response_type) throw new AadError("AADSTS900144", { parameter: "response_type" });
     if (q.response_type !== "code") throw new AadError("AADSTS70005", { responseType: q.response_type });
     if (!q.scope) throw new AadError("AADSTS900144", { parameter: "scope" });
-    const throttled = await state.interactions.throttle(request.ip);
-    if (throttled) throw throttled;
-
-    const interaction = await state.interactions.start(
-      {
-        browser: browserOf(request, reply),
-        clientAddress: request.ip,
-        authority: segment,
-        clientId: registration.clientId,
-        correlationId,
-        loginHint: q.login_hint,
-        request: {
-          kind: "authorize",
-          scope: q.scope,
-          platform: match.platform,
-          codeChallenge: q.code_challenge,
-          codeChallengeMethod: q.code_challenge_method,
-          nonce: q.nonce,
-          prompt: q.prompt,
-          clientInfo: q.client_info === "1",
-          return: target,
-        },
+    const interaction = await beginBrowserSignIn(state, request, reply, {
+      authority: segment,
+      clientId: registration.clientId,
+      correlationId,
+      loginHint: q.login_hint,
+      request: {
+        kind: "authorize",
+        scope: q.scope,
+        platform: match.platform,
+        codeChallenge: q.code_challenge,
+        codeChallengeMethod: q.code_challenge_method,
+        nonce: q.nonce,
+        prompt: q.prompt,
+        clientInfo: q.client_info === "1",
+        return: target,
       },
-      request,
-    );
+    });
     const step = { request, reply, interaction };
     const sessionHolder = await sessionUser(request, ctx, state);
     if (q.prompt === "none" && !sessionHolder) {

@@ -3,7 +3,7 @@ import { serveOperation } from "../../core/operations.js";
 import { recordOutcome } from "../../core/outcome.js";
 import type { AadContext } from "../context.js";
 import type { AppRegistration, Resource, User } from "../directory.js";
-import { COOKIES_BLOCKED, fromSameBrowser } from "../browser-binding.js";
+import { browserOf, COOKIES_BLOCKED, fromSameBrowser } from "../browser-binding.js";
 import { AadError, entraTimestamp } from "../errors.js";
 import type { Interaction } from "../interactions.js";
 import { ENTRA_OPERATIONS } from "../operations.js";
@@ -46,6 +46,24 @@ export interface InteractionFlow {
   consented(step: Step, accepted: boolean): Promise<FastifyReply>;
   /** "Return to the application without granting consent" on the admin-approval page. */
   returned(step: Step): Promise<FastifyReply>;
+}
+
+/**
+ * Starts a browser sign-in (authorize, admin consent) tied to this browser: refused with Entra's
+ * throttling answer (AADSTS50196) when the client's address already has too many in progress.
+ */
+export async function beginBrowserSignIn(
+  state: AadState,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  fields: Pick<Interaction, "authority" | "clientId" | "correlationId" | "loginHint" | "request">,
+): Promise<Interaction> {
+  const throttled = await state.interactions.throttle(request.ip);
+  if (throttled) throw throttled;
+  return state.interactions.start(
+    { ...fields, browser: browserOf(request, reply), clientAddress: request.ip },
+    request,
+  );
 }
 
 /** Query or form parameters as single strings (a repeated parameter keeps its first value). */
