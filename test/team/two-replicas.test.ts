@@ -411,7 +411,7 @@ describe("two replicas on one PostgreSQL", () => {
     expect((await again.getToken(users[0]!, ["chat"])).token.split(".")).toHaveLength(3);
   });
 
-  it("shows a world change made at one replica at both, and one clock", async () => {
+  it("shows a world change made at one replica at both, and one clock that expires tokens at both", async () => {
     const [a, b] = replicas as [Replica, Replica];
     const patched = await adminCall(a, "PATCH", "world", {
       tenants: { fabrikam: { displayName: "Fabrikam Team" } },
@@ -422,10 +422,31 @@ describe("two replicas on one PostgreSQL", () => {
     };
     expect(world.tenants.fabrikam?.displayName).toBe("Fabrikam Team");
 
+    // An Entra token signed in at A before the clock moves, exchanged at B after: expired there too.
+    const tenant = a.descriptor.tenants.find((t) => t.name === "fabrikam")!;
+    const app = a.descriptor.apps.find((x) => x.name === "contoso-teams")!;
+    const alice = a.descriptor.users.find((u) => u.name === "alice")!;
+    const signedIn = await msal(a, tenant.id, app.clientId).acquireTokenByUsernamePassword({
+      username: alice.upn,
+      password: alice.password,
+      scopes: SCOPES,
+    });
     await adminCall(a, "POST", "clock", { advance: "25h" });
     // One offset for both: the other replica's time is a day and an hour ahead of the wall clock too.
     const atB = Date.parse((await adminCall(b, "GET", "clock")).body.now as string);
     expect(atB - Date.now()).toBeGreaterThan(24 * 3_600_000);
+    const exchange = new CommunicationIdentityClient(b.descriptor.acs[0]!.connectionString);
+    const refused = await exchange
+      .getTokenForTeamsUser({
+        teamsUserAadToken: signedIn!.accessToken,
+        clientId: app.clientId,
+        userObjectId: alice.objectId,
+      })
+      .then(
+        () => undefined,
+        (err: { statusCode?: number; code?: string }) => ({ statusCode: err.statusCode, code: err.code }),
+      );
+    expect(refused).toEqual({ statusCode: 401, code: "InvalidAccessToken" });
   });
 
   it("says at /_sandbox/health which store it uses", async () => {
