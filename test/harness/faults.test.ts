@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { RunningSandbox } from "../../harness/index.js";
 import { test as sandboxTest } from "../../harness/transports/vitest.js";
 import { rejection } from "../support/rest-error.js";
+import { testStore } from "../support/modes.js";
 import { suiteSandbox } from "../../harness/transports/vitest.js";
 
 /*
@@ -124,7 +125,7 @@ describe("/_sandbox/faults", () => {
 
   it("leaves the admin API alone and is cleared by reset", async () => {
     sb.faults.add({ status: 500 });
-    expect((await admin("GET", "/health")).body).toEqual({ status: "ok", store: "memory" });
+    expect((await admin("GET", "/health")).body).toEqual({ status: "ok", store: testStore() });
     await sb.reset();
     expect(sb.faults.list()).toEqual([]);
   });

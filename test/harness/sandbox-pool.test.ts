@@ -5,7 +5,7 @@ import { CommunicationIdentityClient } from "@azure/communication-identity";
 import { CryptoProvider } from "@azure/msal-node";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type RunningSandbox, type StartSandboxOptions } from "../../harness/index.js";
 import { HeadlessUser } from "../../harness/runner/user-agent.js";
 import { defaultWorld } from "../../harness/sandbox/world.js";
@@ -63,6 +63,16 @@ async function postToken(sb: RunningSandbox, form: Record<string, string>) {
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
+
+// The pool serves sandboxes in memory only: a suite run on PostgreSQL (ACS_SANDBOX_TEST_STORE) gives each
+// sandbox a store of its own, which bypasses it. These tests are about the pool, so they run without.
+const suiteStore = process.env.ACS_SANDBOX_TEST_STORE;
+beforeAll(() => {
+  delete process.env.ACS_SANDBOX_TEST_STORE;
+});
+afterAll(() => {
+  if (suiteStore !== undefined) process.env.ACS_SANDBOX_TEST_STORE = suiteStore;
+});
 
 describe("a pooled sandbox carries nothing over from the test before", () => {
   it("an authorization code issued in one test is unknown in the next", async () => {

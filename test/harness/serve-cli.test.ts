@@ -5,6 +5,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
+import { testStore } from "../support/modes.js";
 import { afterEach, describe, expect, it } from "vitest";
 
 /*
@@ -52,7 +53,7 @@ describe("acs-sandbox serve", () => {
     expect(new URL(descriptor.baseUrl).hostname).toBe(descriptor.port443.address);
     expect(descriptor.tenants.map((t) => t.name)).toEqual(["contoso", "fabrikam"]);
     const health = await fetch(`${descriptor.baseUrl}/_sandbox/health`);
-    expect(await health.json()).toEqual({ status: "ok", store: "memory" });
+    expect(await health.json()).toEqual({ status: "ok", store: testStore() });
     run.child.kill("SIGTERM");
     const { code } = await run.exited;
     expect(code).toBe(0);

@@ -43,3 +43,11 @@ export function identityOptions(sb: RunningSandbox) {
   const { baseUrl, mode } = sb.descriptor;
   return mode === "server" ? { authorityHost: baseUrl, disableInstanceDiscovery: true } : {};
 }
+
+/**
+ * The store a sandbox of this test run keeps its state in, as `GET /_sandbox/health` names it: memory,
+ * unless the suite runs on PostgreSQL (`ACS_SANDBOX_TEST_STORE`, docs/team-sandbox.md).
+ */
+export function testStore(): "memory" | "postgres" {
+  return process.env.ACS_SANDBOX_TEST_STORE ? "postgres" : "memory";
+}
