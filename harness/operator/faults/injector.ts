@@ -133,18 +133,24 @@ export class FaultInjector {
     };
   }
 
-  /** Takes the rules another replica stored; no change listener hears it. */
+  /**
+   * Takes the rules another replica stored; no change listener hears it. A rule instance this replica
+   * already holds keeps its own generator: re-seeding it on every re-read would make each request draw
+   * the sequence's first number again, so a seeded probability would hit all requests or none.
+   */
   restore(snapshot: FaultSnapshot): void {
     this.#next = snapshot.next;
+    const held = new Map(this.#rules.map((s) => [s.instance, s.random]));
     this.#rules = snapshot.rules.map((stored) => {
       const rule = structuredClone(stored) as FaultRule;
+      // A document written before rules had instances: the id names the count.
+      const instance = snapshot.instances?.[rule.id] ?? rule.id;
       return {
         rule,
-        // A document written before rules had instances: the id names the count.
-        instance: snapshot.instances?.[rule.id] ?? rule.id,
+        instance,
         from: rule.activeFrom !== undefined ? Date.parse(rule.activeFrom) : undefined,
         until: rule.activeUntil !== undefined ? Date.parse(rule.activeUntil) : undefined,
-        random: seeded(rule.seed ?? 1),
+        random: held.get(instance) ?? seeded(rule.seed ?? 1),
       };
     });
   }
