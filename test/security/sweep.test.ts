@@ -42,23 +42,28 @@ function startDeviceSignIn(state: AadState, scope: string) {
   });
 }
 
+/** A public client's authorization code, as /authorize issues one after a sign-in. */
+function issueCode(state: AadState): Promise<string> {
+  return state.authorizationCodes.issue({
+    clientId: "c",
+    tenantId: "t",
+    userObjectId: "u",
+    scopes: [],
+    redirectUri: "http://localhost",
+    platform: "publicClient",
+    codeChallenge: undefined,
+    codeChallengeMethod: undefined,
+    nonce: undefined,
+    authoritySegment: "common",
+  });
+}
+
 describe.each(stores)("transient Entra state (%s store)", (_name, openStore) => {
   it("forgets sign-ins after their hour, codes and device codes a day after expiry, sessions after a day", async () => {
     const clock = new Clock("2026-01-01T00:00:00Z");
     const state = new AadState(openStore(), clock);
     const interaction = await startDeviceSignIn(state, "s");
-    await state.authorizationCodes.issue({
-      clientId: "c",
-      tenantId: "t",
-      userObjectId: "u",
-      scopes: [],
-      redirectUri: "http://localhost",
-      platform: "publicClient",
-      codeChallenge: undefined,
-      codeChallengeMethod: undefined,
-      nonce: undefined,
-      authoritySegment: "common",
-    });
+    await issueCode(state);
     const { deviceCode } = await state.deviceCodes.issue({
       clientId: "c",
       scopes: [],
@@ -106,18 +111,7 @@ describe.each(stores)("transient Entra state (%s store)", (_name, openStore) => 
 
   it("redeems an authorization code once, even when two redemptions race", async () => {
     const state = new AadState(openStore(), new Clock());
-    const code = await state.authorizationCodes.issue({
-      clientId: "c",
-      tenantId: "t",
-      userObjectId: "u",
-      scopes: [],
-      redirectUri: "http://localhost",
-      platform: "publicClient",
-      codeChallenge: undefined,
-      codeChallengeMethod: undefined,
-      nonce: undefined,
-      authoritySegment: "common",
-    });
+    const code = await issueCode(state);
     const results = await Promise.all([
       state.authorizationCodes.redeem(code),
       state.authorizationCodes.redeem(code),
