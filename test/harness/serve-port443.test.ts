@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { defaultWorldHostLines } from "../support/unmodified.js";
 import { afterEach, describe, expect, it } from "vitest";
 
 /*
@@ -121,12 +122,7 @@ describe("serve tells the truth", () => {
       origin: "https://login.microsoftonline.com",
       address,
       port: 443,
-      hosts: [
-        `${address} login.microsoftonline.com`,
-        `${address} graph.microsoft.com`,
-        `${address} management.azure.com`,
-        `${address} contoso-acs.communication.azure.com`,
-      ],
+      hosts: defaultWorldHostLines(address),
     });
     // Reached by address, the same listener describes itself by the Host it was asked for.
     const byAddress = (await (await fetch(`https://${address}/_sandbox/descriptor`)).json()) as Descriptor;

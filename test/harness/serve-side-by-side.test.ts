@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
 import { PublicClientApplication } from "@azure/msal-node";
+import { defaultWorldHostLines } from "../support/unmodified.js";
 import { afterEach, describe, expect, it } from "vitest";
 
 /*
@@ -134,12 +135,7 @@ describe("sandboxes side by side", () => {
         origin: "https://login.microsoftonline.com",
         address,
         port: 443,
-        hosts: [
-          `${address} login.microsoftonline.com`,
-          `${address} graph.microsoft.com`,
-          `${address} management.azure.com`,
-          `${address} contoso-acs.communication.azure.com`,
-        ],
+        hosts: defaultWorldHostLines(address),
       });
       // The host file would send the real names to the address; the clients here name it directly.
       const result = await quickstart(d, `https://${address}`, `https://${address}/`);
