@@ -54,15 +54,30 @@ export class SharedState {
   #failure: StoreUnavailableError | undefined;
   /** Set while this replica adopts another's change, so the change listeners do not write it back. */
   #adopting = false;
+  /**
+   * Counts this replica's own changes. A re-read that began before one of them would replace it with
+   * what the store held earlier (a rule added while the versions were being read, then dropped), so a
+   * re-read is adopted only when no local change came in while it was under way; the local change's own
+   * write brings the store up to date instead.
+   */
+  #localChanges = 0;
+  /** This replica's world changes, in order, not yet kept by the store (re-applied after a race). */
+  #unkeptWorldChanges: Array<(world: World) => void> = [];
+  /** The last write queued per document (#inOrder). */
+  #writes = new Map<string, Promise<void>>();
 
   constructor(parts: SharedStateParts) {
     this.#parts = parts;
     this.#base = hashOf(parts.initialWorld.document);
-    parts.clock.onChange((offsetMs) => {
-      if (!this.#adopting) this.#track(this.#writeClock(offsetMs));
+    parts.clock.onChange(() => {
+      if (this.#adopting) return;
+      this.#localChanges++;
+      this.#track(this.#inOrder(CLOCK, () => this.#writeClock(this.#parts.clock.offsetMs)));
     });
     parts.faults.onChange(() => {
-      if (!this.#adopting) this.#track(this.#writeFaults());
+      if (this.#adopting) return;
+      this.#localChanges++;
+      this.#track(this.#inOrder(FAULTS, () => this.#writeFaults()));
     });
   }
 
@@ -102,6 +117,17 @@ export class SharedState {
     }
   }
 
+  /**
+   * Runs one document's writes one after another, each writing the copy as it is when it runs: two
+   * writes racing on separate connections could otherwise commit out of order and leave the store with
+   * the older copy under the newer version.
+   */
+  #inOrder(name: string, write: () => Promise<void>): Promise<void> {
+    const next = (this.#writes.get(name) ?? Promise.resolve()).catch(() => {}).then(write);
+    this.#writes.set(name, next);
+    return next;
+  }
+
   #track<T>(write: Promise<T>): Promise<T> {
     const tracked = write.catch((err: unknown) => {
       // A write the store refused: the next sync re-reads what the store holds, and whoever waits on
@@ -132,6 +158,7 @@ export class SharedState {
   async sync(): Promise<void> {
     if (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
     if (!this.#parts.store.shared && this.#versions.size > 0) return;
+    const changesBefore = this.#localChanges;
     let versions: ReadonlyMap<string, number>;
     try {
       versions = await this.#parts.store.versions();
@@ -141,7 +168,7 @@ export class SharedState {
     for (const [name, version] of versions) {
       if (this.#versions.get(name) === version) continue;
       try {
-        if (name === WORLD || name === CLOCK || name === FAULTS) await this.#reload(name);
+        if (name === WORLD || name === CLOCK || name === FAULTS) await this.#reload(name, changesBefore);
         // Other documents (signing keys) are read once, at start.
         else this.#versions.set(name, version);
       } catch {
@@ -150,21 +177,26 @@ export class SharedState {
     }
   }
 
-  async #reload(name: string): Promise<void> {
+  /**
+   * Adopts the stored copy of one document. `changesBefore`, from a sync: the count of local changes when
+   * it began; a local change since then wins over what was read (see #localChanges).
+   */
+  async #reload(name: string, changesBefore?: number): Promise<void> {
     const { store, world, clock, faults } = this.#parts;
+    const superseded = () => changesBefore !== undefined && this.#localChanges !== changesBefore;
     if (name === WORLD) {
       const stored = await store.readDocument<StoredWorld>(WORLD);
-      if (!stored) return;
+      if (!stored || superseded()) return;
       world.replace(new World(WorldDocumentSchema.parse(structuredClone(stored.value.document))));
       this.#versions.set(WORLD, stored.version);
     } else if (name === CLOCK) {
       const stored = await store.readDocument<StoredClock>(CLOCK);
-      if (!stored) return;
+      if (!stored || superseded()) return;
       this.#adopt(() => clock.adopt(stored.value.offsetMs));
       this.#versions.set(CLOCK, stored.version);
     } else if (name === FAULTS) {
       const stored = await store.readDocument<FaultSnapshot>(FAULTS);
-      if (!stored) return;
+      if (!stored || superseded()) return;
       this.#adopt(() => faults.restore(stored.value));
       this.#versions.set(FAULTS, stored.version);
     }
@@ -173,19 +205,26 @@ export class SharedState {
   /**
    * Changes the world: `apply` runs on the local copy at once (throwing, with nothing changed, when the
    * result does not validate); the returned promise resolves once the store keeps it. When another
-   * replica changed the world meanwhile, `apply` runs again on top of that replica's world.
+   * replica changed the world meanwhile, every change of this replica not yet kept runs again, in order,
+   * on top of that replica's world.
    */
   change(apply: (world: World) => void): Promise<void> {
     apply(this.#parts.world);
-    return this.#track(this.#keepWorld(apply));
+    this.#localChanges++;
+    this.#unkeptWorldChanges.push(apply);
+    return this.#track(this.#inOrder(WORLD, () => this.#keepWorld()));
   }
 
-  /** Writes the local world; on a race, re-reads the stored one and applies the change again. */
-  async #keepWorld(apply: (world: World) => void): Promise<void> {
+  /** Writes the local world; on a race, re-reads the stored one and applies the unkept changes again. */
+  async #keepWorld(): Promise<void> {
     for (let attempt = 0; attempt < 20; attempt++) {
-      if (await this.#writeWorldDocument(this.#versions.get(WORLD) ?? 0)) return;
+      const writing = this.#unkeptWorldChanges.length;
+      if (await this.#writeWorldDocument(this.#versions.get(WORLD) ?? 0)) {
+        this.#unkeptWorldChanges.splice(0, writing);
+        return;
+      }
       await this.#reload(WORLD);
-      apply(this.#parts.world);
+      for (const apply of this.#unkeptWorldChanges) apply(this.#parts.world);
     }
     throw new Error("The world changed at another replica on every attempt to keep this change");
   }
@@ -212,14 +251,16 @@ export class SharedState {
   /** Back to the loaded world (reset): written whatever another replica holds. */
   resetWorld(): Promise<void> {
     this.#parts.world.replace(this.#parts.initialWorld);
+    this.#localChanges++;
+    this.#unkeptWorldChanges = [];
     return this.#track(
-      (async () => {
+      this.#inOrder(WORLD, async () => {
         for (let attempt = 0; attempt < 20; attempt++) {
           const stored = await this.#parts.store.readDocument<StoredWorld>(WORLD);
           if (await this.#writeWorldDocument(stored?.version ?? 0)) return;
         }
         throw new Error("The world changed at another replica on every attempt to reset it");
-      })(),
+      }),
     );
   }
 }
