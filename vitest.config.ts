@@ -30,6 +30,15 @@ const ISOLATED = [
   "test/readme/clients.test.ts",
 ];
 
+/**
+ * When the suite runs again on PostgreSQL (`npm run test:postgres`, ACS_SANDBOX_TEST_STORE), the files
+ * that never open a store in the test process: the containers keep their own state, and test/team starts
+ * PostgreSQL clusters of its own. They ran in the first pass; a second one would prove nothing new.
+ */
+const NO_STORE_OF_THIS_PROCESS = process.env.ACS_SANDBOX_TEST_STORE
+  ? ["test/container/**", "test/team/**", "test/harness/testcontainers-*.test.ts"]
+  : [];
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
@@ -39,10 +48,18 @@ export default defineConfig({
     // spend their time waiting on HTTP round trips and child processes rather than on the CPU.
     maxWorkers: Math.max(3, availableParallelism()),
     projects: [
-      { extends: true, test: { name: "isolated", include: ISOLATED, isolate: true } },
       {
         extends: true,
-        test: { name: "shared-process", include: ["test/**/*.test.ts"], exclude: ISOLATED, isolate: false },
+        test: { name: "isolated", include: ISOLATED, exclude: NO_STORE_OF_THIS_PROCESS, isolate: true },
+      },
+      {
+        extends: true,
+        test: {
+          name: "shared-process",
+          include: ["test/**/*.test.ts"],
+          exclude: [...ISOLATED, ...NO_STORE_OF_THIS_PROCESS],
+          isolate: false,
+        },
       },
     ],
   },

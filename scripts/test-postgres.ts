@@ -10,6 +10,7 @@ const pg = await startTestPostgres();
 let status = 1;
 try {
   console.log(`test-postgres: vitest with every sandbox on ${pg.url}`);
+  // vitest.config.ts leaves out the files that never open a store in the test process.
   const run = spawnSync("npx", ["vitest", "run"], {
     stdio: "inherit",
     env: { ...process.env, ACS_SANDBOX_TEST_STORE: pg.url },
