@@ -58,8 +58,11 @@ async function fromPem(stored: StoredSigningKey): Promise<SigningKey> {
 
 /** Generates a key pair and a self-signed certificate naming `subject` (a CN). */
 export async function generateSigningKey(subject: string): Promise<SigningKey> {
-  const x509 = await loadX509();
-  const keys = (await webcrypto.subtle.generateKey(RSA_PARAMS, true, ["sign", "verify"])) as CryptoKeyPair;
+  // The RSA generation runs on the thread pool while the certificate library loads.
+  const [keys, x509] = await Promise.all([
+    webcrypto.subtle.generateKey(RSA_PARAMS, true, ["sign", "verify"]) as Promise<CryptoKeyPair>,
+    loadX509(),
+  ]);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: createHash("sha1")
       .update(webcrypto.getRandomValues(new Uint8Array(16)))

@@ -41,40 +41,59 @@ export async function tokenResponse(
   state: AadState,
   options: TokenResponseOptions,
 ): Promise<TokenResponseBody> {
-  const { accessToken, expiresIn } = await mintAccessToken(grant, ctx);
+  const { user } = grant;
+  // The access token, the id_token and the refresh token are made at once: the two RS256 signatures run
+  // on the thread pool side by side (node:crypto), and a shared store's write overlaps them.
+  const signedIn = user && grant.oidc.has("openid") ? { ...grant, user } : undefined;
+  const [{ accessToken, expiresIn }, idToken, refresh] = await Promise.all([
+    mintAccessToken(grant, ctx),
+    signedIn ? mintIdToken(signedIn, ctx, options.nonce) : undefined,
+    user && grant.oidc.has("offline_access")
+      ? issueRefreshToken(grant, user.objectId, ctx, state, options)
+      : undefined,
+  ]);
   const body: TokenResponseBody = {
     token_type: "Bearer",
     expires_in: expiresIn,
     ext_expires_in: expiresIn,
     access_token: accessToken,
   };
-  const { user } = grant;
   if (!user) return body;
 
   // ROPC for `…/.default` (azure-sdk-for-js communication-identity recordings, May 2021) answered
   // "https://auth.msft.communication.azure.com/VoIP https://auth.msft.communication.azure.com/.default".
   const names = grant.requestedDefault ? [...grant.scopes, ".default"] : grant.scopes;
   body.scope = grant.signInOnly ? grant.scopes.join(" ") : qualifiedScopes(grant.audience, names).join(" ");
-  const nowMs = ctx.clock.nowMs();
-  if (grant.oidc.has("offline_access")) {
-    const session: RefreshTokenGrant = {
-      tenantId: grant.tenant.id,
-      userObjectId: user.objectId,
-      clientId: grant.app.clientId,
-      clientAuthentication: grant.clientAuthentication,
-      spa: options.spa ?? false,
-      amr: grant.amr,
-      signedInAtMs: options.signedInAtMs ?? nowMs,
-    };
-    body.refresh_token = await state.refreshTokens.issue(session, nowMs);
-    if (session.spa) {
-      body.refresh_token_expires_in = Math.max(
-        0,
-        SPA_REFRESH_TOKEN_LIFETIME_SECONDS - Math.floor((nowMs - session.signedInAtMs) / 1000),
-      );
-    }
+  if (refresh) {
+    body.refresh_token = refresh.token;
+    if (refresh.expiresIn !== undefined) body.refresh_token_expires_in = refresh.expiresIn;
   }
-  if (grant.oidc.has("openid")) body.id_token = await mintIdToken({ ...grant, user }, ctx, options.nonce);
+  if (idToken !== undefined) body.id_token = idToken;
   if (options.clientInfo) body.client_info = clientInfo(user);
   return body;
+}
+
+/** A refresh token for the signed-in user; SPA ones say how long they have left (24 h from sign-in). */
+async function issueRefreshToken(
+  grant: PolicyGrant,
+  userObjectId: string,
+  ctx: MintContext,
+  state: AadState,
+  options: TokenResponseOptions,
+): Promise<{ token: string; expiresIn: number | undefined }> {
+  const nowMs = ctx.clock.nowMs();
+  const session: RefreshTokenGrant = {
+    tenantId: grant.tenant.id,
+    userObjectId,
+    clientId: grant.app.clientId,
+    clientAuthentication: grant.clientAuthentication,
+    spa: options.spa ?? false,
+    amr: grant.amr,
+    signedInAtMs: options.signedInAtMs ?? nowMs,
+  };
+  const token = await state.refreshTokens.issue(session, nowMs);
+  const expiresIn = session.spa
+    ? Math.max(0, SPA_REFRESH_TOKEN_LIFETIME_SECONDS - Math.floor((nowMs - session.signedInAtMs) / 1000))
+    : undefined;
+  return { token, expiresIn };
 }

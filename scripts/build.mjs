@@ -88,3 +88,16 @@ await build({
 
 mkdirSync("dist/harness/sandbox", { recursive: true });
 cpSync("harness/sandbox/default-world.yaml", "dist/harness/sandbox/default-world.yaml");
+// The default world parsed and validated once, here, rather than at every start (scripts/default-world-json.ts).
+const defaultWorldJson = spawnSync(
+  process.execPath,
+  [
+    "--import",
+    "tsx",
+    "scripts/default-world-json.ts",
+    "harness/sandbox/default-world.yaml",
+    "dist/harness/sandbox/default-world.json",
+  ],
+  { stdio: "inherit" },
+);
+if (defaultWorldJson.status !== 0) process.exit(defaultWorldJson.status ?? 1);

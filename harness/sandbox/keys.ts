@@ -23,7 +23,16 @@ export function signingKeys(name: KeySetName, dir: string | undefined): Promise<
   const file = join(dir, `${name}.json`);
   // Read once per process while the file stays as it was: every sandbox a test file starts uses them.
   const stat = statSync(file, { throwIfNoEntry: false });
-  if (!stat) return keptKeys(name, dir, file);
+  if (!stat) {
+    // Being made (an early start, below, and the sandbox asking again): one generation per file.
+    let making = inTheMaking.get(file);
+    if (!making) {
+      making = keptKeys(name, dir, file);
+      inTheMaking.set(file, making);
+      void making.catch(() => {}).finally(() => inTheMaking.delete(file));
+    }
+    return making;
+  }
   const version = `${file}:${stat.mtimeMs}:${stat.size}`;
   let keys = kept.get(version);
   if (!keys) {
@@ -35,6 +44,16 @@ export function signingKeys(name: KeySetName, dir: string | undefined): Promise<
 }
 
 const kept = new Map<string, Promise<SigningKey[]>>();
+const inTheMaking = new Map<string, Promise<SigningKey[]>>();
+
+/**
+ * Starts reading or making the keys a sandbox signs with in `dir`, so a fresh `serve` generates its RSA
+ * keys on the thread pool while it makes its CA and certificate; the sandbox takes them when it asks.
+ * A failure is left for that call to report.
+ */
+export function prepareSigningKeys(dir: string): void {
+  for (const name of ["aad", "acs"] as const) void signingKeys(name, dir).catch(() => {});
+}
 
 async function keptKeys(name: KeySetName, dir: string, file: string): Promise<SigningKey[]> {
   const { count, subject } = KEY_SETS[name];

@@ -61,6 +61,11 @@ export class SharedState {
    * write brings the store up to date instead.
    */
   #localChanges = 0;
+  /**
+   * The store holds the loaded world unchanged (this process wrote or read it, and changed nothing
+   * since): a reset then has nothing to write, unless another replica may have changed it.
+   */
+  #storeHoldsBase = false;
   /** This replica's world changes, in order, not yet kept by the store (re-applied after a race). */
   #unkeptWorldChanges: Array<(world: World) => void> = [];
   /** The last write queued per document (#inOrder). */
@@ -89,10 +94,16 @@ export class SharedState {
     const { store, world, clock, faults, startTime } = this.#parts;
     const stored = await store.readDocument<StoredWorld>(WORLD);
     if (stored && stored.value.base === this.#base) {
-      world.replace(new World(WorldDocumentSchema.parse(structuredClone(stored.value.document))));
+      // Unedited (the loaded world as it was stored): nothing to validate and rebuild.
+      if (hashOf(stored.value.document) !== this.#base) {
+        world.replace(new World(WorldDocumentSchema.parse(structuredClone(stored.value.document))));
+      } else {
+        this.#storeHoldsBase = true;
+      }
       this.#versions.set(WORLD, stored.version);
     } else {
       await this.#writeWorldDocument(stored?.version ?? 0);
+      this.#storeHoldsBase = true;
     }
     const storedClock = await store.readDocument<StoredClock>(CLOCK);
     if (storedClock && startTime === undefined) {
@@ -211,6 +222,7 @@ export class SharedState {
   change(apply: (world: World) => void): Promise<void> {
     apply(this.#parts.world);
     this.#localChanges++;
+    this.#storeHoldsBase = false;
     this.#unkeptWorldChanges.push(apply);
     return this.#track(this.#inOrder(WORLD, () => this.#keepWorld()));
   }
@@ -253,11 +265,16 @@ export class SharedState {
     this.#parts.world.replace(this.#parts.initialWorld);
     this.#localChanges++;
     this.#unkeptWorldChanges = [];
+    if (this.#storeHoldsBase && !this.#parts.store.shared) return Promise.resolve();
+    const changes = this.#localChanges;
     return this.#track(
       this.#inOrder(WORLD, async () => {
         for (let attempt = 0; attempt < 20; attempt++) {
           const stored = await this.#parts.store.readDocument<StoredWorld>(WORLD);
-          if (await this.#writeWorldDocument(stored?.version ?? 0)) return;
+          if (await this.#writeWorldDocument(stored?.version ?? 0)) {
+            if (this.#localChanges === changes) this.#storeHoldsBase = true;
+            return;
+          }
         }
         throw new Error("The world changed at another replica on every attempt to reset it");
       }),

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { readUserFile } from "./user-file.js";
@@ -56,6 +57,41 @@ export type MergePatch<T> = T extends readonly unknown[]
 export type WorldPatch = MergePatch<z.input<typeof WorldDocumentSchema>>;
 
 export const DEFAULT_WORLD_PATH = shippedFile("harness/sandbox/default-world.yaml");
+/** The default world as the build parsed and validated it (scripts/default-world-json.ts). */
+export const BUILT_DEFAULT_WORLD_PATH = shippedFile("harness/sandbox/default-world.json");
+
+/** What the build keeps of the default world, for the YAML it was made from. */
+export interface BuiltDefaultWorld {
+  /** SHA-256 (hex) of the YAML file it was made from: a changed YAML is parsed again. */
+  yamlSha256: string;
+  /** The YAML as parsed: what scenarios' `extends: default` merges into. */
+  input: Record<string, unknown>;
+  /** The validated document: the default world itself. */
+  document: WorldDocument;
+}
+
+export function yamlSha256(yaml: string | Buffer): string {
+  return createHash("sha256").update(yaml).digest("hex");
+}
+
+let builtDefault: BuiltDefaultWorld | null | undefined;
+/**
+ * The build's copy of the default world while the YAML beside it is the one it was made from. Every
+ * `serve` starts from the default world; parsing and validating its YAML was a tenth of a start.
+ * Undefined from the sources (no build) or when the YAML changed: it is parsed then.
+ */
+function builtDefaultWorld(): BuiltDefaultWorld | undefined {
+  if (builtDefault === undefined) {
+    builtDefault = null;
+    try {
+      const built = JSON.parse(readFileSync(BUILT_DEFAULT_WORLD_PATH, "utf8")) as BuiltDefaultWorld;
+      if (built.yamlSha256 === yamlSha256(readFileSync(DEFAULT_WORLD_PATH))) builtDefault = built;
+    } catch {
+      // No build output here (running from the sources): the YAML is parsed.
+    }
+  }
+  return builtDefault ?? undefined;
+}
 
 /** A world file that does not validate: where, which field, and what was expected. */
 export class WorldError extends Error {
@@ -90,9 +126,13 @@ export function mergeWorld(base: unknown, override: unknown): unknown {
 
 let defaultWorldValue: Record<string, unknown> | undefined;
 /** The bundled world as parsed YAML: read once per process, a fresh copy for each caller to merge into. */
-function defaultWorldInput(): Record<string, unknown> {
-  defaultWorldValue ??= parseLocatedYaml(readFileSync(DEFAULT_WORLD_PATH, "utf8"), DEFAULT_WORLD_PATH)
-    .value as Record<string, unknown>;
+export function defaultWorldInput(): Record<string, unknown> {
+  defaultWorldValue ??=
+    builtDefaultWorld()?.input ??
+    (parseLocatedYaml(readFileSync(DEFAULT_WORLD_PATH, "utf8"), DEFAULT_WORLD_PATH).value as Record<
+      string,
+      unknown
+    >);
   return structuredClone(defaultWorldValue);
 }
 
@@ -210,7 +250,8 @@ export function loadWorldFile(file: string): World {
 let defaultWorldDocument: WorldDocument | undefined;
 /** The default world, freshly built (validated once per process: every test's sandbox starts from it). */
 export function defaultWorld(): World {
-  defaultWorldDocument ??= parseWorld({ extends: "default" }, DEFAULT_WORLD_PATH).document;
+  defaultWorldDocument ??=
+    builtDefaultWorld()?.document ?? parseWorld({ extends: "default" }, DEFAULT_WORLD_PATH).document;
   return new World(structuredClone(defaultWorldDocument));
 }
 
@@ -349,9 +390,13 @@ export class World {
     return next.document;
   }
 
-  /** Replaces the whole world (admin API `PUT /_sandbox/world`). */
+  /**
+   * Replaces the whole world (admin API `PUT /_sandbox/world`, reset). The two worlds share the document:
+   * no World changes its document in place (`edit` validates a copy and swaps it in), and `document`
+   * hands out copies.
+   */
   replace(next: World): void {
-    this.#doc = next.document;
+    this.#doc = next.#doc;
     this.#directory = next.directory;
     this.#resources = next.resources;
     this.#arm = next.arm;

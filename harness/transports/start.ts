@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from "fastify";
 import { join } from "node:path";
 import { isIP, type AddressInfo } from "node:net";
 import { defaultCaDir, tlsMaterial } from "../sandbox/ca.js";
+import { prepareSigningKeys } from "../sandbox/keys.js";
 import { canonicalOrigin, type Descriptor, type Port443 } from "../sandbox/descriptor.js";
 import { sandboxFaults, type SandboxFaults } from "../operator/faults/index.js";
 import type { JournalEntry } from "../operator/journal.js";
@@ -411,6 +412,9 @@ export async function releaseSandboxPool(): Promise<void> {
 
 /** Server mode: a sandbox of its own, listening until closed. */
 async function startServer(options: StartSandboxOptions): Promise<RunningSandbox> {
+  const keysDir = options.dataDir ? join(options.dataDir, "keys") : join(caDirOf(options), "signing-keys");
+  // Replicas on a shared store take their keys from it instead.
+  if (!sharedStoreAsked(options)) prepareSigningKeys(keysDir);
   const world = resolveWorld(options);
   const store = await storeFor(options);
   let transport: Transport;
@@ -426,7 +430,7 @@ async function startServer(options: StartSandboxOptions): Promise<RunningSandbox
     store,
     looseApiVersion: options.looseApiVersion ?? false,
     dataDir: options.dataDir,
-    ...(options.dataDir ? {} : { keysDir: join(caDirOf(options), "signing-keys") }),
+    keysDir,
     adminToken: options.adminToken,
     debugLogPath: options.debugLog,
     plugins: options.plugins,
@@ -455,6 +459,12 @@ async function startServer(options: StartSandboxOptions): Promise<RunningSandbox
  * against PostgreSQL: each sandbox then gets a schema of its own, dropped when it closes, so the test
  * files running side by side never share a world.
  */
+/** Whether the sandbox will keep its state in a store other processes share (PostgreSQL). */
+function sharedStoreAsked(options: StartSandboxOptions): boolean {
+  if (options.store !== undefined) return options.store !== "";
+  return Boolean(process.env.ACS_SANDBOX_TEST_STORE) && options.dataDir === undefined;
+}
+
 async function storeFor(options: StartSandboxOptions): Promise<SandboxStore> {
   if (options.store !== undefined) return openStore({ url: options.store, dataDir: options.dataDir });
   const testStore = process.env.ACS_SANDBOX_TEST_STORE;
