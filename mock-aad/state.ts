@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBase64url } from "../core/random.js";
 import type { Clock } from "../core/clock.js";
 import type { SandboxStore } from "../core/store.js";
 import { AuthorizationCodes } from "./authorization-codes.js";
@@ -48,7 +48,7 @@ export class RefreshTokens {
 
   async issue(grant: RefreshTokenGrant, nowMs: number): Promise<string> {
     // Real refresh tokens are long opaque strings starting "0.A"; clients must not parse them.
-    const token = `0.A${randomBytes(96).toString("base64url")}`;
+    const token = `0.A${randomBase64url(96)}`;
     const session = `${grant.tenantId}/${grant.userObjectId}/${grant.clientId}`;
     const record: RefreshTokenRecord = { ...grant, issuedAtMs: nowMs, lastUsedMs: nowMs };
     await this.store.put(KIND, token, record, { group: session, expiresAtMs: forgetAfter(nowMs) });

@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
+import { randomBase64url, randomBytesPooled } from "../core/random.js";
 import type { JWTPayload } from "jose";
 import type { Clock } from "../core/clock.js";
 import type { KeySet } from "../core/keyset.js";
@@ -72,9 +73,9 @@ export function clientInfo(user: User): string {
 /** Opaque per-token values Entra puts in every token (`uti`, `aio`, `rh`); clients must not parse them. */
 function opaqueClaims(): { uti: string; aio: string; rh: string } {
   return {
-    uti: randomBytes(16).toString("base64url"),
-    aio: randomBytes(48).toString("base64"),
-    rh: `0.A${randomBytes(40).toString("base64url")}.`,
+    uti: randomBase64url(16),
+    aio: randomBytesPooled(48).toString("base64"),
+    rh: `0.A${randomBase64url(40)}.`,
   };
 }
 

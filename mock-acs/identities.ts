@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytesPooled } from "../core/random.js";
 import type { Clock } from "../core/clock.js";
 import { updateRecord, type SandboxStore } from "../core/store.js";
 import { GUID_PATTERN } from "../core/ids.js";
@@ -26,7 +26,7 @@ export function resourceIdOf(identityId: string): string | undefined {
 function timeOrderedSuffix(nowMs: number, sequence: number): string {
   const time = Math.max(0, Math.floor(nowMs)).toString(16).padStart(12, "0").slice(-12);
   const seq = (sequence & 0xffff).toString(16).padStart(4, "0");
-  const random = randomBytes(8).toString("hex");
+  const random = randomBytesPooled(8).toString("hex");
   return `${time.slice(0, 8)}-${time.slice(8)}-${seq}-${random.slice(0, 4)}-${random.slice(4)}`;
 }
 

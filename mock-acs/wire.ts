@@ -1,4 +1,5 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
+import { randomBytesPooled } from "../core/random.js";
 import { Readable } from "node:stream";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { recordHint, recordOutcome, recordReason, recordServerError } from "../core/outcome.js";
@@ -37,12 +38,12 @@ export const ERROR_CONTENT_TYPE = "application/json";
 
 /** `MS-CV`: a correlation vector, base64 of 16 bytes (22 chars) plus `.0`, e.g. `lj9cbQSuXEW+e/xiVacRbg.2.0`. */
 function correlationVector(): string {
-  return `${randomBytes(16).toString("base64").slice(0, 22)}.0`;
+  return `${randomBytesPooled(16).toString("base64").slice(0, 22)}.0`;
 }
 
 /** `X-Azure-Ref`: the front door's opaque reference, `0` followed by base64. */
 function azureRef(): string {
-  return `0${randomBytes(54).toString("base64")}`;
+  return `0${randomBytesPooled(54).toString("base64")}`;
 }
 
 /** Headers on every ACS Identity response, errors and 404s included. */
