@@ -1,6 +1,6 @@
 // The team sandbox's deployment files (examples/team-sandbox), checked for structure: no Kubernetes
-// cluster and no registry are reachable here, so neither `kubectl apply` nor `docker compose up` runs
-// them (test/team/deployment.test.ts runs the same topology with the image itself).
+// cluster is reachable here, so `kubectl apply` never runs the manifests (test/team/compose.test.ts
+// runs the compose file with docker-compose, test/team/deployment.test.ts the same topology without it).
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -191,5 +191,18 @@ describe("the team sandbox's compose file", () => {
     // The published port reaches the port HAProxy binds.
     const bind = Number(/^\s*bind :(\d+)$/m.exec(haproxy)![1]);
     expect(compose.services.lb!.ports!.some((p) => p.endsWith(`:${bind}`))).toBe(true);
+  });
+
+  it("pulls Docker Hub's PostgreSQL 16 and HAProxy 2.8 unless POSTGRES_IMAGE and HAPROXY_IMAGE name others", () => {
+    expect(compose.services.postgres!.image).toBe("${POSTGRES_IMAGE:-postgres:16}");
+    expect(compose.services.lb!.image).toBe("${HAPROXY_IMAGE:-haproxy:2.8}");
+    // The stand-ins' names, as .env.example suggests them, are the ones the stand-in script builds.
+    const script = readFileSync("scripts/compose-stand-in-images.sh", "utf8");
+    const example = readFileSync(join(ROOT, ".env.example"), "utf8");
+    for (const variable of ["POSTGRES_IMAGE", "HAPROXY_IMAGE"]) {
+      const suggested = new RegExp(`^# ${variable}=(\\S+)$`, "m").exec(example)?.[1];
+      expect(suggested, variable).toBeDefined();
+      expect(script).toMatch(new RegExp(`^[A-Z]+_TAG=${suggested}$`, "m"));
+    }
   });
 });

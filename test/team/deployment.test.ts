@@ -1,5 +1,5 @@
-// The team sandbox as examples/team-sandbox deploys it, without compose (this machine cannot pull the
-// PostgreSQL and HAProxy images): PostgreSQL (test/support/postgres.ts), two acs-sandbox:local
+// The team sandbox as examples/team-sandbox deploys it, without compose (test/team/compose.test.ts runs
+// the compose file itself): PostgreSQL (test/support/postgres.ts), two acs-sandbox:local
 // containers given one ACS_SANDBOX_STORE, and a round-robin TCP proxy with health checks on
 // /_sandbox/health in front. The real MSAL Node and Identity SDK talk only to the proxy.
 import { randomUUID, X509Certificate } from "node:crypto";
