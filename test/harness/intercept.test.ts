@@ -1,3 +1,4 @@
+import http from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { startSandbox, type RunningSandbox } from "../../harness/index.js";
 
@@ -41,5 +42,18 @@ describe("intercept mode", () => {
     expect(Math.abs(second.clock.nowMs() - Date.now())).toBeLessThan(60_000);
     const res = await fetch("https://login.microsoftonline.com/_sandbox/requests");
     expect(((await res.json()) as { requests: unknown[] }).requests).toHaveLength(0);
+  });
+
+  it("takes msw's patches off by the next turn of the event loop after the last one closed", async () => {
+    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
+    const unpatched = { request: http.request, fetch: globalThis.fetch };
+    const sb = await startSandbox({ mode: "intercept" });
+    expect(http.request).not.toBe(unpatched.request);
+    expect(globalThis.fetch).not.toBe(unpatched.fetch);
+    await sb.close();
+    await nextTurn();
+    expect(http.request).toBe(unpatched.request);
+    expect(globalThis.fetch).toBe(unpatched.fetch);
   });
 });
