@@ -41,6 +41,20 @@ function patched(): boolean {
   return INTERCEPTOR_SYMBOLS.every((symbol) => globals[symbol]?.emitter.listeners("request").includes(probe));
 }
 
+/** The request listeners our server's `listen()` added (and the probe): any other is another server's. */
+const ours = new Set<unknown>([probe]);
+
+/** Whether another msw server (the suite's own) listens on the interceptors too: closing ours would end it. */
+function othersListening(): boolean {
+  return INTERCEPTOR_SYMBOLS.some((symbol) =>
+    globals[symbol]?.emitter.listeners("request").some((listener) => !ours.has(listener)),
+  );
+}
+
+function requestListeners(): unknown[] {
+  return INTERCEPTOR_SYMBOLS.flatMap((symbol) => globals[symbol]?.emitter.listeners("request") ?? []);
+}
+
 /** The patches' removal, put off to the next turn of the event loop (see detachInterception). */
 let unpatchSoon: NodeJS.Immediate | undefined;
 
@@ -55,7 +69,9 @@ export function attachInterception(lease: Lease): void {
   }
   if (!listening) {
     server ??= setupServer(...sandboxHandlers(() => active.at(-1)));
+    const before = new Set(requestListeners());
     server.listen({ onUnhandledRequest: "bypass" });
+    for (const listener of requestListeners()) if (!before.has(listener)) ours.add(listener);
     for (const symbol of INTERCEPTOR_SYMBOLS) globals[symbol]?.on("request", probe);
     listening = true;
   }
@@ -69,12 +85,27 @@ export function detachInterception(lease: Lease): void {
   if (active.length > 0 || !listening || unpatchSoon) return;
   // Off at the next turn of the event loop unless a sandbox starts first: a suite's next test starts its
   // sandbox right after the last one closed, and patching again made that test's requests run cold.
-  unpatchSoon = setImmediate(() => {
-    unpatchSoon = undefined;
-    if (active.length > 0 || !listening) return;
-    if (patched()) server?.close();
-    else server = undefined;
-    listening = false;
-  });
+  unpatchSoon = setImmediate(releaseInterception);
   unpatchSoon.unref();
+}
+
+/**
+ * With no sandbox open, takes msw's patches off now (`releaseSandboxPool`, or the next turn after the
+ * last close). Not while another msw server listens on the same interceptors: closing ours would dispose
+ * them under it. Ours then stays, answering nothing (its handlers pass every request on), until that
+ * server closes and takes the interceptors with it.
+ */
+export function releaseInterception(): void {
+  if (unpatchSoon) {
+    clearImmediate(unpatchSoon);
+    unpatchSoon = undefined;
+  }
+  if (active.length > 0 || !listening) return;
+  if (!patched()) {
+    server = undefined;
+    listening = false;
+  } else if (!othersListening()) {
+    server?.close();
+    listening = false;
+  }
 }

@@ -1,4 +1,6 @@
 import http from "node:http";
+import { http as mswHttp, HttpResponse } from "msw";
+import { setupServer } from "msw/node";
 import { afterEach, describe, expect, it } from "vitest";
 import { startSandbox, type RunningSandbox } from "../../harness/index.js";
 
@@ -55,5 +57,24 @@ describe("intercept mode", () => {
     await nextTurn();
     expect(http.request).toBe(unpatched.request);
     expect(globalThis.fetch).toBe(unpatched.fetch);
+  });
+
+  it("leaves a suite's own msw server, started as the last sandbox closed, answering after that turn", async () => {
+    const sb = await startSandbox({ mode: "intercept" });
+    await sb.close();
+    const own = setupServer(
+      mswHttp.get("https://api.example.test/ping", () => HttpResponse.json({ pong: true })),
+    );
+    own.listen({ onUnhandledRequest: "bypass" });
+    try {
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(await (await fetch("https://api.example.test/ping")).json()).toEqual({ pong: true });
+    } finally {
+      own.close();
+    }
+    // Its close took the interceptors with it; the next sandbox patches them again and answers.
+    const next = await startSandbox({ mode: "intercept" });
+    open.push(next);
+    expect(await tenantsSeen()).toEqual(["contoso", "fabrikam"]);
   });
 });
