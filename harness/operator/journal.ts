@@ -119,6 +119,13 @@ const LOG = "journal";
 export class Journal {
   #entries: JournalEntry[] = [];
   #listeners: ((entry: JournalEntry) => void)[] = [];
+  /**
+   * The shared log's appends, one after another: two racing on separate connections could be kept in
+   * the other order. Reads wait for them, so a client that has its answer finds it in the journal.
+   */
+  #appending: Promise<void> = Promise.resolve();
+  /** Appends queued and not yet kept; past `capacity` (a store that hangs) entries stay local only. */
+  #queued = 0;
 
   constructor(
     readonly store: SandboxStore | undefined = undefined,
@@ -129,7 +136,14 @@ export class Journal {
     this.#entries.push(entry);
     if (this.#entries.length > this.capacity) this.#entries.splice(0, this.#entries.length - this.capacity);
     // The journal is diagnostics: an entry the store could not take is still in this replica's list.
-    if (this.store?.shared) void this.store.append(LOG, entry, this.capacity).catch(() => {});
+    const store = this.store;
+    if (store?.shared && this.#queued < this.capacity) {
+      this.#queued++;
+      this.#appending = this.#appending
+        .then(() => store.append(LOG, entry, this.capacity))
+        .catch(() => {})
+        .finally(() => this.#queued--);
+    }
     for (const listener of this.#listeners) listener(entry);
   }
 
@@ -146,6 +160,7 @@ export class Journal {
   /** Every replica's entries when the store is shared (this replica's when it cannot be read), else `list()`. */
   async entries(): Promise<JournalEntry[]> {
     if (!this.store?.shared) return this.list();
+    await this.#appending;
     try {
       return await this.store.readLog<JournalEntry>(LOG);
     } catch {
@@ -155,6 +170,10 @@ export class Journal {
 
   async clear(): Promise<void> {
     this.#entries = [];
-    if (this.store?.shared) await this.store.clearLog(LOG);
+    const store = this.store;
+    if (!store?.shared) return;
+    const cleared = this.#appending.then(() => store.clearLog(LOG));
+    this.#appending = cleared.catch(() => {});
+    await cleared;
   }
 }

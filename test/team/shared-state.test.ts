@@ -5,60 +5,14 @@ import { FaultInjector } from "../../harness/operator/faults/injector.js";
 import { StoredFaultCounts } from "../../harness/operator/faults/stored-counts.js";
 import { SharedState } from "../../harness/sandbox/shared-state.js";
 import { World, defaultWorld } from "../../harness/sandbox/world.js";
-import { MemoryStore } from "../../harness/store/memory.js";
+import { sharedStore } from "../support/gated-store.js";
 
 /*
  * The documents every replica shares (world, clock, fault rules) under the interleavings a shared store
  * allows: a re-read racing a local change, two writes of one document racing each other, two local
- * world edits racing another replica's. The store here is the memory store made to say it is shared,
- * with gates that hold a read or a write until the test lets it go, so each interleaving is forced
- * rather than hoped for.
+ * world edits racing another replica's. The store (test/support/gated-store.ts) holds a read or a
+ * write until the test lets it go, so each interleaving is forced rather than hoped for.
  */
-
-/** A gate: `wait()` blocks until `open()`. */
-function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return { open, wait: () => opened };
-}
-
-/**
- * One store as several replicas see a shared one. `hold` makes the next call of a method wait for a gate:
- * a write before it reaches the store, a read after it read the store (so what it returns is stale by
- * the time the gate opens, as a slow answer over the network would be).
- */
-function sharedStore() {
-  const inner = new MemoryStore();
-  const held = new Map<string, Array<Promise<void>>>();
-  const readsFirst = new Set(["versions", "readDocument"]);
-  const store = new Proxy(inner, {
-    get(target, property, receiver) {
-      if (property === "shared") return true;
-      const value = Reflect.get(target, property, receiver) as unknown;
-      if (typeof value !== "function") return value;
-      return async (...args: unknown[]) => {
-        const wait = held.get(String(property))?.shift();
-        const call = () => (value as (...a: unknown[]) => unknown).apply(target, args);
-        if (!wait) return call();
-        if (!readsFirst.has(String(property))) return wait.then(call);
-        const answer = await call();
-        await wait;
-        return answer;
-      };
-    },
-  }) as unknown as SandboxStore;
-  return {
-    store,
-    /** The next call of `method` waits for the returned gate to open. */
-    hold(method: "versions" | "writeDocument" | "readDocument") {
-      const g = gate();
-      const waits = held.get(method) ?? [];
-      waits.push(g.wait());
-      held.set(method, waits);
-      return g;
-    },
-  };
-}
 
 async function replica(store: SandboxStore) {
   const clock = new Clock("2026-01-01T00:00:00Z");
