@@ -169,8 +169,8 @@ export interface ClientAuthenticationRequest {
   credential: ClientCredential;
   /** Whether this flow lets this app sign in without a credential. */
   mayBePublic: boolean;
-  /** Token endpoint URLs a client assertion may name as `aud`. */
-  assertionAudiences: string[];
+  /** Token endpoint URLs a client assertion may name as `aud`: worked out only when one is checked. */
+  assertionAudiences: () => string[];
   now: Date;
   /** Issuers of federated assertions whose keys Entra can fetch; none by default. */
   issuerKeys?: IssuerKeys;
@@ -196,7 +196,7 @@ export async function authenticateClient(
   return checkAssertion(
     app,
     credential,
-    request.assertionAudiences,
+    request.assertionAudiences(),
     request.now,
     request.issuerKeys ?? (() => undefined),
   );

@@ -62,7 +62,7 @@ export interface PolicyRequest {
    */
   mayBePublic?: boolean;
   /** Token endpoint URLs a client assertion may name as `aud`. */
-  assertionAudiences?: string[];
+  assertionAudiences?: () => string[];
   /** Token channel: external issuers whose keys Entra can fetch, for federated assertions. */
   issuerKeys?: IssuerKeys;
   /** The sandbox time of the decision. */
@@ -147,7 +147,7 @@ async function clientAuthenticationOf(
     app,
     credential: request.credential ?? { kind: "none" },
     mayBePublic: request.mayBePublic ?? mayBePublicFor(request.flow, app),
-    assertionAudiences: request.assertionAudiences ?? [],
+    assertionAudiences: request.assertionAudiences ?? (() => []),
     now: request.now,
     ...(request.issuerKeys ? { issuerKeys: request.issuerKeys } : {}),
   });

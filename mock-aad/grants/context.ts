@@ -15,8 +15,8 @@ export interface GrantRequest {
   /** The form body; every value a single string (repeated parameters are refused earlier). */
   body: Record<string, string | undefined>;
   credential: ClientCredential;
-  /** Token endpoint URLs a client assertion may name as `aud`. */
-  assertionAudiences: string[];
+  /** Token endpoint URLs a client assertion may name as `aud`: worked out only when one is checked. */
+  assertionAudiences: () => string[];
   mint: MintContext;
   /** The browser's `Origin` header: present when a single-page app redeems cross-origin. */
   origin?: string | undefined;

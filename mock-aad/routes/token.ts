@@ -76,10 +76,8 @@ export async function tokenRoutes(app: FastifyInstance, ctx: AadContext, state: 
       authority: request.params.tenant,
       body,
       credential: readClientCredential(body, request.headers.authorization),
-      // Worked out only for the grants that check an assertion's audience.
-      get assertionAudiences() {
-        return assertionAudiences(ctx, request);
-      },
+      // Worked out only for a client assertion: it costs a tenant lookup.
+      assertionAudiences: () => assertionAudiences(ctx, request),
       mint: { clock: ctx.clock, keys: ctx.keys, origin },
       origin: request.headers.origin,
     });

@@ -35,6 +35,7 @@ function pathOf(url: string): string {
  */
 export function faultHook(options: FaultHookOptions) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (!options.faults.active) return;
     const kind = requestKind(request);
     if (kind.service === "admin") return;
     const decision = await options.faults.decide({
