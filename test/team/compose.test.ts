@@ -8,7 +8,7 @@
 import { execFile, type ExecFileException } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
-import { createServer } from "node:net";
+import { freePort } from "../support/free-port.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -72,14 +72,6 @@ async function containerOf(service: string): Promise<string> {
     containers.set(service, id);
   }
   return id;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Polls `check` until it returns a value; on a timeout, fails with `what` and the last error. */

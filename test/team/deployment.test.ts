@@ -4,7 +4,7 @@
 // /_sandbox/health in front. The real MSAL Node and Identity SDK talk only to the proxy.
 import { randomUUID, X509Certificate } from "node:crypto";
 import { chmodSync, copyFileSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { freePort } from "../support/free-port.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect, type DetailedPeerCertificate } from "node:tls";
@@ -37,14 +37,6 @@ let proxy: RoundRobinProxy | undefined;
 let caDir: string | undefined;
 const replicas: Replica[] = [];
 let publicUrl = "";
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Waits for the proxy's health check to pass; on a timeout, fails with the replica's log. */
 async function waitUntilServing(index: number): Promise<void> {
