@@ -35,9 +35,12 @@ function sweepExpiredState(app: FastifyInstance, ctx: AadContext, state: AadStat
     lastMs = ctx.clock.nowMs();
     await state.sweep();
   };
-  app.addHook("onRequest", async () => {
+  app.addHook("onRequest", (_request, _reply, done) => {
     // Housekeeping: a store that is down now is swept by a later request.
-    if (Math.abs(ctx.clock.nowMs() - lastMs) >= SWEEP_EVERY_MS) await sweep().catch(() => {});
+    if (Math.abs(ctx.clock.nowMs() - lastMs) < SWEEP_EVERY_MS) return done();
+    sweep()
+      .catch(() => {})
+      .finally(() => done());
   });
   // A sweep the timer starts while the store is down is simply missed: the next one catches up.
   const timer = setInterval(() => void sweep().catch(() => {}), SWEEP_EVERY_MS).unref();
@@ -71,12 +74,15 @@ export function mockAad(ctx: AadContext): MockAad {
       installErrorHandler(app, ctx);
       sweepExpiredState(app, ctx, state);
       acceptAnyBody(app);
-      app.addHook("onRequest", async (_request, reply) => {
+      app.addHook("onRequest", (_request, reply, done) => {
         entraHeaders(reply);
+        done();
       });
       // A sign-in page's changes to its sign-in are kept before the page goes out (interactions.ts).
-      app.addHook("onSend", async (request) => {
-        await state.interactions.saveTracked(request);
+      app.addHook("onSend", (request, _reply, payload, done) => {
+        const saving = state.interactions.saveTracked(request);
+        if (saving) saving.then(() => done(null, payload), done);
+        else done(null, payload);
       });
       await discoveryRoutes(app, ctx);
       await tokenRoutes(app, ctx, state);

@@ -147,12 +147,12 @@ export class Interactions {
   }
 
   /** Writes back the sign-in a request worked on, unless it finished (a finished one stays gone). */
-  async saveTracked(request: FastifyRequest): Promise<void> {
+  saveTracked(request: FastifyRequest): Promise<void> | undefined {
     const interaction = this.#tracked.get(request);
-    if (!interaction) return;
+    if (!interaction) return undefined;
     this.#tracked.delete(request);
-    if (this.#finished.has(interaction)) return;
-    await this.store.put(KIND, interaction.id, interaction, {
+    if (this.#finished.has(interaction)) return undefined;
+    return this.store.put(KIND, interaction.id, interaction, {
       group: interaction.clientAddress,
       expiresAtMs: interaction.createdAtMs + INTERACTION_LIFETIME_MS,
     });

@@ -1,4 +1,5 @@
-import { createHash } from "node:crypto";
+// One-shot `hash` (Node ≥ 20.12): twice as quick as a Hash object for the short inputs hashed per token.
+import { hash } from "node:crypto";
 import { randomBase64url, randomBytesPooled } from "../core/random.js";
 import type { JWTPayload } from "jose";
 import type { Clock } from "../core/clock.js";
@@ -56,13 +57,13 @@ export function issueTimes(clock: Clock, lifetimeSeconds: number): { iat: number
  * scenario gets the same `expires_in`.
  */
 export function accessTokenLifetime(seed: string): number {
-  const n = createHash("sha256").update(seed).digest().readUInt32BE(0);
+  const n = hash("sha256", seed, "buffer").readUInt32BE(0);
   return MIN_LIFETIME_SECONDS + (n % (LIFETIME_SPREAD_SECONDS + 1));
 }
 
 /** `sub` is pairwise: the same user has a different subject in each app. */
 export function pairwiseSubject(objectId: string, clientId: string): string {
-  return createHash("sha256").update(`${objectId}:${clientId}`).digest("base64url");
+  return hash("sha256", `${objectId}:${clientId}`, "base64url");
 }
 
 /** `client_info`: base64url of `{"uid":oid,"utid":tid}`; MSAL builds the home account id from it. */

@@ -39,7 +39,8 @@ export interface AppParts {
   admin: (app: FastifyInstance) => Promise<void>;
   journal: Journal;
   /** Runs before each request is routed: the store's changes from other replicas are taken here. */
-  beforeRequest?: () => Promise<void>;
+  /** Before each request; undefined when there is nothing to wait for. */
+  beforeRequest?: () => Promise<void> | undefined;
   /** Who may drive the admin API (JSON only, own origin, optional token). */
   adminGuard: AdminGuardOptions;
   /** Fault injection (`/_sandbox/faults`); the journal's entries for dropped connections come from here. */
@@ -153,8 +154,11 @@ export async function buildApp(parts: AppParts, options: { https?: { key: string
   });
   if (parts.beforeRequest) {
     const beforeRequest = parts.beforeRequest;
-    app.addHook("onRequest", async () => {
-      await beforeRequest();
+    // Callback style: most requests have nothing to wait for, and need no promise.
+    app.addHook("onRequest", (_request, _reply, done) => {
+      const waiting = beforeRequest();
+      if (waiting) waiting.then(() => done(), done);
+      else done();
     });
   }
 

@@ -127,7 +127,7 @@ export class Sandbox implements OperatedSandbox {
   }
 
   /** Before each request: this replica's writes are kept, and other replicas' changes taken. */
-  sync(): Promise<void> {
+  sync(): Promise<void> | undefined {
     return this.#shared.sync();
   }
 

@@ -166,7 +166,13 @@ export class SharedState {
    * replica changed. When the store cannot be reached, the copies stay as they are: the request is
    * served from them, and whatever it must write answers "unavailable" in its service's shape.
    */
-  async sync(): Promise<void> {
+  sync(): Promise<void> | undefined {
+    // The common case, a store only this process uses with nothing being written: nothing to wait for.
+    if (this.#pending.size === 0 && !this.#parts.store.shared && this.#versions.size > 0) return undefined;
+    return this.#sync();
+  }
+
+  async #sync(): Promise<void> {
     if (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
     if (!this.#parts.store.shared && this.#versions.size > 0) return;
     const changesBefore = this.#localChanges;
