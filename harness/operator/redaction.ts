@@ -88,18 +88,20 @@ const JWS_SEGMENTS = /^eyJ[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]*\./;
 /**
  * A JWT as the journal keeps it: its header and payload without the signature (so it is no longer a
  * credential), decoded when first read. Most entries are never read, and decoding every token of every
- * answer was a tenth of a token request's work. Undecodable segments read as `{}`.
+ * answer was ~5 % of a token request's main-thread time under load. Undecodable segments read as `{}`.
  */
 function decoded(token: string, field: string): JournalToken | undefined {
   if (!JWS_SEGMENTS.test(token)) return undefined;
-  const unsigned = `${token.slice(0, token.lastIndexOf("."))}.`;
+  // Copied out as bytes: a slice of the token's string would keep the whole token, signature and all,
+  // alive behind it.
+  const segments = Buffer.from(token.slice(0, token.lastIndexOf(".")), "latin1");
   let parts: { header: Record<string, unknown>; claims: Record<string, unknown> } | undefined;
   const read = () => {
     if (!parts) {
       try {
         parts = {
-          header: decodeProtectedHeader(unsigned) as Record<string, unknown>,
-          claims: decodeJwt(unsigned) as Record<string, unknown>,
+          header: decodeProtectedHeader(`${segments.toString("latin1")}.`) as Record<string, unknown>,
+          claims: decodeJwt(`${segments.toString("latin1")}.`) as Record<string, unknown>,
         };
       } catch {
         parts = { header: {}, claims: {} };

@@ -54,3 +54,42 @@ describe("redaction by place, not by shape", () => {
     expect(exchange.token).toBe("not-a-…");
   });
 });
+
+describe("a JWT in the journal", () => {
+  const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const signature = "c2lnbmF0dXJlLW9mLWEtbGl2ZS10b2tlbg";
+  const token = `${b64({ typ: "JWT", alg: "RS256", kid: "k1" })}.${b64({ aud: "https://communication.azure.com", oid: "alice" })}.${signature}`;
+
+  it("is kept as its header and claims, never its signature, read when asked for", () => {
+    const redactor = new Redactor();
+    const body = journalResponseBody(JSON.stringify({ access_token: token }), "application/json", redactor);
+    expect(body).toBe('{"access_token":"[jwt redacted]"}');
+    const [kept] = redactor.tokens;
+    expect(kept).toMatchObject({
+      field: "responseBody.access_token",
+      header: { alg: "RS256", kid: "k1" },
+      claims: { aud: "https://communication.azure.com", oid: "alice" },
+    });
+    // As the admin API, the debug log and a shared store's log write it out.
+    const written = JSON.stringify(redactor.tokens);
+    expect(JSON.parse(written)).toEqual([
+      {
+        field: "responseBody.access_token",
+        header: { typ: "JWT", alg: "RS256", kid: "k1" },
+        claims: { aud: "https://communication.azure.com", oid: "alice" },
+      },
+    ]);
+    expect(written).not.toContain(signature);
+  });
+
+  it("that does not decode is still redacted, with nothing to show", () => {
+    const redactor = new Redactor();
+    const mangled = `eyJub3QtanNvbg.eyJhbHNvLW5vdA.${signature}`;
+    expect(journalResponseBody(JSON.stringify({ token: mangled }), "application/json", redactor)).toBe(
+      '{"token":"[jwt redacted]"}',
+    );
+    expect(JSON.parse(JSON.stringify(redactor.tokens))).toEqual([
+      { field: "responseBody.token", header: {}, claims: {} },
+    ]);
+  });
+});
