@@ -20,7 +20,7 @@ export interface Floor {
   verifies: number;
   signMs: number;
   verifyMs: number;
-  /** Two signs started together, as the access token and id_token could be: the thread pool overlaps them. */
+  /** Two signs started together, as the access token and id_token are (token-response.ts): the thread pool overlaps them. */
   pairMs: number;
   cryptoMs: number;
   injects: number;

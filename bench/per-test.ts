@@ -170,20 +170,23 @@ const LABELS: Record<Variant, string> = {
 };
 
 function printFloor(floor: Floor, canned: number): number {
-  const total = canned + floor.cryptoMs + floor.injectMs;
+  // The sandbox signs the access token and id_token at once (token-response.ts), so the floor counts
+  // that pair as the thread pool overlaps it.
+  const overlappedCryptoMs = floor.cryptoMs - 2 * floor.signMs + floor.pairMs;
+  const total = canned + overlappedCryptoMs + floor.injectMs;
   console.log(
     `  floor:  ${floor.signs} RSA-2048 signs + ${floor.verifies} verify = ${floor.cryptoMs.toFixed(2)} ms ` +
       `(node:crypto, this process; one sign ${floor.signMs.toFixed(2)} ms, one verify ${floor.verifyMs.toFixed(2)} ms)`,
   );
   console.log(
     `          (the access token and id_token signed together: ${floor.pairMs.toFixed(2)} ms for the pair, ` +
-      `so ${(floor.cryptoMs - 2 * floor.signMs + floor.pairMs).toFixed(2)} ms for all four)`,
+      `so ${overlappedCryptoMs.toFixed(2)} ms for all four, as the sandbox signs them)`,
   );
   console.log(
     `          + ${floor.injects} app.inject() round trips into a bare fastify app = ${floor.injectMs.toFixed(2)} ms`,
   );
   console.log(
-    `          canned + crypto + inject = ${total.toFixed(2)} ms: ${(total / canned).toFixed(2)}× canned is the least the real flow costs in-process`,
+    `          canned + crypto (the pair overlapped) + inject = ${total.toFixed(2)} ms: ${(total / canned).toFixed(2)}× canned is the least the real flow costs in-process`,
   );
   return total;
 }
