@@ -6,7 +6,7 @@
 // the client SDKs, the runner's HTML and cookie parsers, the JUnit writer, the certificate library) stay
 // external, so they are still imported lazily and the user's own msw and SDK versions are the ones used.
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import process from "node:process";
 import { build } from "esbuild";
 
@@ -72,32 +72,9 @@ await build({
   logLevel: "warning",
 });
 
-// The inspector page's script, which the built sandbox reads from here; the same options as
-// INSPECTOR_BUILD_OPTIONS in harness/operator/inspector/script.ts, which bundles it when run from sources.
-await build({
-  entryPoints: ["harness/operator/inspector/browser/main.ts"],
-  outfile: "dist/harness/operator/inspector/browser/main.js",
-  bundle: true,
-  format: "iife",
-  platform: "browser",
-  target: "es2022",
-  minifySyntax: true,
-  legalComments: "none",
-  logLevel: "warning",
+// What the built package reads at run time besides its code: the inspector page's script and the default
+// world, made by the sources' own code and options (scripts/build-assets.ts).
+const assets = spawnSync(process.execPath, ["--import", "tsx", "scripts/build-assets.ts"], {
+  stdio: "inherit",
 });
-
-mkdirSync("dist/harness/sandbox", { recursive: true });
-cpSync("harness/sandbox/default-world.yaml", "dist/harness/sandbox/default-world.yaml");
-// The default world parsed and validated once, here, rather than at every start (scripts/default-world-json.ts).
-const defaultWorldJson = spawnSync(
-  process.execPath,
-  [
-    "--import",
-    "tsx",
-    "scripts/default-world-json.ts",
-    "harness/sandbox/default-world.yaml",
-    "dist/harness/sandbox/default-world.json",
-  ],
-  { stdio: "inherit" },
-);
-if (defaultWorldJson.status !== 0) process.exit(defaultWorldJson.status ?? 1);
+if (assets.status !== 0) process.exit(assets.status ?? 1);

@@ -57,7 +57,7 @@ export type MergePatch<T> = T extends readonly unknown[]
 export type WorldPatch = MergePatch<z.input<typeof WorldDocumentSchema>>;
 
 export const DEFAULT_WORLD_PATH = shippedFile("harness/sandbox/default-world.yaml");
-/** The default world as the build parsed and validated it (scripts/default-world-json.ts). */
+/** The default world as the build parsed and validated it (scripts/build-assets.ts). */
 export const BUILT_DEFAULT_WORLD_PATH = shippedFile("harness/sandbox/default-world.json");
 
 /** What the build keeps of the default world, for the YAML it was made from. */

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { defaultWorld, yamlSha256, type BuiltDefaultWorld } from "../../harness/sandbox/world.js";
 
 /*
- * The build parses and validates the default world once (scripts/default-world-json.ts) and the built
+ * The build parses and validates the default world once (scripts/build-assets.ts) and the built
  * sandbox starts from that copy instead of the YAML. It must be the YAML's world exactly, and a YAML
  * edited after the build must win over it. npm test builds first.
  */

@@ -5,7 +5,7 @@ import { shippedFile } from "../../sandbox/paths.js";
  * The inspector page's script: TypeScript modules in ./browser/ (checked by tsc and eslint like the rest),
  * bundled into one classic script the page carries inline.
  *
- * Where the bundle comes from, and why: `npm run build` writes it to dist (scripts/build.mjs, with the
+ * Where the bundle comes from, and why: `npm run build` writes it to dist (scripts/build-assets.ts, with the
  * options below) and the built sandbox reads that file, so a published package needs no bundler at run
  * time. The sandbox tests and `tsx` run from sources, where no dist need exist (or a stale one would
  * show yesterday's page), so there the first request bundles ./browser/main.ts with esbuild (a
@@ -17,7 +17,7 @@ import { shippedFile } from "../../sandbox/paths.js";
 export const INSPECTOR_ENTRY = "harness/operator/inspector/browser/main.ts";
 export const INSPECTOR_BUNDLE = "harness/operator/inspector/browser/main.js";
 
-/** esbuild options of the bundle, shared with scripts/build.mjs: one classic script for today's browsers. */
+/** esbuild options of the bundle, shared with scripts/build-assets.ts: one classic script for today's browsers. */
 export const INSPECTOR_BUILD_OPTIONS = {
   bundle: true,
   format: "iife",
