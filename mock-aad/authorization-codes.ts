@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
+import { randomBase64url } from "../core/random.js";
 import type { Clock } from "../core/clock.js";
 import type { SandboxStore } from "../core/store.js";
 
@@ -52,7 +53,7 @@ export class AuthorizationCodes {
 
   async issue(grant: CodeGrant): Promise<string> {
     // Real codes are long opaque strings starting with "0." or "1."; clients treat them as opaque.
-    const code = `1.${randomBytes(48).toString("base64url")}`;
+    const code = `1.${randomBase64url(48)}`;
     const issuedAtMs = this.clock.nowMs();
     const stored: StoredCode = { grant, issuedAtMs, redeemed: false };
     await this.store.put(KIND, code, stored, {

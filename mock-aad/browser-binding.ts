@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBase64url } from "../core/random.js";
 import type { FastifyReply, FastifyRequest } from "fastify";
 
 /*
@@ -15,7 +15,7 @@ export const BROWSER_COOKIE = "esctx";
 export function browserOf(request: FastifyRequest, reply: FastifyReply): string {
   const existing = request.cookies[BROWSER_COOKIE];
   if (existing && /^[\w-]{32,64}$/.test(existing)) return existing;
-  const id = randomBytes(32).toString("base64url");
+  const id = randomBase64url(32);
   reply.setCookie(BROWSER_COOKIE, id, { path: "/", httpOnly: true, secure: true, sameSite: "none" });
   return id;
 }

@@ -1,4 +1,5 @@
-import { randomBytes, randomInt } from "node:crypto";
+import { randomInt } from "node:crypto";
+import { randomBase64url } from "../core/random.js";
 import type { Clock } from "../core/clock.js";
 import { updateRecord, type SandboxStore } from "../core/store.js";
 import { FORGET_AFTER_MS } from "./authorization-codes.js";
@@ -53,7 +54,7 @@ export class DeviceCodes {
   }
 
   async issue(request: DeviceRequest): Promise<{ deviceCode: string; userCode: string }> {
-    const deviceCode = `DAQABAAEAAA${randomBytes(48).toString("base64url")}`;
+    const deviceCode = `DAQABAAEAAA${randomBase64url(48)}`;
     const userCode = Array.from(
       { length: 9 },
       () => USER_CODE_ALPHABET[randomInt(USER_CODE_ALPHABET.length)],

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBase64url } from "../core/random.js";
 import type { FastifyRequest } from "fastify";
 import type { Clock } from "../core/clock.js";
 import type { SandboxStore } from "../core/store.js";
@@ -114,7 +114,7 @@ export class Interactions {
   ): Promise<Interaction> {
     const interaction: Interaction = {
       ...fields,
-      id: randomBytes(24).toString("base64url"),
+      id: randomBase64url(24),
       user: undefined,
       consent: undefined,
       createdAtMs: this.clock.nowMs(),

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBase64url } from "../core/random.js";
 import type { Clock } from "../core/clock.js";
 import { updateRecord, type SandboxStore } from "../core/store.js";
 
@@ -30,7 +30,7 @@ export class Sessions {
 
   /** A session begun by signing in to the app `clientId`. */
   async create(tenantId: string, userObjectId: string, clientId: string): Promise<string> {
-    const id = randomBytes(32).toString("base64url");
+    const id = randomBase64url(32);
     const signedInAtMs = this.clock.nowMs();
     const session: Session = { tenantId, userObjectId, signedInAtMs, clientIds: [clientId] };
     await this.store.put(KIND, id, session, { expiresAtMs: signedInAtMs + SESSION_LIFETIME_MS });

@@ -1,4 +1,5 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
+import { randomBase64url } from "../../core/random.js";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { serveOperation } from "../../core/operations.js";
 import type { AadContext } from "../context.js";
@@ -160,7 +161,7 @@ function applyApplicationBody(directory: Directory, app: DocApp, body: Record<st
 
 /** Entra's client secret form: 40 characters with `8Q~` after a three-character hint. [infer] */
 function newSecretText(): string {
-  return `${randomBytes(3).toString("base64url").slice(0, 3)}8Q~${randomBytes(30).toString("base64url").slice(0, 34)}`;
+  return `${randomBase64url(3).slice(0, 3)}8Q~${randomBase64url(30).slice(0, 34)}`;
 }
 
 /** Removes an app and everything in any tenant that names it, so the world still resolves. */

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytesPooled } from "../../../core/random.js";
 import type { FastifyInstance } from "fastify";
 import { communicationServiceId, type AcsResource } from "../../resources.js";
 import { authorize, callersSubscription } from "../auth.js";
@@ -25,7 +25,7 @@ const REGENERATE_KEY = `${TYPE}/RegenerateKey/action`;
 
 /** A new access key: 64 random bytes, base64, as the portal's keys are. */
 function newKey(): string {
-  return randomBytes(64).toString("base64");
+  return randomBytesPooled(64).toString("base64");
 }
 
 function tagsOf(value: unknown): Record<string, string> | undefined {
