@@ -23,7 +23,7 @@ import {
 import type { Clock } from "../../core/clock.js";
 import { createHash } from "node:crypto";
 import type { SandboxStore } from "../../core/store.js";
-import { openStore } from "../store/index.js";
+import { openStore, type StoreChoice } from "../store/index.js";
 import { sharedCa } from "../sandbox/ca.js";
 import { Lease, SandboxClosedError, withLease } from "./running.js";
 import { drainPool, park, poolKey, takeParked } from "./pool.js";
@@ -416,7 +416,7 @@ export async function releaseSandboxPool(): Promise<void> {
 async function startServer(options: StartSandboxOptions): Promise<RunningSandbox> {
   const keysDir = options.dataDir ? join(options.dataDir, "keys") : join(caDirOf(options), "signing-keys");
   // Replicas on a shared store take their keys from it instead.
-  if (!sharedStoreAsked(options)) prepareSigningKeys(keysDir);
+  if (!storeChoice(options).url) prepareSigningKeys(keysDir);
   const world = resolveWorld(options);
   const store = await storeFor(options);
   let transport: Transport;
@@ -459,19 +459,17 @@ async function startServer(options: StartSandboxOptions): Promise<RunningSandbox
 /**
  * The store a sandbox keeps its state in. `ACS_SANDBOX_TEST_STORE` (a PostgreSQL URL) runs a test suite
  * against PostgreSQL: each sandbox then gets a schema of its own, dropped when it closes, so the test
- * files running side by side never share a world.
+ * files running side by side never share a world. A choice with a URL is a store other processes share.
  */
-/** Whether the sandbox will keep its state in a store other processes share (PostgreSQL). */
-function sharedStoreAsked(options: StartSandboxOptions): boolean {
-  if (options.store !== undefined) return options.store !== "";
-  return Boolean(process.env.ACS_SANDBOX_TEST_STORE) && options.dataDir === undefined;
+function storeChoice(options: StartSandboxOptions): StoreChoice {
+  if (options.store !== undefined) return { url: options.store, dataDir: options.dataDir };
+  const testStore = process.env.ACS_SANDBOX_TEST_STORE;
+  if (testStore && options.dataDir === undefined) return { url: testStore, throwaway: true };
+  return { dataDir: options.dataDir };
 }
 
-async function storeFor(options: StartSandboxOptions): Promise<SandboxStore> {
-  if (options.store !== undefined) return openStore({ url: options.store, dataDir: options.dataDir });
-  const testStore = process.env.ACS_SANDBOX_TEST_STORE;
-  if (testStore && options.dataDir === undefined) return openStore({ url: testStore, throwaway: true });
-  return openStore({ dataDir: options.dataDir });
+function storeFor(options: StartSandboxOptions): Promise<SandboxStore> {
+  return openStore(storeChoice(options));
 }
 
 const REAL_ENTRA_HOST = "login.microsoftonline.com";
