@@ -41,28 +41,28 @@ function patched(): boolean {
   return INTERCEPTOR_SYMBOLS.every((symbol) => globals[symbol]?.emitter.listeners("request").includes(probe));
 }
 
+function requestListeners(): unknown[] {
+  return INTERCEPTOR_SYMBOLS.flatMap((symbol) => globals[symbol]?.emitter.listeners("request") ?? []);
+}
+
 /** The request listeners our server's `listen()` added (and the probe): any other is another server's. */
-const ours = new Set<unknown>([probe]);
+let ours = new Set<unknown>([probe]);
 
 /** Whether another msw server (the suite's own) listens on the interceptors too: closing ours would end it. */
 function othersListening(): boolean {
-  return INTERCEPTOR_SYMBOLS.some((symbol) =>
-    globals[symbol]?.emitter.listeners("request").some((listener) => !ours.has(listener)),
-  );
-}
-
-function requestListeners(): unknown[] {
-  return INTERCEPTOR_SYMBOLS.flatMap((symbol) => globals[symbol]?.emitter.listeners("request") ?? []);
+  return requestListeners().some((listener) => !ours.has(listener));
 }
 
 /** The patches' removal, put off to the next turn of the event loop (see detachInterception). */
 let unpatchSoon: NodeJS.Immediate | undefined;
 
+function cancelUnpatch(): void {
+  if (unpatchSoon) clearImmediate(unpatchSoon);
+  unpatchSoon = undefined;
+}
+
 export function attachInterception(lease: Lease): void {
-  if (unpatchSoon) {
-    clearImmediate(unpatchSoon);
-    unpatchSoon = undefined;
-  }
+  cancelUnpatch();
   if (listening && !patched()) {
     server = undefined;
     listening = false;
@@ -71,7 +71,7 @@ export function attachInterception(lease: Lease): void {
     server ??= setupServer(...sandboxHandlers(() => active.at(-1)));
     const before = new Set(requestListeners());
     server.listen({ onUnhandledRequest: "bypass" });
-    for (const listener of requestListeners()) if (!before.has(listener)) ours.add(listener);
+    ours = new Set([probe, ...requestListeners().filter((listener) => !before.has(listener))]);
     for (const symbol of INTERCEPTOR_SYMBOLS) globals[symbol]?.on("request", probe);
     listening = true;
   }
@@ -96,10 +96,7 @@ export function detachInterception(lease: Lease): void {
  * server closes and takes the interceptors with it.
  */
 export function releaseInterception(): void {
-  if (unpatchSoon) {
-    clearImmediate(unpatchSoon);
-    unpatchSoon = undefined;
-  }
+  cancelUnpatch();
   if (active.length > 0 || !listening) return;
   if (!patched()) {
     server = undefined;
