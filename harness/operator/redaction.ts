@@ -98,10 +98,11 @@ function decoded(token: string, field: string): JournalToken | undefined {
   let parts: { header: Record<string, unknown>; claims: Record<string, unknown> } | undefined;
   const read = () => {
     if (!parts) {
+      const unsigned = `${segments.toString("latin1")}.`;
       try {
         parts = {
-          header: decodeProtectedHeader(`${segments.toString("latin1")}.`) as Record<string, unknown>,
-          claims: decodeJwt(`${segments.toString("latin1")}.`) as Record<string, unknown>,
+          header: decodeProtectedHeader(unsigned) as Record<string, unknown>,
+          claims: decodeJwt(unsigned) as Record<string, unknown>,
         };
       } catch {
         parts = { header: {}, claims: {} };

@@ -232,15 +232,15 @@ export class FaultInjector {
     this.#changed();
   }
 
-  /**
-   * The fault for this request, if any; counts the hit. A rule limited to `times` takes the hit only
-   * if its shared count still allows one (of two replicas racing for the last, one gets it).
-   */
   /** Whether any rule is set: with none, a request need not be described to `decide`. */
   get active(): boolean {
     return this.#rules.length > 0;
   }
 
+  /**
+   * The fault for this request, if any; counts the hit. A rule limited to `times` takes the hit only
+   * if its shared count still allows one (of two replicas racing for the last, one gets it).
+   */
   async decide(target: FaultTarget): Promise<FaultDecision | undefined> {
     if (this.#rules.length === 0 || target.service === "admin") return undefined;
     const now = this.clock.nowMs();
