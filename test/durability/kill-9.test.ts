@@ -1,11 +1,11 @@
 import { CommunicationIdentityClient } from "@azure/communication-identity";
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { afterAll, describe, expect, it } from "vitest";
+import { spawnServe } from "../support/serve-process.js";
 
 /*
  * kill -9 in the middle of create bursts. A `serve --data-dir` child gets 200 creates (each with a
@@ -16,7 +16,6 @@ import { afterAll, describe, expect, it } from "vitest";
  * database would be refused at start). Loopback only; bounded by the round count.
  */
 
-const CLI = join(process.cwd(), "dist", "harness", "cli", "index.js");
 const ROUNDS = 10;
 const BURST = 200;
 const CONCURRENCY = 8;
@@ -38,18 +37,20 @@ for (const file of ["ca.pem", "ca-key.pem"])
   copyFileSync(join(process.env.ACS_SANDBOX_CA_DIR!, file), join(dataDir, "ca", file));
 
 async function start(): Promise<{ child: ChildProcess; baseUrl: string; connectionString: string }> {
-  const child = spawn(process.execPath, [CLI, "serve", "--port", "0", "--json", "--data-dir", dataDir], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, ACS_SANDBOX_SCENARIO: "", ACS_SANDBOX_WORLD: "" },
+  const run = spawnServe(["--port", "0", "--json", "--data-dir", dataDir], {
+    ...process.env,
+    ACS_SANDBOX_SCENARIO: "",
+    ACS_SANDBOX_WORLD: "",
   });
-  let stderr = "";
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once("line", resolve);
-    child.once("exit", (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
-  });
-  const descriptor = JSON.parse(line) as { baseUrl: string; acs: { connectionString: string }[] };
-  return { child, baseUrl: descriptor.baseUrl, connectionString: descriptor.acs[0]!.connectionString };
+  const descriptor = JSON.parse(await run.firstLine()) as {
+    baseUrl: string;
+    acs: { connectionString: string }[];
+  };
+  return {
+    child: run.child,
+    baseUrl: descriptor.baseUrl,
+    connectionString: descriptor.acs[0]!.connectionString,
+  };
 }
 
 async function introspect(baseUrl: string, token: string): Promise<string> {

@@ -1,43 +1,19 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
 import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
 import { testStore } from "../support/modes.js";
+import { spawnServe, stopServes } from "../support/serve-process.js";
 import { afterEach, describe, expect, it } from "vitest";
 
 /*
  * `acs-sandbox serve` as a user runs it: the built CLI in its own process (npm test builds it first).
  */
 
-const CLI = join(process.cwd(), "dist", "harness", "cli", "index.js");
-const children: ChildProcess[] = [];
+afterEach(stopServes);
 
-afterEach(() => {
-  for (const child of children.splice(0)) child.kill("SIGKILL");
-});
-
-function serve(...args: string[]) {
-  const child = spawn(process.execPath, [CLI, "serve", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  children.push(child);
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-  const exited = once(child, "exit").then(([code, signal]) => ({ code, signal, stdout, stderr }));
-  const firstLine = () =>
-    new Promise<string>((resolve, reject) => {
-      const check = () => {
-        if (stdout.includes("\n")) resolve(stdout.split("\n")[0]!);
-      };
-      check();
-      child.stdout!.on("data", check);
-      child.on("exit", () => reject(new Error(`serve exited: ${stderr}`)));
-    });
-  return { child, exited, firstLine, output: () => stdout };
-}
+const serve = (...args: string[]) => spawnServe(args);
 
 describe("acs-sandbox serve", () => {
   it("prints exactly one line, the descriptor, with --json; answers on it; exits 0 on SIGTERM", async () => {

@@ -1,7 +1,6 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:net";
-import { join } from "node:path";
+import { spawnServe, stopServes } from "../support/serve-process.js";
 import { defaultWorldHostLines } from "../support/unmodified.js";
 import { afterEach, describe, expect, it } from "vitest";
 
@@ -11,11 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
  * ecosystem. Each test takes a loopback address of its own so 443 is not shared with other tests.
  */
 
-const CLI = join(process.cwd(), "dist", "harness", "cli", "index.js");
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of children.splice(0)) child.kill("SIGKILL");
-});
+afterEach(stopServes);
 
 let next = 0;
 function loopbackAddress(): string {
@@ -24,20 +19,7 @@ function loopbackAddress(): string {
 }
 
 /** Runs serve and resolves with its output once `until` matches it. */
-async function serve(until: RegExp, ...args: string[]): Promise<string> {
-  const child = spawn(process.execPath, [CLI, "serve", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  children.push(child);
-  let stdout = "";
-  let stderr = "";
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.stdout!.on("data", (d: Buffer) => {
-      stdout += d.toString();
-      if (until.test(stdout)) resolve(stdout);
-    });
-    child.on("exit", () => reject(new Error(`serve exited: ${stderr}`)));
-  });
-}
+const serve = (until: RegExp, ...args: string[]) => spawnServe(args).until(until);
 
 interface Descriptor {
   baseUrl: string;

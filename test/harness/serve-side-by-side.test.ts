@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:net";
-import { join } from "node:path";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
 import { PublicClientApplication } from "@azure/msal-node";
+import { spawnServe, stopServes } from "../support/serve-process.js";
 import { defaultWorldHostLines } from "../support/unmodified.js";
 import { afterEach, describe, expect, it } from "vitest";
 
@@ -14,15 +13,11 @@ import { afterEach, describe, expect, it } from "vitest";
  * descriptor. The CA is the one the test workers trust (vitest.config.ts: ACS_SANDBOX_CA_DIR).
  */
 
-const CLI = join(process.cwd(), "dist", "harness", "cli", "index.js");
 const TEAMS_SCOPES = [
   "https://auth.msft.communication.azure.com/Teams.ManageCalls",
   "https://auth.msft.communication.azure.com/Teams.ManageChats",
 ];
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of children.splice(0)) child.kill("SIGKILL");
-});
+afterEach(stopServes);
 
 interface Descriptor {
   baseUrl: string;
@@ -35,34 +30,12 @@ interface Descriptor {
 }
 
 /** Starts `serve --json …` and resolves with its descriptor, or rejects with what it said on exit. */
-function serve(...args: string[]): Promise<Descriptor> {
-  const child = spawn(process.execPath, [CLI, "serve", "--json", ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let stdout = "";
-  let stderr = "";
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.stdout!.on("data", (d: Buffer) => {
-      stdout += d.toString();
-      if (stdout.includes("\n")) resolve(JSON.parse(stdout.split("\n")[0]!) as Descriptor);
-    });
-    child.on("exit", (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
-  });
+async function serve(...args: string[]): Promise<Descriptor> {
+  return JSON.parse(await spawnServe(["--json", ...args]).firstLine()) as Descriptor;
 }
 
 /** Runs `serve …` to its exit and returns its exit code and what it printed. */
-async function serveUntilExit(...args: string[]) {
-  const child = spawn(process.execPath, [CLI, "serve", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  children.push(child);
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-  const [code] = (await once(child, "exit")) as [number | null];
-  return { code, stdout, stderr };
-}
+const serveUntilExit = (...args: string[]) => spawnServe(args).exited;
 
 /** The quickstart against one sandbox: alice signs in by ROPC, her token is exchanged for a Teams token. */
 async function quickstart(d: Descriptor, authorityOrigin = d.baseUrl, acsEndpoint = d.acs[0]!.endpoint) {

@@ -1,29 +1,24 @@
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { spawnServe } from "../support/serve-process.js";
 
 /*
  * `acs-sandbox serve` refuses inputs that are not what the flag asks for, with a sentence and a non-zero
  * exit, instead of silently serving the default world (the built CLI, as a user runs it).
  */
 
-const CLI = join(process.cwd(), "dist", "harness", "cli", "index.js");
 const WORLD_FILE = join(process.cwd(), "harness", "sandbox", "default-world.yaml");
 
 async function serve(...args: string[]) {
-  const child = spawn(process.execPath, [CLI, "serve", "--port", "0", "--json", ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, ACS_SANDBOX_SCENARIO: "", ACS_SANDBOX_WORLD: "" },
+  const run = spawnServe(["--port", "0", "--json", ...args], {
+    ...process.env,
+    ACS_SANDBOX_SCENARIO: "",
+    ACS_SANDBOX_WORLD: "",
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   // A refused input exits by itself; one that was wrongly accepted prints its descriptor, then is stopped.
-  child.stdout.once("data", () => child.kill("SIGKILL"));
-  const [code] = await once(child, "exit");
-  return { code: code as number | null, stdout, stderr };
+  run.child.stdout!.once("data", () => run.child.kill("SIGKILL"));
+  const { code, stdout, stderr } = await run.exited;
+  return { code, stdout, stderr };
 }
 
 describe("serve --scenario refuses what is not a scenario", () => {
