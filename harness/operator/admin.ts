@@ -1,4 +1,4 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { faultRoutes } from "./faults/admin-routes.js";
 import { inspectorRoutes } from "./inspector/routes.js";
 import { journalRoutes } from "./journal-routes.js";
@@ -76,42 +76,45 @@ export function adminRoutes(sandbox: OperatedSandbox) {
 
     app.get("/world", async () => sandbox.world.document);
 
-    app.put("/world", async (request, reply) => {
-      if (nestingDepth(request.body, MAX_WORLD_DEPTH) > MAX_WORLD_DEPTH) {
-        return reply
-          .code(400)
-          .send(
-            invalidWorld(`The world nests deeper than ${MAX_WORLD_DEPTH} levels; no world needs that many.`),
-          );
-      }
-      try {
-        sandbox.replaceWorld(parseWorld(request.body, "PUT /_sandbox/world"));
-        await sandbox.persisted();
+    /**
+     * A change to the running world from a request body: refused whole, in the world's error shape,
+     * when it nests absurdly deep or does not validate; answered with the new world once it is kept.
+     */
+    const worldChange =
+      (what: "world" | "patch", change: (body: unknown) => unknown) =>
+      async (request: FastifyRequest, reply: FastifyReply) => {
+        if (nestingDepth(request.body, MAX_WORLD_DEPTH) > MAX_WORLD_DEPTH) {
+          return reply
+            .code(400)
+            .send(
+              invalidWorld(
+                `The ${what} nests deeper than ${MAX_WORLD_DEPTH} levels; no world needs that many.`,
+              ),
+            );
+        }
+        try {
+          const document = change(request.body);
+          await sandbox.persisted();
+          return document;
+        } catch (err) {
+          if (err instanceof WorldError) return reply.code(400).send(worldRefusal(err));
+          throw err;
+        }
+      };
+
+    app.put(
+      "/world",
+      worldChange("world", (body) => {
+        sandbox.replaceWorld(parseWorld(body, "PUT /_sandbox/world"));
         return sandbox.world.document;
-      } catch (err) {
-        if (err instanceof WorldError) return reply.code(400).send(worldRefusal(err));
-        throw err;
-      }
-    });
+      }),
+    );
 
     // A JSON merge patch over the running world: what `sb.editWorld(patch)` does in-process.
-    app.patch("/world", async (request, reply) => {
-      if (nestingDepth(request.body, MAX_WORLD_DEPTH) > MAX_WORLD_DEPTH) {
-        return reply
-          .code(400)
-          .send(
-            invalidWorld(`The patch nests deeper than ${MAX_WORLD_DEPTH} levels; no world needs that many.`),
-          );
-      }
-      try {
-        const document = sandbox.editWorld(request.body ?? null, "PATCH /_sandbox/world");
-        await sandbox.persisted();
-        return document;
-      } catch (err) {
-        if (err instanceof WorldError) return reply.code(400).send(worldRefusal(err));
-        throw err;
-      }
-    });
+    app.patch(
+      "/world",
+      worldChange("patch", (body) => sandbox.editWorld(body ?? null, "PATCH /_sandbox/world")),
+    );
 
     app.get("/clock", async () => ({ now: sandbox.clock.now().toISOString() }));
 
