@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { durationMs } from "../core/duration.js";
 import { deterministicId } from "../core/ids.js";
 import {

@@ -1,6 +1,6 @@
 import { readUserFile } from "../sandbox/user-file.js";
 import { basename, extname } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { UserConsentPolicySchema } from "../../mock-aad/directory.js";
 import { FaultRuleSchema } from "../operator/faults/rules.js";
 import { parseWorld, WorldError, type World } from "../sandbox/world.js";

@@ -1,5 +1,5 @@
 import { distance } from "fastest-levenshtein";
-import type { z } from "zod";
+import type * as z from "zod";
 
 /*
  * "did you mean" for a world or scenario file: an unknown key is answered with the known key nearest to

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { readUserFile } from "./user-file.js";
 import { shippedFile } from "./paths.js";
-import { z } from "zod";
+import * as z from "zod";
 import {
   buildDirectory,
   DirectorySchema,

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { SERVICE_TITLES, type ServiceName } from "../../../core/operations.js";
 import { OPERATION_NAMES, OPERATIONS, SERVICES, operationsChosenBy } from "../../sandbox/operations.js";
 
