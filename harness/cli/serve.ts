@@ -4,7 +4,8 @@ import { Command, Option } from "commander";
 import { defaultCaDir } from "../sandbox/ca.js";
 import type { Descriptor } from "../sandbox/descriptor.js";
 import { ownLoopbackAddress, port443Taken } from "../transports/port443.js";
-import { startSandbox, type RunningSandbox } from "../transports/start.js";
+import { prepareServerKeys } from "../transports/locations.js";
+import type { RunningSandbox } from "../transports/start.js";
 
 /** Where a client finds the CA, per ecosystem: each reads its own setting and ignores the others'. */
 export function trustLines(caCertPath: string): string[] {
@@ -225,6 +226,10 @@ export function serveCommand(): Command {
           "--admin-token: expected at least 16 visible ASCII characters without spaces (e.g. the output of `openssl rand -hex 16`)",
         );
       }
+      // A fresh data dir needs three RSA keys, a few hundred milliseconds of the thread pool: they are
+      // started before the sandbox's own modules load, which takes the main thread about as long.
+      prepareServerKeys({ dataDir: opts.dataDir, store: opts.store });
+      const { startSandbox } = await import("../transports/start.js");
       const loose = flag(opts.loose);
       const listenOn443 = opts.port443 !== false && !flag(process.env.ACS_SANDBOX_NO_PORT_443);
       const start = (host: string) =>

@@ -2,8 +2,8 @@ import { existsSync, statSync } from "node:fs";
 import type { FastifyPluginAsync } from "fastify";
 import { join } from "node:path";
 import { isIP, type AddressInfo } from "node:net";
-import { defaultCaDir, tlsMaterial } from "../sandbox/ca.js";
-import { prepareSigningKeys } from "../sandbox/keys.js";
+import { tlsMaterial } from "../sandbox/ca.js";
+import { caDirOf, prepareServerKeys, serverKeysDir, storeChoice } from "./locations.js";
 import { canonicalOrigin, type Descriptor, type Port443 } from "../sandbox/descriptor.js";
 import { sandboxFaults, type SandboxFaults } from "../operator/faults/index.js";
 import type { JournalEntry } from "../operator/journal.js";
@@ -21,9 +21,8 @@ import {
   type WorldPatch,
 } from "../sandbox/world.js";
 import type { Clock } from "../../core/clock.js";
-import { createHash } from "node:crypto";
 import type { SandboxStore } from "../../core/store.js";
-import { openStore, type StoreChoice } from "../store/index.js";
+import { openStore } from "../store/index.js";
 import { sharedCa } from "../sandbox/ca.js";
 import { Lease, SandboxClosedError, withLease } from "./running.js";
 import { drainPool, park, poolKey, takeParked } from "./pool.js";
@@ -268,20 +267,6 @@ function ownPort443(origin: string, host: string, realHosts: string[]): Port443 
   };
 }
 
-/** The CA's folder: in the data dir when there is one, else the user's (shared by every sandbox). */
-function caDirOf(options: StartSandboxOptions): string {
-  if (options.dataDir) return join(options.dataDir, "ca");
-  // A team sandbox's CA comes from its store: kept apart from the user's own CA, per store.
-  if (options.store)
-    return join(
-      defaultCaDir(),
-      "..",
-      "team-ca",
-      createHash("sha256").update(options.store).digest("hex").slice(0, 16),
-    );
-  return defaultCaDir();
-}
-
 /**
  * An object that stands for `target` while the lease is open and refuses every use after (a closed
  * handle's clock must not move the clock of the sandbox the next test was given).
@@ -414,9 +399,8 @@ export async function releaseSandboxPool(): Promise<void> {
 
 /** Server mode: a sandbox of its own, listening until closed. */
 async function startServer(options: StartSandboxOptions): Promise<RunningSandbox> {
-  const keysDir = options.dataDir ? join(options.dataDir, "keys") : join(caDirOf(options), "signing-keys");
-  // Replicas on a shared store take their keys from it instead.
-  if (!storeChoice(options).url) prepareSigningKeys(keysDir);
+  const keysDir = serverKeysDir(options);
+  prepareServerKeys(options);
   const world = resolveWorld(options);
   const store = await storeFor(options);
   let transport: Transport;
@@ -454,18 +438,6 @@ async function startServer(options: StartSandboxOptions): Promise<RunningSandbox
     await detach();
     await sandbox.close();
   });
-}
-
-/**
- * The store a sandbox keeps its state in. `ACS_SANDBOX_TEST_STORE` (a PostgreSQL URL) runs a test suite
- * against PostgreSQL: each sandbox then gets a schema of its own, dropped when it closes, so the test
- * files running side by side never share a world. A choice with a URL is a store other processes share.
- */
-function storeChoice(options: StartSandboxOptions): StoreChoice {
-  if (options.store !== undefined) return { url: options.store, dataDir: options.dataDir };
-  const testStore = process.env.ACS_SANDBOX_TEST_STORE;
-  if (testStore && options.dataDir === undefined) return { url: testStore, throwaway: true };
-  return { dataDir: options.dataDir };
 }
 
 function storeFor(options: StartSandboxOptions): Promise<SandboxStore> {
