@@ -9,6 +9,10 @@ import { goal, median, spawnUntilReady } from "./support.js";
  * made) and kept (the same data dir again), beside the bare fastify + jose server (bench/baseline-server.mjs)
  * and axa's oauth2-mock-server doing the same. Goals: kept ≤ 1.3×, fresh ≤ 1.5× the bare server. And
  * `import "acs-sandbox"` in a fresh node beside importing fastify and jose: goal ≤ 300 ms.
+ *
+ * `serve` keeps V8's code cache in a folder of the run's own (harness/cli/code-cache.ts), made by the
+ * first start below. The first start of a new build has none: that start is timed too ("kept, no code
+ * cache"), with the cache turned off.
  */
 
 const ROUNDS = 5;
@@ -31,13 +35,17 @@ function importMs(specifiers: readonly string[]): number {
   return Number(execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" }));
 }
 
-type Target = "serve" | "bare" | "axa";
+type Target = "serve" | "serve-uncached" | "bare" | "axa";
 type Kind = "fresh" | "kept";
 
 const scratch = () => mkdtempSync(join(tmpdir(), "acs-sandbox-bench-"));
 
+const codeCacheDir = mkdtempSync(join(tmpdir(), "acs-sandbox-bench-code-cache-"));
+
 function args(target: Target, dir: string, kind: Kind): string[] {
-  if (target === "serve") return [CLI, "serve", "--port", "0", "--json", "--data-dir", dir];
+  if (target === "serve" || target === "serve-uncached") {
+    return [CLI, "serve", "--port", "0", "--json", "--data-dir", dir];
+  }
   if (target === "bare") return [BASELINE, dir];
   const tls = JSON.parse(readFileSync(join(dir, "tls.json"), "utf8")) as { cert: string; key: string };
   writeFileSync(join(dir, "cert.pem"), tls.cert);
@@ -49,15 +57,26 @@ function args(target: Target, dir: string, kind: Kind): string[] {
 async function readyMs(target: Target, dir: string, kind: Kind): Promise<number> {
   const child = await spawnUntilReady(args(target, dir, kind), {
     ...(target === "axa" ? { ready: /listening on/ } : {}),
+    env: {
+      ...process.env,
+      ACS_SANDBOX_CACHE_DIR: codeCacheDir,
+      ...(target === "serve-uncached" ? { ACS_SANDBOX_NO_CODE_CACHE: "1" } : {}),
+    },
   });
   await child.stop();
   return child.readyMs;
 }
 
 export async function runStartupBenchmark(): Promise<void> {
-  const kept: Record<Target, string> = { serve: scratch(), bare: scratch(), axa: scratch() };
+  const kept: Record<Target, string> = {
+    serve: scratch(),
+    "serve-uncached": scratch(),
+    bare: scratch(),
+    axa: scratch(),
+  };
   // axa's kept start reads a key it saved; its TLS files come from a bare server's data dir.
   await readyMs("serve", kept.serve, "fresh");
+  await readyMs("serve-uncached", kept["serve-uncached"], "fresh");
   await readyMs("bare", kept.bare, "fresh");
   await readyMs("bare", kept.axa, "fresh");
   const { generateKeyPair, exportJWK } = await import("jose");
@@ -70,6 +89,8 @@ export async function runStartupBenchmark(): Promise<void> {
   const times: Record<`${Target}:${Kind}`, number[]> = {
     "serve:fresh": [],
     "serve:kept": [],
+    "serve-uncached:fresh": [],
+    "serve-uncached:kept": [],
     "bare:fresh": [],
     "bare:kept": [],
     "axa:fresh": [],
@@ -83,6 +104,7 @@ export async function runStartupBenchmark(): Promise<void> {
       times[`${target}:fresh`].push(await readyMs(target, fresh, "fresh"));
       times[`${target}:kept`].push(await readyMs(target, kept[target], "kept"));
     }
+    times["serve-uncached:kept"].push(await readyMs("serve-uncached", kept["serve-uncached"], "kept"));
   }
   const imports = { sandbox: [] as number[], bare: [] as number[] };
   for (let round = 0; round < ROUNDS * 2; round++) {
@@ -100,6 +122,11 @@ export async function runStartupBenchmark(): Promise<void> {
         `(goal ≤ ${limit}×: ${goal(ratio <= limit)})`,
     );
   }
+  const uncached = ms("serve-uncached:kept") / ms("bare:kept");
+  console.log(
+    `  kept, no code cache (a build's first start)  serve ${ms("serve-uncached:kept").toFixed(0)} ms · ` +
+      `serve/bare ${uncached.toFixed(2)}× (information)`,
+  );
   const sandboxImport = median(imports.sandbox);
   const bareImport = median(imports.bare);
   console.log(

@@ -9,7 +9,8 @@
 // its ~170 CommonJS modules took ~130 ms to resolve and load on a fresh `serve`, the chunk ~55 ms.
 // zod is imported as a namespace (`import * as z`) everywhere so the bundle keeps only what is used.
 import { spawnSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import process from "node:process";
 import { build } from "esbuild";
 
@@ -50,28 +51,66 @@ const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p"
 });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
-await build({
-  entryPoints: ENTRY_POINTS,
-  outdir: "dist",
-  outbase: ".",
+const COMMON = {
   bundle: true,
-  splitting: true,
-  format: "esm",
   platform: "node",
   target: "node20",
   external: EXTERNAL,
-  chunkNames: "chunks/[name]-[hash]",
   sourcemap: true,
   // Whitespace and syntax only: a third less for V8 to parse at start-up, names kept for stack traces.
   minifyWhitespace: true,
   minifySyntax: true,
   legalComments: "inline",
+  logLevel: "warning",
+};
+
+await build({
+  ...COMMON,
+  entryPoints: ENTRY_POINTS,
+  outdir: "dist",
+  outbase: ".",
+  splitting: true,
+  format: "esm",
+  chunkNames: "chunks/[name]-[hash]",
   // Bundled CommonJS packages (fastify) call `require` for Node's built-ins; an ES module has none.
   banner: {
     js: 'import { createRequire as __acsSandboxRequire } from "node:module";\nconst require = __acsSandboxRequire(import.meta.url);',
   },
-  logLevel: "warning",
 });
+
+// `serve` again, as one CommonJS bundle that the command line compiles with V8's code cache
+// (harness/cli/code-cache.ts); Node 20 takes no cached code for ES modules. The certificate library stays
+// a file of its own there too (dist/cli/x509.cjs), loaded only when a certificate is made, and through
+// `require`: Node 20 gives code compiled from a cache no `import()`.
+const certificatesApart = {
+  name: "certificates-apart",
+  setup(build) {
+    build.onResolve({ filter: /^\.\/x509\.cjs$/ }, () => ({ path: "./x509.cjs", external: true }));
+    build.onLoad({ filter: /[\\/]core[\\/]x509-loader\.ts$/ }, () => ({
+      contents: 'export async function loadX509() { return require("./x509.cjs").x509; }',
+      loader: "js",
+    }));
+  },
+};
+const IMPORT_META_URL = "__acsSandboxImportMetaUrl";
+const cjs = {
+  ...COMMON,
+  format: "cjs",
+  outdir: "dist/cli",
+  // The sources find the package's files from their own URL (harness/sandbox/paths.ts).
+  define: { "import.meta.url": IMPORT_META_URL },
+  banner: { js: `const ${IMPORT_META_URL} = require("node:url").pathToFileURL(__filename).href;` },
+  outExtension: { ".js": ".cjs" },
+};
+await build({ ...cjs, entryPoints: { serve: "harness/cli/serve-bundle.ts" }, plugins: [certificatesApart] });
+await build({ ...cjs, entryPoints: { x509: "core/x509.ts" } });
+// What the command line reads to find the bundle and name its cache by its content.
+const serveBundle = readFileSync("dist/cli/serve.cjs");
+writeFileSync(
+  "dist/cli/serve.json",
+  JSON.stringify({ bundle: "serve.cjs", sha256: createHash("sha256").update(serveBundle).digest("hex") }) +
+    "\n",
+);
 
 // What the built package reads at run time besides its code: the inspector page's script and the default
 // world, made by the sources' own code and options (scripts/build-assets.ts).

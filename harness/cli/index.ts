@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-import { Command } from "commander";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Command } from "commander";
+import { runProgram } from "./program.js";
 
 /*
  * Each command lives in its own module and is imported only when it runs, so `serve` never loads the
@@ -15,18 +18,28 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   "export-graph": async () => (await import("./import.js")).exportGraphCommand(),
 };
 
-async function main(argv: string[]): Promise<void> {
-  const requested = argv[2];
-  const names = requested && requested in COMMANDS ? [requested] : Object.keys(COMMANDS);
-  const program = new Command("acs-sandbox").description(
-    "Offline sandbox for the ACS Teams access token flow: a fake Entra ID and ACS Identity service",
-  );
-  for (const name of names) program.addCommand(await COMMANDS[name]!());
-  await program.parseAsync(argv);
+/**
+ * `serve` from its CommonJS bundle with V8's code cache (code-cache.ts), when the package is built; from
+ * the sources (tests run them with tsx) there is no bundle and `serve` runs as the other commands do.
+ */
+async function serveFromBundle(argv: string[]): Promise<boolean> {
+  const dir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "cli");
+  const { codeCacheDir, readManifest, runCachedBundle } = await import("./code-cache.js");
+  const manifest = readManifest(join(dir, "serve.json"));
+  if (!manifest) return false;
+  (await import("./heap.js")).tuneHeapForServe();
+  const bundle = runCachedBundle(join(dir, manifest.bundle), manifest, codeCacheDir());
+  const { main } = bundle.exports as typeof import("./serve-bundle.js");
+  await main(argv, { onReady: () => setImmediate(() => bundle.keep()) });
+  return true;
 }
 
-main(process.argv).catch((err: unknown) => {
-  // A clear message and a non-zero exit, never a stack trace, for anything the user can fix.
+try {
+  if (process.argv[2] !== "serve" || !(await serveFromBundle(process.argv))) {
+    await runProgram(process.argv, COMMANDS);
+  }
+} catch (err) {
+  // A bundle that cannot be read or compiled: a damaged install, said in one line.
   process.stderr.write(`acs-sandbox: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
-});
+}

@@ -1,10 +1,10 @@
 import { join, resolve } from "node:path";
-import { setFlagsFromString } from "node:v8";
 import { Command, Option } from "commander";
 import { defaultCaDir } from "../sandbox/ca.js";
 import type { Descriptor } from "../sandbox/descriptor.js";
 import { ownLoopbackAddress, port443Taken } from "../transports/port443.js";
 import { prepareServerKeys } from "../transports/locations.js";
+import { tuneHeapForServe } from "./heap.js";
 import type { RunningSandbox } from "../transports/start.js";
 
 /** Where a client finds the CA, per ecosystem: each reads its own setting and ignores the others'. */
@@ -123,7 +123,13 @@ function flag(value: unknown): boolean {
   return value === true || (typeof value === "string" && !/^(0|false|no)$/i.test(value));
 }
 
-export function serveCommand(): Command {
+/** What the command line that runs `serve` wants to know. */
+export interface ServeHooks {
+  /** Called once the sandbox listens and its descriptor or banner is out. */
+  onReady?: () => void;
+}
+
+export function serveCommand(hooks: ServeHooks = {}): Command {
   return new Command("serve")
     .description("Start the fake Entra ID and ACS Identity service over HTTPS on one port")
     .addOption(
@@ -197,14 +203,7 @@ export function serveCommand(): Command {
     )
     .option("--json", "print exactly one line: the descriptor as JSON")
     .action(async (opts, command: Command) => {
-      // A sandbox keeps ~25 MB alive, but under a burst of 32 connections V8's default heap growth let
-      // promoted request garbage reach ~115 MB before a full collection (~200 MB RSS). Growing the old
-      // generation by half instead collects sooner: peak RSS 133–140 MB under that burst and after
-      // `npm run bench -- memory` (goal ≤ 150 MB). `--optimize-for-size`, used before, held it to
-      // 113–122 MB but cost 9 % more CPU per token request (1.85 against 1.71 ms), as it also makes V8's
-      // code smaller and slower. Set here rather than on the command line so `npx acs-sandbox serve`,
-      // `node dist/…` and the container all get it; the flag only tunes when V8 collects.
-      setFlagsFromString("--heap-growing-percent=50");
+      tuneHeapForServe();
       const unmodified = flag(opts.unmodified);
       // The real hosts answer on 443; a port given on purpose still wins.
       const port = Number(unmodified && command.getOptionValueSource("port") === "default" ? 443 : opts.port);
@@ -259,6 +258,7 @@ export function serveCommand(): Command {
         process.stderr.write(`\n${exposedAdminWarning(host)}\n`);
       }
       process.stdout.write((opts.json ? JSON.stringify(sb.descriptor) : banner(sb.descriptor)) + "\n");
+      hooks.onReady?.();
       const stop = async () => {
         await sb.close();
         process.exit(0);
