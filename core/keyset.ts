@@ -88,6 +88,19 @@ export async function loadSigningKey(stored: StoredSigningKey): Promise<SigningK
 
 const signAsync = promisify(signData);
 
+/** Signs on the thread pool and not yet done, of every key set: they share the process's one pool. */
+let signing = 0;
+
+/** Whether no sign is on the thread pool now: the request at hand then has the process to itself. */
+export function signingIdle(): boolean {
+  return signing === 0;
+}
+
+/** Where a sign runs: on the thread pool (the default), or `here`, on the calling thread. */
+export interface SignOptions {
+  here?: boolean;
+}
+
 function base64url(text: string): string {
   return Buffer.from(text).toString("base64url");
 }
@@ -116,12 +129,26 @@ export class KeySet {
    * checks or WebCrypto's argument conversions, which together cost a fifth of a token request: node's
    * own RSA signing, on the thread pool as WebCrypto's is. Tokens are verified with jose everywhere.
    */
-  async sign(payload: JWTPayload, header: Record<string, unknown> = {}): Promise<string> {
+  async sign(
+    payload: JWTPayload,
+    header: Record<string, unknown> = {},
+    options: SignOptions = {},
+  ): Promise<string> {
     const key = this.active;
     const encodedHeader = base64url(JSON.stringify({ typ: "JWT", alg: "RS256", kid: key.kid, ...header }));
-    const signingInput = `${encodedHeader}.${base64url(JSON.stringify(payload))}`;
-    const signature = await signAsync("sha256", Buffer.from(signingInput), key.signingKey);
-    return `${signingInput}.${signature.toString("base64url")}`;
+    const signingInput = Buffer.from(`${encodedHeader}.${base64url(JSON.stringify(payload))}`);
+    let signature: Buffer;
+    if (options.here) {
+      signature = signData("sha256", signingInput, key.signingKey);
+    } else {
+      signing++;
+      try {
+        signature = await signAsync("sha256", signingInput, key.signingKey);
+      } finally {
+        signing--;
+      }
+    }
+    return `${signingInput.toString()}.${signature.toString("base64url")}`;
   }
 
   stored(): StoredSigningKey[] {

@@ -3,7 +3,7 @@ import { hash } from "node:crypto";
 import { randomBase64url, randomBytesPooled } from "../core/random.js";
 import type { JWTPayload } from "jose";
 import type { Clock } from "../core/clock.js";
-import type { KeySet } from "../core/keyset.js";
+import type { KeySet, SignOptions } from "../core/keyset.js";
 import { servicePrincipalObjectId, type ManagedIdentity, type Tenant, type User } from "./directory.js";
 import type { PolicyGrant } from "./policy.js";
 
@@ -184,24 +184,29 @@ export async function mintIdToken(
   grant: PolicyGrant & { user: User },
   ctx: MintContext,
   nonce?: string,
+  sign: SignOptions = {},
 ): Promise<string> {
   const { user, app, tenant } = grant;
   const { uti, aio, rh } = opaqueClaims();
-  return ctx.keys.sign({
-    aud: app.clientId,
-    iss: v2Issuer(ctx.origin, tenant.id),
-    ...issueTimes(ctx.clock, ID_TOKEN_LIFETIME_SECONDS),
-    aio,
-    name: user.displayName,
-    ...(nonce !== undefined ? { nonce } : {}),
-    oid: user.objectId,
-    preferred_username: user.upn,
-    rh,
-    sub: pairwiseSubject(user.objectId, app.clientId),
-    tid: tenant.id,
-    uti,
-    ver: "2.0",
-  });
+  return ctx.keys.sign(
+    {
+      aud: app.clientId,
+      iss: v2Issuer(ctx.origin, tenant.id),
+      ...issueTimes(ctx.clock, ID_TOKEN_LIFETIME_SECONDS),
+      aio,
+      name: user.displayName,
+      ...(nonce !== undefined ? { nonce } : {}),
+      oid: user.objectId,
+      preferred_username: user.upn,
+      rh,
+      sub: pairwiseSubject(user.objectId, app.clientId),
+      tid: tenant.id,
+      uti,
+      ver: "2.0",
+    },
+    {},
+    sign,
+  );
 }
 
 /**

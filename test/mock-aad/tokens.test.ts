@@ -1,7 +1,7 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
 import { Clock } from "../../core/clock.js";
-import { KeySet, processKeys } from "../../core/keyset.js";
+import { KeySet, processKeys, signingIdle } from "../../core/keyset.js";
 import { parseWorld } from "../../harness/index.js";
 import { decide } from "../../mock-aad/policy.js";
 import { AadState } from "../../mock-aad/state.js";
@@ -152,5 +152,27 @@ describe("token times after the sandbox clock moves", () => {
     expect(times.iat).toBeGreaterThanOrEqual(start);
     expect(times.iat).toBeLessThan(start + 60);
     expect(times.exp).toBe(times.iat + 3600);
+  });
+});
+
+describe("where a token is signed", () => {
+  it("signs the same token on this thread as on the thread pool, and both verify", async () => {
+    const keys = new KeySet(await processKeys("aad-test", 2, "accounts.accesscontrol.windows.net"));
+    const payload = { aud: "api://x", sub: "alice", iat: 1_700_000_000, exp: 1_700_003_600 };
+    // RS256 (PKCS #1 v1.5) is deterministic: the same input signs to the same bytes wherever it runs.
+    const [pooled, here] = await Promise.all([keys.sign(payload), keys.sign(payload, {}, { here: true })]);
+    expect(here).toBe(pooled);
+    const jwks = createLocalJWKSet(keys.jwks());
+    const { payload: verified } = await jwtVerify(here, jwks, { currentDate: new Date(1_700_000_100_000) });
+    expect(verified).toEqual(payload);
+  });
+
+  it("knows when no sign is on the thread pool (then a token response signs its id_token here)", async () => {
+    const keys = new KeySet(await processKeys("aad-test", 2, "accounts.accesscontrol.windows.net"));
+    expect(signingIdle()).toBe(true);
+    const pending = keys.sign({ sub: "a" });
+    expect(signingIdle()).toBe(false);
+    await pending;
+    expect(signingIdle()).toBe(true);
   });
 });
