@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { decodeJwt } from "jose";
 import { recordOutcome } from "../../core/outcome.js";
 import { isGuid } from "../../core/ids.js";
 import { serveOperation } from "../../core/operations.js";
@@ -8,7 +9,7 @@ import type { ApiVersion } from "../api-versions.js";
 import { AcsError } from "../errors.js";
 import { ACS_OPERATIONS } from "../operations.js";
 import { apiVersionOf, resourceOf, type AcsService } from "../service.js";
-import { formatExpiresOn, mintTeamsUserToken } from "../tokens.js";
+import { formatExpiresOn, mintTeamsUserToken, type IssuedToken } from "../tokens.js";
 import { bodyObject } from "../validation.js";
 import { jsonBody, sendJson } from "../wire.js";
 
@@ -49,6 +50,37 @@ async function teamsUserClaims(ctx: AcsContext, token: unknown, acceptedScopeSet
   return claims as TeamsClaims;
 }
 
+/**
+ * The Communication Services token, signed while the Entra token is checked rather than after: its
+ * claims come from the Entra token's payload read unchecked, which is the payload the check returns when
+ * it passes. Only a check that passes uses it (the caller awaits it after every check); a token refused
+ * leaves it unread. Saves a sign's wait per exchange (~0.3 ms in `npm run bench -- per-test`).
+ */
+function signAhead(
+  service: AcsService,
+  request: FastifyRequest,
+  token: unknown,
+  issuedAt: number,
+): Promise<IssuedToken | undefined> {
+  if (typeof token !== "string") return Promise.resolve(undefined);
+  let unchecked: EntraClaims;
+  try {
+    unchecked = decodeJwt(token);
+  } catch {
+    return Promise.resolve(undefined);
+  }
+  if (
+    typeof unchecked.oid !== "string" ||
+    typeof unchecked.tid !== "string" ||
+    typeof unchecked.exp !== "number"
+  )
+    return Promise.resolve(undefined);
+  const resource = resourceOf(request);
+  return mintTeamsUserToken(service.ctx.keys, resource, unchecked as TeamsClaims, issuedAt).catch(
+    () => undefined,
+  );
+}
+
 /** A required string field as ASP.NET's [Required] sees it: missing, null and "" all fail. */
 function requiredField(
   body: Record<string, unknown>,
@@ -84,6 +116,8 @@ async function exchangeCurrent(service: AcsService, request: FastifyRequest, rep
       fromController: false,
     });
   }
+  const issuedAt = service.ctx.clock.nowSeconds();
+  const speculative = signAhead(service, request, body.token, issuedAt);
   const claims = await teamsUserClaims(service.ctx, body.token, [REQUIRED_TEAMS_SCOPES]);
   if (!claims) throw new AcsError("InvalidAccessToken");
   const appId = requiredField(body, "appId", "AppId");
@@ -111,12 +145,9 @@ async function exchangeCurrent(service: AcsService, request: FastifyRequest, rep
   }
   requireTeamsLicense(service.ctx, claims);
 
-  const issued = await mintTeamsUserToken(
-    service.ctx.keys,
-    resourceOf(request),
-    claims,
-    service.ctx.clock.nowSeconds(),
-  );
+  const issued =
+    (await speculative) ??
+    (await mintTeamsUserToken(service.ctx.keys, resourceOf(request), claims, issuedAt));
   return sendJson(request, reply, 200, {
     token: issued.token,
     expiresOn: formatExpiresOn(issued.expiresAt * 1000),
