@@ -88,7 +88,7 @@ export function runCachedBundle(
       if (kept || !cachePath || !cacheDir) return;
       kept = true;
       try {
-        mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+        makeFolder(cacheDir);
         writeFileAtomic.sync(cachePath, script.createCachedData(), { mode: 0o600 });
         forgetStale(cacheDir, cachePath, prefix);
       } catch {
@@ -107,6 +107,21 @@ function forgetStale(cacheDir: string, current: string, prefix: string): void {
     if (!file.startsWith(prefix) || path === current) continue;
     const stat = statSync(path, { throwIfNoEntry: false });
     if (stat && Date.now() - stat.mtimeMs > STALE_MS) rmSync(path, { force: true });
+  }
+}
+
+/**
+ * The cache folder and the one above it (`~/.acs-sandbox`), each made only when missing. Not
+ * `mkdirSync(…, { recursive: true })`: on Node 20 that never returns for a folder on some pseudo-file
+ * systems (under /proc), and a start must never hang for a cache.
+ */
+function makeFolder(dir: string): void {
+  for (const folder of [dirname(dir), dir]) {
+    try {
+      mkdirSync(folder, { mode: 0o700 });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    }
   }
 }
 

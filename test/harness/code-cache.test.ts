@@ -61,6 +61,14 @@ describe("serve's code cache", () => {
     expect(remade.length).toBeGreaterThan(100_000);
   });
 
+  it("is left out, without a word, where it cannot be written (even a folder under /proc)", async () => {
+    // Node 20's recursive mkdirSync never returns for /proc/…: a start that tried it spun forever.
+    await serveOnce("/proc/acs-sandbox-code-cache/cache");
+    const unwritable = join(mkdtempSync(join(tmpdir(), "acs-sandbox-code-cache-")), "a-file");
+    writeFileSync(unwritable, "not a folder");
+    await serveOnce(join(unwritable, "cache"));
+  });
+
   it("is never written with ACS_SANDBOX_NO_CODE_CACHE=1", async () => {
     const cacheDir = mkdtempSync(join(tmpdir(), "acs-sandbox-code-cache-"));
     await serveOnce(cacheDir, { ACS_SANDBOX_NO_CODE_CACHE: "1" });
