@@ -110,8 +110,32 @@ function base64url(text: string): string {
  * signs; clients must pick the key by `kid`, so the sandbox publishes at least two.
  */
 export class KeySet {
-  constructor(readonly keys: readonly SigningKey[]) {
-    if (keys.length === 0) throw new Error("A key set needs at least one key");
+  #keys: readonly SigningKey[] | undefined;
+  /** Resolves once the keys are here; rejects when they could not be read or made. */
+  readonly ready: Promise<void>;
+
+  /**
+   * The keys, or the promise of them: a sandbox builds its app while a fresh data dir's keys are still
+   * being generated, and awaits `ready` before it answers anything.
+   */
+  constructor(keys: readonly SigningKey[] | Promise<readonly SigningKey[]>) {
+    const take = (given: readonly SigningKey[]) => {
+      if (given.length === 0) throw new Error("A key set needs at least one key");
+      this.#keys = given;
+    };
+    if (keys instanceof Promise) {
+      this.ready = keys.then(take);
+      // Awaited later (Sandbox.create); a failure before then is not an unhandled rejection.
+      this.ready.catch(() => {});
+    } else {
+      take(keys);
+      this.ready = Promise.resolve();
+    }
+  }
+
+  get keys(): readonly SigningKey[] {
+    if (!this.#keys) throw new Error("A key set was used before its keys were ready");
+    return this.#keys;
   }
 
   get active(): SigningKey {

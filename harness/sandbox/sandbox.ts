@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
-import { createLocalJWKSet } from "jose";
+import { createLocalJWKSet, type JWTVerifyGetKey } from "jose";
 import { Clock } from "../../core/clock.js";
 import { Scheduler } from "../../core/scheduler.js";
 import { KeySet } from "../../core/keyset.js";
@@ -120,6 +120,8 @@ export class Sandbox implements OperatedSandbox {
       await sandbox.#shared.start();
       await sandbox.#init();
     } catch (err) {
+      // Keys that could not be read or made fail the start after the app was built.
+      await (sandbox.#app as FastifyInstance | undefined)?.close();
       await store.close();
       throw err;
     }
@@ -156,14 +158,12 @@ export class Sandbox implements OperatedSandbox {
     // Replicas sharing a store must sign with the same keys: they come from the store then.
     const keysOf = (name: "aad" | "acs" | "workload") =>
       this.store.shared ? storedSigningKeys(this.store, name) : signingKeys(name, keysDir);
-    const [aadKeys, acsKeys] = await Promise.all([keysOf("aad"), keysOf("acs")]);
+    // The app is built while the keys are read or, for a fresh data dir, generated on the thread pool;
+    // they are awaited at the end, before anything can be asked of the sandbox.
+    const aadKeySet = new KeySet(keysOf("aad"));
+    const acsKeySet = new KeySet(keysOf("acs"));
     this.#workloadIssuer = new WorkloadIssuer(async () => new KeySet(await keysOf("workload")), this.clock);
-    const aadKeySet = new KeySet(aadKeys);
-    const acsKeySet = new KeySet(acsKeys);
-    this.#signingKeyIds = {
-      entra: aadKeySet.jwks().keys.map((k) => String(k.kid)),
-      acs: acsKeySet.jwks().keys.map((k) => String(k.kid)),
-    };
+    let entraJwks: JWTVerifyGetKey | undefined;
     const publicOrigin = (request: FastifyRequest) => this.originOf(request);
     this.#aad = mockAad({
       clock: this.clock,
@@ -182,7 +182,7 @@ export class Sandbox implements OperatedSandbox {
       clock: this.clock,
       keys: acsKeySet,
       // ACS trusts Entra through its published keys only, as the real service does.
-      entraKeys: createLocalJWKSet(aadKeySet.jwks()),
+      entraKeys: (header, token) => (entraJwks ??= createLocalJWKSet(aadKeySet.jwks()))(header, token),
       resources: () => this.world.resources,
       arm: () => this.world.arm,
       // ARM's changes (keys, resources, role assignments) go through the world's one edit path.
@@ -222,7 +222,11 @@ export class Sandbox implements OperatedSandbox {
       },
       this.#options.https ? { https: this.#options.https } : {},
     );
-    await this.#app.ready();
+    await Promise.all([this.#app.ready(), aadKeySet.ready, acsKeySet.ready]);
+    this.#signingKeyIds = {
+      entra: aadKeySet.jwks().keys.map((k) => String(k.kid)),
+      acs: acsKeySet.jwks().keys.map((k) => String(k.kid)),
+    };
   }
 
   /** A failure no journal entry holds: on stderr, where a bug is seen, and in the `--debug` log. */
