@@ -257,14 +257,16 @@ export function serveCommand(hooks: ServeHooks = {}): Command {
         // Before the banner, and on stderr, so `--json` still prints exactly one line on stdout.
         process.stderr.write(`\n${exposedAdminWarning(host)}\n`);
       }
-      process.stdout.write((opts.json ? JSON.stringify(sb.descriptor) : banner(sb.descriptor)) + "\n");
-      hooks.onReady?.();
+      // Stopped cleanly from the moment anyone can know it started: a signal sent on reading the
+      // descriptor must not find the default action (ending the process) still in place.
       const stop = async () => {
         await sb.close();
         process.exit(0);
       };
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
+      process.stdout.write((opts.json ? JSON.stringify(sb.descriptor) : banner(sb.descriptor)) + "\n");
+      hooks.onReady?.();
     });
 }
 
