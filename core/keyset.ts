@@ -109,28 +109,47 @@ function base64url(text: string): string {
  * A published set of keys, of which the first signs. Entra publishes several keys and rotates which one
  * signs; clients must pick the key by `kid`, so the sandbox publishes at least two.
  */
+/**
+ * A key set as it becomes available: `signing`, the keys a sandbox may answer with (the first signs),
+ * and `whole`, every key it publishes. They differ only while a fresh data dir's later keys are made
+ * (harness/sandbox/keys.ts).
+ */
+export interface KeysInTheMaking {
+  signing: Promise<readonly SigningKey[]>;
+  whole: Promise<readonly SigningKey[]>;
+}
+
 export class KeySet {
   #keys: readonly SigningKey[] | undefined;
-  /** Resolves once the keys are here; rejects when they could not be read or made. */
+  /** Resolves once the keys that sign are here; rejects when they could not be read or made. */
   readonly ready: Promise<void>;
+  /** Resolves once every key the set publishes is here (`jwks()` lists those here so far). */
+  readonly whole: Promise<void>;
 
   /**
    * The keys, or the promise of them: a sandbox builds its app while a fresh data dir's keys are still
    * being generated, and awaits `ready` before it answers anything.
    */
-  constructor(keys: readonly SigningKey[] | Promise<readonly SigningKey[]>) {
+  constructor(keys: readonly SigningKey[] | Promise<readonly SigningKey[]> | KeysInTheMaking) {
     const take = (given: readonly SigningKey[]) => {
       if (given.length === 0) throw new Error("A key set needs at least one key");
-      this.#keys = given;
+      // The whole set may come after the signing keys, never before them.
+      if (!this.#keys || given.length > this.#keys.length) this.#keys = given;
     };
     if (keys instanceof Promise) {
       this.ready = keys.then(take);
-      // Awaited later (Sandbox.create); a failure before then is not an unhandled rejection.
-      this.ready.catch(() => {});
+      this.whole = this.ready;
+    } else if ("signing" in keys) {
+      this.ready = keys.signing.then(take);
+      this.whole = keys.whole.then(take);
     } else {
       take(keys);
       this.ready = Promise.resolve();
+      this.whole = this.ready;
     }
+    // Awaited later (Sandbox.create, the JWKS route); a failure before then is not an unhandled rejection.
+    this.ready.catch(() => {});
+    this.whole.catch(() => {});
   }
 
   get keys(): readonly SigningKey[] {

@@ -17,7 +17,7 @@ import { FaultInjector } from "../operator/faults/injector.js";
 import { StoredFaultCounts } from "../operator/faults/stored-counts.js";
 import { DebugLog } from "../operator/debug-log.js";
 import { Journal } from "../operator/journal.js";
-import { signingKeys } from "./keys.js";
+import { keysAtOnce, signingKeys } from "./keys.js";
 import { WorkloadIssuer } from "../external/workload-issuer.js";
 import { adminRoutes } from "../operator/admin.js";
 import type { OperatedSandbox } from "../operator/operated-sandbox.js";
@@ -90,7 +90,7 @@ export class Sandbox implements OperatedSandbox {
   #app!: FastifyInstance;
   #workloadIssuer!: WorkloadIssuer;
   #options: SandboxCoreOptions;
-  #signingKeyIds: { entra: string[]; acs: string[] } = { entra: [], acs: [] };
+  #keySets: { entra: KeySet; acs: KeySet } | undefined;
   #debugLog: DebugLog | undefined;
   #address: SandboxAddress = { origin: INTERCEPTED_ORIGIN };
 
@@ -157,12 +157,16 @@ export class Sandbox implements OperatedSandbox {
     const { dataDir, keysDir = dataDir === undefined ? undefined : join(dataDir, "keys") } = this.#options;
     // Replicas sharing a store must sign with the same keys: they come from the store then.
     const keysOf = (name: "aad" | "acs" | "workload") =>
-      this.store.shared ? storedSigningKeys(this.store, name) : signingKeys(name, keysDir);
+      this.store.shared ? keysAtOnce(storedSigningKeys(this.store, name)) : signingKeys(name, keysDir);
     // The app is built while the keys are read or, for a fresh data dir, generated on the thread pool;
-    // they are awaited at the end, before anything can be asked of the sandbox.
+    // the keys that sign are awaited at the end, before anything can be asked of the sandbox.
     const aadKeySet = new KeySet(keysOf("aad"));
     const acsKeySet = new KeySet(keysOf("acs"));
-    this.#workloadIssuer = new WorkloadIssuer(async () => new KeySet(await keysOf("workload")), this.clock);
+    this.#keySets = { entra: aadKeySet, acs: acsKeySet };
+    this.#workloadIssuer = new WorkloadIssuer(
+      async () => new KeySet(await keysOf("workload").whole),
+      this.clock,
+    );
     let entraJwks: JWTVerifyGetKey | undefined;
     const publicOrigin = (request: FastifyRequest) => this.originOf(request);
     this.#aad = mockAad({
@@ -223,10 +227,6 @@ export class Sandbox implements OperatedSandbox {
       this.#options.https ? { https: this.#options.https } : {},
     );
     await Promise.all([this.#app.ready(), aadKeySet.ready, acsKeySet.ready]);
-    this.#signingKeyIds = {
-      entra: aadKeySet.jwks().keys.map((k) => String(k.kid)),
-      acs: acsKeySet.jwks().keys.map((k) => String(k.kid)),
-    };
   }
 
   /** A failure no journal entry holds: on stderr, where a bug is seen, and in the `--debug` log. */
@@ -252,7 +252,8 @@ export class Sandbox implements OperatedSandbox {
 
   /** Key ids of each service's signing keys, so the inspector can say which key signed a token. */
   get signingKeyIds(): { entra: string[]; acs: string[] } {
-    return this.#signingKeyIds;
+    const kids = (keys: KeySet | undefined) => keys?.jwks().keys.map((k) => String(k.kid)) ?? [];
+    return { entra: kids(this.#keySets?.entra), acs: kids(this.#keySets?.acs) };
   }
 
   /** The sandbox-hosted workload token issuer (`/_sandbox/workload-issuer`). */
@@ -356,6 +357,9 @@ export class Sandbox implements OperatedSandbox {
     this.scheduler.cancelAll();
     await this.#app.close();
     await this.#shared.persisted().catch(() => {});
+    // A fresh data dir's published keys still being made are finished and kept, so the next start
+    // finds the whole set (keys.ts).
+    await Promise.all([this.#keySets?.entra.whole, this.#keySets?.acs.whole]).catch(() => {});
     await this.store.close();
     this.#debugLog?.close();
   }

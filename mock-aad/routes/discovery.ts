@@ -218,11 +218,11 @@ function onV2Path(request: FastifyRequest): boolean {
 
 export async function discoveryRoutes(app: FastifyInstance, ctx: AadContext): Promise<void> {
   const withTenant =
-    (build: (origin: string, t: DiscoveryTenant, request: TenantRequest) => unknown) =>
+    (build: (origin: string, t: DiscoveryTenant, request: TenantRequest) => unknown | Promise<unknown>) =>
     async (request: TenantRequest, reply: FastifyReply) => {
       deliverErrors(request, { kind: "json", cacheControl: "private" });
       const t = discoveryTenant(ctx, request.params.tenant);
-      return discoveryHeaders(reply).send(build(ctx.publicOrigin(request), t, request));
+      return discoveryHeaders(reply).send(await build(ctx.publicOrigin(request), t, request));
     };
 
   serveOperation(
@@ -232,13 +232,17 @@ export async function discoveryRoutes(app: FastifyInstance, ctx: AadContext): Pr
       onV2Path(request) ? openIdConfigurationV2(origin, t) : openIdConfigurationV1(origin, t),
     ),
   );
-  // v2 keys carry the issuer they sign for; v1 keys do not.
+  // v2 keys carry the issuer they sign for; v1 keys do not. Every published key is listed, so right
+  // after a fresh start this waits for the one still being made (keys.ts).
   serveOperation(
     app,
     ENTRA_OPERATIONS.keys,
-    withTenant((origin, t, request) =>
-      onV2Path(request) ? ctx.keys.jwks({ issuer: v2Issuer(origin, t.issuerTenant) }) : ctx.keys.jwks(),
-    ),
+    withTenant(async (origin, t, request) => {
+      await ctx.keys.whole;
+      return onV2Path(request)
+        ? ctx.keys.jwks({ issuer: v2Issuer(origin, t.issuerTenant) })
+        : ctx.keys.jwks();
+    }),
   );
   serveOperation(
     app,
