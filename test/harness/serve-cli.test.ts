@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -34,6 +34,22 @@ describe("acs-sandbox serve", () => {
     const { code } = await run.exited;
     expect(code).toBe(0);
     expect(run.output().trimEnd().split("\n")).toHaveLength(1);
+  });
+
+  it("publishes both of Entra's keys from its first answer on a fresh --data-dir, and keeps both when stopped at once", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "acs-sandbox-data-"));
+    cpSync(process.env.ACS_SANDBOX_CA_DIR!, join(dataDir, "ca"), { recursive: true });
+    const run = serve("--port", "0", "--json", "--data-dir", dataDir);
+    const { baseUrl } = JSON.parse(await run.firstLine()) as { baseUrl: string };
+    // The second key is made after the sandbox answers; the key set waits for it.
+    const jwks = (await (await fetch(`${baseUrl}/common/discovery/v2.0/keys`)).json()) as {
+      keys: { kid: string }[];
+    };
+    expect(jwks.keys).toHaveLength(2);
+    run.child.kill("SIGTERM");
+    expect((await run.exited).code).toBe(0);
+    const kept = JSON.parse(readFileSync(join(dataDir, "keys", "aad.json"), "utf8")) as unknown[];
+    expect(kept).toHaveLength(2);
   });
 
   it("keeps its signing keys in --data-dir: an ACS token from before a restart still verifies after it", async () => {
