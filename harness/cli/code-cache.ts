@@ -68,9 +68,13 @@ export function runCachedBundle(
 ): CachedBundle {
   const source = readFileSync(bundlePath, "utf8");
   const prefix = `${manifest.bundle.replace(/\W/g, "-")}-`;
-  const cachePath = cacheDir
-    ? join(cacheDir, `${prefix}${manifest.sha256.slice(0, 16)}-v8-${process.versions.v8}-${process.arch}.bin`)
-    : undefined;
+  const cachePath =
+    cacheDir && ownFolder(cacheDir)
+      ? join(
+          cacheDir,
+          `${prefix}${manifest.sha256.slice(0, 16)}-v8-${process.versions.v8}-${process.arch}.bin`,
+        )
+      : undefined;
   const cachedData = cachePath ? readIfThere(cachePath) : undefined;
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: bundlePath,
@@ -96,6 +100,24 @@ export function runCachedBundle(
       }
     },
   };
+}
+
+/**
+ * Whether a cache folder is this user's alone (or not there yet: it is made mode 700). Code read from a
+ * folder another user owns or may write would be theirs to choose, so such a folder is not used at all.
+ * Windows folders are guarded by their ACLs, which mode bits do not show.
+ */
+function ownFolder(dir: string): boolean {
+  let stat;
+  try {
+    stat = statSync(dir, { throwIfNoEntry: false });
+  } catch {
+    return false; // a path through a file, a folder it may not read: no cache
+  }
+  if (!stat) return true;
+  if (!stat.isDirectory()) return false;
+  if (process.platform === "win32") return true;
+  return stat.uid === process.getuid?.() && (stat.mode & 0o022) === 0;
 }
 
 /** Caches of other builds made over a month ago go (an upgrade's), while two installs in use do not take turns. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -67,6 +67,13 @@ describe("serve's code cache", () => {
     const unwritable = join(mkdtempSync(join(tmpdir(), "acs-sandbox-code-cache-")), "a-file");
     writeFileSync(unwritable, "not a folder");
     await serveOnce(join(unwritable, "cache"));
+  });
+
+  it("is neither read nor written in a folder other users may write", async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), "acs-sandbox-code-cache-"));
+    chmodSync(cacheDir, 0o777);
+    await serveOnce(cacheDir);
+    expect(readdirSync(cacheDir)).toEqual([]);
   });
 
   it("is never written with ACS_SANDBOX_NO_CODE_CACHE=1", async () => {
