@@ -106,10 +106,6 @@ function base64url(text: string): string {
 }
 
 /**
- * A published set of keys, of which the first signs. Entra publishes several keys and rotates which one
- * signs; clients must pick the key by `kid`, so the sandbox publishes at least two.
- */
-/**
  * A key set as it becomes available: `signing`, the keys a sandbox may answer with (the first signs),
  * and `whole`, every key it publishes. They differ only while a fresh data dir's later keys are made
  * (harness/sandbox/keys.ts).
@@ -119,6 +115,10 @@ export interface KeysInTheMaking {
   whole: Promise<readonly SigningKey[]>;
 }
 
+/**
+ * A published set of keys, of which the first signs. Entra publishes several keys and rotates which one
+ * signs; clients must pick the key by `kid`, so the sandbox publishes at least two.
+ */
 export class KeySet {
   #keys: readonly SigningKey[] | undefined;
   /** Resolves once the keys that sign are here; rejects when they could not be read or made. */
@@ -130,16 +130,13 @@ export class KeySet {
    * The keys, or the promise of them: a sandbox builds its app while a fresh data dir's keys are still
    * being generated, and awaits `ready` before it answers anything.
    */
-  constructor(keys: readonly SigningKey[] | Promise<readonly SigningKey[]> | KeysInTheMaking) {
+  constructor(keys: readonly SigningKey[] | KeysInTheMaking) {
     const take = (given: readonly SigningKey[]) => {
       if (given.length === 0) throw new Error("A key set needs at least one key");
       // The whole set may come after the signing keys, never before them.
       if (!this.#keys || given.length > this.#keys.length) this.#keys = given;
     };
-    if (keys instanceof Promise) {
-      this.ready = keys.then(take);
-      this.whole = this.ready;
-    } else if ("signing" in keys) {
+    if ("signing" in keys) {
       this.ready = keys.signing.then(take);
       this.whole = keys.whole.then(take);
     } else {

@@ -10,8 +10,6 @@ import {
   type StoredSigningKey,
 } from "../../core/keyset.js";
 
-export type { KeysInTheMaking };
-
 /** Who signs what: Entra's token keys (two published, one active), ACS's own, the workload issuer's. */
 export const KEY_SETS = {
   aad: { count: 2, subject: "accounts.accesscontrol.windows.net" },
