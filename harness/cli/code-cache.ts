@@ -32,8 +32,6 @@ export interface BundleManifest {
 export interface CachedBundle {
   /** The bundle's `module.exports`. */
   exports: unknown;
-  /** Whether the code came from the cache (V8 took it). */
-  fromCache: boolean;
   /**
    * Keeps the code compiled so far for the next start, unless it came from the cache. Called once the
    * work a start does has run, so the functions it compiled on the way are kept too.
@@ -80,21 +78,20 @@ export function runCachedBundle(
     filename: bundlePath,
     ...(cachedData ? { cachedData } : {}),
   });
-  const fromCache = cachedData !== undefined && !script.cachedDataRejected;
   const module = { exports: {} as unknown };
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
   wrapper(module.exports, createRequire(bundlePath), module, bundlePath, dirname(bundlePath));
-  let kept = fromCache;
+  // A cache V8 took is kept as it is.
+  let kept = cachedData !== undefined && !script.cachedDataRejected;
   return {
     exports: module.exports,
-    fromCache,
     keep() {
-      if (kept || !cachePath || !cacheDir) return;
+      if (kept || !cachePath) return;
       kept = true;
       try {
-        makeFolder(cacheDir);
+        makeFolder(dirname(cachePath));
         writeFileAtomic.sync(cachePath, script.createCachedData(), { mode: 0o600 });
-        forgetStale(cacheDir, cachePath, prefix);
+        forgetStale(dirname(cachePath), cachePath, prefix);
       } catch {
         // Only a cache: the next start compiles again.
       }

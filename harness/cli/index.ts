@@ -2,7 +2,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
-import { runProgram } from "./program.js";
+import { exitInOneLine, runProgram } from "./program.js";
 
 /*
  * Each command lives in its own module and is imported only when it runs, so `serve` never loads the
@@ -39,7 +39,6 @@ try {
     await runProgram(process.argv, COMMANDS);
   }
 } catch (err) {
-  // A bundle that cannot be read or compiled: a damaged install, said in one line.
-  process.stderr.write(`acs-sandbox: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
+  // A bundle that cannot be read or compiled: a damaged install.
+  exitInOneLine(err);
 }

@@ -18,7 +18,12 @@ export async function runProgram(argv: string[], commands: CommandFactories): Pr
     for (const name of names) program.addCommand(await commands[name]!());
     await program.parseAsync(argv);
   } catch (err: unknown) {
-    process.stderr.write(`acs-sandbox: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
+    exitInOneLine(err);
   }
+}
+
+/** Says what went wrong in one line on stderr and exits with status 1: never a stack trace. */
+export function exitInOneLine(err: unknown): never {
+  process.stderr.write(`acs-sandbox: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
 }

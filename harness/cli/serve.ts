@@ -225,8 +225,8 @@ export function serveCommand(hooks: ServeHooks = {}): Command {
           "--admin-token: expected at least 16 visible ASCII characters without spaces (e.g. the output of `openssl rand -hex 16`)",
         );
       }
-      // A fresh data dir needs three RSA keys, a few hundred milliseconds of the thread pool: they are
-      // started before the sandbox's own modules load, which takes the main thread about as long.
+      // A fresh data dir needs RSA keys, a few hundred milliseconds of the thread pool: they are started
+      // before the sandbox's own modules load, which takes the main thread about as long.
       prepareServerKeys({ dataDir: opts.dataDir, store: opts.store });
       const { startSandbox } = await import("../transports/start.js");
       const loose = flag(opts.loose);
