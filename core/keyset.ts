@@ -127,7 +127,7 @@ export class KeySet {
   readonly whole: Promise<void>;
 
   /**
-   * The keys, or the promise of them: a sandbox builds its app while a fresh data dir's keys are still
+   * The keys, or the keys in the making: a sandbox builds its app while a fresh data dir's keys are still
    * being generated, and awaits `ready` before it answers anything.
    */
   constructor(keys: readonly SigningKey[] | KeysInTheMaking) {
