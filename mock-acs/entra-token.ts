@@ -1,4 +1,5 @@
-import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
+import { errors, type JWTPayload, type JWTVerifyGetKey } from "jose";
+import { verifyRs256Here } from "../core/verify-here.js";
 import type { Clock } from "../core/clock.js";
 
 /*
@@ -62,8 +63,8 @@ export async function checkEntraToken(
   audiences: string[],
 ): Promise<{ claims: EntraClaims } | { refused: TokenRefusal }> {
   try {
-    const { payload } = await jwtVerify<EntraClaims>(token, keys, {
-      algorithms: ["RS256"],
+    // Entra signs RS256 only; the signature is checked on this thread (core/verify-here.ts).
+    const payload = await verifyRs256Here<EntraClaims>(token, keys, {
       audience: audiences,
       currentDate: clock.now(),
       clockTolerance: ENTRA_CLOCK_SKEW_SECONDS,
