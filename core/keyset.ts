@@ -105,6 +105,19 @@ function base64url(text: string): string {
   return Buffer.from(text).toString("base64url");
 }
 
+/** An RS256 signature of `signingInput` made on the thread pool, counted while under way. */
+async function signOnPool(signingInput: string, key: SigningKey): Promise<Buffer> {
+  signing++;
+  try {
+    return await signAsync("sha256", Buffer.from(signingInput), key.signingKey);
+  } finally {
+    signing--;
+  }
+}
+
+/** How many tokens signed ahead a key set keeps unasked for: a test or a developer's app uses the last one. */
+const SIGNED_AHEAD_KEPT = 4;
+
 /**
  * A key set as it becomes available: `signing`, the keys a sandbox may answer with (the first signs),
  * and `whole`, every key it publishes. They differ only while a fresh data dir's later keys are made
@@ -121,6 +134,8 @@ export interface KeysInTheMaking {
  */
 export class KeySet {
   #keys: readonly SigningKey[] | undefined;
+  /** Tokens signed ahead and not yet asked for, by signing input (header and claims, base64url). */
+  #ahead = new Map<string, Promise<string | undefined>>();
   /** Resolves once the keys that sign are here; rejects when they could not be read or made. */
   readonly ready: Promise<void>;
   /** Resolves once every key the set publishes is here (`jwks()` lists those here so far). */
@@ -167,7 +182,8 @@ export class KeySet {
    * Signs a JWT (RS256, JWS compact form) with the active key; `header` adds header members (v1 Entra
    * tokens carry `x5t`). The sandbox signs claims it built itself, so it needs none of jose's claim
    * checks or WebCrypto's argument conversions, which together cost a fifth of a token request: node's
-   * own RSA signing, on the thread pool as WebCrypto's is. Tokens are verified with jose everywhere.
+   * own RSA signing, on the thread pool as WebCrypto's is. Tokens are verified with jose everywhere (ACS's
+   * checks of Entra tokens with the RSA step on the calling thread, core/verify-here.ts).
    */
   async sign(
     payload: JWTPayload,
@@ -175,20 +191,50 @@ export class KeySet {
     options: SignOptions = {},
   ): Promise<string> {
     const key = this.active;
-    const encodedHeader = base64url(JSON.stringify({ typ: "JWT", alg: "RS256", kid: key.kid, ...header }));
-    const signingInput = Buffer.from(`${encodedHeader}.${base64url(JSON.stringify(payload))}`);
+    const signingInput = this.#signingInput(key, payload, header);
+    const ahead = this.#ahead.get(signingInput);
+    if (ahead) {
+      this.#ahead.delete(signingInput);
+      const token = await ahead;
+      if (token !== undefined) return token;
+    }
     let signature: Buffer;
     if (options.here) {
-      signature = signData("sha256", signingInput, key.signingKey);
+      signature = signData("sha256", Buffer.from(signingInput), key.signingKey);
     } else {
-      signing++;
-      try {
-        signature = await signAsync("sha256", signingInput, key.signingKey);
-      } finally {
-        signing--;
-      }
+      signature = await signOnPool(signingInput, key);
     }
-    return `${signingInput.toString()}.${signature.toString("base64url")}`;
+    return `${signingInput}.${signature.toString("base64url")}`;
+  }
+
+  /**
+   * Signs a token the sandbox expects to be asked for next, on the thread pool's spare thread (the
+   * Communication Services token a Teams exchange of a just-issued Entra token returns): `sign()` of the
+   * same header and claims with the same key then takes it instead of signing again. RS256 (PKCS#1 v1.5)
+   * signatures are deterministic, so the token is byte for byte the one `sign()` would make: nothing a
+   * client sees depends on whether it was signed ahead. Callers sign ahead only when the pool has a
+   * thread to spare (a client that has the sandbox to itself); the last few are kept, unused ones
+   * dropped oldest first.
+   */
+  signAhead(payload: JWTPayload, header: Record<string, unknown> = {}): void {
+    if (!this.#keys) return;
+    const key = this.active;
+    const signingInput = this.#signingInput(key, payload, header);
+    if (this.#ahead.has(signingInput)) return;
+    const oldest = this.#ahead.keys().next();
+    if (this.#ahead.size >= SIGNED_AHEAD_KEPT && !oldest.done) this.#ahead.delete(oldest.value);
+    this.#ahead.set(
+      signingInput,
+      signOnPool(signingInput, key).then(
+        (signature) => `${signingInput}.${signature.toString("base64url")}`,
+        () => undefined,
+      ),
+    );
+  }
+
+  #signingInput(key: SigningKey, payload: JWTPayload, header: Record<string, unknown>): string {
+    const encodedHeader = base64url(JSON.stringify({ typ: "JWT", alg: "RS256", kid: key.kid, ...header }));
+    return `${encodedHeader}.${base64url(JSON.stringify(payload))}`;
   }
 
   stored(): StoredSigningKey[] {

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from "fastify";
+import type { JWTPayload } from "jose";
 import type { Clock } from "../core/clock.js";
 import type { KeySet } from "../core/keyset.js";
 import type { SandboxStore } from "../core/store.js";
@@ -29,4 +30,11 @@ export interface AadContext {
    * set it lower, since MSAL waits exactly this long ([infer] fractions: MSAL Node and Python accept them).
    */
   deviceCodeIntervalS?: number;
+  /**
+   * Told of an access token the token endpoint issues to a client that has the sandbox to itself (no
+   * other sign under way), as its signs are made: the host passes it on to the services it fronts, which
+   * may get ready for its use on the thread pool's spare thread (ACS signs ahead a Teams exchange's
+   * answer). Not called under load, when the pool has no thread to spare.
+   */
+  accessTokenIssued?: (claims: JWTPayload) => void;
 }

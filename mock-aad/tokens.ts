@@ -20,6 +20,8 @@ export interface MintContext {
   keys: KeySet;
   /** Origin the client used; v2 issuers follow it so discovery and tokens agree. */
   origin: string;
+  /** Told of an access token a client had the sandbox to itself for (AadContext.accessTokenIssued). */
+  issued?: (claims: JWTPayload) => void;
 }
 
 /** v2 issuer of a tenant: `https://login.microsoftonline.com/{tid}/v2.0` when the real host is used. */
@@ -157,6 +159,25 @@ function v2Claims(grant: PolicyGrant, times: JWTPayload, origin: string): JWTPay
   };
 }
 
+/** An access token before it is signed: its claims, its header members, its lifetime in seconds. */
+export interface AccessTokenContent {
+  claims: JWTPayload;
+  header: Record<string, unknown>;
+  expiresIn: number;
+}
+
+/** What the access token a grant allows holds, in the layout its resource accepts. */
+export function accessTokenContent(grant: PolicyGrant, ctx: MintContext): AccessTokenContent {
+  const expiresIn = accessTokenLifetime(
+    `${grant.app.clientId}:${grant.user?.objectId ?? "app"}:${grant.audience}:${ctx.clock.nowSeconds()}`,
+  );
+  const times = issueTimes(ctx.clock, expiresIn);
+  return grant.tokenVersion === 1
+    ? // v1 tokens carry `x5t` beside `kid` in the header.
+      { claims: v1Claims(grant, times), header: { x5t: ctx.keys.active.x5t }, expiresIn }
+    : { claims: v2Claims(grant, times, ctx.origin), header: {}, expiresIn };
+}
+
 /**
  * Mints the access token a grant allows, in the layout its resource accepts.
  *
@@ -167,16 +188,8 @@ export async function mintAccessToken(
   grant: PolicyGrant,
   ctx: MintContext,
 ): Promise<{ accessToken: string; expiresIn: number }> {
-  const expiresIn = accessTokenLifetime(
-    `${grant.app.clientId}:${grant.user?.objectId ?? "app"}:${grant.audience}:${ctx.clock.nowSeconds()}`,
-  );
-  const times = issueTimes(ctx.clock, expiresIn);
-  const accessToken =
-    grant.tokenVersion === 1
-      ? // v1 tokens carry `x5t` beside `kid` in the header.
-        await ctx.keys.sign(v1Claims(grant, times), { x5t: ctx.keys.active.x5t })
-      : await ctx.keys.sign(v2Claims(grant, times, ctx.origin));
-  return { accessToken, expiresIn };
+  const { claims, header, expiresIn } = accessTokenContent(grant, ctx);
+  return { accessToken: await ctx.keys.sign(claims, header), expiresIn };
 }
 
 /** Mints the v2 id_token for a signed-in user; `nonce` only when the authorize request carried one. */

@@ -6,7 +6,8 @@ import { AcsError } from "./errors.js";
 import { AssignmentStore } from "./assignments.js";
 import { IdentityStore, type IdentityRecord } from "./identities.js";
 import { entraUserRoutes } from "./routes/entra-users.js";
-import { exchangeRoutes } from "./routes/exchange.js";
+import type { EntraClaims } from "./entra-token.js";
+import { exchangeRoutes, prepareTeamsExchange } from "./routes/exchange.js";
 import { identityRoutes } from "./routes/identities.js";
 import { sandboxRoutes } from "./routes/sandbox.js";
 import { teamsExtensionRoutes } from "./routes/teams-extension.js";
@@ -31,6 +32,11 @@ export interface MockAcs {
   reset(): Promise<void>;
   /** The identities a resource has minted, for the inspector. */
   identities(resourceId: string): Promise<IdentityRecord[]>;
+  /**
+   * Told of an access token Entra issues to a client that has the sandbox to itself (the sandbox passes
+   * it on): ACS gets ready for a Teams exchange of it. Nothing a client sees changes.
+   */
+  entraTokenIssued(claims: EntraClaims): void;
 }
 
 /**
@@ -94,5 +100,6 @@ export async function mockAcs(ctx: AcsContext): Promise<MockAcs> {
       await service.assignments.clear();
     },
     identities: (resourceId) => store.list(resourceId),
+    entraTokenIssued: (claims) => prepareTeamsExchange(ctx, claims),
   };
 }

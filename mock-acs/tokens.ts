@@ -1,3 +1,4 @@
+import type { JWTPayload } from "jose";
 import type { KeySet } from "../core/keyset.js";
 import type { EntraClaims } from "./entra-token.js";
 import type { AcsResource } from "./resources.js";
@@ -69,29 +70,53 @@ export async function mintUserToken(
 export async function mintTeamsUserToken(
   keys: KeySet,
   resource: AcsResource,
-  entra: EntraClaims & { oid: string; tid: string; exp: number },
+  entra: TeamsUserEntraClaims,
   issuedAt: number,
   expiresAt: number = entra.exp,
 ): Promise<IssuedToken> {
-  const entraIat = String(entra.iat ?? issuedAt);
-  const token = await keys.sign(
-    {
-      skypeid: `orgid:${entra.oid}`,
-      scp: TEAMS_USER_SCP,
-      csi: entraIat,
-      exp: expiresAt,
-      rgn: resource.region,
-      tid: entra.tid,
-      acsScope: TEAMS_USER_ACS_SCOPE,
-      resourceId: resource.resourceId,
-      aad_iat: entraIat,
-      ...(entra.uti ? { aad_uti: entra.uti } : {}),
-      ...((entra.appid ?? entra.azp) ? { aad_appid: entra.appid ?? entra.azp } : {}),
-      iat: issuedAt,
-    },
-    { x5t: keys.active.x5t },
-  );
+  const token = await keys.sign(teamsUserClaims(resource, entra, issuedAt, expiresAt), {
+    x5t: keys.active.x5t,
+  });
   return { token, expiresAt };
+}
+
+/**
+ * Signs ahead, on the thread pool while it is idle, the token a Teams exchange of `entra` at `issuedAt`
+ * returns from the current api-versions ({@link KeySet.signAhead}); `mintTeamsUserToken` then finds it.
+ */
+export function signTeamsUserTokenAhead(
+  keys: KeySet,
+  resource: AcsResource,
+  entra: TeamsUserEntraClaims,
+  issuedAt: number,
+): void {
+  keys.signAhead(teamsUserClaims(resource, entra, issuedAt, entra.exp), { x5t: keys.active.x5t });
+}
+
+/** The Entra claims a Teams user token is made from. */
+export type TeamsUserEntraClaims = EntraClaims & { oid: string; tid: string; exp: number };
+
+function teamsUserClaims(
+  resource: AcsResource,
+  entra: TeamsUserEntraClaims,
+  issuedAt: number,
+  expiresAt: number,
+): JWTPayload {
+  const entraIat = String(entra.iat ?? issuedAt);
+  return {
+    skypeid: `orgid:${entra.oid}`,
+    scp: TEAMS_USER_SCP,
+    csi: entraIat,
+    exp: expiresAt,
+    rgn: resource.region,
+    tid: entra.tid,
+    acsScope: TEAMS_USER_ACS_SCOPE,
+    resourceId: resource.resourceId,
+    aad_iat: entraIat,
+    ...(entra.uti ? { aad_uti: entra.uti } : {}),
+    ...((entra.appid ?? entra.azp) ? { aad_appid: entra.appid ?? entra.azp } : {}),
+    iat: issuedAt,
+  };
 }
 
 /** [infer] `acsScope` a Teams Phone extensibility token carries: calling only (the exchange asks for ManageCalls). */

@@ -178,6 +178,7 @@ export class Sandbox implements OperatedSandbox {
       publicOrigin,
       // Entra reaches the sandbox's workload issuer only: no other issuer's keys are fetched.
       issuerKeys: (issuer) => this.#workloadIssuer.keysFor(issuer),
+      accessTokenIssued: (claims) => this.#acs.entraTokenIssued(claims),
       ...(this.#options.deviceCodeIntervalMs === undefined
         ? {}
         : { deviceCodeIntervalS: this.#options.deviceCodeIntervalMs / 1000 }),

@@ -78,7 +78,7 @@ export async function tokenRoutes(app: FastifyInstance, ctx: AadContext, state: 
       credential: readClientCredential(body, request.headers.authorization),
       // Worked out only for a client assertion: it costs a tenant lookup.
       assertionAudiences: () => assertionAudiences(ctx, request),
-      mint: { clock: ctx.clock, keys: ctx.keys, origin },
+      mint: { clock: ctx.clock, keys: ctx.keys, origin, issued: ctx.accessTokenIssued },
       origin: request.headers.origin,
     });
     return tokenHeaders(reply, randomUUID()).code(200).send(response);

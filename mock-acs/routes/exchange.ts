@@ -9,7 +9,13 @@ import type { ApiVersion } from "../api-versions.js";
 import { AcsError } from "../errors.js";
 import { ACS_OPERATIONS } from "../operations.js";
 import { apiVersionOf, resourceOf, type AcsService } from "../service.js";
-import { formatExpiresOn, mintTeamsUserToken, type IssuedToken } from "../tokens.js";
+import {
+  formatExpiresOn,
+  mintTeamsUserToken,
+  signTeamsUserTokenAhead,
+  type IssuedToken,
+  type TeamsUserEntraClaims,
+} from "../tokens.js";
 import { bodyObject } from "../validation.js";
 import { jsonBody, sendJson } from "../wire.js";
 
@@ -38,7 +44,7 @@ export const PREVIEW_TEAMS_SCOPES = [["VoIP"], REQUIRED_TEAMS_SCOPES];
  */
 export const PREVIEW_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
 
-type TeamsClaims = EntraClaims & { oid: string; tid: string; exp: number };
+type TeamsClaims = TeamsUserEntraClaims;
 
 /** The Entra token's claims when it is a valid Teams user token for ACS, else undefined. */
 async function teamsUserClaims(ctx: AcsContext, token: unknown, acceptedScopeSets: string[][]) {
@@ -79,6 +85,25 @@ function signAhead(
   return mintTeamsUserToken(service.ctx.keys, resource, unchecked as TeamsClaims, issuedAt).catch(
     () => undefined,
   );
+}
+
+/**
+ * Told of an Entra access token just issued: when it is a Teams user token for ACS, the token its
+ * exchange returns is signed ahead on the idle thread pool, while the client reads its answer and makes
+ * the exchange request, so the exchange need not wait for a sign. Only a world of one resource has a
+ * resource to sign for; the exchange finds the token when it comes within the same second of the
+ * sandbox clock. Saves ~0.4 ms a test in `npm run bench -- per-test`.
+ */
+export function prepareTeamsExchange(ctx: AcsContext, claims: EntraClaims): void {
+  const resources = ctx.resources();
+  if (resources.length !== 1) return;
+  if (typeof claims.oid !== "string" || typeof claims.tid !== "string" || typeof claims.exp !== "number")
+    return;
+  const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+  if (!audiences.some((aud) => aud !== undefined && TEAMS_EXCHANGE_AUDIENCES.includes(aud))) return;
+  const granted = new Set(typeof claims.scp === "string" ? claims.scp.split(" ") : []);
+  if (!REQUIRED_TEAMS_SCOPES.every((scope) => granted.has(scope))) return;
+  signTeamsUserTokenAhead(ctx.keys, resources[0]!, claims as TeamsClaims, ctx.clock.nowSeconds());
 }
 
 /** A required string field as ASP.NET's [Required] sees it: missing, null and "" all fail. */

@@ -2,7 +2,12 @@ import { createLocalJWKSet, jwtVerify } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { KeySet, processKeys } from "../../core/keyset.js";
 import { buildResources, ResourcesSchema, type AcsResource } from "../../mock-acs/resources.js";
-import { formatExpiresOn, mintTeamsUserToken, mintUserToken } from "../../mock-acs/tokens.js";
+import {
+  formatExpiresOn,
+  mintTeamsUserToken,
+  mintUserToken,
+  signTeamsUserTokenAhead,
+} from "../../mock-acs/tokens.js";
 import { decodePayload } from "./support.js";
 
 let keys: KeySet;
@@ -63,6 +68,33 @@ describe("ACS access tokens", () => {
       aad_uti: "u",
       aad_appid: "a-1",
       iat: 1_700_000_300,
+    });
+  });
+
+  it("signs a Teams user token ahead byte for byte as it would sign it when asked, and only for the same claims", async () => {
+    const entra = { oid: "o-2", tid: "t-2", exp: 1_700_004_000, iat: 1_700_000_000, uti: "v", appid: "a-2" };
+    // A key set that never signed ahead is the reference: RS256 signatures are deterministic.
+    const reference = new KeySet(keys.keys);
+    const asked = await mintTeamsUserToken(reference, resource, entra, 1_700_000_001);
+
+    const ahead = new KeySet(keys.keys);
+    signTeamsUserTokenAhead(ahead, resource, entra, 1_700_000_001);
+    expect((await mintTeamsUserToken(ahead, resource, entra, 1_700_000_001)).token).toBe(asked.token);
+    await expect(
+      jwtVerify(asked.token, createLocalJWKSet(keys.jwks()), { currentDate: new Date(1_700_000_002_000) }),
+    ).resolves.toMatchObject({ payload: { iat: 1_700_000_001, skypeid: "orgid:o-2" } });
+
+    // Asked a second later (the clock moved on), the token carries the later time, not the one signed ahead.
+    signTeamsUserTokenAhead(ahead, resource, entra, 1_700_000_001);
+    const later = await mintTeamsUserToken(ahead, resource, entra, 1_700_000_002);
+    expect(decodePayload(later.token)).toMatchObject({ iat: 1_700_000_002, csi: "1700000000" });
+    expect(later.token).toBe((await mintTeamsUserToken(reference, resource, entra, 1_700_000_002)).token);
+    // Nor does another user's exchange get it.
+    const bob = { ...entra, oid: "o-3" };
+    expect(
+      decodePayload((await mintTeamsUserToken(ahead, resource, bob, 1_700_000_001)).token),
+    ).toMatchObject({
+      skypeid: "orgid:o-3",
     });
   });
 });

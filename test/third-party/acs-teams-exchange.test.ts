@@ -72,6 +72,33 @@ describe.each(MODES)("Teams token exchange (%s mode)", (mode) => {
     expect(accessToken.expiresOnTimestamp).toBe(entraExp * 1000);
   });
 
+  it("stamps the Communication Services token with the time of the exchange, however soon or late it comes", async () => {
+    const exchangeOf = async (token: string, objectId: string) =>
+      decode(
+        (
+          await identity.getTokenForTeamsUser({
+            teamsUserAadToken: token,
+            clientId: appId,
+            userObjectId: objectId,
+          })
+        ).token,
+      );
+    const soon = await signIn(sb, "alice");
+    const soonIat = decode(soon.token).iat as number;
+    const right = await exchangeOf(soon.token, soon.objectId);
+    expect(right.csi).toBe(String(soonIat));
+    expect(right.iat as number).toBeGreaterThanOrEqual(soonIat);
+    expect(right.iat as number).toBeLessThanOrEqual(soonIat + 1);
+
+    const late = await signIn(sb, "alice");
+    const lateIat = decode(late.token).iat as number;
+    sb.clock.advance("30s");
+    const after = await exchangeOf(late.token, late.objectId);
+    expect(after.csi).toBe(String(lateIat));
+    expect(after.iat as number).toBeGreaterThanOrEqual(lateIat + 30);
+    expect(after.iat as number).toBeLessThanOrEqual(lateIat + 31);
+  });
+
   it("answers the §3 error cases as the real service", async () => {
     const { token, objectId } = await signIn(sb, "alice");
     const exchange = (teamsUserAadToken: string, clientId: string, userObjectId: string) =>
