@@ -243,9 +243,18 @@ export const API_VERSIONS: readonly ApiVersion[] = [
 /** What `@azure/communication-identity` 1.3.1 sends, and what the advice in errors points to. */
 export const SDK_DEFAULT_API_VERSION = "2023-10-01";
 
+/** `versionsFor()`'s answers, by operation. */
+const versionsByOperation = new Map<AcsOperation, readonly ApiVersion[]>();
+
 /** Versions that serve an operation, oldest first. */
-export function versionsFor(operation: AcsOperation): ApiVersion[] {
-  return API_VERSIONS.filter((v) => v.operations.includes(operation));
+export function versionsFor(operation: AcsOperation): readonly ApiVersion[] {
+  // Looked up by every request of the service: the table is fixed, so each operation's list is made once.
+  let versions = versionsByOperation.get(operation);
+  if (!versions) {
+    versions = API_VERSIONS.filter((v) => v.operations.includes(operation));
+    versionsByOperation.set(operation, versions);
+  }
+  return versions;
 }
 
 /** The newest version serving an operation: what loose mode answers as. */
@@ -255,6 +264,9 @@ export function newestFor(operation: AcsOperation): ApiVersion {
 
 /** The newest version of all. */
 export const NEWEST_API_VERSION = API_VERSIONS.at(-1)!;
+
+/** `supportedVersionsHeader()`'s answers, by operation and version served. */
+const supportedVersionsHeaders = new Map<string, string>();
 
 /**
  * The `api-supported-versions` value for an operation: the advertised versions of its controller, comma
@@ -266,12 +278,19 @@ export const NEWEST_API_VERSION = API_VERSIONS.at(-1)!;
  * the current list: no recording shows a retired version served beside today's list.
  */
 export function supportedVersionsHeader(operation: AcsOperation, served?: ApiVersion): string {
-  const family: readonly AcsOperation[] = OPERATION_FAMILIES[familyOf(operation)];
-  return API_VERSIONS.filter(
-    (v) => (v.advertised || v === served) && v.operations.some((op) => family.includes(op)),
-  )
-    .map((v) => v.name)
-    .join(", ");
+  // Worked out once per operation and version served: every answer of the service carries it.
+  const key = `${operation} ${served?.name ?? ""}`;
+  let header = supportedVersionsHeaders.get(key);
+  if (header === undefined) {
+    const family: readonly AcsOperation[] = OPERATION_FAMILIES[familyOf(operation)];
+    header = API_VERSIONS.filter(
+      (v) => (v.advertised || v === served) && v.operations.some((op) => family.includes(op)),
+    )
+      .map((v) => v.name)
+      .join(", ");
+    supportedVersionsHeaders.set(key, header);
+  }
+  return header;
 }
 
 /**
