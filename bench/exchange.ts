@@ -1,10 +1,13 @@
+import { mkdtempSync } from "node:fs";
 import { get } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { PublicClientApplication } from "@azure/msal-node";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { KeySet, generateSigningKey } from "../core/keyset.js";
 import type { Descriptor } from "../harness/sandbox/descriptor.js";
 import { goal, hmacHeaders, loadClient, median, spawnUntilReady, type Post } from "./support.js";
-import { startBare } from "./token-endpoint.js";
+import { measuredRound, startBare, summariseProfile } from "./token-endpoint.js";
 
 /*
  * Teams token exchanges per second over HTTPS, 32 keep-alive connections, `acs-sandbox serve` beside
@@ -84,13 +87,22 @@ async function rawPairMicros(ops: number): Promise<number> {
 }
 
 /** `serve` with the default CA, which bench/run.ts hands to this process: MSAL checks the certificate. */
-async function startServe() {
-  const child = await spawnUntilReady(["dist/harness/cli/index.js", "serve", "--port", "0", "--json"]);
+async function startServe(extraNodeArgs: string[] = []) {
+  const child = await spawnUntilReady([
+    ...extraNodeArgs,
+    "dist/harness/cli/index.js",
+    "serve",
+    "--port",
+    "0",
+    "--json",
+  ]);
   return { child, descriptor: JSON.parse(child.firstLine) as Descriptor };
 }
 
 export async function runExchangeBenchmark(): Promise<void> {
-  const serve = await startServe();
+  // BENCH_PROFILE=1: the sandbox runs under --cpu-prof, and the run ends with where its CPU went.
+  const profileDir = process.env.BENCH_PROFILE ? mkdtempSync(join(tmpdir(), "bench-prof-")) : undefined;
+  const serve = await startServe(profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : []);
   const bare = await startBare();
   const client = loadClient(CONNECTIONS);
   try {
@@ -100,21 +112,37 @@ export async function runExchangeBenchmark(): Promise<void> {
     await client.rate(baseline, 1_500);
     console.log(`Teams token exchange: HTTPS, HMAC-signed, ${CONNECTIONS} connections`);
     const ratios: number[] = [];
+    const cpuRatios: number[] = [];
+    const cpuText = (ms: number | undefined) => (ms === undefined ? "" : `, ${ms.toFixed(2)} ms CPU each`);
     for (let round = 1; round <= ROUNDS; round++) {
-      const rate = await client.rate(service, ROUND_MS);
-      const bareRate = await client.rate(baseline, ROUND_MS);
-      ratios.push(rate / bareRate);
+      const sandbox = await measuredRound((ms) => client.rate(service, ms), serve.child.child.pid, ROUND_MS);
+      const bareRound = await measuredRound(
+        (ms) => client.rate(baseline, ms),
+        bare.child.child.pid,
+        ROUND_MS,
+      );
+      const ratio = sandbox.perSecond / bareRound.perSecond;
+      ratios.push(ratio);
+      if (sandbox.cpuMs !== undefined && bareRound.cpuMs !== undefined) {
+        cpuRatios.push(bareRound.cpuMs / sandbox.cpuMs);
+      }
       console.log(
-        `  round ${round}: serve ${rate.toFixed(0)} exchanges/s · bare fastify + jose pair ${bareRate.toFixed(0)}/s · ` +
-          `ratio ${(rate / bareRate).toFixed(2)}×`,
+        `  round ${round}: serve ${sandbox.perSecond.toFixed(0)} exchanges/s${cpuText(sandbox.cpuMs)} · ` +
+          `bare fastify + jose pair ${bareRound.perSecond.toFixed(0)}/s${cpuText(bareRound.cpuMs)} · ratio ${ratio.toFixed(2)}×`,
       );
     }
     const ratio = median(ratios);
     console.log(`  ratio:   ${ratio.toFixed(2)}× the bare server (goal ≥ 0.8×: ${goal(ratio >= 0.8)})`);
+    if (cpuRatios.length > 0) {
+      console.log(
+        `  by the servers' own CPU per answer: ${median(cpuRatios).toFixed(2)}× (the bare server's CPU per answer over serve's; information)`,
+      );
+    }
     console.log(`  the raw jose pair alone, in-process: ${(await rawPairMicros(1_000)).toFixed(0)} µs`);
   } finally {
     client.close();
     await serve.child.stop();
     await bare.child.stop();
   }
+  if (profileDir) summariseProfile(profileDir);
 }

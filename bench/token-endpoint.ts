@@ -78,7 +78,7 @@ interface ProfileNode {
 }
 
 /** Self time of a `.cpuprofile`, by package (or own module) and by function, as shares of all samples. */
-function summariseProfile(dir: string): void {
+export function summariseProfile(dir: string): void {
   const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
   if (!file) return console.log("  (no profile written)");
   const { nodes } = JSON.parse(readFileSync(join(dir, file), "utf8")) as { nodes: ProfileNode[] };
@@ -126,14 +126,15 @@ function cpuSecondsOf(pid: number | undefined): number | undefined {
 }
 
 /** Requests per second of one round, and the server's CPU milliseconds per request in it. */
-async function measuredRound(
+export async function measuredRound(
   rate: (ms: number) => Promise<number>,
   pid: number | undefined,
+  roundMs = ROUND_MS,
 ): Promise<{ perSecond: number; cpuMs: number | undefined }> {
   const before = cpuSecondsOf(pid);
-  const perSecond = await rate(ROUND_MS);
+  const perSecond = await rate(roundMs);
   const after = cpuSecondsOf(pid);
-  const requests = (perSecond * ROUND_MS) / 1000;
+  const requests = (perSecond * roundMs) / 1000;
   const cpuMs =
     before === undefined || after === undefined ? undefined : ((after - before) * 1000) / requests;
   return { perSecond, cpuMs };
