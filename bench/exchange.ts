@@ -6,8 +6,8 @@ import { PublicClientApplication } from "@azure/msal-node";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { KeySet, generateSigningKey } from "../core/keyset.js";
 import type { Descriptor } from "../harness/sandbox/descriptor.js";
-import { goal, hmacHeaders, loadClient, median, spawnUntilReady, type Post } from "./support.js";
-import { measuredRound, startBare, summariseProfile } from "./token-endpoint.js";
+import { goal, hmacHeaders, loadClient, median, type Post } from "./support.js";
+import { measuredRound, startBare, startServe, summariseProfile } from "./token-endpoint.js";
 
 /*
  * Teams token exchanges per second over HTTPS, 32 keep-alive connections, `acs-sandbox serve` beside
@@ -86,23 +86,12 @@ async function rawPairMicros(ops: number): Promise<number> {
   return ((performance.now() - started) * 1000) / ops;
 }
 
-/** `serve` with the default CA, which bench/run.ts hands to this process: MSAL checks the certificate. */
-async function startServe(extraNodeArgs: string[] = []) {
-  const child = await spawnUntilReady([
-    ...extraNodeArgs,
-    "dist/harness/cli/index.js",
-    "serve",
-    "--port",
-    "0",
-    "--json",
-  ]);
-  return { child, descriptor: JSON.parse(child.firstLine) as Descriptor };
-}
-
 export async function runExchangeBenchmark(): Promise<void> {
   // BENCH_PROFILE=1: the sandbox runs under --cpu-prof, and the run ends with where its CPU went.
   const profileDir = process.env.BENCH_PROFILE ? mkdtempSync(join(tmpdir(), "bench-prof-")) : undefined;
-  const serve = await startServe(profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : []);
+  const serve = await startServe(profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [], {
+    dataDir: false,
+  });
   const bare = await startBare();
   const client = loadClient(CONNECTIONS);
   try {

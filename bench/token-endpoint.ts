@@ -33,10 +33,16 @@ export function passwordGrant(d: Descriptor): Post {
   };
 }
 
+/**
+ * `serve` on a free port, under `extraNodeArgs`. By default with a data dir of its own (memory and
+ * keys as a kept sandbox has them); `{ dataDir: false }` keeps the default CA, which bench/run.ts hands
+ * to this process, for benches whose clients (MSAL) check the certificate.
+ */
 export async function startServe(
   extraNodeArgs: string[] = [],
+  { dataDir = true }: { dataDir?: boolean } = {},
 ): Promise<{ child: Child; descriptor: Descriptor }> {
-  const dir = mkdtempSync(join(tmpdir(), "acs-sandbox-bench-"));
+  const kept = dataDir ? ["--data-dir", mkdtempSync(join(tmpdir(), "acs-sandbox-bench-"))] : [];
   const child = await spawnUntilReady([
     ...extraNodeArgs,
     "dist/harness/cli/index.js",
@@ -44,8 +50,7 @@ export async function startServe(
     "--port",
     "0",
     "--json",
-    "--data-dir",
-    dir,
+    ...kept,
   ]);
   return { child, descriptor: JSON.parse(child.firstLine) as Descriptor };
 }

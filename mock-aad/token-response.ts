@@ -46,9 +46,9 @@ export async function tokenResponse(
   // The access token, the id_token and the refresh token are made at once: the access token is signed
   // on the thread pool (node:crypto) while the rest is made, and a shared store's write overlaps them.
   // The id_token is signed on the pool too when other signs are under way (a server under load), but
-  // on this thread when none is (one client: a test, a developer's app): a second pool thread woken from
-  // idle on a VM took ~0.5 ms to start, so two signs handed over together took as long as two one after
-  // the other (1.2 ms against 0.7, `npm run bench -- per-test`).
+  // on this thread when none is (one client: a test, a developer's app): a pool thread woken from idle
+  // on a VM is slow to get a core of its own, so two signs handed over together took 1.48 ms in a test
+  // (median), against 0.91 ms with one made here (`npm run bench -- per-test`).
   const here = signingIdle();
   const { claims, header, expiresIn } = accessTokenContent(grant, ctx);
   const access = ctx.keys.sign(claims, header);
