@@ -88,9 +88,12 @@ describe("the inspector at /_sandbox/ in Chromium", () => {
   });
 
   it("decodes the tokens of a successful sign-in, on the sandbox clock, naming the signing key", async () => {
+    // By the status in the summary: "200" anywhere in an entry's text (a GUID, a timestamp of the
+    // failed sign-in) would also pick the AADSTS50126 entry, which carries no token.
     const entry = page
-      .locator("#traffic > li", { hasText: "200" })
-      .filter({ hasText: "entra · token" })
+      .locator("#traffic > li")
+      .filter({ has: page.locator("summary .status", { hasText: /^200$/ }) })
+      .filter({ has: page.locator("summary .tag", { hasText: /^entra · token$/ }) })
       .first();
     await entry.locator("summary").click();
     // The decoded tokens are drawn once the entry opens: wait for them before reading the entry's text.
