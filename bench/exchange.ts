@@ -1,3 +1,4 @@
+import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { get } from "node:https";
 import { tmpdir } from "node:os";
@@ -64,12 +65,18 @@ async function bareExchange(port: string): Promise<Post> {
     }).on("error", reject),
   );
   const { token } = JSON.parse(body) as { token: string };
+  // The same request as serve's, signed the same way, so the load client does the same work for both
+  // sides (it shares the machine's cores with them): the bare server reads the token and ignores the rest.
+  const url = new URL(`https://localhost:${port}/teamsUser/:exchangeAccessToken?api-version=2023-10-01`);
   return {
-    url: `https://localhost:${port}/teamsUser/:exchangeAccessToken`,
-    body: JSON.stringify({ token }),
-    headers: { "content-type": "application/json" },
+    url: url.toString(),
+    body: JSON.stringify({ token, appId: randomUUID(), userId: randomUUID() }),
+    headers: (sent) => hmacHeaders(url, sent, BARE_CONNECTION_STRING),
   };
 }
+
+/** A connection string for the bare server's requests: its key signs them, nothing checks it. */
+const BARE_CONNECTION_STRING = `endpoint=https://localhost/;accesskey=${randomBytes(32).toString("base64")}`;
 
 /** Microseconds of one RS256 verify plus one sign, in this process: the cryptography alone. */
 async function rawPairMicros(ops: number): Promise<number> {
