@@ -7,8 +7,8 @@ import { PublicClientApplication } from "@azure/msal-node";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { KeySet, generateSigningKey } from "../core/keyset.js";
 import type { Descriptor } from "../harness/sandbox/descriptor.js";
-import { goal, hmacHeaders, loadClient, median, type Post } from "./support.js";
-import { measuredRound, startBare, startServe, summariseProfile } from "./token-endpoint.js";
+import { compareThroughput, hmacHeaders, loadClient, type Post } from "./support.js";
+import { startBare, startServe, summariseProfile } from "./token-endpoint.js";
 
 /*
  * Teams token exchanges per second over HTTPS, 32 keep-alive connections, `acs-sandbox serve` beside
@@ -107,33 +107,21 @@ export async function runExchangeBenchmark(): Promise<void> {
     await client.rate(service, 1_500); // warm-up under load on both sides: JIT, TLS sessions, key imports
     await client.rate(baseline, 1_500);
     console.log(`Teams token exchange: HTTPS, HMAC-signed, ${CONNECTIONS} connections`);
-    const ratios: number[] = [];
-    const cpuRatios: number[] = [];
-    const cpuText = (ms: number | undefined) => (ms === undefined ? "" : `, ${ms.toFixed(2)} ms CPU each`);
-    for (let round = 1; round <= ROUNDS; round++) {
-      const sandbox = await measuredRound((ms) => client.rate(service, ms), serve.child.child.pid, ROUND_MS);
-      const bareRound = await measuredRound(
-        (ms) => client.rate(baseline, ms),
-        bare.child.child.pid,
-        ROUND_MS,
-      );
-      const ratio = sandbox.perSecond / bareRound.perSecond;
-      ratios.push(ratio);
-      if (sandbox.cpuMs !== undefined && bareRound.cpuMs !== undefined) {
-        cpuRatios.push(bareRound.cpuMs / sandbox.cpuMs);
-      }
-      console.log(
-        `  round ${round}: serve ${sandbox.perSecond.toFixed(0)} exchanges/s${cpuText(sandbox.cpuMs)} · ` +
-          `bare fastify + jose pair ${bareRound.perSecond.toFixed(0)}/s${cpuText(bareRound.cpuMs)} · ratio ${ratio.toFixed(2)}×`,
-      );
-    }
-    const ratio = median(ratios);
-    console.log(`  ratio:   ${ratio.toFixed(2)}× the bare server (goal ≥ 0.8×: ${goal(ratio >= 0.8)})`);
-    if (cpuRatios.length > 0) {
-      console.log(
-        `  by the servers' own CPU per answer: ${median(cpuRatios).toFixed(2)}× (the bare server's CPU per answer over serve's; information)`,
-      );
-    }
+    await compareThroughput(
+      {
+        name: "serve",
+        unit: " exchanges/s",
+        rate: (ms) => client.rate(service, ms),
+        pid: serve.child.child.pid,
+      },
+      {
+        name: "bare fastify + jose pair",
+        unit: "/s",
+        rate: (ms) => client.rate(baseline, ms),
+        pid: bare.child.child.pid,
+      },
+      { rounds: ROUNDS, roundMs: ROUND_MS, atLeast: 0.8 },
+    );
     console.log(`  the raw jose pair alone, in-process: ${(await rawPairMicros(1_000)).toFixed(0)} µs`);
   } finally {
     client.close();

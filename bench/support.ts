@@ -123,6 +123,83 @@ export function goal(met: boolean): string {
   return met ? "meets the goal" : "misses the goal";
 }
 
+/**
+ * CPU seconds a process has used (all its threads, user + system), from /proc on Linux; undefined
+ * elsewhere. Beside requests per second, it says what one answer costs the server itself, apart from
+ * the load generator that shares the machine's cores.
+ */
+function cpuSecondsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 a second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Requests per second of one round, and the server's CPU milliseconds per request in it. */
+async function measuredRound(
+  server: LoadedServer,
+  roundMs: number,
+): Promise<{ perSecond: number; cpuMs: number | undefined }> {
+  const before = cpuSecondsOf(server.pid);
+  const perSecond = await server.rate(roundMs);
+  const after = cpuSecondsOf(server.pid);
+  const requests = (perSecond * roundMs) / 1000;
+  const cpuMs =
+    before === undefined || after === undefined ? undefined : ((after - before) * 1000) / requests;
+  return { perSecond, cpuMs };
+}
+
+/** One side of a throughput comparison: how a round names it, loads it, and the process it runs in. */
+export interface LoadedServer {
+  /** `serve`, `bare fastify+jose`. */
+  name: string;
+  /** After the rate: ` req/s`, ` exchanges/s`. */
+  unit: string;
+  /** Answers per second under the load client for `ms`. */
+  rate: (ms: number) => Promise<number>;
+  pid: number | undefined;
+}
+
+/**
+ * `rounds` alternating rounds of `roundMs` on the sandbox and the bare server, each printed with both
+ * servers' CPU per answer; then the median ratio of their rates against `atLeast` (the goal), and the
+ * median ratio of their CPU per answer (information).
+ */
+export async function compareThroughput(
+  sandbox: LoadedServer,
+  bare: LoadedServer,
+  { rounds, roundMs, atLeast }: { rounds: number; roundMs: number; atLeast: number },
+): Promise<void> {
+  const ratios: number[] = [];
+  const cpuRatios: number[] = [];
+  const side = (server: LoadedServer, round: { perSecond: number; cpuMs: number | undefined }) =>
+    `${server.name} ${round.perSecond.toFixed(0)}${server.unit}` +
+    (round.cpuMs === undefined ? "" : `, ${round.cpuMs.toFixed(2)} ms CPU each`);
+  for (let round = 1; round <= rounds; round++) {
+    const ours = await measuredRound(sandbox, roundMs);
+    const theirs = await measuredRound(bare, roundMs);
+    const ratio = ours.perSecond / theirs.perSecond;
+    ratios.push(ratio);
+    if (ours.cpuMs !== undefined && theirs.cpuMs !== undefined) cpuRatios.push(theirs.cpuMs / ours.cpuMs);
+    console.log(
+      `  round ${round}: ${side(sandbox, ours)} · ${side(bare, theirs)} · ratio ${ratio.toFixed(2)}×`,
+    );
+  }
+  const ratio = median(ratios);
+  console.log(
+    `  ratio:   ${ratio.toFixed(2)}× the bare server (goal ≥ ${atLeast}×: ${goal(ratio >= atLeast)})`,
+  );
+  if (cpuRatios.length > 0) {
+    console.log(
+      `  by the servers' own CPU per answer: ${median(cpuRatios).toFixed(2)}× (the bare server's CPU per answer over serve's; information)`,
+    );
+  }
+}
+
 /** The headers ACS's HMAC-SHA256 scheme signs a POST with, as the Identity SDK sends them. */
 export function hmacHeaders(url: URL, body: string, connectionString: string): Record<string, string> {
   const key = connectionString.split("accesskey=")[1]!;

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Descriptor } from "../harness/sandbox/descriptor.js";
-import { goal, loadClient, median, spawnUntilReady, type Child, type Post } from "./support.js";
+import { compareThroughput, loadClient, spawnUntilReady, type Child, type Post } from "./support.js";
 
 /*
  * The token endpoint under load: password grants (two RS256 signatures per answer), 32 keep-alive HTTPS
@@ -114,37 +114,6 @@ export function summariseProfile(dir: string): void {
   console.log(top(byFunction, 12).join("\n"));
 }
 
-/**
- * CPU seconds a process has used (all its threads, user + system), from /proc on Linux; undefined
- * elsewhere. Beside requests per second, it says what one answer costs the server itself, apart from
- * the load generator that shares the machine's cores.
- */
-function cpuSecondsOf(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 a second on Linux).
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Requests per second of one round, and the server's CPU milliseconds per request in it. */
-export async function measuredRound(
-  rate: (ms: number) => Promise<number>,
-  pid: number | undefined,
-  roundMs = ROUND_MS,
-): Promise<{ perSecond: number; cpuMs: number | undefined }> {
-  const before = cpuSecondsOf(pid);
-  const perSecond = await rate(roundMs);
-  const after = cpuSecondsOf(pid);
-  const requests = (perSecond * roundMs) / 1000;
-  const cpuMs =
-    before === undefined || after === undefined ? undefined : ((after - before) * 1000) / requests;
-  return { perSecond, cpuMs };
-}
-
 export async function runTokenEndpointBenchmark(): Promise<void> {
   const profileDir = process.env.BENCH_PROFILE ? mkdtempSync(join(tmpdir(), "bench-prof-")) : undefined;
   const serve = await startServe(profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : []);
@@ -155,27 +124,21 @@ export async function runTokenEndpointBenchmark(): Promise<void> {
     await client.rate(sandboxGrant, 1_500); // warm-up under load on both sides
     await client.rate(bare.post, 1_500);
     console.log(`Token endpoint: password grant, HTTPS, ${CONNECTIONS} connections`);
-    const ratios: number[] = [];
-    const cpuRatios: number[] = [];
-    const cpuText = (ms: number | undefined) => (ms === undefined ? "" : `, ${ms.toFixed(2)} ms CPU each`);
-    for (let round = 1; round <= ROUNDS; round++) {
-      const service = await measuredRound((ms) => client.rate(sandboxGrant, ms), serve.child.child.pid);
-      const baseline = await measuredRound((ms) => client.rate(bare.post, ms), bare.child.child.pid);
-      ratios.push(service.perSecond / baseline.perSecond);
-      if (service.cpuMs !== undefined && baseline.cpuMs !== undefined) {
-        cpuRatios.push(baseline.cpuMs / service.cpuMs);
-      }
-      console.log(
-        `  round ${round}: serve ${service.perSecond.toFixed(0)} req/s${cpuText(service.cpuMs)} · bare fastify+jose ${baseline.perSecond.toFixed(0)} req/s${cpuText(baseline.cpuMs)} · ratio ${(service.perSecond / baseline.perSecond).toFixed(2)}×`,
-      );
-    }
-    const ratio = median(ratios);
-    console.log(`  ratio:   ${ratio.toFixed(2)}× the bare server (goal ≥ 0.85×: ${goal(ratio >= 0.85)})`);
-    if (cpuRatios.length > 0) {
-      console.log(
-        `  by the servers' own CPU per answer: ${median(cpuRatios).toFixed(2)}× (the bare server's CPU per answer over serve's; information)`,
-      );
-    }
+    await compareThroughput(
+      {
+        name: "serve",
+        unit: " req/s",
+        rate: (ms) => client.rate(sandboxGrant, ms),
+        pid: serve.child.child.pid,
+      },
+      {
+        name: "bare fastify+jose",
+        unit: " req/s",
+        rate: (ms) => client.rate(bare.post, ms),
+        pid: bare.child.child.pid,
+      },
+      { rounds: ROUNDS, roundMs: ROUND_MS, atLeast: 0.85 },
+    );
   } finally {
     client.close();
     await serve.child.stop();
