@@ -166,7 +166,10 @@ export interface AccessTokenContent {
   expiresIn: number;
 }
 
-/** What the access token a grant allows holds, in the layout its resource accepts. */
+/**
+ * What the access token a grant allows holds, in the layout its resource accepts: the token response
+ * (token-response.ts) signs it, and hands its claims on before the sign ends.
+ */
 export function accessTokenContent(grant: PolicyGrant, ctx: MintContext): AccessTokenContent {
   const expiresIn = accessTokenLifetime(
     `${grant.app.clientId}:${grant.user?.objectId ?? "app"}:${grant.audience}:${ctx.clock.nowSeconds()}`,
@@ -176,20 +179,6 @@ export function accessTokenContent(grant: PolicyGrant, ctx: MintContext): Access
     ? // v1 tokens carry `x5t` beside `kid` in the header.
       { claims: v1Claims(grant, times), header: { x5t: ctx.keys.active.x5t }, expiresIn }
     : { claims: v2Claims(grant, times, ctx.origin), header: {}, expiresIn };
-}
-
-/**
- * Mints the access token a grant allows, in the layout its resource accepts.
- *
- * @example
- * const { accessToken, expiresIn } = await mintAccessToken(grant, { clock, keys, origin });
- */
-export async function mintAccessToken(
-  grant: PolicyGrant,
-  ctx: MintContext,
-): Promise<{ accessToken: string; expiresIn: number }> {
-  const { claims, header, expiresIn } = accessTokenContent(grant, ctx);
-  return { accessToken: await ctx.keys.sign(claims, header), expiresIn };
 }
 
 /** Mints the v2 id_token for a signed-in user; `nonce` only when the authorize request carried one. */
