@@ -45,14 +45,25 @@ export const PREVIEW_TEAMS_SCOPES = [["VoIP"], REQUIRED_TEAMS_SCOPES];
  */
 export const PREVIEW_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
 
+/** An Entra token's claims as those a Teams user token is made from, when it has them (oid, tid, exp). */
+function asTeamsUser(claims: EntraClaims): TeamsUserEntraClaims | undefined {
+  return typeof claims.oid === "string" && typeof claims.tid === "string" && typeof claims.exp === "number"
+    ? (claims as TeamsUserEntraClaims)
+    : undefined;
+}
+
+/** Whether an Entra token's `scp` grants every scope of one of `scopeSets`. */
+function grantsOneOf(claims: EntraClaims, scopeSets: string[][]): boolean {
+  const granted = new Set(typeof claims.scp === "string" ? claims.scp.split(" ") : []);
+  return scopeSets.some((set) => set.every((scope) => granted.has(scope)));
+}
+
 /** The Entra token's claims when it is a valid Teams user token for ACS, else undefined. */
 async function teamsUserClaims(ctx: AcsContext, token: unknown, acceptedScopeSets: string[][]) {
   if (typeof token !== "string" || token === "") return undefined;
   const claims = await verifyEntraToken(token, ctx.entraKeys, ctx.clock, TEAMS_EXCHANGE_AUDIENCES);
-  if (!claims || typeof claims.oid !== "string" || typeof claims.exp !== "number") return undefined;
-  const granted = new Set(typeof claims.scp === "string" ? claims.scp.split(" ") : []);
-  if (!acceptedScopeSets.some((set) => set.every((s) => granted.has(s)))) return undefined;
-  return claims as TeamsUserEntraClaims;
+  const teamsUser = claims && asTeamsUser(claims);
+  return teamsUser && grantsOneOf(teamsUser, acceptedScopeSets) ? teamsUser : undefined;
 }
 
 /**
@@ -69,20 +80,14 @@ function signWhileChecking(
   issuedAt: number,
 ): Promise<IssuedToken | undefined> {
   if (typeof token !== "string") return Promise.resolve(undefined);
-  let unchecked: EntraClaims;
+  let unchecked: TeamsUserEntraClaims | undefined;
   try {
-    unchecked = decodeJwt(token);
+    unchecked = asTeamsUser(decodeJwt(token));
   } catch {
     return Promise.resolve(undefined);
   }
-  if (
-    typeof unchecked.oid !== "string" ||
-    typeof unchecked.tid !== "string" ||
-    typeof unchecked.exp !== "number"
-  )
-    return Promise.resolve(undefined);
-  const resource = resourceOf(request);
-  return mintTeamsUserToken(service.ctx.keys, resource, unchecked as TeamsUserEntraClaims, issuedAt).catch(
+  if (!unchecked) return Promise.resolve(undefined);
+  return mintTeamsUserToken(service.ctx.keys, resourceOf(request), unchecked, issuedAt).catch(
     () => undefined,
   );
 }
@@ -96,14 +101,11 @@ function signWhileChecking(
  */
 export function prepareTeamsExchange(ctx: AcsContext, claims: EntraClaims): void {
   const resources = ctx.resources();
-  if (resources.length !== 1) return;
-  if (typeof claims.oid !== "string" || typeof claims.tid !== "string" || typeof claims.exp !== "number")
-    return;
+  const teamsUser = asTeamsUser(claims);
+  if (resources.length !== 1 || !teamsUser || !grantsOneOf(teamsUser, [REQUIRED_TEAMS_SCOPES])) return;
   const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
   if (!audiences.some((aud) => aud !== undefined && TEAMS_EXCHANGE_AUDIENCES.includes(aud))) return;
-  const granted = new Set(typeof claims.scp === "string" ? claims.scp.split(" ") : []);
-  if (!REQUIRED_TEAMS_SCOPES.every((scope) => granted.has(scope))) return;
-  signTeamsUserTokenAhead(ctx.keys, resources[0]!, claims as TeamsUserEntraClaims, ctx.clock.nowSeconds());
+  signTeamsUserTokenAhead(ctx.keys, resources[0]!, teamsUser, ctx.clock.nowSeconds());
 }
 
 /** A required string field as ASP.NET's [Required] sees it: missing, null and "" all fail. */
