@@ -81,8 +81,9 @@ export async function mintTeamsUserToken(
 }
 
 /**
- * Signs ahead, on the thread pool while it is idle, the token a Teams exchange of `entra` at `issuedAt`
- * returns from the current api-versions ({@link KeySet.signAhead}); `mintTeamsUserToken` then finds it.
+ * Signs ahead, on the thread pool, the token a Teams exchange of `entra` at `issuedAt` returns from the
+ * current api-versions ({@link KeySet.signAhead}); `mintTeamsUserToken` then finds it. The caller
+ * decides the pool has a thread to spare (prepareTeamsExchange, told only when no sign is under way).
  */
 export function signTeamsUserTokenAhead(
   keys: KeySet,
