@@ -42,15 +42,13 @@ export function storeChoice(options: LocationOptions): StoreChoice {
   return { dataDir: options.dataDir };
 }
 
-/** Where a server keeps its signing keys: in the data dir, else beside the CA. */
-export function serverKeysDir(options: LocationOptions): string {
-  return options.dataDir ? join(options.dataDir, "keys") : join(caDirOf(options), "signing-keys");
-}
-
 /**
- * Starts reading or making a server's signing keys (keys.ts). Replicas on a shared store take theirs
- * from it instead. Calling it again joins the work already started.
+ * Starts reading or making a server's signing keys (keys.ts), and says where it keeps them: in the data
+ * dir, else beside the CA. Replicas on a shared store take theirs from it instead. Calling it again joins
+ * the work already started.
  */
-export function prepareServerKeys(options: LocationOptions): void {
-  if (!storeChoice(options).url) prepareSigningKeys(serverKeysDir(options));
+export function prepareServerKeys(options: LocationOptions): string {
+  const dir = options.dataDir ? join(options.dataDir, "keys") : join(caDirOf(options), "signing-keys");
+  if (!storeChoice(options).url) prepareSigningKeys(dir);
+  return dir;
 }

@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from "fastify";
 import { join } from "node:path";
 import { isIP, type AddressInfo } from "node:net";
 import { tlsMaterial } from "../sandbox/ca.js";
-import { caDirOf, prepareServerKeys, serverKeysDir, storeChoice } from "./locations.js";
+import { caDirOf, prepareServerKeys, storeChoice } from "./locations.js";
 import { canonicalOrigin, type Descriptor, type Port443 } from "../sandbox/descriptor.js";
 import { sandboxFaults, type SandboxFaults } from "../operator/faults/index.js";
 import type { JournalEntry } from "../operator/journal.js";
@@ -399,8 +399,7 @@ export async function releaseSandboxPool(): Promise<void> {
 
 /** Server mode: a sandbox of its own, listening until closed. */
 async function startServer(options: StartSandboxOptions): Promise<RunningSandbox> {
-  const keysDir = serverKeysDir(options);
-  prepareServerKeys(options);
+  const keysDir = prepareServerKeys(options);
   const world = resolveWorld(options);
   const store = await storeFor(options);
   let transport: Transport;
